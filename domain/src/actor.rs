@@ -1,0 +1,60 @@
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use simdesk_types::Role;
+
+use crate::db::{begin, DataScope};
+use crate::entity::{app_user, membership};
+use crate::DomainResult;
+
+/// Who is acting: built once per request from the session and handed to every service call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub tenant_id: Option<i64>,
+    pub account_id: Option<i64>,
+    pub email: String,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|role| self.has(*role))
+    }
+
+    /// Loads the actor for a signed-in user; `None` when the user no longer exists or was
+    /// deactivated, which ends their sessions at once.
+    pub async fn load(db: &DatabaseConnection, user_id: i64) -> DomainResult<Option<Actor>> {
+        // Runs before the tenant is known, hence the system scope; it reads one user by id.
+        let txn = begin(db, DataScope::System).await?;
+        let Some(user) = app_user::Entity::find_by_id(user_id).one(&txn).await? else {
+            return Ok(None);
+        };
+        if !user.active {
+            return Ok(None);
+        }
+        let roles = roles_of(&txn, user.id).await?;
+        txn.commit().await?;
+        Ok(Some(Actor {
+            user_id: user.id,
+            tenant_id: user.tenant_id,
+            account_id: user.account_id,
+            email: user.email,
+            roles,
+        }))
+    }
+}
+
+pub(crate) async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> DomainResult<Vec<Role>> {
+    let mut roles: Vec<Role> = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.role.parse().ok())
+        .collect();
+    roles.sort();
+    Ok(roles)
+}

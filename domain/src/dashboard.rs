@@ -1,0 +1,132 @@
+//! What each role sees first, and who the signed-in user is.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use simdesk_types::{Dashboard, DashboardCard, Role, SessionInfo};
+
+use crate::db::{begin, DataScope};
+use crate::entity::{account, app_user, tenant};
+use crate::{audit, Actor, DomainError, DomainResult};
+
+fn card(label: &str, value: impl ToString, href: Option<&str>) -> DashboardCard {
+    DashboardCard {
+        label: label.to_owned(),
+        value: value.to_string(),
+        href: href.map(str::to_owned),
+    }
+}
+
+/// The signed-in user with the names the shell shows.
+pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResult<SessionInfo> {
+    let txn = begin(db, DataScope::of(actor)).await?;
+    let user = app_user::Entity::find_by_id(actor.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let tenant_name = match actor.tenant_id {
+        Some(id) => tenant::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .map(|t| t.name),
+        None => None,
+    };
+    let account_name = match actor.account_id {
+        Some(id) => account::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .map(|a| a.name),
+        None => None,
+    };
+    txn.commit().await?;
+    Ok(SessionInfo {
+        user_id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        roles: actor.roles.clone(),
+        tenant_name,
+        account_name,
+        must_change_password: user.must_change_password,
+    })
+}
+
+pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Dashboard> {
+    let info = session_info(db, actor).await?;
+    let txn = begin(db, DataScope::of(actor)).await?;
+    let mut cards = Vec::new();
+    let scope_name;
+    let recent;
+    if actor.has(Role::PlatformOperator) {
+        scope_name = "Platform".to_owned();
+        cards.push(card(
+            "Service providers",
+            tenant::Entity::find().count(&txn).await?,
+            Some("/tenants"),
+        ));
+        cards.push(card(
+            "Users",
+            app_user::Entity::find().count(&txn).await?,
+            None,
+        ));
+        recent = audit::recent(&txn, None, None, 10).await?;
+    } else if let (Some(tenant_id), None) = (actor.tenant_id, actor.account_id) {
+        scope_name = info.tenant_name.clone().unwrap_or_default();
+        let accounts = account::Entity::find()
+            .filter(account::Column::TenantId.eq(tenant_id))
+            .count(&txn)
+            .await?;
+        cards.push(card("Enterprise accounts", accounts, None));
+        if actor.has(Role::TenantAdmin) {
+            let staff = app_user::Entity::find()
+                .filter(app_user::Column::TenantId.eq(tenant_id))
+                .filter(app_user::Column::AccountId.is_null())
+                .count(&txn)
+                .await?;
+            cards.push(card("Provider staff", staff, Some("/users")));
+            cards.push(card("Audit log", "View", Some("/audit")));
+            recent = audit::recent(&txn, Some(tenant_id), None, 10).await?;
+        } else {
+            let account_users = app_user::Entity::find()
+                .filter(app_user::Column::TenantId.eq(tenant_id))
+                .filter(app_user::Column::AccountId.is_not_null())
+                .count(&txn)
+                .await?;
+            cards.push(card("Enterprise users", account_users, None));
+            recent = Vec::new();
+        }
+    } else if let (Some(tenant_id), Some(account_id)) = (actor.tenant_id, actor.account_id) {
+        scope_name = info.account_name.clone().unwrap_or_default();
+        let users = app_user::Entity::find()
+            .filter(app_user::Column::TenantId.eq(tenant_id))
+            .filter(app_user::Column::AccountId.eq(account_id))
+            .count(&txn)
+            .await?;
+        let roles = actor
+            .roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join(", ");
+        cards.push(card("Your role", roles, None));
+        cards.push(card(
+            "Users in your account",
+            users,
+            actor.has(Role::AccountAdmin).then_some("/users"),
+        ));
+        if let Some(provider) = &info.tenant_name {
+            cards.push(card("Service provider", provider, None));
+        }
+        recent = if actor.has(Role::AccountAdmin) {
+            audit::recent(&txn, Some(tenant_id), Some(account_id), 10).await?
+        } else {
+            Vec::new()
+        };
+    } else {
+        return Err(DomainError::Forbidden);
+    }
+    txn.commit().await?;
+    Ok(Dashboard {
+        greeting: format!("Welcome, {}", info.display_name),
+        scope_name,
+        cards,
+        recent_activity: recent,
+    })
+}

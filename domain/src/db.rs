@@ -1,0 +1,83 @@
+//! Connecting, migrating, and opening transactions scoped to a tenant.
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, Statement, TransactionTrait,
+};
+use simdesk_migrations::MigratorTrait;
+use simdesk_migrations::{rls::APP_ROLE, Migrator};
+use std::time::Duration;
+
+use crate::Actor;
+
+/// Which rows a transaction may touch on PostgreSQL (row-level security).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataScope {
+    /// Cross-tenant work: sign-in lookups, sessions, the platform operator, seeding.
+    System,
+    /// One tenant's rows only.
+    Tenant(i64),
+}
+
+impl DataScope {
+    pub fn of(actor: &Actor) -> Self {
+        match actor.tenant_id {
+            Some(tenant_id) => DataScope::Tenant(tenant_id),
+            None => DataScope::System,
+        }
+    }
+}
+
+/// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Database::connect(options).await
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Begins a transaction limited to `scope`. On PostgreSQL it runs as the unprivileged
+/// application role with the tenant set, so row-level security backs up the service layer's
+/// own scoping; on SQLite it is a plain transaction.
+pub async fn begin(
+    db: &DatabaseConnection,
+    scope: DataScope,
+) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        let (tenant, system) = match scope {
+            DataScope::System => (String::new(), "system"),
+            DataScope::Tenant(id) => (id.to_string(), "tenant"),
+        };
+        txn.execute_unprepared(&format!("SET LOCAL ROLE {APP_ROLE}"))
+            .await?;
+        txn.execute(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', $2, true)",
+            [tenant.into(), system.into()],
+        ))
+        .await?;
+    }
+    Ok(txn)
+}
+
+/// Checks that the database answers, for readiness probes.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+/// A person who signs in. Platform operators have no tenant; provider staff have a tenant and no
+/// account; enterprise users have both.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "app_user")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: Option<i64>,
+    pub account_id: Option<i64>,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub failed_sign_ins: i32,
+    pub locked_until: Option<DateTimeUtc>,
+    pub last_sign_in_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,187 @@
+//! Service-provider tenants, managed by the platform operator.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+use simdesk_types::{Role, TenantRow};
+
+use crate::audit::AuditEvent;
+use crate::auth::normalize_email;
+use crate::db::{begin, DataScope};
+use crate::entity::{account, app_user, tenant};
+use crate::policy::{self, Permission};
+use crate::{password, users, Actor, DomainError, DomainResult};
+
+/// A new service provider and its first tenant admin.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    pub name: String,
+    pub slug: String,
+    pub admin_email: String,
+    pub admin_name: String,
+    pub admin_password: String,
+}
+
+pub async fn list(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<TenantRow>> {
+    policy::require(actor, Permission::ManageTenants)?;
+    let txn = begin(db, DataScope::System).await?;
+    let tenants = tenant::Entity::find()
+        .order_by_asc(tenant::Column::Name)
+        .all(&txn)
+        .await?;
+    let mut rows = Vec::with_capacity(tenants.len());
+    for t in tenants {
+        let accounts = account::Entity::find()
+            .filter(account::Column::TenantId.eq(t.id))
+            .count(&txn)
+            .await?;
+        let users = app_user::Entity::find()
+            .filter(app_user::Column::TenantId.eq(t.id))
+            .count(&txn)
+            .await?;
+        rows.push(TenantRow {
+            id: t.id,
+            name: t.name,
+            slug: t.slug,
+            accounts,
+            users,
+        });
+    }
+    txn.commit().await?;
+    Ok(rows)
+}
+
+fn validate_slug(slug: &str) -> DomainResult<String> {
+    let slug = slug.trim().to_lowercase();
+    let ok = (2..=64).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(slug)
+    } else {
+        Err(DomainError::invalid(
+            "slug",
+            "Use 2 to 64 lowercase letters, digits or dashes, not starting or ending with a dash.",
+        ))
+    }
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: NewTenant,
+) -> DomainResult<TenantRow> {
+    policy::require(actor, Permission::ManageTenants)?;
+    let name = new.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(DomainError::invalid(
+            "name",
+            "Enter a name of 1 to 200 characters.",
+        ));
+    }
+    let slug = validate_slug(&new.slug)?;
+    let email = normalize_email(&new.admin_email);
+    let admin_name = new.admin_name.trim().to_owned();
+    if admin_name.is_empty() {
+        return Err(DomainError::invalid(
+            "admin_name",
+            "Enter the admin's name.",
+        ));
+    }
+    password::validate_new_password(&new.admin_password)?;
+    let hashed = password::hash(new.admin_password).await?;
+
+    let txn = begin(db, DataScope::System).await?;
+    if tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(&slug))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(DomainError::invalid(
+            "slug",
+            "This short name is already taken.",
+        ));
+    }
+    if app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(DomainError::invalid(
+            "admin_email",
+            "This e-mail address is already in use.",
+        ));
+    }
+    let now = Utc::now();
+    let created = tenant::ActiveModel {
+        slug: Set(slug.clone()),
+        name: Set(name.clone()),
+        support_email: Set(None),
+        brand_color: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let admin = app_user::ActiveModel {
+        tenant_id: Set(Some(created.id)),
+        account_id: Set(None),
+        email: Set(email.clone()),
+        display_name: Set(admin_name),
+        password_hash: Set(Some(hashed)),
+        active: Set(true),
+        must_change_password: Set(true),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        last_sign_in_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    users::grant(&txn, &admin, Role::TenantAdmin).await?;
+    AuditEvent::new("tenant.created", "tenant")
+        .target(created.id)
+        .details(json!({ "name": name, "slug": slug, "admin": email }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+    AuditEvent::new("user.created", "user")
+        .target(admin.id)
+        .tenant(Some(created.id), None)
+        .details(json!({ "email": email, "role": Role::TenantAdmin }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+    txn.commit().await?;
+    Ok(TenantRow {
+        id: created.id,
+        name: created.name,
+        slug: created.slug,
+        accounts: 0,
+        users: 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_lowercase_names() {
+        assert_eq!(
+            validate_slug(" Nordwind-2 ").ok().as_deref(),
+            Some("nordwind-2")
+        );
+        for bad in ["", "a", "-abc", "abc-", "a b", "ümlaut"] {
+            assert!(validate_slug(bad).is_err(), "{bad}");
+        }
+    }
+}

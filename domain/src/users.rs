@@ -1,0 +1,349 @@
+//! User management: tenant admins manage their staff, account admins their account's users.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use simdesk_types::{Role, UserDirectory, UserRow};
+use std::collections::HashMap;
+
+use crate::actor::roles_of;
+use crate::audit::{record_denied, AuditEvent};
+use crate::auth::normalize_email;
+use crate::db::{begin, DataScope};
+use crate::entity::{account, app_user, membership};
+use crate::policy::UserGroup;
+use crate::{password, Actor, DomainError, DomainResult};
+
+/// What an admin enters to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Set by the admin and handed over out of band; the user must change it at first sign-in.
+    pub initial_password: String,
+}
+
+/// The users the actor administers, with the roles they may hand out.
+pub async fn directory(db: &DatabaseConnection, actor: &Actor) -> DomainResult<UserDirectory> {
+    let group = UserGroup::managed_by(actor)?;
+    let txn = begin(db, DataScope::of(actor)).await?;
+    let mut query = app_user::Entity::find()
+        .filter(app_user::Column::TenantId.eq(group.tenant_id()))
+        .order_by_asc(app_user::Column::Email);
+    query = match group.account_id() {
+        Some(account_id) => query.filter(app_user::Column::AccountId.eq(account_id)),
+        None => query.filter(app_user::Column::AccountId.is_null()),
+    };
+    let users = query.all(&txn).await?;
+    let rows = to_rows(&txn, users).await?;
+    let heading = match group.account_id() {
+        Some(account_id) => {
+            let name = account::Entity::find_by_id(account_id)
+                .one(&txn)
+                .await?
+                .map_or_else(String::new, |a| a.name);
+            format!("Users of {name}")
+        }
+        None => "Service-provider staff".to_owned(),
+    };
+    txn.commit().await?;
+    Ok(UserDirectory {
+        heading,
+        assignable_roles: group.assignable_roles().to_vec(),
+        users: rows,
+    })
+}
+
+async fn to_rows(
+    db: &impl ConnectionTrait,
+    users: Vec<app_user::Model>,
+) -> DomainResult<Vec<UserRow>> {
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
+    for m in membership::Entity::find()
+        .filter(membership::Column::UserId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        if let Ok(role) = m.role.parse() {
+            roles.entry(m.user_id).or_default().push(role);
+        }
+    }
+    let account_ids: Vec<i64> = users.iter().filter_map(|u| u.account_id).collect();
+    let accounts: HashMap<i64, String> = account::Entity::find()
+        .filter(account::Column::Id.is_in(account_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let mut user_roles = roles.remove(&u.id).unwrap_or_default();
+            user_roles.sort();
+            UserRow {
+                id: u.id,
+                account_name: u.account_id.and_then(|id| accounts.get(&id).cloned()),
+                email: u.email,
+                display_name: u.display_name,
+                roles: user_roles,
+                active: u.active,
+                last_sign_in_at: u.last_sign_in_at,
+            }
+        })
+        .collect())
+}
+
+fn validate_email(email: &str) -> DomainResult<()> {
+    let valid = email.len() <= 320
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && email.matches('@').count() == 1
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "email",
+            "Enter an e-mail address such as name@example.com.",
+        ))
+    }
+}
+
+fn validate_display_name(name: &str) -> DomainResult<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid(
+            "display_name",
+            "Enter the person's name.",
+        ));
+    }
+    if name.chars().count() > 200 {
+        return Err(DomainError::invalid(
+            "display_name",
+            "Use at most 200 characters.",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn require_assignable(group: UserGroup, role: Role) -> DomainResult<()> {
+    if group.assignable_roles().contains(&role) {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "role",
+            format!("{} cannot be given here.", role.label()),
+        ))
+    }
+}
+
+/// Creates a user in the actor's group with one role.
+pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewUser) -> DomainResult<UserRow> {
+    let group = UserGroup::managed_by(actor)?;
+    let email = normalize_email(&new.email);
+    validate_email(&email)?;
+    let display_name = validate_display_name(&new.display_name)?;
+    require_assignable(group, new.role)?;
+    password::validate_new_password(&new.initial_password)?;
+    let hashed = password::hash(new.initial_password).await?;
+
+    // Uniqueness spans tenants (sign-in is by e-mail), so the check runs in the system scope.
+    let txn = begin(db, DataScope::System).await?;
+    let taken = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .is_some();
+    txn.commit().await?;
+    if taken {
+        return Err(DomainError::invalid(
+            "email",
+            "This e-mail address is already in use.",
+        ));
+    }
+
+    let txn = begin(db, DataScope::of(actor)).await?;
+    let now = Utc::now();
+    let user = app_user::ActiveModel {
+        tenant_id: Set(Some(group.tenant_id())),
+        account_id: Set(group.account_id()),
+        email: Set(email.clone()),
+        display_name: Set(display_name),
+        password_hash: Set(Some(hashed)),
+        active: Set(true),
+        must_change_password: Set(true),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        last_sign_in_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| unique_email_conflict(e, &email))?;
+    grant(&txn, &user, new.role).await?;
+    AuditEvent::new("user.created", "user")
+        .target(user.id)
+        .scoped_to(actor)
+        .details(json!({ "email": email, "role": new.role }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+    let row = to_rows(&txn, vec![user]).await?.pop();
+    txn.commit().await?;
+    row.ok_or(DomainError::NotFound)
+}
+
+fn unique_email_conflict(error: sea_orm::DbErr, email: &str) -> DomainError {
+    match error.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            tracing::info!(email, "concurrent creation of the same e-mail");
+            DomainError::invalid("email", "This e-mail address is already in use.")
+        }
+        _ => DomainError::Database(error),
+    }
+}
+
+pub(crate) async fn grant(
+    txn: &DatabaseTransaction,
+    user: &app_user::Model,
+    role: Role,
+) -> DomainResult<()> {
+    membership::ActiveModel {
+        user_id: Set(user.id),
+        tenant_id: Set(user.tenant_id),
+        account_id: Set(user.account_id),
+        role: Set(role.as_str().to_owned()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Loads a user of the actor's group for a change; any other id is "not found" and is logged.
+async fn managed_user(
+    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    group: UserGroup,
+    user_id: i64,
+) -> DomainResult<app_user::Model> {
+    let user = app_user::Entity::find_by_id(user_id)
+        .filter(app_user::Column::TenantId.eq(group.tenant_id()))
+        .one(txn)
+        .await?
+        .filter(|u| group.contains(u));
+    match user {
+        Some(user) => Ok(user),
+        None => {
+            record_denied(db, actor, "user", user_id).await?;
+            Err(DomainError::NotFound)
+        }
+    }
+}
+
+/// Replaces a user's role with `role`.
+pub async fn change_role(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+) -> DomainResult<UserRow> {
+    let group = UserGroup::managed_by(actor)?;
+    let txn = begin(db, DataScope::of(actor)).await?;
+    let user = managed_user(db, &txn, actor, group, user_id).await?;
+    require_assignable(group, role)?;
+    if user.id == actor.user_id {
+        return Err(DomainError::invalid(
+            "role",
+            "You cannot change your own role; ask another admin.",
+        ));
+    }
+    let before = roles_of(&txn, user.id).await?;
+    membership::Entity::delete_many()
+        .filter(membership::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    grant(&txn, &user, role).await?;
+    AuditEvent::new("user.role_changed", "user")
+        .target(user.id)
+        .scoped_to(actor)
+        .details(json!({ "before": before, "after": [role] }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+    let row = to_rows(&txn, vec![user]).await?.pop();
+    txn.commit().await?;
+    row.ok_or(DomainError::NotFound)
+}
+
+/// Deactivates (`active = false`) or reactivates a user. A deactivated user's sessions stop
+/// working at their next request.
+pub async fn set_active(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user_id: i64,
+    active: bool,
+) -> DomainResult<UserRow> {
+    let group = UserGroup::managed_by(actor)?;
+    let txn = begin(db, DataScope::of(actor)).await?;
+    let user = managed_user(db, &txn, actor, group, user_id).await?;
+    if user.id == actor.user_id {
+        return Err(DomainError::invalid(
+            "user",
+            "You cannot deactivate yourself; ask another admin.",
+        ));
+    }
+    if user.active == active {
+        let row = to_rows(&txn, vec![user]).await?.pop();
+        txn.commit().await?;
+        return row.ok_or(DomainError::NotFound);
+    }
+    let mut model = user.into_active_model();
+    model.active = Set(active);
+    model.updated_at = Set(Utc::now());
+    let user = model.update(&txn).await?;
+    AuditEvent::new(
+        if active {
+            "user.reactivated"
+        } else {
+            "user.deactivated"
+        },
+        "user",
+    )
+    .target(user.id)
+    .scoped_to(actor)
+    .details(json!({ "email": user.email }))
+    .record(&txn, Some(actor.user_id))
+    .await?;
+    let row = to_rows(&txn, vec![user]).await?.pop();
+    txn.commit().await?;
+    row.ok_or(DomainError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_validation_explains_itself() {
+        for good in ["a@b.co", "first.last+tag@sub.example.com"] {
+            assert!(validate_email(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a@b.", "a b@c.de", "a@@b.co",
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+use crate::support::*;
+use simdesk_domain::auth::{self, LOCKOUT_THRESHOLD};
+use simdesk_domain::demo::{self, DEMO_PASSWORD};
+use simdesk_domain::{users, DomainError};
+use simdesk_types::Role;
+
+#[tokio::test]
+async fn demo_users_sign_in_with_their_roles() {
+    let t = demo_db().await;
+    for login in demo::logins() {
+        let actor = auth::sign_in(&t.db, &login.email, DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", login.email));
+        assert_eq!(actor.roles, vec![login.role], "{}", login.email);
+    }
+    // Case and surrounding spaces in the e-mail do not matter.
+    assert!(
+        auth::sign_in(&t.db, "  Admin@Nordwind.Example ", DEMO_PASSWORD)
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    let t = demo_db().await;
+    let before = audit_actions(&t).await.len();
+    assert!(!demo::seed(&t.db).await.unwrap());
+    assert_eq!(audit_actions(&t).await.len(), before);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_fail_the_same_way() {
+    let t = demo_db().await;
+    let wrong = auth::sign_in(&t.db, NORDWIND_ADMIN, "not the password").await;
+    let unknown = auth::sign_in(&t.db, "nobody@nowhere.example", DEMO_PASSWORD).await;
+    let empty = auth::sign_in(&t.db, "", "").await;
+    for result in [wrong, unknown, empty] {
+        assert!(
+            matches!(result, Err(DomainError::SignInFailed)),
+            "{result:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let t = demo_db().await;
+    for _ in 0..LOCKOUT_THRESHOLD {
+        assert!(auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess")
+            .await
+            .is_err());
+    }
+    let locked = auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD).await;
+    assert!(
+        matches!(locked, Err(DomainError::SignInFailed)),
+        "{locked:?}"
+    );
+    let actions: Vec<String> = audit_actions(&t).await.into_iter().map(|a| a.1).collect();
+    assert!(actions.contains(&"user.locked_out".to_owned()));
+    // Other users are unaffected.
+    assert!(auth::sign_in(&t.db, NORDWIND_ADMIN, DEMO_PASSWORD)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn a_success_resets_the_failure_count() {
+    let t = demo_db().await;
+    for _ in 0..LOCKOUT_THRESHOLD - 1 {
+        assert!(auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess")
+            .await
+            .is_err());
+    }
+    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+        .await
+        .is_ok());
+    for _ in 0..LOCKOUT_THRESHOLD - 1 {
+        assert!(auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess")
+            .await
+            .is_err());
+    }
+    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn parallel_guesses_cannot_exceed_the_threshold_unnoticed() {
+    let t = demo_db().await;
+    let guesses = (0..LOCKOUT_THRESHOLD * 2)
+        .map(|_| auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess"));
+    for result in futures::future::join_all(guesses).await {
+        assert!(result.is_err());
+    }
+    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+        .await
+        .is_err());
+}
+
+#[tokio::test]
+async fn deactivated_users_cannot_sign_in_and_lose_their_actor() {
+    let t = demo_db().await;
+    let admin = actor(&t, NORDWIND_ADMIN).await;
+    let agent_id = user_id(&t, NORDWIND_AGENT).await;
+    users::set_active(&t.db, &admin, agent_id, false)
+        .await
+        .unwrap();
+    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+        .await
+        .is_err());
+    assert!(simdesk_domain::Actor::load(&t.db, agent_id)
+        .await
+        .unwrap()
+        .is_none());
+    users::set_active(&t.db, &admin, agent_id, true)
+        .await
+        .unwrap();
+    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn new_users_must_change_their_initial_password() {
+    let t = demo_db().await;
+    let admin = actor(&t, NORDWIND_ADMIN).await;
+    users::create(
+        &t.db,
+        &admin,
+        users::NewUser {
+            email: "new.agent@nordwind.example".into(),
+            display_name: "New Agent".into(),
+            role: Role::SpAgent,
+            initial_password: "initial password 1".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let agent = auth::sign_in(&t.db, "new.agent@nordwind.example", "initial password 1")
+        .await
+        .unwrap();
+    let info = simdesk_domain::dashboard::session_info(&t.db, &agent)
+        .await
+        .unwrap();
+    assert!(info.must_change_password);
+
+    let wrong = auth::change_password(&t.db, &agent, "not it at all", "a brand new password").await;
+    assert!(matches!(wrong, Err(DomainError::Invalid(ref f)) if f[0].field == "current_password"));
+    let short = auth::change_password(&t.db, &agent, "initial password 1", "short").await;
+    assert!(matches!(short, Err(DomainError::Invalid(ref f)) if f[0].field == "password"));
+
+    auth::change_password(&t.db, &agent, "initial password 1", "a brand new password")
+        .await
+        .unwrap();
+    let info = simdesk_domain::dashboard::session_info(&t.db, &agent)
+        .await
+        .unwrap();
+    assert!(!info.must_change_password);
+    assert!(
+        auth::sign_in(&t.db, "new.agent@nordwind.example", "initial password 1")
+            .await
+            .is_err()
+    );
+    assert!(
+        auth::sign_in(&t.db, "new.agent@nordwind.example", "a brand new password")
+            .await
+            .is_ok()
+    );
+}

@@ -1,0 +1,60 @@
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use simdesk_domain::db::{begin, DataScope};
+use simdesk_domain::entity::{app_user, audit_log};
+use simdesk_domain::testing::{self, TestDatabase};
+use simdesk_domain::{demo, Actor};
+
+/// A fresh database with the demo data.
+pub async fn demo_db() -> TestDatabase {
+    let t = testing::fresh().await;
+    assert!(demo::seed(&t.db).await.expect("seed demo data"));
+    t
+}
+
+pub async fn actor(t: &TestDatabase, email: &str) -> Actor {
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email))
+        .one(&txn)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no demo user {email}"));
+    drop(txn);
+    Actor::load(&t.db, user.id)
+        .await
+        .unwrap()
+        .expect("active user")
+}
+
+pub async fn user_id(t: &TestDatabase, email: &str) -> i64 {
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email))
+        .one(&txn)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no user {email}"))
+        .id
+}
+
+pub async fn audit_actions(t: &TestDatabase) -> Vec<(Option<i64>, String, Option<String>)> {
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    audit_log::Entity::find()
+        .all(&txn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.tenant_id, e.action, e.target_id))
+        .collect()
+}
+
+pub const NORDWIND_ADMIN: &str = "admin@nordwind.example";
+pub const NORDWIND_AGENT: &str = "agent@nordwind.example";
+pub const ALPINA_ADMIN: &str = "admin@alpina.example";
+pub const ALPINA_AGENT: &str = "agent@alpina.example";
+pub const HAFEN_ADMIN: &str = "admin@hafenlogistik.example";
+pub const HAFEN_PURCHASER: &str = "purchaser@hafenlogistik.example";
+pub const BERGBAHN_ADMIN: &str = "admin@bergbahn.example";
+pub const BERGBAHN_VIEWER: &str = "viewer@bergbahn.example";
+pub const LAKESIDE_PURCHASER: &str = "purchaser@lakeside.example";
+pub const OPERATOR: &str = "operator@simdesk.example";

@@ -1,0 +1,17 @@
+//! The schema, as one ordered list of migrations that run on SQLite and PostgreSQL alike.
+//! PostgreSQL additionally gets row-level security on every tenant-owned table (see
+//! `postgres_tenant_rls`), as defence in depth behind the service layer's own scoping.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_foundation;
+pub mod rls;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,8 @@
+//! Types that cross the wire between the server and the browser. Plain data, no behaviour that
+//! needs the server: the WASM front end compiles this crate too.
+
+mod role;
+mod views;
+
+pub use role::{Role, RoleScope, UnknownRole};
+pub use views::*;

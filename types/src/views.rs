@@ -1,0 +1,106 @@
+use crate::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the UI needs it: who, which roles, and under whose branding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub tenant_name: Option<String>,
+    pub account_name: Option<String>,
+    pub must_change_password: bool,
+}
+
+impl SessionInfo {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|role| self.has(*role))
+    }
+}
+
+/// One row of a user list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    pub account_name: Option<String>,
+    pub last_sign_in_at: Option<DateTime<Utc>>,
+}
+
+/// Which users a user-management page shows, and which roles can be handed out there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDirectory {
+    pub heading: String,
+    pub assignable_roles: Vec<Role>,
+    pub users: Vec<UserRow>,
+}
+
+/// One entry of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+}
+
+/// A page of audit entries, newest first; `next_before` continues the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub next_before: Option<i64>,
+}
+
+/// A figure on a dashboard, with where to go for details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardCard {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+/// The dashboard of one signed-in user, composed for their roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub greeting: String,
+    pub scope_name: String,
+    pub cards: Vec<DashboardCard>,
+    pub recent_activity: Vec<AuditRow>,
+}
+
+/// A service provider as the platform operator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantRow {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub accounts: u64,
+    pub users: u64,
+}
+
+/// A validation problem tied to one form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
