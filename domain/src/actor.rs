@@ -13,6 +13,8 @@ pub struct Actor {
     pub account_id: Option<i64>,
     pub email: String,
     pub roles: Vec<Role>,
+    /// Set for users whose password was chosen by an admin: they may do nothing else first.
+    pub must_change_password: bool,
 }
 
 impl Actor {
@@ -43,6 +45,7 @@ impl Actor {
             account_id: user.account_id,
             email: user.email,
             roles,
+            must_change_password: user.must_change_password,
         }))
     }
 }

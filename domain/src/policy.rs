@@ -109,6 +109,7 @@ mod tests {
             account_id,
             email: "a@example.com".into(),
             roles: roles.to_vec(),
+            must_change_password: false,
         }
     }
 

@@ -1,1 +1,141 @@
-fn main() {}
+use clap::Parser;
+use leptos::prelude::get_configuration;
+use simdesk_domain::{db, demo};
+use simdesk_server::config::{Cli, Command};
+use simdesk_server::{expire_sessions, prepare_sqlite_path, router, AppState, HttpSettings};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+fn init_tracing() {
+    let filter =
+        EnvFilter::try_from_env("SIMDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("SIMDESK_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("simdesk: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let url = cli.database.database_url;
+    prepare_sqlite_path(&url).map_err(|e| format!("cannot create the database directory: {e}"))?;
+    let database = db::connect(&url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrate(&database)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    match cli.command {
+        Command::Migrate => {
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let seeded = demo::seed(&database).await.map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                if seeded {
+                    "demo data loaded"
+                } else {
+                    "demo data already present"
+                }
+            );
+            Ok(())
+        }
+        Command::CreateAdmin(args) => {
+            let id =
+                demo::create_platform_operator(&database, &args.email, &args.name, &args.password)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            println!("platform operator {} ready (user {id})", args.email);
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let configuration =
+                get_configuration(None).map_err(|e| format!("bad Leptos configuration: {e}"))?;
+            let mut options = configuration.leptos_options;
+            let addr: SocketAddr = args.addr.unwrap_or(options.site_addr);
+            options.site_addr = addr;
+            if args.demo {
+                demo::seed(&database).await.map_err(|e| e.to_string())?;
+            }
+            let settings = HttpSettings {
+                sign_in_per_minute: args.sign_in_per_minute,
+                session_idle_minutes: args.session_idle_minutes,
+            };
+            let state = AppState::new(options, database.clone(), &settings);
+            let app = router(state, &settings);
+            tokio::spawn(expire_sessions(
+                database,
+                std::time::Duration::from_secs(3600),
+            ));
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let url = format!("http://localhost:{}", addr.port());
+            if args.demo {
+                print_demo_logins(&url);
+            }
+            tracing::info!(%addr, "simdesk listening; open {url}");
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))
+        }
+    }
+}
+
+fn print_demo_logins(url: &str) {
+    println!("\n  simdesk is running: open {url}\n");
+    println!(
+        "  Demo sign-ins (password for all: {}):",
+        demo::DEMO_PASSWORD
+    );
+    for login in demo::logins() {
+        println!(
+            "    {:<36} {:<24} {}",
+            login.email,
+            login.role.label(),
+            login.scope
+        );
+    }
+    println!();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,148 @@
+//! Server functions. Each body finds the actor, calls the service layer, and maps errors; the
+//! rules live in the service layer.
+
+use leptos::prelude::*;
+use simdesk_types as types;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use leptos::prelude::use_context;
+    use simdesk_domain::{Actor, DatabaseConnection};
+
+    pub fn db() -> Result<DatabaseConnection, AppError> {
+        use_context::<DatabaseConnection>().ok_or_else(|| {
+            tracing::error!("no database in the server-function context");
+            AppError::Internal
+        })
+    }
+
+    /// The signed-in actor, put into the request by the server's session middleware.
+    pub fn signed_in() -> Option<Actor> {
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Actor>().cloned())
+    }
+
+    /// The actor, for everything but changing one's own password.
+    pub fn actor() -> Result<Actor, AppError> {
+        let actor = signed_in().ok_or(AppError::Unauthenticated)?;
+        if actor.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(actor)
+    }
+
+    pub fn parse_role(role: &str) -> Result<simdesk_types::Role, AppError> {
+        role.parse().map_err(|_| {
+            AppError::Invalid(vec![simdesk_types::FieldError::new(
+                "role",
+                "Choose a role from the list.",
+            )])
+        })
+    }
+}
+
+/// The signed-in user, or `None` for a visitor.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<types::SessionInfo>, AppError> {
+    let Some(actor) = ssr::signed_in() else {
+        return Ok(None);
+    };
+    Ok(Some(
+        simdesk_domain::dashboard::session_info(&ssr::db()?, &actor).await?,
+    ))
+}
+
+#[server(endpoint = "dashboard")]
+pub async fn dashboard() -> Result<types::Dashboard, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::dashboard::for_actor(&ssr::db()?, &actor).await?)
+}
+
+#[server(endpoint = "user_directory")]
+pub async fn user_directory() -> Result<types::UserDirectory, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::users::directory(&ssr::db()?, &actor).await?)
+}
+
+#[server(endpoint = "create_user")]
+pub async fn create_user(
+    email: String,
+    display_name: String,
+    role: String,
+    initial_password: String,
+) -> Result<types::UserRow, AppError> {
+    let actor = ssr::actor()?;
+    let new = simdesk_domain::users::NewUser {
+        email,
+        display_name,
+        role: ssr::parse_role(&role)?,
+        initial_password,
+    };
+    Ok(simdesk_domain::users::create(&ssr::db()?, &actor, new).await?)
+}
+
+#[server(endpoint = "change_role")]
+pub async fn change_role(user_id: i64, role: String) -> Result<types::UserRow, AppError> {
+    let actor = ssr::actor()?;
+    let role: types::Role = ssr::parse_role(&role)?;
+    Ok(simdesk_domain::users::change_role(&ssr::db()?, &actor, user_id, role).await?)
+}
+
+#[server(endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: i64, active: bool) -> Result<types::UserRow, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::users::set_active(&ssr::db()?, &actor, user_id, active).await?)
+}
+
+#[server(endpoint = "audit_page")]
+pub async fn audit_page(before: Option<i64>) -> Result<types::AuditPage, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::audit::list(&ssr::db()?, &actor, before).await?)
+}
+
+#[server(endpoint = "tenants")]
+pub async fn tenants() -> Result<Vec<types::TenantRow>, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::tenants::list(&ssr::db()?, &actor).await?)
+}
+
+#[server(endpoint = "create_tenant")]
+pub async fn create_tenant(
+    name: String,
+    slug: String,
+    admin_email: String,
+    admin_name: String,
+    admin_password: String,
+) -> Result<types::TenantRow, AppError> {
+    let actor = ssr::actor()?;
+    let new = simdesk_domain::tenants::NewTenant {
+        name,
+        slug,
+        admin_email,
+        admin_name,
+        admin_password,
+    };
+    Ok(simdesk_domain::tenants::create(&ssr::db()?, &actor, new).await?)
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    let actor = ssr::signed_in().ok_or(AppError::Unauthenticated)?;
+    if new_password != confirm_password {
+        return Err(AppError::Invalid(vec![simdesk_types::FieldError::new(
+            "confirm_password",
+            "The two new passwords differ.",
+        )]));
+    }
+    simdesk_domain::auth::change_password(&ssr::db()?, &actor, &current_password, &new_password)
+        .await?;
+    leptos_axum::redirect("/?password_changed=1");
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! The app shell and the small pieces every page uses.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+use simdesk_types::{Role, SessionInfo};
+
+use crate::api::current_user;
+use crate::error::AppError;
+
+pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-md bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700 disabled:opacity-60";
+pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700";
+pub const BUTTON_DANGER: &str = "inline-flex items-center justify-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700";
+pub const INPUT: &str = "block w-full rounded-md border-0 px-3 py-2 text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-teal-700 sm:text-sm";
+pub const LABEL: &str = "block text-sm font-medium text-slate-700";
+pub const CARD: &str = "rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200";
+pub const TABLE: &str = "min-w-full divide-y divide-slate-200 text-sm";
+pub const TH: &str = "px-3 py-2 text-left font-semibold text-slate-700";
+pub const TD: &str = "px-3 py-2 align-top text-slate-700";
+
+/// One entry of the main navigation.
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+}
+
+/// The navigation a user sees follows from their roles.
+fn navigation(user: &SessionInfo) -> Vec<NavItem> {
+    let mut items = vec![NavItem {
+        href: "/",
+        label: "Dashboard",
+    }];
+    if user.has(Role::PlatformOperator) {
+        items.push(NavItem {
+            href: "/tenants",
+            label: "Service providers",
+        });
+    }
+    if user.has(Role::TenantAdmin) {
+        items.push(NavItem {
+            href: "/users",
+            label: "Staff",
+        });
+    }
+    if user.has(Role::AccountAdmin) {
+        items.push(NavItem {
+            href: "/users",
+            label: "Users",
+        });
+    }
+    if user.has_any(&[Role::PlatformOperator, Role::TenantAdmin]) {
+        items.push(NavItem {
+            href: "/audit",
+            label: "Audit log",
+        });
+    }
+    items
+}
+
+/// Pages behind sign-in: loads the user once, sends visitors to sign in, and draws the shell.
+#[component]
+pub fn AuthenticatedLayout() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <p class="p-8 text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let path = location.pathname.get_untracked();
+                match user.await {
+                    Ok(Some(user)) if user.must_change_password && path != "/account/password" => {
+                        view! { <Redirect path="/account/password" /> }.into_any()
+                    }
+                    Ok(Some(user)) => view! { <Shell user=user /> }.into_any(),
+                    Ok(None) => {
+                        let next = if path == "/" { String::new() } else { format!("?next={path}") };
+                        view! { <Redirect path=format!("/sign-in{next}") /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Shell(user: SessionInfo) -> impl IntoView {
+    let location = use_location();
+    let nav = navigation(&user);
+    let scope = user
+        .account_name
+        .clone()
+        .or_else(|| user.tenant_name.clone())
+        .unwrap_or_else(|| "Platform".to_owned());
+    let role_labels = user
+        .roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <a
+            href="#main"
+            class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
+            "Skip to content"
+        </a>
+        <header class="border-b border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+                <a href="/" class="flex items-center gap-2 text-lg font-bold text-teal-800">
+                    <span aria-hidden="true" class="inline-block h-6 w-6 rounded bg-teal-700"></span>
+                    "simdesk"
+                </a>
+                <span class="hidden text-sm text-slate-500 sm:inline" data-testid="scope-name">
+                    {scope}
+                </span>
+                <nav
+                    id="main-nav"
+                    aria-label="Main"
+                    class="order-last flex w-full flex-wrap gap-1 sm:order-none sm:w-auto"
+                >
+                    {nav
+                        .into_iter()
+                        .map(|item| {
+                            let href = item.href;
+                            view! {
+                                <A
+                                    href=href
+                                    attr:class=move || {
+                                        if location.pathname.get() == href {
+                                            "rounded-md bg-teal-50 px-3 py-2 text-sm font-semibold text-teal-800"
+                                        } else {
+                                            "rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+                                        }
+                                    }
+                                >
+                                    {item.label}
+                                </A>
+                            }
+                        })
+                        .collect_view()}
+                </nav>
+                <div class="flex items-center gap-3 sm:ml-auto">
+                    <div class="text-right text-sm leading-tight">
+                        <div class="font-medium" data-testid="user-name">
+                            {user.display_name.clone()}
+                        </div>
+                        <div class="text-xs text-slate-500" data-testid="user-roles">
+                            {role_labels}
+                        </div>
+                    </div>
+                    <a href="/account/password" class=BUTTON_SECONDARY>
+                        "Password"
+                    </a>
+                    <form method="post" action="/auth/sign-out">
+                        <button type="submit" class=BUTTON_SECONDARY>
+                            "Sign out"
+                        </button>
+                    </form>
+                </div>
+            </div>
+        </header>
+        <main id="main" class="mx-auto max-w-6xl px-4 py-8">
+            <Outlet />
+        </main>
+    }
+}
+
+/// A page heading with an optional line below it.
+#[component]
+pub fn PageHeader(
+    title: String,
+    #[prop(optional, into)] subtitle: Option<String>,
+) -> impl IntoView {
+    view! {
+        <div class="mb-6">
+            <h1 class="text-2xl font-bold tracking-tight text-slate-900">{title}</h1>
+            {subtitle.map(|s| view! { <p class="mt-1 text-sm text-slate-600">{s}</p> })}
+        </div>
+    }
+}
+
+/// Explains a failed load or action.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    view! {
+        <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+            {error.to_string()}
+        </div>
+    }
+}
+
+/// A short confirmation after an action.
+#[component]
+pub fn Notice(message: String) -> impl IntoView {
+    view! {
+        <div
+            role="status"
+            class="rounded-md border border-teal-200 bg-teal-50 px-4 py-3 text-sm text-teal-900"
+        >
+            {message}
+        </div>
+    }
+}
+
+/// Shown where a list has nothing in it yet.
+#[component]
+pub fn EmptyState(message: &'static str) -> impl IntoView {
+    view! {
+        <p class="rounded-md border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500">
+            {message}
+        </p>
+    }
+}
+
+/// The outcome of a server action as a notice or an error, once there is one.
+pub fn action_feedback<T, S>(value: S, success: &'static str) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value.get().map(|result| match result {
+            Ok(_) => view! { <Notice message=success.to_owned() /> }.into_any(),
+            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+        })
+    }
+}
+
+/// The message for one field of a failed action.
+pub fn field_error<T, S>(value: S, field: &'static str) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field(field))
+            .map(|message| {
+                view! { <p class="mt-1 text-sm text-red-700">{message}</p> }
+            })
+    }
+}
+
+pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}

@@ -1,0 +1,83 @@
+//! The error every server function returns: precise for the user, silent about internals.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use simdesk_types::FieldError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("Please choose a new password first.")]
+    PasswordChangeRequired,
+    #[error("You are not allowed to do this.")]
+    Forbidden,
+    #[error("This item does not exist or is not available to you.")]
+    NotFound,
+    #[error("{}", join_messages(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("The request could not be completed: {0}")]
+    Transport(String),
+}
+
+fn join_messages(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl AppError {
+    /// The message for one form field, if this error names it.
+    pub fn field(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // A form field that failed to decode (say, a missing one) is the user's to fix.
+            ServerFnErrorErr::Args(message) => {
+                AppError::Invalid(vec![FieldError::new("form", message)])
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<simdesk_domain::DomainError> for AppError {
+    fn from(error: simdesk_domain::DomainError) -> Self {
+        use simdesk_domain::DomainError as D;
+        match error {
+            D::NotFound => AppError::NotFound,
+            D::Forbidden => AppError::Forbidden,
+            D::Invalid(fields) => AppError::Invalid(fields),
+            D::Conflict(message) => AppError::Conflict(message),
+            D::SignInFailed => AppError::Unauthenticated,
+            D::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                AppError::Internal
+            }
+            D::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::audit_page;
+use crate::components::{
+    format_time, EmptyState, ErrorPanel, PageHeader, BUTTON_SECONDARY, TABLE, TD, TH,
+};
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|b| b.parse::<i64>().ok())
+    };
+    let page = Resource::new(before, audit_page);
+    view! {
+        <Title text="Audit log" />
+        <PageHeader title="Audit log".to_owned() subtitle="Every change, sign-in and refused access, newest first." />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) if page.rows.is_empty() => view! { <EmptyState message="Nothing has been recorded yet." /> }.into_any(),
+                    Ok(page) => view! {
+                        <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                            <table class=TABLE data-testid="audit-table">
+                                <thead class="bg-slate-50">
+                                    <tr>
+                                        <th class=TH scope="col">"When"</th>
+                                        <th class=TH scope="col">"Who"</th>
+                                        <th class=TH scope="col">"Action"</th>
+                                        <th class=TH scope="col">"Object"</th>
+                                        <th class=TH scope="col">"Details"</th>
+                                    </tr>
+                                </thead>
+                                <tbody class="divide-y divide-slate-100">
+                                    {page.rows.into_iter().map(|row| view! {
+                                        <tr>
+                                            <td class=format!("{TD} whitespace-nowrap")>{format_time(&row.at)}</td>
+                                            <td class=TD>{row.actor.unwrap_or_else(|| "system".into())}</td>
+                                            <td class=format!("{TD} font-medium")>{row.action}</td>
+                                            <td class=TD>{row.target}</td>
+                                            <td class=format!("{TD} font-mono text-xs break-all")>{row.details}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        {page.next_before.map(|id| view! {
+                            <div class="mt-4">
+                                <a href=format!("/audit?before={id}") class=BUTTON_SECONDARY>"Older entries"</a>
+                            </div>
+                        })}
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,65 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::dashboard;
+use crate::components::{format_time, ErrorPanel, Notice, PageHeader, CARD, TABLE, TD, TH};
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let board = Resource::new(|| (), |_| dashboard());
+    let query = use_query_map();
+    view! {
+        <Title text="Dashboard" />
+        {move || query.read().get("password_changed").map(|_| view! {
+            <div class="mb-6"><Notice message="Your password was changed.".to_owned() /></div>
+        })}
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(board) => view! {
+                        <PageHeader title=board.greeting subtitle=board.scope_name />
+                        <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="dashboard-cards">
+                            {board.cards.into_iter().map(|card| {
+                                let body = view! {
+                                    <p class="text-sm font-medium text-slate-500">{card.label}</p>
+                                    <p class="mt-2 text-3xl font-semibold tracking-tight">{card.value}</p>
+                                };
+                                view! {
+                                    <li class=CARD>
+                                        {match card.href {
+                                            Some(href) => view! { <a href=href class="block rounded focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700">{body}</a> }.into_any(),
+                                            None => body.into_any(),
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {(!board.recent_activity.is_empty()).then(|| view! {
+                            <section class="mt-10">
+                                <h2 class="mb-3 text-lg font-semibold">"Recent activity"</h2>
+                                <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                    <table class=TABLE>
+                                        <thead class="bg-slate-50">
+                                            <tr><th class=TH>"When"</th><th class=TH>"Who"</th><th class=TH>"What"</th></tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-100">
+                                            {board.recent_activity.into_iter().map(|row| view! {
+                                                <tr>
+                                                    <td class=TD>{format_time(&row.at)}</td>
+                                                    <td class=TD>{row.actor.unwrap_or_else(|| "system".into())}</td>
+                                                    <td class=TD>{row.action}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            </section>
+                        })}
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,15 @@
+mod audit;
+mod dashboard;
+mod not_found;
+mod password;
+mod sign_in;
+mod tenants;
+mod users;
+
+pub use audit::AuditPage;
+pub use dashboard::DashboardPage;
+pub use not_found::NotFound;
+pub use password::ChangePasswordPage;
+pub use sign_in::SignInPage;
+pub use tenants::TenantsPage;
+pub use users::UsersPage;

@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::current_user;
+use crate::components::{BUTTON_PRIMARY, INPUT, LABEL};
+
+fn message_for(error: Option<&str>) -> Option<&'static str> {
+    match error? {
+        "failed" => Some("Sign-in failed. Check your e-mail address and password. After repeated failures, sign-in is paused for 15 minutes."),
+        "throttled" => Some("Too many sign-in attempts from your network. Wait a minute and try again."),
+        _ => Some("Sign-in is unavailable at the moment. Please try again shortly."),
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let user = Resource::new(|| (), |_| current_user());
+    let error = move || query.read().get("error");
+    let signed_out = move || query.read().get("signed_out").is_some();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let (show_password, set_show_password) = signal(false);
+
+    view! {
+        <Title text="Sign in" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/" /> })
+            })}
+        </Suspense>
+        <main class="flex min-h-screen items-center justify-center px-4">
+            <div class="w-full max-w-sm">
+                <div class="mb-8 text-center">
+                    <span aria-hidden="true" class="mx-auto block h-10 w-10 rounded-lg bg-teal-700"></span>
+                    <h1 class="mt-4 text-2xl font-bold tracking-tight">"Sign in to simdesk"</h1>
+                    <p class="mt-1 text-sm text-slate-600">"SIM ordering for enterprises and their providers"</p>
+                </div>
+                {move || signed_out().then(|| view! {
+                    <div role="status" class="mb-4 rounded-md border border-teal-200 bg-teal-50 px-4 py-3 text-sm text-teal-900">
+                        "You are signed out."
+                    </div>
+                })}
+                {move || message_for(error().as_deref()).map(|message| view! {
+                    <div role="alert" class="mb-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
+                        {message}
+                    </div>
+                })}
+                <form method="post" action="/auth/sign-in" class="space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
+                    <input type="hidden" name="next" prop:value=next />
+                    <div>
+                        <label for="email" class=LABEL>"E-mail address"</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required autofocus class=format!("mt-1 {INPUT}") />
+                    </div>
+                    <div>
+                        <div class="flex items-center justify-between">
+                            <label for="password" class=LABEL>"Password"</label>
+                            <button
+                                type="button"
+                                class="text-xs font-medium text-teal-700 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
+                                aria-controls="password"
+                                aria-pressed=move || show_password.get().to_string()
+                                data-testid="toggle-password"
+                                on:click=move |_| set_show_password.update(|shown| *shown = !*shown)
+                            >
+                                {move || if show_password.get() { "Hide" } else { "Show" }}
+                            </button>
+                        </div>
+                        <input
+                            id="password"
+                            name="password"
+                            type=move || if show_password.get() { "text" } else { "password" }
+                            autocomplete="current-password"
+                            required
+                            class=format!("mt-1 {INPUT}")
+                        />
+                    </div>
+                    <button type="submit" class=format!("w-full {BUTTON_PRIMARY}")>"Sign in"</button>
+                </form>
+            </div>
+        </main>
+    }
+}

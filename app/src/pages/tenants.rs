@@ -1,0 +1,86 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{tenants, CreateTenant};
+use crate::components::{
+    action_feedback, field_error, EmptyState, ErrorPanel, PageHeader, BUTTON_PRIMARY, CARD, INPUT,
+    LABEL, TABLE, TD, TH,
+};
+
+#[component]
+pub fn TenantsPage() -> impl IntoView {
+    let create = ServerAction::<CreateTenant>::new();
+    let list = Resource::new(move || create.version().get(), |_| tenants());
+    view! {
+        <Title text="Service providers" />
+        <PageHeader title="Service providers".to_owned() subtitle="Each provider runs its own catalog, staff and enterprise accounts." />
+        <div class="grid gap-8 lg:grid-cols-3">
+            <section class="lg:col-span-2">
+                <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Ok(rows) if rows.is_empty() => view! { <EmptyState message="No service providers yet." /> }.into_any(),
+                            Ok(rows) => view! {
+                                <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                    <table class=TABLE data-testid="tenants-table">
+                                        <thead class="bg-slate-50">
+                                            <tr>
+                                                <th class=TH scope="col">"Name"</th>
+                                                <th class=TH scope="col">"Short name"</th>
+                                                <th class=TH scope="col">"Accounts"</th>
+                                                <th class=TH scope="col">"Users"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-100">
+                                            {rows.into_iter().map(|t| view! {
+                                                <tr>
+                                                    <td class=format!("{TD} font-medium")>{t.name}</td>
+                                                    <td class=TD>{t.slug}</td>
+                                                    <td class=TD>{t.accounts}</td>
+                                                    <td class=TD>{t.users}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+            <section class=CARD aria-labelledby="new-tenant">
+                <h2 id="new-tenant" class="text-lg font-semibold">"Add a service provider"</h2>
+                <ActionForm action=create attr:class="mt-4 space-y-4">
+                    <div>
+                        <label for="tenant-name" class=LABEL>"Name"</label>
+                        <input id="tenant-name" name="name" required class=format!("mt-1 {INPUT}") />
+                        {field_error(create.value(), "name")}
+                    </div>
+                    <div>
+                        <label for="tenant-slug" class=LABEL>"Short name"</label>
+                        <input id="tenant-slug" name="slug" required pattern="[a-z0-9-]{2,64}" class=format!("mt-1 {INPUT}") />
+                        {field_error(create.value(), "slug")}
+                    </div>
+                    <div>
+                        <label for="admin-email" class=LABEL>"First admin's e-mail"</label>
+                        <input id="admin-email" name="admin_email" type="email" required class=format!("mt-1 {INPUT}") />
+                        {field_error(create.value(), "admin_email")}
+                    </div>
+                    <div>
+                        <label for="admin-name" class=LABEL>"First admin's name"</label>
+                        <input id="admin-name" name="admin_name" required class=format!("mt-1 {INPUT}") />
+                        {field_error(create.value(), "admin_name")}
+                    </div>
+                    <div>
+                        <label for="admin-password" class=LABEL>"Initial password"</label>
+                        <input id="admin-password" name="admin_password" type="password" minlength="12" required autocomplete="new-password" class=format!("mt-1 {INPUT}") />
+                        {field_error(create.value(), "password")}
+                    </div>
+                    <button type="submit" class=BUTTON_PRIMARY>"Create service provider"</button>
+                    {action_feedback(create.value(), "Service provider created.")}
+                </ActionForm>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,183 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use simdesk_types::{Role, UserRow};
+
+use crate::api::{user_directory, ChangeRole, CreateUser, SetUserActive};
+use crate::components::{
+    action_feedback, field_error, format_time, EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let create = ServerAction::<CreateUser>::new();
+    let change = ServerAction::<ChangeRole>::new();
+    let toggle = ServerAction::<SetUserActive>::new();
+    let directory = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                change.version().get(),
+                toggle.version().get(),
+            )
+        },
+        |_| user_directory(),
+    );
+    let (filter, set_filter) = signal(String::new());
+
+    view! {
+        <Title text="Users" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let directory = match directory.await {
+                    Ok(directory) => directory,
+                    Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                };
+                let roles = directory.assignable_roles.clone();
+                view! {
+                    <PageHeader title=directory.heading.clone() subtitle="Create users, change their role, or deactivate them. Every change is audited." />
+                    <div class="mb-4 space-y-2">
+                        {action_feedback(change.value(), "Role changed.")}
+                        {action_feedback(toggle.value(), "User updated.")}
+                    </div>
+                    <div class="grid gap-8 lg:grid-cols-3">
+                        <section class="lg:col-span-2" aria-labelledby="users-heading">
+                            <div class="mb-3 flex items-center justify-between gap-4">
+                                <h2 id="users-heading" class="text-lg font-semibold">"People"</h2>
+                                <label class="sr-only" for="user-filter">"Filter users"</label>
+                                <input
+                                    id="user-filter"
+                                    type="search"
+                                    placeholder="Filter by name or e-mail"
+                                    class=format!("max-w-xs {INPUT}")
+                                    data-testid="user-filter"
+                                    on:input=move |ev| set_filter.set(event_target_value(&ev).to_lowercase())
+                                />
+                            </div>
+                            {if directory.users.is_empty() {
+                                view! { <EmptyState message="No users yet. Create the first one with the form." /> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                        <table class=TABLE data-testid="users-table">
+                                            <thead class="bg-slate-50">
+                                                <tr>
+                                                    <th class=TH scope="col">"Name"</th>
+                                                    <th class=TH scope="col">"Role"</th>
+                                                    <th class=TH scope="col">"Status"</th>
+                                                    <th class=TH scope="col">"Last sign-in"</th>
+                                                    <th class=TH scope="col"><span class="sr-only">"Actions"</span></th>
+                                                </tr>
+                                            </thead>
+                                            <tbody class="divide-y divide-slate-100">
+                                                {directory.users.into_iter().map(|user| view! {
+                                                    <UserRowView user roles=roles.clone() change toggle filter />
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section aria-labelledby="create-heading" class=CARD>
+                            <h2 id="create-heading" class="text-lg font-semibold">"Add a user"</h2>
+                            <p class="mt-1 text-sm text-slate-600">"Give the initial password to the person; they choose their own at first sign-in."</p>
+                            <ActionForm action=create attr:class="mt-4 space-y-4" attr:data-testid="create-user-form">
+                                <div>
+                                    <label for="new-email" class=LABEL>"E-mail address"</label>
+                                    <input id="new-email" name="email" type="email" required class=format!("mt-1 {INPUT}") />
+                                    {field_error(create.value(), "email")}
+                                </div>
+                                <div>
+                                    <label for="new-name" class=LABEL>"Name"</label>
+                                    <input id="new-name" name="display_name" required class=format!("mt-1 {INPUT}") />
+                                    {field_error(create.value(), "display_name")}
+                                </div>
+                                <div>
+                                    <label for="new-role" class=LABEL>"Role"</label>
+                                    <select id="new-role" name="role" class=format!("mt-1 {INPUT}")>
+                                        {roles.iter().map(|role| view! { <option value=role.as_str()>{role.label()}</option> }).collect_view()}
+                                    </select>
+                                    {field_error(create.value(), "role")}
+                                </div>
+                                <div>
+                                    <label for="new-password" class=LABEL>"Initial password"</label>
+                                    <input id="new-password" name="initial_password" type="password" minlength="12" required autocomplete="new-password" class=format!("mt-1 {INPUT}") />
+                                    {field_error(create.value(), "password")}
+                                </div>
+                                <button type="submit" class=BUTTON_PRIMARY>"Create user"</button>
+                                {move || create.value().get().map(|result| match result {
+                                    Ok(user) => view! { <p role="status" class="text-sm text-teal-800">{format!("{} was created.", user.email)}</p> }.into_any(),
+                                    Err(error) if error.field("email").is_none() && error.field("display_name").is_none() && error.field("password").is_none() && error.field("role").is_none() => view! { <ErrorPanel error /> }.into_any(),
+                                    Err(_) => ().into_any(),
+                                })}
+                            </ActionForm>
+                        </section>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UserRowView(
+    user: UserRow,
+    roles: Vec<Role>,
+    change: ServerAction<ChangeRole>,
+    toggle: ServerAction<SetUserActive>,
+    filter: ReadSignal<String>,
+) -> impl IntoView {
+    let haystack = format!("{} {}", user.display_name, user.email).to_lowercase();
+    let current_role = user.roles.first().copied();
+    let role_labels = user
+        .roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let id = user.id;
+    let active = user.active;
+    let role_field_label = format!("Role of {}", user.email);
+    let save_label = format!(" role of {}", user.email);
+    let toggle_label = format!(" {}", user.email);
+    view! {
+        <tr data-testid="user-row" style:display=move || if haystack.contains(&filter.get()) { "" } else { "none" }>
+            <td class=TD>
+                <div class="font-medium text-slate-900">{user.display_name.clone()}</div>
+                <div class="text-slate-500">{user.email.clone()}</div>
+            </td>
+            <td class=TD>
+                <ActionForm action=change attr:class="flex items-center gap-2">
+                    <input type="hidden" name="user_id" value=id.to_string() />
+                    <label class="sr-only" for=format!("role-{id}")>{role_field_label}</label>
+                    <select id=format!("role-{id}") name="role" class="rounded-md border-0 py-1 pl-2 pr-8 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-teal-700">
+                        {roles.iter().map(|role| view! {
+                            <option value=role.as_str() selected=current_role == Some(*role)>{role.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <button type="submit" class=BUTTON_SECONDARY>"Save"<span class="sr-only">{save_label}</span></button>
+                </ActionForm>
+                <span class="sr-only">{role_labels}</span>
+            </td>
+            <td class=TD>
+                {if active {
+                    view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">"Active"</span> }.into_any()
+                } else {
+                    view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">"Deactivated"</span> }.into_any()
+                }}
+            </td>
+            <td class=TD>{user.last_sign_in_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
+            <td class=TD>
+                <ActionForm action=toggle>
+                    <input type="hidden" name="user_id" value=id.to_string() />
+                    <input type="hidden" name="active" value=(!active).to_string() />
+                    <button type="submit" class=if active { BUTTON_DANGER } else { BUTTON_SECONDARY }>
+                        {if active { "Deactivate" } else { "Reactivate" }}
+                        <span class="sr-only">{toggle_label}</span>
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,222 @@
+//! The simdesk server: HTTP routes, sessions, the Leptos app, and the CLI around them.
+
+pub mod auth_routes;
+pub mod config;
+pub mod session_store;
+
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sea_orm::DatabaseConnection;
+use simdesk_domain::Actor;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, Session, SessionManagerLayer};
+
+use crate::auth_routes::USER_ID_KEY;
+use crate::session_store::DatabaseSessionStore;
+
+/// The session cookie: `__Host-` pins it to this host, path `/`, HTTPS only.
+pub const SESSION_COOKIE: &str = "__Host-simdesk";
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+}
+
+/// Settings of the HTTP layer that tests and the CLI choose.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub sign_in_per_minute: u32,
+    pub session_idle_minutes: i64,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            sign_in_per_minute: 20,
+            session_idle_minutes: 480,
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: DatabaseConnection,
+        settings: &HttpSettings,
+    ) -> Self {
+        let per_minute = NonZeroU32::new(settings.sign_in_per_minute).unwrap_or(NonZeroU32::MIN);
+        Self {
+            leptos_options,
+            db,
+            sign_in_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        }
+    }
+}
+
+/// Puts the signed-in user's [`Actor`] into the request, or ends a session whose user is gone
+/// or deactivated.
+async fn load_actor(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match session.get::<i64>(USER_ID_KEY).await {
+        Ok(Some(user_id)) => match Actor::load(&state.db, user_id).await {
+            Ok(Some(actor)) => {
+                request.extensions_mut().insert(actor);
+            }
+            Ok(None) => {
+                session.flush().await.ok();
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "loading the signed-in user failed");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The service is unavailable; try again shortly.",
+                )
+                    .into_response();
+            }
+        },
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "unreadable session ignored");
+        }
+    }
+    next.run(request).await
+}
+
+/// Refuses state-changing requests that a browser sent from another origin (cross-site request
+/// forgery); SameSite=Lax on the cookie is the first line, this the second.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if writes {
+        let headers = request.headers();
+        if let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
+        {
+            let origin_host = origin
+                .to_str()
+                .ok()
+                .and_then(|o| o.split_once("://").map(|(_, rest)| rest.to_owned()));
+            if origin_host.as_deref() != host.to_str().ok() {
+                tracing::warn!(?origin, ?host, "cross-origin write refused");
+                return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match simdesk_domain::db::ping(&state.db).await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'self'; form-action 'self'";
+
+/// The whole application: pages, server functions, sign-in routes, health checks.
+pub fn router(state: AppState, settings: &HttpSettings) -> Router {
+    let routes = generate_route_list(app::App);
+    let session_layer = SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_secure(true)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            settings.session_idle_minutes,
+        )));
+    let db = state.db.clone();
+    let leptos_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/auth/sign-in", post(auth_routes::sign_in))
+        .route("/auth/sign-out", post(auth_routes::sign_out))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(db.clone()),
+            move || app::shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), load_actor))
+        .layer(session_layer)
+        .layer(middleware::from_fn(same_origin_writes))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Removes expired sessions every `period`, forever.
+pub async fn expire_sessions(db: DatabaseConnection, period: std::time::Duration) {
+    let store = DatabaseSessionStore::new(db);
+    let mut interval = tokio::time::interval(period);
+    loop {
+        interval.tick().await;
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+        }
+    }
+}
+
+/// Makes sure the directory of a SQLite file exists before SQLite is asked to create the file.
+pub fn prepare_sqlite_path(database_url: &str) -> std::io::Result<()> {
+    if let Some(rest) = database_url.strip_prefix("sqlite://") {
+        let path = rest.split('?').next().unwrap_or_default();
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)?;
+            }
+        }
+    }
+    Ok(())
+}

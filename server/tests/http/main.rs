@@ -1,0 +1,6 @@
+//! HTTP-level tests against the real router on a loopback port, with a real database
+//! (SQLite, or PostgreSQL when `SIMDESK_TEST_DATABASE_URL` names one).
+
+mod access;
+mod sign_in;
+mod support;

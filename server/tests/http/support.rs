@@ -1,0 +1,165 @@
+use leptos::prelude::LeptosOptions;
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{redirect, Client, Response, StatusCode};
+use simdesk_domain::demo;
+use simdesk_domain::testing::{self, TestDatabase};
+use simdesk_server::{router, AppState, HttpSettings, SESSION_COOKIE};
+use std::net::SocketAddr;
+
+pub use simdesk_domain::demo::DEMO_PASSWORD;
+
+/// A running server with the demo data, and a client that follows no redirects.
+pub struct TestServer {
+    pub base: String,
+    pub client: Client,
+    pub database: TestDatabase,
+}
+
+pub async fn start() -> TestServer {
+    start_with(HttpSettings::default()).await
+}
+
+pub async fn start_with(settings: HttpSettings) -> TestServer {
+    let database = testing::fresh().await;
+    demo::seed(&database.db).await.expect("seed demo data");
+    let options = LeptosOptions::builder()
+        .output_name("simdesk")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    let state = AppState::new(options, database.db.clone(), &settings);
+    let app = router(state, &settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    TestServer {
+        base: format!("http://{addr}"),
+        client: Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap(),
+        database,
+    }
+}
+
+/// The session cookie's `name=value` from a response, if it sets one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{SESSION_COOKIE}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn sign_in_response(
+        &self,
+        email: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .post(self.url("/auth/sign-in"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "email={}&password={}",
+                urlencode(email),
+                urlencode(password)
+            ));
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Signs in and returns the session cookie.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let response = self.sign_in_response(email, DEMO_PASSWORD, None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {email}"
+        );
+        assert_eq!(location(&response), "/", "sign-in of {email}");
+        session_cookie(response.headers()).expect("a session cookie")
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response {
+        let mut request = self
+            .client
+            .get(self.url(path))
+            .header("accept", "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Calls a server function the way the hydrated app does, returning status and body.
+    pub async fn call(
+        &self,
+        function: &str,
+        form: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, String) {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/{function}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(form.to_owned());
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    pub async fn user_id(&self, email: &str) -> i64 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        use simdesk_domain::db::{begin, DataScope};
+        use simdesk_domain::entity::app_user;
+        let txn = begin(&self.database.db, DataScope::System).await.unwrap();
+        app_user::Entity::find()
+            .filter(app_user::Column::Email.eq(email))
+            .one(&txn)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
