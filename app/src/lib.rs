@@ -38,6 +38,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Effects run only in the browser, after hydration: tests wait for this marker.
+    Effect::new(|| {
+        if let Some(root) = document().document_element() {
+            root.set_attribute("data-hydrated", "true").ok();
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/simdesk.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />

@@ -53,6 +53,7 @@ pub async fn directory(db: &DatabaseConnection, actor: &Actor) -> DomainResult<U
     txn.commit().await?;
     Ok(UserDirectory {
         heading,
+        acting_user_id: actor.user_id,
         assignable_roles: group.assignable_roles().to_vec(),
         users: rows,
     })

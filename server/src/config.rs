@@ -1,6 +1,7 @@
 //! Command line and environment configuration.
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
 #[derive(Debug, Parser)]
@@ -46,7 +47,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SIMDESK_ADDR")]
     pub addr: Option<SocketAddr>,
     /// Seed the demo data and print its sign-ins at start-up.
-    #[arg(long, env = "SIMDESK_DEMO")]
+    #[arg(long, env = "SIMDESK_DEMO", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
     pub demo: bool,
     /// Sign-in attempts allowed per client address and minute.
     #[arg(long, env = "SIMDESK_SIGN_IN_PER_MINUTE", default_value_t = 20)]

@@ -40,6 +40,8 @@ pub struct UserRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserDirectory {
     pub heading: String,
+    /// The admin looking at the list: their own row offers no changes.
+    pub acting_user_id: i64,
     pub assignable_roles: Vec<Role>,
     pub users: Vec<UserRow>,
 }

@@ -48,7 +48,7 @@ pub fn SignInPage() -> impl IntoView {
                     </div>
                 })}
                 <form method="post" action="/auth/sign-in" class="space-y-5 rounded-lg bg-white p-6 shadow-sm ring-1 ring-slate-200">
-                    <input type="hidden" name="next" prop:value=next />
+                    <input type="hidden" name="next" value=next />
                     <div>
                         <label for="email" class=LABEL>"E-mail address"</label>
                         <input id="email" name="email" type="email" autocomplete="username" required autofocus class=format!("mt-1 {INPUT}") />

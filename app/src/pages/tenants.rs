@@ -59,7 +59,7 @@ pub fn TenantsPage() -> impl IntoView {
                     </div>
                     <div>
                         <label for="tenant-slug" class=LABEL>"Short name"</label>
-                        <input id="tenant-slug" name="slug" required pattern="[a-z0-9-]{2,64}" class=format!("mt-1 {INPUT}") />
+                        <input id="tenant-slug" name="slug" required pattern="[a-z0-9\\-]{2,64}" class=format!("mt-1 {INPUT}") />
                         {field_error(create.value(), "slug")}
                     </div>
                     <div>

@@ -34,6 +34,7 @@ pub fn UsersPage() -> impl IntoView {
                     Err(error) => return view! { <ErrorPanel error /> }.into_any(),
                 };
                 let roles = directory.assignable_roles.clone();
+                let acting_user_id = directory.acting_user_id;
                 view! {
                     <PageHeader title=directory.heading.clone() subtitle="Create users, change their role, or deactivate them. Every change is audited." />
                     <div class="mb-4 space-y-2">
@@ -71,7 +72,7 @@ pub fn UsersPage() -> impl IntoView {
                                             </thead>
                                             <tbody class="divide-y divide-slate-100">
                                                 {directory.users.into_iter().map(|user| view! {
-                                                    <UserRowView user roles=roles.clone() change toggle filter />
+                                                    <UserRowView is_self=user.id == acting_user_id user roles=roles.clone() change toggle filter />
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
@@ -123,6 +124,8 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserRowView(
     user: UserRow,
+    /// The signed-in admin's own row: shown, but not editable (the service refuses it anyway).
+    is_self: bool,
     roles: Vec<Role>,
     change: ServerAction<ChangeRole>,
     toggle: ServerAction<SetUserActive>,
@@ -148,6 +151,10 @@ fn UserRowView(
                 <div class="text-slate-500">{user.email.clone()}</div>
             </td>
             <td class=TD>
+                {if is_self {
+                    view! { <span>{role_labels.clone()}" (you)"</span> }.into_any()
+                } else {
+                    view! {
                 <ActionForm action=change attr:class="flex items-center gap-2">
                     <input type="hidden" name="user_id" value=id.to_string() />
                     <label class="sr-only" for=format!("role-{id}")>{role_field_label}</label>
@@ -158,7 +165,8 @@ fn UserRowView(
                     </select>
                     <button type="submit" class=BUTTON_SECONDARY>"Save"<span class="sr-only">{save_label}</span></button>
                 </ActionForm>
-                <span class="sr-only">{role_labels}</span>
+                    }.into_any()
+                }}
             </td>
             <td class=TD>
                 {if active {
@@ -167,8 +175,9 @@ fn UserRowView(
                     view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">"Deactivated"</span> }.into_any()
                 }}
             </td>
-            <td class=TD>{user.last_sign_in_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{user.last_sign_in_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
             <td class=TD>
+                {(!is_self).then(|| view! {
                 <ActionForm action=toggle>
                     <input type="hidden" name="user_id" value=id.to_string() />
                     <input type="hidden" name="active" value=(!active).to_string() />
@@ -177,6 +186,7 @@ fn UserRowView(
                         <span class="sr-only">{toggle_label}</span>
                     </button>
                 </ActionForm>
+                })}
             </td>
         </tr>
     }

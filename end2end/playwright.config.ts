@@ -1,0 +1,61 @@
+import { defineConfig } from '@playwright/test';
+import * as path from 'node:path';
+
+// Runs the debug build of `simdesk serve --demo` on a fresh database and drives Debian's Chromium.
+// Every page test runs twice: with JavaScript (hydrated) and without (server-rendered forms only).
+const root = path.resolve(__dirname, '..');
+const port = Number(process.env.SIMDESK_E2E_PORT ?? 3100);
+const baseURL = `http://localhost:${port}`;
+const databaseUrl =
+  process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
+
+const chromium = {
+  browserName: 'chromium' as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  outputDir: './test-results',
+  use: { baseURL, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
+  projects: [
+    { name: 'javascript', use: { ...chromium, javaScriptEnabled: true } },
+    { name: 'no-javascript', use: { ...chromium, javaScriptEnabled: false }, grepInvert: /@hydration/ },
+  ],
+  webServer: {
+    // A fresh SQLite file per run; PostgreSQL when SIMDESK_E2E_DATABASE_URL names a fresh database.
+    command: `rm -rf target/e2e && mkdir -p target/e2e && exec target/debug/simdesk serve --demo --addr 127.0.0.1:${port}`,
+    cwd: root,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: databaseUrl,
+      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_PKG_DIR: 'pkg',
+      LEPTOS_OUTPUT_NAME: 'simdesk',
+      // Every test signs in from 127.0.0.1; the per-client limit is tested at the HTTP level.
+      SIMDESK_SIGN_IN_PER_MINUTE: '10000',
+      SIMDESK_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,50 @@
+import { test as base, expect, Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'simdesk-demo-2026';
+
+/**
+ * A page that fails the test on any uncaught error or console error (hydration errors included).
+ * Chromium also logs every 4xx answer as a console error; those are expected answers (a 404 page,
+ * a 400 for a rejected form) that the tests assert themselves, so only they are let through.
+ */
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      const expectedHttpAnswer = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
+      if (message.type() === 'error' && !expectedHttpAnswer.test(message.text())) {
+        problems.push(`console.error: ${message.text()}`);
+      }
+    });
+    await use(page);
+    expect(problems, 'errors in the browser').toEqual([]);
+  },
+});
+export { expect };
+
+/** Whether this project runs with JavaScript (and so hydrates). */
+export function hydrates(page: Page): boolean {
+  return test.info().project.use.javaScriptEnabled !== false;
+}
+
+/** Waits until the WASM app has hydrated the page, when JavaScript is on. */
+export async function ready(page: Page) {
+  if (hydrates(page)) {
+    await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
+  }
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/sign-in');
+  await ready(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Something unique per test run and project, for records the test creates. */
+export function unique(prefix: string): string {
+  const project = test.info().project.name.replace(/[^a-z]/g, '');
+  return `${prefix}-${project}-${Date.now().toString(36)}`;
+}
