@@ -138,10 +138,6 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
-     base-uri 'self'; form-action 'self'";
-
 /// The whole application: pages, server functions, sign-in routes, health checks.
 pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let routes = generate_route_list(app::App);
@@ -156,6 +152,9 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         )));
     let db = state.db.clone();
     let leptos_options = state.leptos_options.clone();
+    // Rendered pages replace this with a policy naming their script nonce.
+    let default_policy = HeaderValue::from_str(&app::security::content_security_policy(None))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"));
 
     Router::new()
         .route("/auth/sign-in", post(auth_routes::sign_in))
@@ -176,7 +175,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/readyz", get(readyz))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+            default_policy,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
