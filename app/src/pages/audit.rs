@@ -25,7 +25,7 @@ pub fn AuditPage() -> impl IntoView {
                 match page.await {
                     Ok(page) if page.rows.is_empty() => view! { <EmptyState message="Nothing has been recorded yet." /> }.into_any(),
                     Ok(page) => view! {
-                        <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                        <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                             <table class=TABLE data-testid="audit-table">
                                 <thead class="bg-slate-50">
                                     <tr>

@@ -38,7 +38,7 @@ pub fn DashboardPage() -> impl IntoView {
                         {(!board.recent_activity.is_empty()).then(|| view! {
                             <section class="mt-10">
                                 <h2 class="mb-3 text-lg font-semibold">"Recent activity"</h2>
-                                <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                                     <table class=TABLE>
                                         <thead class="bg-slate-50">
                                             <tr><th class=TH>"When"</th><th class=TH>"Who"</th><th class=TH>"What"</th></tr>

@@ -15,13 +15,13 @@ pub fn TenantsPage() -> impl IntoView {
         <Title text="Service providers" />
         <PageHeader title="Service providers".to_owned() subtitle="Each provider runs its own catalog, staff and enterprise accounts." />
         <div class="grid gap-8 lg:grid-cols-3">
-            <section class="lg:col-span-2">
+            <section class="min-w-0 lg:col-span-2">
                 <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match list.await {
                             Ok(rows) if rows.is_empty() => view! { <EmptyState message="No service providers yet." /> }.into_any(),
                             Ok(rows) => view! {
-                                <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                                     <table class=TABLE data-testid="tenants-table">
                                         <thead class="bg-slate-50">
                                             <tr>

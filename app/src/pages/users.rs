@@ -42,8 +42,8 @@ pub fn UsersPage() -> impl IntoView {
                         {action_feedback(toggle.value(), "User updated.")}
                     </div>
                     <div class="grid gap-8 lg:grid-cols-3">
-                        <section class="lg:col-span-2" aria-labelledby="users-heading">
-                            <div class="mb-3 flex items-center justify-between gap-4">
+                        <section class="min-w-0 lg:col-span-2" aria-labelledby="users-heading">
+                            <div class="mb-3 flex flex-wrap items-center justify-between gap-4">
                                 <h2 id="users-heading" class="text-lg font-semibold">"People"</h2>
                                 <label class="sr-only" for="user-filter">"Filter users"</label>
                                 <input
@@ -59,7 +59,7 @@ pub fn UsersPage() -> impl IntoView {
                                 view! { <EmptyState message="No users yet. Create the first one with the form." /> }.into_any()
                             } else {
                                 view! {
-                                    <div class="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                    <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                                         <table class=TABLE data-testid="users-table">
                                             <thead class="bg-slate-50">
                                                 <tr>

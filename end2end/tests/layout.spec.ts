@@ -1,0 +1,29 @@
+import { test, expect, signIn, ready } from './fixtures';
+
+// Every page must fit a phone's width: wide tables scroll inside their card, not the page.
+test.use({ viewport: { width: 390, height: 844 } });
+
+const pages: Array<{ email: string; paths: string[] }> = [
+  { email: 'admin@nordwind.example', paths: ['/', '/users', '/audit', '/account/password'] },
+  { email: 'admin@hafenlogistik.example', paths: ['/', '/users'] },
+  { email: 'operator@simdesk.example', paths: ['/', '/tenants', '/audit'] },
+];
+
+for (const { email, paths } of pages) {
+  test(`pages of ${email} fit a phone screen`, async ({ page }) => {
+    await signIn(page, email);
+    await expect(page.getByTestId('user-name')).toBeVisible();
+    for (const path of paths) {
+      await page.goto(path);
+      await ready(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} is wider than the screen`).toBeLessThanOrEqual(0);
+    }
+  });
+}
+
+test('the sign-in page fits a phone screen', async ({ page }) => {
+  await page.goto('/sign-in');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
