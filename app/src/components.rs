@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
-use simdesk_types::{Role, SessionInfo};
+use simdesk_types::{role_labels, Role, SessionInfo};
 
 use crate::api::current_user;
 use crate::error::AppError;
@@ -91,12 +91,7 @@ fn Shell(user: SessionInfo) -> impl IntoView {
         .clone()
         .or_else(|| user.tenant_name.clone())
         .unwrap_or_else(|| "Platform".to_owned());
-    let role_labels = user
-        .roles
-        .iter()
-        .map(|r| r.label())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let role_labels = role_labels(&user.roles);
     view! {
         <a
             href="#main"

@@ -1,7 +1,7 @@
 //! What each role sees first, and who the signed-in user is.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use simdesk_types::{Dashboard, DashboardCard, Role, SessionInfo};
+use simdesk_types::{role_labels, Dashboard, DashboardCard, Role, SessionInfo};
 
 use crate::db::{begin, DataScope};
 use crate::entity::{account, app_user, tenant};
@@ -99,12 +99,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .filter(app_user::Column::AccountId.eq(account_id))
             .count(&txn)
             .await?;
-        let roles = actor
-            .roles
-            .iter()
-            .map(|r| r.label())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let roles = role_labels(&actor.roles);
         cards.push(card("Your role", roles, None));
         cards.push(card(
             "Users in your account",

@@ -4,5 +4,5 @@
 mod role;
 mod views;
 
-pub use role::{Role, RoleScope, UnknownRole};
+pub use role::{role_labels, Role, RoleScope, UnknownRole};
 pub use views::*;

@@ -78,6 +78,15 @@ impl Role {
     }
 }
 
+/// Roles as people read them: "Purchaser, Approver".
+pub fn role_labels(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

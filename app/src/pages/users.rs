@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use simdesk_types::{Role, UserRow};
+use simdesk_types::{role_labels, Role, UserRow};
 
 use crate::api::{user_directory, ChangeRole, CreateUser, SetUserActive};
 use crate::components::{
@@ -133,12 +133,7 @@ fn UserRowView(
 ) -> impl IntoView {
     let haystack = format!("{} {}", user.display_name, user.email).to_lowercase();
     let current_role = user.roles.first().copied();
-    let role_labels = user
-        .roles
-        .iter()
-        .map(|r| r.label())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let role_labels = role_labels(&user.roles);
     let id = user.id;
     let active = user.active;
     let role_field_label = format!("Role of {}", user.email);
