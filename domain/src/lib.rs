@@ -5,11 +5,13 @@
 pub mod actor;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod error;
+pub mod money;
 pub mod password;
 pub mod policy;
 pub mod tenants;

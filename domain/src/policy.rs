@@ -16,6 +16,12 @@ pub enum Permission {
     ManageAccountUsers,
     /// Read the tenant's audit log.
     ReadAuditLog,
+    /// Read the tenant's catalog: products and entitlement options.
+    ReadCatalog,
+    /// Change the catalog and the tenant's settings.
+    ManageCatalog,
+    /// Onboard and maintain enterprise accounts.
+    ManageAccounts,
 }
 
 pub fn allows(actor: &Actor, permission: Permission) -> bool {
@@ -25,11 +31,25 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::ManageAccountUsers => {
             actor.has(Role::AccountAdmin) && actor.tenant_id.is_some() && actor.account_id.is_some()
         }
+        Permission::ReadCatalog | Permission::ManageAccounts => {
+            actor.has_any(&[Role::TenantAdmin, Role::SpAgent])
+                && actor.tenant_id.is_some()
+                && actor.account_id.is_none()
+        }
+        Permission::ManageCatalog => {
+            actor.has(Role::TenantAdmin) && actor.tenant_id.is_some() && actor.account_id.is_none()
+        }
         Permission::ReadAuditLog => {
             actor.has(Role::PlatformOperator)
                 || (actor.has(Role::TenantAdmin) && actor.tenant_id.is_some())
         }
     }
+}
+
+/// The actor's tenant, when they may do `permission` there.
+pub fn tenant_for(actor: &Actor, permission: Permission) -> DomainResult<i64> {
+    require(actor, permission)?;
+    actor.tenant_id.ok_or(DomainError::Forbidden)
 }
 
 pub fn require(actor: &Actor, permission: Permission) -> DomainResult<()> {
@@ -145,6 +165,23 @@ mod tests {
         }
         let operator = actor(&[Role::PlatformOperator], None, None);
         assert!(UserGroup::managed_by(&operator).is_err());
+    }
+
+    #[test]
+    fn catalog_is_the_tenant_admins_and_accounts_are_the_staffs() {
+        let admin = actor(&[Role::TenantAdmin], Some(7), None);
+        let agent = actor(&[Role::SpAgent], Some(7), None);
+        assert!(allows(&admin, Permission::ManageCatalog));
+        assert!(!allows(&agent, Permission::ManageCatalog));
+        for staff in [&admin, &agent] {
+            assert!(allows(staff, Permission::ReadCatalog));
+            assert!(allows(staff, Permission::ManageAccounts));
+        }
+        for role in Role::ACCOUNT_USERS {
+            let user = actor(&[role], Some(7), Some(9));
+            assert!(!allows(&user, Permission::ReadCatalog), "{role}");
+            assert!(!allows(&user, Permission::ManageAccounts), "{role}");
+        }
     }
 
     #[test]

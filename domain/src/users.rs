@@ -100,7 +100,7 @@ async fn to_rows(
         .collect())
 }
 
-fn validate_email(email: &str) -> DomainResult<()> {
+pub(crate) fn validate_email(email: &str) -> DomainResult<()> {
     let valid = email.len() <= 320
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()

@@ -11,6 +11,21 @@ pub struct Model {
     pub name: String,
     pub status: String,
     pub created_at: DateTimeUtc,
+    pub customer_number: Option<String>,
+    pub vat_id: String,
+    pub billing_name: String,
+    pub billing_street: String,
+    pub billing_postal_code: String,
+    pub billing_city: String,
+    pub billing_country: String,
+    pub default_billing_status_id: Option<i64>,
+    pub default_price_plan_id: Option<i64>,
+    pub default_service_profile_id: Option<i64>,
+    pub default_roaming_profile_id: Option<i64>,
+    pub default_apn_group_id: Option<i64>,
+    /// Optimistic lock: bumped by every update.
+    pub version: i32,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,14 @@
 //! sea-orm entities, one module per table.
 
 pub mod account;
+pub mod account_entitlement;
+pub mod account_product;
 pub mod app_user;
 pub mod audit_log;
+pub mod entitlement_option;
 pub mod external_identity;
 pub mod membership;
+pub mod product;
 pub mod session;
+pub mod shipping_address;
 pub mod tenant;

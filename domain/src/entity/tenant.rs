@@ -12,6 +12,9 @@ pub struct Model {
     pub support_email: Option<String>,
     pub brand_color: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Whether a PO may override the account's default entitlements.
+    pub allow_default_overrides: bool,
+    pub logo_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,226 @@
+//! Catalog and onboarding types: entitlement options, SIM sales products, accounts.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code stored in the database and used in CSV files and forms.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Reads a code, ignoring case and surrounding spaces.
+            pub fn parse(code: &str) -> Option<Self> {
+                let code = code.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(code))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+coded_enum! {
+    /// The kinds of entitlement option a tenant defines.
+    OptionKind {
+        BillingStatus => "billing_status", "SIM billing status";
+        PricePlan => "price_plan", "Price plan";
+        ServiceProfile => "service_profile", "Service profile";
+        RoamingProfile => "roaming_profile", "Roaming profile";
+        ApnGroup => "apn_group", "APN group";
+    }
+}
+
+coded_enum! {
+    SimType {
+        PlasticSim => "plastic", "Plastic SIM";
+        Esim => "esim", "eSIM";
+        Chip => "chip", "Chip (MFF)";
+    }
+}
+
+coded_enum! {
+    FormFactor {
+        TwoFf => "2FF", "2FF (mini)";
+        ThreeFf => "3FF", "3FF (micro)";
+        FourFf => "4FF", "4FF (nano)";
+        Mff2 => "MFF2", "MFF2 (embedded chip)";
+        Euicc => "eUICC", "eUICC";
+    }
+}
+
+coded_enum! {
+    ProductStatus {
+        Active => "active", "Active";
+        Retired => "retired", "Retired";
+    }
+}
+
+/// One entitlement option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub id: i64,
+    pub kind: OptionKind,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub active: bool,
+}
+
+/// The five defaults an account (or a product) carries; each an option id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entitlements {
+    pub billing_status: Option<i64>,
+    pub price_plan: Option<i64>,
+    pub service_profile: Option<i64>,
+    pub roaming_profile: Option<i64>,
+    pub apn_group: Option<i64>,
+}
+
+impl Entitlements {
+    pub fn get(&self, kind: OptionKind) -> Option<i64> {
+        match kind {
+            OptionKind::BillingStatus => self.billing_status,
+            OptionKind::PricePlan => self.price_plan,
+            OptionKind::ServiceProfile => self.service_profile,
+            OptionKind::RoamingProfile => self.roaming_profile,
+            OptionKind::ApnGroup => self.apn_group,
+        }
+    }
+
+    pub fn set(&mut self, kind: OptionKind, value: Option<i64>) {
+        match kind {
+            OptionKind::BillingStatus => self.billing_status = value,
+            OptionKind::PricePlan => self.price_plan = value,
+            OptionKind::ServiceProfile => self.service_profile = value,
+            OptionKind::RoamingProfile => self.roaming_profile = value,
+            OptionKind::ApnGroup => self.apn_group = value,
+        }
+    }
+}
+
+/// A price in minor units of an ISO 4217 currency, with its text for people ("12.50 EUR").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    pub minor: i64,
+    pub currency: String,
+    pub display: String,
+}
+
+/// A SIM sales product as the tenant's staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductView {
+    pub id: i64,
+    pub part_number: String,
+    pub name: String,
+    pub description: String,
+    pub sim_type: SimType,
+    pub form_factor: FormFactor,
+    pub features: String,
+    pub branding: String,
+    pub price: Price,
+    pub unspsc: String,
+    pub unit_of_measure: String,
+    pub defaults: Entitlements,
+    pub min_order_quantity: i32,
+    pub max_order_quantity: i32,
+    pub order_increment: i32,
+    pub status: ProductStatus,
+    pub version: i32,
+}
+
+/// What a tenant admin enters for a product. Numbers arrive as text so that each can be
+/// checked with a precise message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductInput {
+    pub part_number: String,
+    pub name: String,
+    pub description: String,
+    pub sim_type: String,
+    pub form_factor: String,
+    pub features: String,
+    pub branding: String,
+    /// Decimal, for example `4.90`.
+    pub unit_price: String,
+    pub currency: String,
+    pub unspsc: String,
+    pub unit_of_measure: String,
+    pub min_order_quantity: String,
+    pub max_order_quantity: String,
+    pub order_increment: String,
+    pub initial_billing_status: Option<i64>,
+    pub default_price_plan: Option<i64>,
+    pub default_service_profile: Option<i64>,
+    pub default_roaming_profile: Option<i64>,
+    pub default_apn_group: Option<i64>,
+}
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortOrder {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+/// A page of a keyset-paginated list; `next` continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub next: Option<String>,
+}
+
+/// The tenant-wide settings a tenant admin controls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSettings {
+    pub name: String,
+    pub allow_default_overrides: bool,
+    pub brand_color: String,
+    pub logo_url: String,
+    pub support_email: String,
+}
+
+/// One line of a CSV import that was refused, by its line number in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub line: u64,
+    pub message: String,
+}
+
+/// The outcome of a CSV import: nothing is written unless every row is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub created: u64,
+    pub updated: u64,
+    pub errors: Vec<RowError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_ignore_case() {
+        for kind in OptionKind::ALL {
+            assert_eq!(OptionKind::parse(kind.as_str()), Some(*kind));
+        }
+        assert_eq!(FormFactor::parse(" euicc "), Some(FormFactor::Euicc));
+        assert_eq!(FormFactor::parse("4ff"), Some(FormFactor::FourFf));
+        assert_eq!(SimType::parse("floppy"), None);
+    }
+}
