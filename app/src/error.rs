@@ -79,7 +79,7 @@ impl From<simdesk_domain::DomainError> for AppError {
     fn from(error: simdesk_domain::DomainError) -> Self {
         use simdesk_domain::DomainError as D;
         match error {
-            D::NotFound => AppError::NotFound,
+            D::NotFound | D::OutOfScope { .. } => AppError::NotFound,
             D::Forbidden => AppError::Forbidden,
             D::Invalid(fields) => AppError::Invalid(fields),
             D::Conflict(message) => AppError::Conflict(message),

@@ -9,7 +9,7 @@ use serde_json::Value;
 use simdesk_types::{AuditPage, AuditRow};
 use std::collections::HashMap;
 
-use crate::db::{begin, DataScope};
+use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{app_user, audit_log};
 use crate::policy::{self, Permission};
 use crate::{Actor, DomainResult};
@@ -95,7 +95,7 @@ pub async fn record_denied(
         target_id = target_id.to_string(),
         "access to an object outside the actor's scope denied"
     );
-    let txn = begin(db, DataScope::of(actor)).await?;
+    let txn = begin_write(db, DataScope::of(actor)).await?;
     AuditEvent::new("access.denied", target_type)
         .target(target_id)
         .scoped_to(actor)
@@ -103,6 +103,26 @@ pub async fn record_denied(
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Runs a service body; when it asked for an object outside the actor's scope, records the
+/// attempt (after the body's transaction has ended, so SQLite's single writer is free) and
+/// answers "not found", exactly as for an id that does not exist.
+pub async fn denials<T>(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    body: impl std::future::Future<Output = DomainResult<T>>,
+) -> DomainResult<T> {
+    match body.await {
+        Err(crate::DomainError::OutOfScope {
+            target_type,
+            target_id,
+        }) => {
+            record_denied(db, actor, target_type, target_id).await?;
+            Err(crate::DomainError::NotFound)
+        }
+        other => other,
+    }
 }
 
 pub const AUDIT_PAGE_SIZE: u64 = 50;

@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::audit::AuditEvent;
-use crate::db::{begin, DataScope};
+use crate::db::{begin, begin_write, DataScope};
 use crate::entity::app_user;
 use crate::{password, Actor, DomainError, DomainResult};
 
@@ -51,7 +51,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
     let Some(user) = user else {
         return Err(DomainError::SignInFailed);
     };
-    let txn = begin(db, DataScope::System).await?;
+    let txn = begin_write(db, DataScope::System).await?;
     if password_ok && usable {
         let mut active = user.clone().into_active_model();
         active.failed_sign_ins = Set(0);
@@ -113,7 +113,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
 
 /// Records a sign-out in the audit log.
 pub async fn record_sign_out(db: &DatabaseConnection, actor: &Actor) -> DomainResult<()> {
-    let txn = begin(db, DataScope::of(actor)).await?;
+    let txn = begin_write(db, DataScope::of(actor)).await?;
     AuditEvent::new("user.signed_out", "user")
         .target(actor.user_id)
         .scoped_to(actor)
@@ -150,7 +150,7 @@ pub async fn change_password(
         ));
     }
     let hashed = password::hash(new.to_owned()).await?;
-    let txn = begin(db, DataScope::of(actor)).await?;
+    let txn = begin_write(db, DataScope::of(actor)).await?;
     let mut active = user.into_active_model();
     active.password_hash = Set(Some(hashed));
     active.must_change_password = Set(false);

@@ -13,8 +13,8 @@ use simdesk_types::{
 };
 use std::collections::HashMap;
 
-use crate::audit::{record_denied, AuditEvent};
-use crate::db::{begin, DataScope};
+use crate::audit::{denials, AuditEvent};
+use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{entitlement_option, product, tenant};
 use crate::policy::{self, Permission};
 use crate::{money, Actor, DomainError, DomainResult};
@@ -125,7 +125,7 @@ pub async fn create_option(
         required_text(name, "name", 200, "a name").map_err(|e| DomainError::Invalid(vec![e]))?;
     let description = optional_text(description, "description", 1000)
         .map_err(|e| DomainError::Invalid(vec![e]))?;
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let taken = entitlement_option::Entity::find()
         .filter(entitlement_option::Column::TenantId.eq(tenant_id))
         .filter(entitlement_option::Column::Kind.eq(kind.as_str()))
@@ -175,34 +175,35 @@ pub async fn set_option_active(
     option_id: i64,
     active: bool,
 ) -> DomainResult<OptionView> {
-    let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
-    let Some(option) = entitlement_option::Entity::find_by_id(option_id)
-        .filter(entitlement_option::Column::TenantId.eq(tenant_id))
-        .one(&txn)
-        .await?
-    else {
-        drop(txn);
-        record_denied(db, actor, "entitlement_option", option_id).await?;
-        return Err(DomainError::NotFound);
-    };
-    let mut model = option.into_active_model();
-    model.active = Set(active);
-    let updated = model.update(&txn).await?;
-    AuditEvent::new(
-        if active {
-            "option.restored"
-        } else {
-            "option.retired"
-        },
-        "entitlement_option",
-    )
-    .target(updated.id)
-    .scoped_to(actor)
-    .record(&txn, Some(actor.user_id))
-    .await?;
-    txn.commit().await?;
-    option_view(updated).ok_or(DomainError::Internal("stored an unknown kind".into()))
+    denials(db, actor, async {
+        let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
+        let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
+        let Some(option) = entitlement_option::Entity::find_by_id(option_id)
+            .filter(entitlement_option::Column::TenantId.eq(tenant_id))
+            .one(&txn)
+            .await?
+        else {
+            return Err(DomainError::out_of_scope("entitlement_option", option_id));
+        };
+        let mut model = option.into_active_model();
+        model.active = Set(active);
+        let updated = model.update(&txn).await?;
+        AuditEvent::new(
+            if active {
+                "option.restored"
+            } else {
+                "option.retired"
+            },
+            "entitlement_option",
+        )
+        .target(updated.id)
+        .scoped_to(actor)
+        .record(&txn, Some(actor.user_id))
+        .await?;
+        txn.commit().await?;
+        option_view(updated).ok_or(DomainError::Internal("stored an unknown kind".into()))
+    })
+    .await
 }
 
 pub(crate) fn unique_violation(error: sea_orm::DbErr, field: &str, message: &str) -> DomainError {
@@ -474,7 +475,7 @@ pub async fn create_product(
     input: ProductInput,
 ) -> DomainResult<ProductView> {
     let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let valid = validate_product(&txn, tenant_id, &input).await?;
     if part_number_taken(&txn, tenant_id, &valid.part_number, None).await? {
         return Err(DomainError::invalid("part_number", DUPLICATE_PART_NUMBER));
@@ -520,9 +521,7 @@ async fn part_number_taken(
 
 /// Loads one of the tenant's products; any other id is "not found" and logged.
 async fn tenant_product(
-    db: &DatabaseConnection,
     txn: &impl ConnectionTrait,
-    actor: &Actor,
     tenant_id: i64,
     product_id: i64,
 ) -> DomainResult<product::Model> {
@@ -532,10 +531,7 @@ async fn tenant_product(
         .await?
     {
         Some(found) => Ok(found),
-        None => {
-            record_denied(db, actor, "product", product_id).await?;
-            Err(DomainError::NotFound)
-        }
+        None => Err(DomainError::out_of_scope("product", product_id)),
     }
 }
 
@@ -544,11 +540,14 @@ pub async fn product(
     actor: &Actor,
     product_id: i64,
 ) -> DomainResult<ProductView> {
-    let tenant_id = policy::tenant_for(actor, Permission::ReadCatalog)?;
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
-    let found = tenant_product(db, &txn, actor, tenant_id, product_id).await?;
-    txn.commit().await?;
-    Ok(product_view(found))
+    denials(db, actor, async {
+        let tenant_id = policy::tenant_for(actor, Permission::ReadCatalog)?;
+        let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+        let found = tenant_product(&txn, tenant_id, product_id).await?;
+        txn.commit().await?;
+        Ok(product_view(found))
+    })
+    .await
 }
 
 /// Writes `update` only if the product is still at `version`; someone else's save in between is
@@ -592,33 +591,36 @@ pub async fn update_product(
     version: i32,
     input: ProductInput,
 ) -> DomainResult<ProductView> {
-    let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
-    let current = tenant_product(db, &txn, actor, tenant_id, product_id).await?;
-    let valid = validate_product(&txn, tenant_id, &input).await?;
-    if part_number_taken(&txn, tenant_id, &valid.part_number, Some(product_id)).await? {
-        return Err(DomainError::invalid("part_number", DUPLICATE_PART_NUMBER));
-    }
-    let before = product_view(current.clone());
-    let mut update = <product::ActiveModel as Default>::default();
-    apply(&mut update, valid);
-    let updated = update_versioned(&txn, &current, version, update)
-        .await
-        .map_err(|e| match e {
-            DomainError::Database(db_err) => {
-                unique_violation(db_err, "part_number", DUPLICATE_PART_NUMBER)
-            }
-            other => other,
-        })?;
-    let after = product_view(updated);
-    AuditEvent::new("product.updated", "product")
-        .target(product_id)
-        .scoped_to(actor)
-        .details(json!({ "before": before, "after": after }))
-        .record(&txn, Some(actor.user_id))
-        .await?;
-    txn.commit().await?;
-    Ok(after)
+    denials(db, actor, async {
+        let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
+        let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
+        let current = tenant_product(&txn, tenant_id, product_id).await?;
+        let valid = validate_product(&txn, tenant_id, &input).await?;
+        if part_number_taken(&txn, tenant_id, &valid.part_number, Some(product_id)).await? {
+            return Err(DomainError::invalid("part_number", DUPLICATE_PART_NUMBER));
+        }
+        let before = product_view(current.clone());
+        let mut update = <product::ActiveModel as Default>::default();
+        apply(&mut update, valid);
+        let updated = update_versioned(&txn, &current, version, update)
+            .await
+            .map_err(|e| match e {
+                DomainError::Database(db_err) => {
+                    unique_violation(db_err, "part_number", DUPLICATE_PART_NUMBER)
+                }
+                other => other,
+            })?;
+        let after = product_view(updated);
+        AuditEvent::new("product.updated", "product")
+            .target(product_id)
+            .scoped_to(actor)
+            .details(json!({ "before": before, "after": after }))
+            .record(&txn, Some(actor.user_id))
+            .await?;
+        txn.commit().await?;
+        Ok(after)
+    })
+    .await
 }
 
 /// Retires a product (kept on existing orders, hidden from new ones) or makes it active again.
@@ -629,29 +631,32 @@ pub async fn set_product_status(
     version: i32,
     status: ProductStatus,
 ) -> DomainResult<ProductView> {
-    let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
-    let current = tenant_product(db, &txn, actor, tenant_id, product_id).await?;
-    let update = product::ActiveModel {
-        status: Set(status.as_str().to_owned()),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    };
-    let updated = update_versioned(&txn, &current, version, update).await?;
-    AuditEvent::new(
-        match status {
-            ProductStatus::Active => "product.reactivated",
-            ProductStatus::Retired => "product.retired",
-        },
-        "product",
-    )
-    .target(product_id)
-    .scoped_to(actor)
-    .details(json!({ "before": current.status, "after": status.as_str() }))
-    .record(&txn, Some(actor.user_id))
-    .await?;
-    txn.commit().await?;
-    Ok(product_view(updated))
+    denials(db, actor, async {
+        let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
+        let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
+        let current = tenant_product(&txn, tenant_id, product_id).await?;
+        let update = product::ActiveModel {
+            status: Set(status.as_str().to_owned()),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        let updated = update_versioned(&txn, &current, version, update).await?;
+        AuditEvent::new(
+            match status {
+                ProductStatus::Active => "product.reactivated",
+                ProductStatus::Retired => "product.retired",
+            },
+            "product",
+        )
+        .target(product_id)
+        .scoped_to(actor)
+        .details(json!({ "before": current.status, "after": status.as_str() }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+        txn.commit().await?;
+        Ok(product_view(updated))
+    })
+    .await
 }
 
 /// How the product list is ordered.
@@ -939,7 +944,7 @@ pub async fn import_products_csv(
         ));
     }
 
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let options: HashMap<(OptionKind, String), i64> = tenant_options(&txn, tenant_id, None)
         .await?
         .into_iter()
@@ -1173,7 +1178,7 @@ pub async fn update_settings(
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let current = tenant::Entity::find_by_id(tenant_id)
         .one(&txn)
         .await?

@@ -77,6 +77,23 @@ pub async fn begin(
     Ok(txn)
 }
 
+/// Begins a transaction that will write. SQLite allows one writer at a time; taking the write
+/// lock at the start (waiting for it up to the busy timeout) serialises writers cleanly, where
+/// a reader upgrading to a writer midway would fail with "database is locked". On PostgreSQL
+/// this is [`begin`]: row versions and row locks order concurrent writers there.
+pub async fn begin_write(
+    db: &DatabaseConnection,
+    scope: DataScope,
+) -> Result<DatabaseTransaction, DbErr> {
+    let txn = begin(db, scope).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // A write that matches no row still takes SQLite's write lock for the transaction.
+        txn.execute_unprepared("UPDATE tenant SET id = id WHERE 0")
+            .await?;
+    }
+    Ok(txn)
+}
+
 /// Checks that the database answers, for readiness probes.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await

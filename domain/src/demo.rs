@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use simdesk_types::Role;
 
 use crate::audit::AuditEvent;
-use crate::db::{begin, DataScope};
+use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{account, app_user, tenant};
 use crate::{password, users, DomainResult};
 
@@ -26,7 +26,8 @@ struct DemoTenant {
     name: &'static str,
     domain: &'static str,
     color: &'static str,
-    accounts: [(&'static str, &'static str); 2],
+    /// Name, e-mail domain and customer number of each enterprise account.
+    accounts: [(&'static str, &'static str, &'static str); 2],
 }
 
 const TENANTS: [DemoTenant; 2] = [
@@ -36,8 +37,8 @@ const TENANTS: [DemoTenant; 2] = [
         domain: "nordwind.example",
         color: "#0f766e",
         accounts: [
-            ("Hafenlogistik GmbH", "hafenlogistik.example"),
-            ("Bergbahn Telematik AG", "bergbahn.example"),
+            ("Hafenlogistik GmbH", "hafenlogistik.example", "NW-1001"),
+            ("Bergbahn Telematik AG", "bergbahn.example", "NW-1002"),
         ],
     },
     DemoTenant {
@@ -46,8 +47,8 @@ const TENANTS: [DemoTenant; 2] = [
         domain: "alpina.example",
         color: "#1d4ed8",
         accounts: [
-            ("Lakeside Utilities", "lakeside.example"),
-            ("Metro Fleet Services", "metrofleet.example"),
+            ("Lakeside Utilities", "lakeside.example", "AL-2001"),
+            ("Metro Fleet Services", "metrofleet.example", "AL-2002"),
         ],
     },
 ];
@@ -67,7 +68,7 @@ pub fn logins() -> Vec<DemoLogin> {
                 scope: t.name.into(),
             });
         }
-        for (account, domain) in t.accounts {
+        for (account, domain, _) in t.accounts {
             for role in Role::ACCOUNT_USERS {
                 logins.push(DemoLogin {
                     email: format!("{}@{}", short(role), domain),
@@ -118,7 +119,7 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<bool> {
     }
     let hashed = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let now = Utc::now();
-    let txn = begin(db, DataScope::System).await?;
+    let txn = begin_write(db, DataScope::System).await?;
     let add_user = |tenant_id: Option<i64>, account_id: Option<i64>, email: String, role: Role| {
         let hashed = hashed.clone();
         let txn = &txn;
@@ -171,10 +172,11 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<bool> {
             )
             .await?;
         }
-        for (name, domain) in t.accounts {
+        for (name, domain, customer_number) in t.accounts {
             let acct = account::ActiveModel {
                 tenant_id: Set(created.id),
                 parent_account_id: Set(None),
+                customer_number: Set(Some(customer_number.into())),
                 name: Set(name.into()),
                 status: Set("active".into()),
                 created_at: Set(now),
@@ -213,7 +215,7 @@ pub async fn create_platform_operator(
     let email = crate::auth::normalize_email(email);
     let hashed = password::hash(password_plain.to_owned()).await?;
     let now = Utc::now();
-    let txn = begin(db, DataScope::System).await?;
+    let txn = begin_write(db, DataScope::System).await?;
     let existing = app_user::Entity::find()
         .filter(app_user::Column::Email.eq(&email))
         .one(&txn)

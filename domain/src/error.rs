@@ -7,6 +7,13 @@ pub enum DomainError {
     /// The object does not exist *for this actor*: also the answer for other tenants' objects.
     #[error("not found")]
     NotFound,
+    /// An id outside the actor's tenant or account was asked for. Services turn this into
+    /// `NotFound` after writing the attempt to the audit log (see `audit::denials`).
+    #[error("not found")]
+    OutOfScope {
+        target_type: &'static str,
+        target_id: String,
+    },
     /// The actor may see the object but not do this to it.
     #[error("not allowed")]
     Forbidden,
@@ -33,6 +40,13 @@ fn describe(errors: &[FieldError]) -> String {
 }
 
 impl DomainError {
+    pub fn out_of_scope(target_type: &'static str, target_id: impl ToString) -> Self {
+        DomainError::OutOfScope {
+            target_type,
+            target_id: target_id.to_string(),
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         DomainError::Invalid(vec![FieldError::new(field, message)])
     }

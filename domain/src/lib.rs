@@ -2,6 +2,7 @@
 //! Every service call takes an [`Actor`] and opens its own transaction scoped to the actor's
 //! tenant; nothing here knows about HTTP, sessions or Leptos.
 
+pub mod accounts;
 pub mod actor;
 pub mod audit;
 pub mod auth;

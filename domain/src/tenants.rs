@@ -10,7 +10,7 @@ use simdesk_types::{Role, TenantRow};
 
 use crate::audit::AuditEvent;
 use crate::auth::normalize_email;
-use crate::db::{begin, DataScope};
+use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{account, app_user, tenant};
 use crate::policy::{self, Permission};
 use crate::{password, users, Actor, DomainError, DomainResult};
@@ -97,7 +97,7 @@ pub async fn create(
     password::validate_new_password(&new.admin_password)?;
     let hashed = password::hash(new.admin_password).await?;
 
-    let txn = begin(db, DataScope::System).await?;
+    let txn = begin_write(db, DataScope::System).await?;
     if tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(&slug))
         .one(&txn)

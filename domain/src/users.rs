@@ -10,9 +10,9 @@ use simdesk_types::{Role, UserDirectory, UserRow};
 use std::collections::HashMap;
 
 use crate::actor::roles_of;
-use crate::audit::{record_denied, AuditEvent};
+use crate::audit::{denials, AuditEvent};
 use crate::auth::normalize_email;
-use crate::db::{begin, DataScope};
+use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{account, app_user, membership};
 use crate::policy::UserGroup;
 use crate::{password, Actor, DomainError, DomainResult};
@@ -59,7 +59,7 @@ pub async fn directory(db: &DatabaseConnection, actor: &Actor) -> DomainResult<U
     })
 }
 
-async fn to_rows(
+pub(crate) async fn to_rows(
     db: &impl ConnectionTrait,
     users: Vec<app_user::Model>,
 ) -> DomainResult<Vec<UserRow>> {
@@ -151,6 +151,16 @@ fn require_assignable(group: UserGroup, role: Role) -> DomainResult<()> {
 /// Creates a user in the actor's group with one role.
 pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewUser) -> DomainResult<UserRow> {
     let group = UserGroup::managed_by(actor)?;
+    create_in_group(db, actor, group, new).await
+}
+
+/// Creates a user in `group`, which the caller has established the actor may add to.
+pub(crate) async fn create_in_group(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    group: UserGroup,
+    new: NewUser,
+) -> DomainResult<UserRow> {
     let email = normalize_email(&new.email);
     validate_email(&email)?;
     let display_name = validate_display_name(&new.display_name)?;
@@ -173,7 +183,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewUser) -> Dom
         ));
     }
 
-    let txn = begin(db, DataScope::of(actor)).await?;
+    let txn = begin_write(db, DataScope::of(actor)).await?;
     let now = Utc::now();
     let user = app_user::ActiveModel {
         tenant_id: Set(Some(group.tenant_id())),
@@ -196,7 +206,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewUser) -> Dom
     grant(&txn, &user, new.role).await?;
     AuditEvent::new("user.created", "user")
         .target(user.id)
-        .scoped_to(actor)
+        .tenant(Some(group.tenant_id()), group.account_id())
         .details(json!({ "email": email, "role": new.role }))
         .record(&txn, Some(actor.user_id))
         .await?;
@@ -234,9 +244,7 @@ pub(crate) async fn grant(
 
 /// Loads a user of the actor's group for a change; any other id is "not found" and is logged.
 async fn managed_user(
-    db: &DatabaseConnection,
     txn: &DatabaseTransaction,
-    actor: &Actor,
     group: UserGroup,
     user_id: i64,
 ) -> DomainResult<app_user::Model> {
@@ -247,10 +255,7 @@ async fn managed_user(
         .filter(|u| group.contains(u));
     match user {
         Some(user) => Ok(user),
-        None => {
-            record_denied(db, actor, "user", user_id).await?;
-            Err(DomainError::NotFound)
-        }
+        None => Err(DomainError::out_of_scope("user", user_id)),
     }
 }
 
@@ -261,31 +266,34 @@ pub async fn change_role(
     user_id: i64,
     role: Role,
 ) -> DomainResult<UserRow> {
-    let group = UserGroup::managed_by(actor)?;
-    let txn = begin(db, DataScope::of(actor)).await?;
-    let user = managed_user(db, &txn, actor, group, user_id).await?;
-    require_assignable(group, role)?;
-    if user.id == actor.user_id {
-        return Err(DomainError::invalid(
-            "role",
-            "You cannot change your own role; ask another admin.",
-        ));
-    }
-    let before = roles_of(&txn, user.id).await?;
-    membership::Entity::delete_many()
-        .filter(membership::Column::UserId.eq(user.id))
-        .exec(&txn)
-        .await?;
-    grant(&txn, &user, role).await?;
-    AuditEvent::new("user.role_changed", "user")
-        .target(user.id)
-        .scoped_to(actor)
-        .details(json!({ "before": before, "after": [role] }))
-        .record(&txn, Some(actor.user_id))
-        .await?;
-    let row = to_rows(&txn, vec![user]).await?.pop();
-    txn.commit().await?;
-    row.ok_or(DomainError::NotFound)
+    denials(db, actor, async {
+        let group = UserGroup::managed_by(actor)?;
+        let txn = begin_write(db, DataScope::of(actor)).await?;
+        let user = managed_user(&txn, group, user_id).await?;
+        require_assignable(group, role)?;
+        if user.id == actor.user_id {
+            return Err(DomainError::invalid(
+                "role",
+                "You cannot change your own role; ask another admin.",
+            ));
+        }
+        let before = roles_of(&txn, user.id).await?;
+        membership::Entity::delete_many()
+            .filter(membership::Column::UserId.eq(user.id))
+            .exec(&txn)
+            .await?;
+        grant(&txn, &user, role).await?;
+        AuditEvent::new("user.role_changed", "user")
+            .target(user.id)
+            .scoped_to(actor)
+            .details(json!({ "before": before, "after": [role] }))
+            .record(&txn, Some(actor.user_id))
+            .await?;
+        let row = to_rows(&txn, vec![user]).await?.pop();
+        txn.commit().await?;
+        row.ok_or(DomainError::NotFound)
+    })
+    .await
 }
 
 /// Deactivates (`active = false`) or reactivates a user. A deactivated user's sessions stop
@@ -296,40 +304,43 @@ pub async fn set_active(
     user_id: i64,
     active: bool,
 ) -> DomainResult<UserRow> {
-    let group = UserGroup::managed_by(actor)?;
-    let txn = begin(db, DataScope::of(actor)).await?;
-    let user = managed_user(db, &txn, actor, group, user_id).await?;
-    if user.id == actor.user_id {
-        return Err(DomainError::invalid(
+    denials(db, actor, async {
+        let group = UserGroup::managed_by(actor)?;
+        let txn = begin_write(db, DataScope::of(actor)).await?;
+        let user = managed_user(&txn, group, user_id).await?;
+        if user.id == actor.user_id {
+            return Err(DomainError::invalid(
+                "user",
+                "You cannot deactivate yourself; ask another admin.",
+            ));
+        }
+        if user.active == active {
+            let row = to_rows(&txn, vec![user]).await?.pop();
+            txn.commit().await?;
+            return row.ok_or(DomainError::NotFound);
+        }
+        let mut model = user.into_active_model();
+        model.active = Set(active);
+        model.updated_at = Set(Utc::now());
+        let user = model.update(&txn).await?;
+        AuditEvent::new(
+            if active {
+                "user.reactivated"
+            } else {
+                "user.deactivated"
+            },
             "user",
-            "You cannot deactivate yourself; ask another admin.",
-        ));
-    }
-    if user.active == active {
+        )
+        .target(user.id)
+        .scoped_to(actor)
+        .details(json!({ "email": user.email }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
         let row = to_rows(&txn, vec![user]).await?.pop();
         txn.commit().await?;
-        return row.ok_or(DomainError::NotFound);
-    }
-    let mut model = user.into_active_model();
-    model.active = Set(active);
-    model.updated_at = Set(Utc::now());
-    let user = model.update(&txn).await?;
-    AuditEvent::new(
-        if active {
-            "user.reactivated"
-        } else {
-            "user.deactivated"
-        },
-        "user",
-    )
-    .target(user.id)
-    .scoped_to(actor)
-    .details(json!({ "email": user.email }))
-    .record(&txn, Some(actor.user_id))
-    .await?;
-    let row = to_rows(&txn, vec![user]).await?.pop();
-    txn.commit().await?;
-    row.ok_or(DomainError::NotFound)
+        row.ok_or(DomainError::NotFound)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -409,6 +409,13 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // Every account has a customer number from now on; older ones get one from their id.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE account SET customer_number = 'A-' || id WHERE customer_number IS NULL",
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()

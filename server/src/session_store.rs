@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use simdesk_domain::db::{begin, DataScope};
+use simdesk_domain::db::{begin, begin_write, DataScope};
 use simdesk_domain::entity::session;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
@@ -29,7 +29,7 @@ impl DatabaseSessionStore {
 
     /// Deletes expired sessions; returns how many.
     pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
-        let txn = begin(&self.db, DataScope::System).await?;
+        let txn = begin_write(&self.db, DataScope::System).await?;
         let deleted = session::Entity::delete_many()
             .filter(session::Column::ExpiresAt.lt(Utc::now()))
             .exec(&txn)
@@ -62,7 +62,9 @@ impl SessionStore for DatabaseSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // A fresh random id colliding is astronomically unlikely; retry rather than overwrite.
         loop {
-            let txn = begin(&self.db, DataScope::System).await.map_err(backend)?;
+            let txn = begin_write(&self.db, DataScope::System)
+                .await
+                .map_err(backend)?;
             let inserted = session::Entity::insert(to_model(record)?)
                 .on_conflict(
                     OnConflict::column(session::Column::Id)
@@ -81,7 +83,9 @@ impl SessionStore for DatabaseSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let txn = begin(&self.db, DataScope::System).await.map_err(backend)?;
+        let txn = begin_write(&self.db, DataScope::System)
+            .await
+            .map_err(backend)?;
         session::Entity::insert(to_model(record)?)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
@@ -115,7 +119,9 @@ impl SessionStore for DatabaseSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let txn = begin(&self.db, DataScope::System).await.map_err(backend)?;
+        let txn = begin_write(&self.db, DataScope::System)
+            .await
+            .map_err(backend)?;
         session::Entity::delete_by_id(id.to_string())
             .exec(&txn)
             .await

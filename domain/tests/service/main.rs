@@ -1,6 +1,7 @@
 //! Service-layer tests against a real database: SQLite by default, PostgreSQL when
 //! `SIMDESK_TEST_DATABASE_URL` names one. The same tests run on both.
 
+mod accounts;
 mod auth;
 mod catalog;
 mod isolation;
