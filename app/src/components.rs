@@ -26,51 +26,53 @@ struct NavItem {
 
 /// The navigation a user sees follows from their roles.
 fn navigation(user: &SessionInfo) -> Vec<NavItem> {
-    let mut items = vec![NavItem {
-        href: "/",
-        label: "Dashboard",
-    }];
+    let item = |href, label| NavItem { href, label };
+    let mut items = vec![item("/", "Dashboard")];
     if user.has(Role::PlatformOperator) {
-        items.push(NavItem {
-            href: "/tenants",
-            label: "Service providers",
-        });
+        items.push(item("/tenants", "Service providers"));
+    }
+    if user.has_any(&[Role::TenantAdmin, Role::SpAgent]) {
+        items.push(item("/accounts", "Accounts"));
+        items.push(item("/catalog", "Catalog"));
     }
     if user.has(Role::TenantAdmin) {
-        items.push(NavItem {
-            href: "/users",
-            label: "Staff",
-        });
+        items.push(item("/users", "Staff"));
+        items.push(item("/settings", "Settings"));
+    }
+    if user.has_any(&Role::ACCOUNT_USERS) {
+        items.push(item("/shop", "Products"));
     }
     if user.has(Role::AccountAdmin) {
-        items.push(NavItem {
-            href: "/users",
-            label: "Users",
-        });
+        items.push(item("/users", "Users"));
     }
     if user.has_any(&[Role::PlatformOperator, Role::TenantAdmin]) {
-        items.push(NavItem {
-            href: "/audit",
-            label: "Audit log",
-        });
+        items.push(item("/audit", "Audit log"));
     }
     items
 }
 
 /// Pages behind sign-in: loads the user once, sends visitors to sign in, and draws the shell.
+/// Only the header waits for the user; the page below is created once, outside any `Suspend`,
+/// so its own data is fetched once.
 #[component]
 pub fn AuthenticatedLayout() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     let location = use_location();
     view! {
-        <Suspense fallback=|| view! { <p class="p-8 text-slate-500">"Loading…"</p> }>
+        <a
+            href="#main"
+            class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
+            "Skip to content"
+        </a>
+        <Suspense fallback=|| view! { <header class="h-16 border-b border-slate-200 bg-white"></header> }>
             {move || Suspend::new(async move {
                 let path = location.pathname.get_untracked();
                 match user.await {
                     Ok(Some(user)) if user.must_change_password && path != "/account/password" => {
                         view! { <Redirect path="/account/password" /> }.into_any()
                     }
-                    Ok(Some(user)) => view! { <Shell user=user /> }.into_any(),
+                    Ok(Some(user)) => view! { <Header user=user /> }.into_any(),
                     Ok(None) => {
                         let next = if path == "/" { String::new() } else { format!("?next={path}") };
                         view! { <Redirect path=format!("/sign-in{next}") /> }.into_any()
@@ -79,11 +81,14 @@ pub fn AuthenticatedLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <main id="main" class="mx-auto max-w-6xl px-4 py-8">
+            <Outlet />
+        </main>
     }
 }
 
 #[component]
-fn Shell(user: SessionInfo) -> impl IntoView {
+fn Header(user: SessionInfo) -> impl IntoView {
     let location = use_location();
     let nav = navigation(&user);
     let scope = user
@@ -93,12 +98,6 @@ fn Shell(user: SessionInfo) -> impl IntoView {
         .unwrap_or_else(|| "Platform".to_owned());
     let role_labels = role_labels(&user.roles);
     view! {
-        <a
-            href="#main"
-            class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
-        >
-            "Skip to content"
-        </a>
         <header class="border-b border-slate-200 bg-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
                 <a href="/" class="flex items-center gap-2 text-lg font-bold text-teal-800">
@@ -121,7 +120,8 @@ fn Shell(user: SessionInfo) -> impl IntoView {
                                 <A
                                     href=href
                                     attr:class=move || {
-                                        if location.pathname.get() == href {
+                                        let path = location.pathname.get();
+                                        if path == href || (href != "/" && path.starts_with(&format!("{href}/"))) {
                                             "rounded-md bg-teal-50 px-3 py-2 text-sm font-semibold text-teal-800"
                                         } else {
                                             "rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
@@ -154,9 +154,6 @@ fn Shell(user: SessionInfo) -> impl IntoView {
                 </div>
             </div>
         </header>
-        <main id="main" class="mx-auto max-w-6xl px-4 py-8">
-            <Outlet />
-        </main>
     }
 }
 
@@ -240,4 +237,119 @@ where
 
 pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The message for one field of a failed action, as a signal for [`Field`].
+pub fn error_of<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field(field))
+    })
+}
+
+/// A labelled text input with its error message.
+#[component]
+pub fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id class=LABEL>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind.unwrap_or("text")
+                value=value
+                required=required
+                class=format!("mt-1 {INPUT}")
+            />
+            {hint.map(|hint| view! { <p class="mt-1 text-xs text-slate-500">{hint}</p> })}
+            {move || error.and_then(|e| e.get()).map(|message| view! { <p class="mt-1 text-sm text-red-700">{message}</p> })}
+        </div>
+    }
+}
+
+/// A labelled select of entitlement options of one kind, with "none" first.
+#[component]
+pub fn OptionSelect(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<simdesk_types::OptionView>,
+    selected: Option<i64>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id class=LABEL>{label}</label>
+            <select id=id name=name class=format!("mt-1 {INPUT}")>
+                <option value="" selected=selected.is_none()>"None"</option>
+                {options
+                    .into_iter()
+                    .filter(|o| o.active || Some(o.id) == selected)
+                    .map(|o| {
+                        let text = format!("{} ({})", o.name, o.code);
+                        view! { <option value=o.id.to_string() selected=Some(o.id) == selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || error.and_then(|e| e.get()).map(|message| view! { <p class="mt-1 text-sm text-red-700">{message}</p> })}
+        </div>
+    }
+}
+
+/// A link that keeps the page's filters and moves to the next keyset page.
+pub fn next_page_link(
+    path: &str,
+    query: &leptos_router::params::ParamsMap,
+    next: Option<String>,
+) -> impl IntoView {
+    next.map(|next| {
+        let mut parts: Vec<String> = ["search", "status", "sort", "order"]
+            .iter()
+            .filter_map(|key| query.get(key).map(|v| format!("{key}={}", encode(&v))))
+            .collect();
+        parts.push(format!("after={}", encode(&next)));
+        let href = format!("{path}?{}", parts.join("&"));
+        view! {
+            <div class="mt-4">
+                <a href=href class=BUTTON_SECONDARY>"Next page"</a>
+            </div>
+        }
+    })
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A price's amount without its currency, for form fields: "4.90".
+pub fn amount_text(price: &simdesk_types::Price) -> String {
+    price
+        .display
+        .strip_suffix(&format!(" {}", price.currency))
+        .unwrap_or(&price.display)
+        .to_owned()
 }

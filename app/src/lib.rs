@@ -14,13 +14,15 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::AuthenticatedLayout;
 use crate::pages::{
-    AuditPage, ChangePasswordPage, DashboardPage, NotFound, SignInPage, TenantsPage, UsersPage,
+    AccountPage, AccountsPage, AuditPage, CatalogPage, ChangePasswordPage, DashboardPage,
+    ImportPage, NotFound, OptionsPage, ProductEditPage, ProductNewPage, SettingsPage, ShopPage,
+    SignInPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    security::provide_nonce_and_policy();
+    security::provide_request_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -60,6 +62,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/tenants") view=TenantsPage ssr=SsrMode::Async />
+                    <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
+                    <Route path=path!("/catalog/new") view=ProductNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/catalog/products/:id") view=ProductEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/catalog/options") view=OptionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/catalog/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/shop") view=ShopPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/account/password")
                         view=ChangePasswordPage

@@ -14,19 +14,20 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// Creates this response's nonce and sends the policy that names it.
-#[cfg(feature = "ssr")]
-pub fn provide_nonce_and_policy() {
-    use leptos::nonce::{provide_nonce, use_nonce};
-    use leptos::prelude::use_context;
+/// The nonce the server minted for this request; the server also names it in the policy
+/// header of the response, so page and header always agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CspNonce(pub String);
 
-    provide_nonce();
-    if let (Some(nonce), Some(response)) =
-        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    {
-        if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
+/// Makes the request's nonce the one Leptos puts on its inline scripts.
+#[cfg(feature = "ssr")]
+pub fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(value));
     }
 }
 

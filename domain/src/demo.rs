@@ -107,6 +107,17 @@ fn title(role: Role) -> &'static str {
 
 /// Seeds the demo data unless it is there already. Returns whether anything was written.
 pub async fn seed(db: &DatabaseConnection) -> DomainResult<bool> {
+    if !seed_people(db).await? {
+        return Ok(false);
+    }
+    for t in &TENANTS {
+        seed_catalog(db, t).await?;
+    }
+    Ok(true)
+}
+
+/// Seeds only the tenants, accounts and users of the demo, without any catalog.
+pub async fn seed_people(db: &DatabaseConnection) -> DomainResult<bool> {
     let txn = begin(db, DataScope::System).await?;
     let present = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(TENANTS[0].slug))
@@ -202,6 +213,172 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<bool> {
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// A catalog per tenant, and its first account onboarded and ready to order; the second is
+/// left half done, to show the checklist. Goes through the services, as staff would.
+async fn seed_catalog(db: &DatabaseConnection, t: &DemoTenant) -> DomainResult<()> {
+    use simdesk_types::{
+        AccountInput, Entitlements, OptionKind, ProductInput, ShippingAddressInput,
+    };
+    let staff = |role: Role| format!("{}@{}", short(role), t.domain);
+    let admin = demo_actor(db, &staff(Role::TenantAdmin)).await?;
+    let agent = demo_actor(db, &staff(Role::SpAgent)).await?;
+    let options: [(OptionKind, &str, &str); 11] = [
+        (OptionKind::BillingStatus, "TEST", "Test"),
+        (
+            OptionKind::BillingStatus,
+            "ACTIVATION_READY",
+            "Activation ready",
+        ),
+        (OptionKind::BillingStatus, "ACTIVE", "Active"),
+        (OptionKind::BillingStatus, "SUSPENDED", "Suspended"),
+        (OptionKind::PricePlan, "IOT-S", "IoT Small, 100 MB pooled"),
+        (OptionKind::PricePlan, "IOT-L", "IoT Large, 5 GB pooled"),
+        (OptionKind::ServiceProfile, "DATA", "Data only"),
+        (OptionKind::ServiceProfile, "DATA-SMS", "Data and SMS"),
+        (OptionKind::RoamingProfile, "EU", "EU roaming"),
+        (OptionKind::RoamingProfile, "WORLD", "Worldwide roaming"),
+        (OptionKind::ApnGroup, "INTERNET", "Public internet APN"),
+    ];
+    let mut defaults = Entitlements::default();
+    let mut allowed = Vec::new();
+    for (kind, code, name) in options {
+        let option =
+            crate::catalog::create_option(db, &admin, kind.as_str(), code, name, "").await?;
+        allowed.push(option.id);
+        if defaults.get(kind).is_none() || code == "ACTIVATION_READY" {
+            defaults.set(kind, Some(option.id));
+        }
+    }
+    let product =
+        |part: &str, name: &str, sim_type: &str, form: &str, price: &str, features: &str| {
+            ProductInput {
+                part_number: format!("{}-{part}", t.slug.to_uppercase()),
+                name: name.into(),
+                description: format!("{name} from {}", t.name),
+                sim_type: sim_type.into(),
+                form_factor: form.into(),
+                features: features.into(),
+                branding: t.name.into(),
+                unit_price: price.into(),
+                currency: "EUR".into(),
+                unspsc: "43191501".into(),
+                unit_of_measure: "EA".into(),
+                min_order_quantity: "10".into(),
+                max_order_quantity: "10000".into(),
+                order_increment: "10".into(),
+                initial_billing_status: defaults.billing_status,
+                default_price_plan: defaults.price_plan,
+                ..ProductInput::default()
+            }
+        };
+    let mut products = Vec::new();
+    for input in [
+        product(
+            "IOT-4FF",
+            "Industrial IoT SIM, nano",
+            "plastic",
+            "4FF",
+            "4.90",
+            "LTE-M, NB-IoT, -40 to 105 °C",
+        ),
+        product(
+            "IOT-MFF2",
+            "Embedded IoT chip",
+            "chip",
+            "MFF2",
+            "6.50",
+            "LTE-M, soldered, 10-year data retention",
+        ),
+        product(
+            "ESIM",
+            "Consumer-grade eSIM profile",
+            "esim",
+            "eUICC",
+            "2.00",
+            "Remote provisioning (SGP.32)",
+        ),
+    ] {
+        products.push(crate::catalog::create_product(db, &admin, input).await?);
+    }
+    for (index, (name, _, customer_number)) in t.accounts.into_iter().enumerate() {
+        let Some(account) = crate::accounts::list(
+            db,
+            &agent,
+            crate::accounts::AccountQuery {
+                search: customer_number.into(),
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await?
+        .rows
+        .pop() else {
+            continue;
+        };
+        let detail = crate::accounts::update(
+            db,
+            &agent,
+            account.id,
+            1,
+            AccountInput {
+                name: name.into(),
+                customer_number: customer_number.into(),
+                vat_id: "DE811907980".into(),
+                billing_name: format!("{name}, Accounts Payable"),
+                billing_street: "Am Sandtorkai 50".into(),
+                billing_postal_code: "20457".into(),
+                billing_city: "Hamburg".into(),
+                billing_country: "DE".into(),
+                status: "active".into(),
+                ..AccountInput::default()
+            },
+        )
+        .await?;
+        crate::accounts::add_shipping_address(
+            db,
+            &agent,
+            account.id,
+            ShippingAddressInput {
+                label: "Warehouse".into(),
+                recipient: "Goods receiving".into(),
+                street: "Kehrwieder 2".into(),
+                postal_code: "20457".into(),
+                city: "Hamburg".into(),
+                country: "DE".into(),
+            },
+            true,
+        )
+        .await?;
+        if index == 0 {
+            crate::accounts::set_entitlements(
+                db,
+                &agent,
+                account.id,
+                detail.version,
+                defaults.clone(),
+                allowed.clone(),
+            )
+            .await?;
+            crate::accounts::assign_product(db, &agent, account.id, products[0].id, "4.20").await?;
+            crate::accounts::assign_product(db, &agent, account.id, products[1].id, "").await?;
+        }
+    }
+    Ok(())
+}
+
+async fn demo_actor(db: &DatabaseConnection, email: &str) -> DomainResult<crate::Actor> {
+    let txn = begin(db, DataScope::System).await?;
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email))
+        .one(&txn)
+        .await?
+        .ok_or(crate::DomainError::NotFound)?;
+    txn.commit().await?;
+    crate::Actor::load(db, user.id)
+        .await?
+        .ok_or(crate::DomainError::NotFound)
 }
 
 /// Creates a platform operator, or resets the password of an existing one.

@@ -2,6 +2,7 @@
 
 pub mod auth_routes;
 pub mod config;
+pub mod csv_routes;
 pub mod session_store;
 
 use axum::extract::{FromRef, Request, State};
@@ -124,6 +125,27 @@ async fn same_origin_writes(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Mints a nonce per request for the page's inline scripts and sends the policy naming it.
+async fn content_security_policy(mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request
+        .extensions_mut()
+        .insert(app::security::CspNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let policy = app::security::content_security_policy(html.then_some(nonce.as_str()));
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -152,13 +174,18 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         )));
     let db = state.db.clone();
     let leptos_options = state.leptos_options.clone();
-    // Rendered pages replace this with a policy naming their script nonce.
-    let default_policy = HeaderValue::from_str(&app::security::content_security_policy(None))
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'"));
 
     Router::new()
         .route("/auth/sign-in", post(auth_routes::sign_in))
         .route("/auth/sign-out", post(auth_routes::sign_out))
+        .route("/catalog/products.csv", get(csv_routes::export_products))
+        .route("/accounts.csv", get(csv_routes::export_accounts))
+        .route(
+            "/catalog/products/import",
+            post(csv_routes::import_products).layer(axum::extract::DefaultBodyLimit::max(
+                csv_routes::MAX_IMPORT_BYTES,
+            )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -173,10 +200,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .layer(middleware::from_fn(same_origin_writes))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            default_policy,
-        ))
+        .layer(middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),

@@ -16,9 +16,11 @@ pub struct AccountSummary {
 
 /// What an agent enters for an account. `status` is `active` or `suspended`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AccountInput {
     pub name: String,
     pub customer_number: String,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub parent_account_id: Option<i64>,
     pub vat_id: String,
     pub billing_name: String,
@@ -31,6 +33,7 @@ pub struct AccountInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ShippingAddressInput {
     pub label: String,
     pub recipient: String,

@@ -85,10 +85,15 @@ pub struct OptionView {
 /// The five defaults an account (or a product) carries; each an option id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entitlements {
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub billing_status: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub price_plan: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub service_profile: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub roaming_profile: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub apn_group: Option<i64>,
 }
 
@@ -147,6 +152,7 @@ pub struct ProductView {
 /// What a tenant admin enters for a product. Numbers arrive as text so that each can be
 /// checked with a precise message.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProductInput {
     pub part_number: String,
     pub name: String,
@@ -163,10 +169,15 @@ pub struct ProductInput {
     pub min_order_quantity: String,
     pub max_order_quantity: String,
     pub order_increment: String,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub initial_billing_status: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub default_price_plan: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub default_service_profile: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub default_roaming_profile: Option<i64>,
+    #[serde(default, deserialize_with = "crate::form::optional_id")]
     pub default_apn_group: Option<i64>,
 }
 
@@ -189,6 +200,7 @@ pub struct Page<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantSettings {
     pub name: String,
+    #[serde(default, deserialize_with = "crate::form::checkbox")]
     pub allow_default_overrides: bool,
     pub brand_color: String,
     pub logo_url: String,
@@ -209,6 +221,17 @@ pub struct ImportReport {
     pub updated: u64,
     pub errors: Vec<RowError>,
 }
+
+/// What an upload of a product CSV came to, carried to the page that shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportOutcome {
+    Report(ImportReport),
+    /// The file as a whole was refused (unreadable, missing columns, not allowed).
+    Refused(String),
+}
+
+/// The session key under which the server leaves the last import's outcome for the page.
+pub const IMPORT_OUTCOME_KEY: &str = "product_import";
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod catalog;
+pub mod form;
 mod role;
 mod views;
 

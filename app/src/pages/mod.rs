@@ -1,4 +1,6 @@
+mod accounts;
 mod audit;
+mod catalog;
 mod dashboard;
 mod not_found;
 mod password;
@@ -6,7 +8,11 @@ mod sign_in;
 mod tenants;
 mod users;
 
+pub use accounts::{AccountPage, AccountsPage, ShopPage};
 pub use audit::AuditPage;
+pub use catalog::{
+    CatalogPage, ImportPage, OptionsPage, ProductEditPage, ProductNewPage, SettingsPage,
+};
 pub use dashboard::DashboardPage;
 pub use not_found::NotFound;
 pub use password::ChangePasswordPage;

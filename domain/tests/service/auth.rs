@@ -22,11 +22,32 @@ async fn demo_users_sign_in_with_their_roles() {
 }
 
 #[tokio::test]
-async fn seeding_twice_changes_nothing() {
-    let t = demo_db().await;
+async fn the_full_demo_seeds_once_and_onboards_an_account() {
+    let t = simdesk_domain::testing::fresh().await;
+    assert!(demo::seed(&t.db).await.unwrap());
     let before = audit_actions(&t).await.len();
     assert!(!demo::seed(&t.db).await.unwrap());
-    assert_eq!(audit_actions(&t).await.len(), before);
+    assert_eq!(
+        audit_actions(&t).await.len(),
+        before,
+        "seeding again changes nothing"
+    );
+    // The demo purchaser has products at contract prices; the first account is ready to order.
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let catalog = simdesk_domain::accounts::catalog(&t.db, &purchaser)
+        .await
+        .unwrap();
+    let prices: Vec<&str> = catalog
+        .entries
+        .iter()
+        .map(|e| e.price.display.as_str())
+        .collect();
+    assert_eq!(prices, ["6.50 EUR", "4.20 EUR"]);
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let account = simdesk_domain::accounts::account(&t.db, &agent, purchaser.account_id.unwrap())
+        .await
+        .unwrap();
+    assert!(account.ready_to_order(), "{:?}", account.checklist);
 }
 
 #[tokio::test]

@@ -4,10 +4,10 @@ use simdesk_domain::entity::{app_user, audit_log};
 use simdesk_domain::testing::{self, TestDatabase};
 use simdesk_domain::{demo, Actor};
 
-/// A fresh database with the demo data.
+/// A fresh database with the demo's tenants, accounts and users (no catalog: tests build their own).
 pub async fn demo_db() -> TestDatabase {
     let t = testing::fresh().await;
-    assert!(demo::seed(&t.db).await.expect("seed demo data"));
+    assert!(demo::seed_people(&t.db).await.expect("seed demo data"));
     t
 }
 

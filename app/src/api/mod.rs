@@ -7,7 +7,7 @@ use simdesk_types as types;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use super::AppError;
     use leptos::prelude::use_context;
     use simdesk_domain::{Actor, DatabaseConnection};
@@ -221,3 +221,6 @@ pub async fn change_password(
         .await,
     )
 }
+
+pub mod accounts;
+pub mod catalog;

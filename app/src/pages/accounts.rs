@@ -1,0 +1,428 @@
+//! Account onboarding for provider staff, and the account's own product catalog.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use simdesk_types::{AccountDetail, OptionKind, OptionView};
+
+use crate::api::accounts::{
+    account_catalog, account_workspace, accounts_page, AddAccountAddress, AssignAccountProduct,
+    CreateAccount, InviteAccountAdmin, RemoveAccountAddress, SetAccountEntitlements,
+    SetDefaultAccountAddress, SetProductVisibility, UnassignAccountProduct, UpdateAccount,
+};
+use crate::components::{
+    action_feedback, error_of, next_page_link, EmptyState, ErrorPanel, Field, OptionSelect,
+    PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+};
+use crate::error::AppError;
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let query = use_query_map();
+    let create = ServerAction::<CreateAccount>::new();
+    let accounts = Resource::new(
+        move || query.get(),
+        |q| {
+            accounts_page(
+                q.get("search").unwrap_or_default(),
+                q.get("status").unwrap_or_default(),
+                q.get("sort").unwrap_or_default(),
+                q.get("order").unwrap_or_default(),
+                q.get("after"),
+            )
+        },
+    );
+    view! {
+        <Title text="Accounts" />
+        <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
+            <PageHeader title="Enterprise accounts".to_owned() subtitle="Onboard customers: data, defaults, products and their first admin." />
+            <a href="/accounts.csv" class=BUTTON_SECONDARY download="accounts.csv">"Export CSV"</a>
+        </div>
+        <div class="grid gap-8 lg:grid-cols-3">
+            <section class="min-w-0 lg:col-span-2">
+                <form method="get" class="mb-4 flex flex-wrap items-end gap-3" role="search">
+                    <div>
+                        <label for="search" class=LABEL>"Search"</label>
+                        <input id="search" name="search" type="search" placeholder="Name or customer number" value=move || query.read().get("search").unwrap_or_default() class=format!("mt-1 {INPUT}") />
+                    </div>
+                    <div>
+                        <label for="sort" class=LABEL>"Sort by"</label>
+                        <select id="sort" name="sort" class=format!("mt-1 {INPUT}")>
+                            <option value="name">"Name"</option>
+                            <option value="customer_number" selected=move || query.read().get("sort").as_deref() == Some("customer_number")>"Customer number"</option>
+                        </select>
+                    </div>
+                    <button type="submit" class=BUTTON_SECONDARY>"Apply"</button>
+                </form>
+                <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match accounts.await {
+                            Ok(page) if page.rows.is_empty() => view! { <EmptyState message="No accounts match." /> }.into_any(),
+                            Ok(page) => view! {
+                                <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                    <table class=TABLE data-testid="accounts-table">
+                                        <thead class="bg-slate-50">
+                                            <tr>
+                                                <th class=TH scope="col">"Account"</th>
+                                                <th class=TH scope="col">"Customer number"</th>
+                                                <th class=TH scope="col">"Parent"</th>
+                                                <th class=TH scope="col">"Status"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody class="divide-y divide-slate-100">
+                                            {page.rows.into_iter().map(|a| view! {
+                                                <tr data-testid="account-row">
+                                                    <td class=TD><a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/accounts/{}", a.id)>{a.name}</a></td>
+                                                    <td class=format!("{TD} font-mono")>{a.customer_number}</td>
+                                                    <td class=TD>{a.parent_name.unwrap_or_default()}</td>
+                                                    <td class=TD>{a.status}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                                {next_page_link("/accounts", &query.get_untracked(), page.next)}
+                            }.into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+            <section class=CARD aria-labelledby="new-account">
+                <h2 id="new-account" class="text-lg font-semibold">"New account"</h2>
+                <ActionForm action=create attr:class="mt-4 space-y-4" attr:data-testid="account-form">
+                    <AccountFields account=None result=Signal::derive(move || create.value().get()) />
+                    <button type="submit" class=BUTTON_PRIMARY>"Create account"</button>
+                    {move || create.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorPanel error /> })}
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+/// The account's own data. Names are `input[…]`.
+#[component]
+fn AccountFields<T: Clone + Send + Sync + 'static>(
+    account: Option<AccountDetail>,
+    result: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    let data = account.as_ref().map(|a| a.data.clone()).unwrap_or_default();
+    let err = move |field: &'static str| error_of(result, field);
+    let suspended = data.status == "suspended";
+    view! {
+        <Field id="account-name" name="input[name]" label="Company name" required=true value=data.name.clone() error=err("name") />
+        <Field id="account-number" name="input[customer_number]" label="Customer number" required=true value=data.customer_number.clone() error=err("customer_number") />
+        <Field id="account-vat" name="input[vat_id]" label="VAT id" value=data.vat_id.clone() error=err("vat_id") />
+        <Field id="billing-name" name="input[billing_name]" label="Billing name" value=data.billing_name.clone() error=err("billing_name") />
+        <Field id="billing-street" name="input[billing_street]" label="Billing street and number" value=data.billing_street.clone() error=err("billing_street") />
+        <div class="grid grid-cols-3 gap-3">
+            <Field id="billing-postal" name="input[billing_postal_code]" label="Postal code" value=data.billing_postal_code.clone() error=err("billing_postal_code") />
+            <Field id="billing-city" name="input[billing_city]" label="City" value=data.billing_city.clone() error=err("billing_city") />
+            <Field id="billing-country" name="input[billing_country]" label="Country" hint="DE, AT, CH…" value=data.billing_country.clone() error=err("billing_country") />
+        </div>
+        <Field id="account-parent" name="input[parent_account_id]" label="Parent account id" hint="Optional: the id of the parent account" value=data.parent_account_id.map(|id| id.to_string()).unwrap_or_default() error=err("parent_account_id") />
+        <div>
+            <label for="account-status" class=LABEL>"Status"</label>
+            <select id="account-status" name="input[status]" class=format!("mt-1 {INPUT}")>
+                <option value="active">"Active"</option>
+                <option value="suspended" selected=suspended>"Suspended"</option>
+            </select>
+        </div>
+    }
+}
+
+fn options_of(options: &[OptionView], kind: OptionKind) -> Vec<OptionView> {
+    options.iter().filter(|o| o.kind == kind).cloned().collect()
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let update = ServerAction::<UpdateAccount>::new();
+    let entitlements = ServerAction::<SetAccountEntitlements>::new();
+    let add_address = ServerAction::<AddAccountAddress>::new();
+    let default_address = ServerAction::<SetDefaultAccountAddress>::new();
+    let remove_address = ServerAction::<RemoveAccountAddress>::new();
+    let assign = ServerAction::<AssignAccountProduct>::new();
+    let unassign = ServerAction::<UnassignAccountProduct>::new();
+    let invite = ServerAction::<InviteAccountAdmin>::new();
+    let data = Resource::new(
+        move || {
+            (
+                id(),
+                update.version().get(),
+                entitlements.version().get(),
+                add_address.version().get()
+                    + default_address.version().get()
+                    + remove_address.version().get(),
+                assign.version().get() + unassign.version().get() + invite.version().get(),
+            )
+        },
+        |(id, ..)| account_workspace(id),
+    );
+    view! {
+        <Title text="Account" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let page = match data.await {
+                    Ok(page) => page,
+                    Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                };
+                let account = page.account.clone();
+                let id = account.id;
+                let version = account.version;
+                let ready = account.ready_to_order();
+                let allowed = account.entitlements.clone();
+                let defaults = account.defaults.clone();
+                let assigned: Vec<i64> = account.products.iter().map(|p| p.product_id).collect();
+                let title = account.data.name.clone();
+                let subtitle = format!("Customer number {}", account.data.customer_number);
+                let checklist = account.checklist.clone();
+                let addresses = account.addresses.clone();
+                let products = account.products.clone();
+                let admins = account.admins.clone();
+                let products_empty = products.is_empty();
+                view! {
+                    <PageHeader title=title subtitle=subtitle />
+                    <div class="mb-6 space-y-2">
+                        {action_feedback(update.value(), "Account saved.")}
+                        {action_feedback(entitlements.value(), "Defaults and entitlements saved.")}
+                        {action_feedback(add_address.value(), "Address added.")}
+                        {action_feedback(default_address.value(), "Default address changed.")}
+                        {action_feedback(remove_address.value(), "Address removed.")}
+                        {action_feedback(assign.value(), "Product assigned.")}
+                        {action_feedback(unassign.value(), "Product removed from the account.")}
+                        {action_feedback(invite.value(), "Account admin created.")}
+                    </div>
+                    <section class=format!("mb-8 {CARD}") aria-labelledby="checklist" data-testid="checklist">
+                        <h2 id="checklist" class="text-lg font-semibold">
+                            {if ready { "Ready to order" } else { "Onboarding checklist" }}
+                        </h2>
+                        <ul class="mt-3 space-y-1 text-sm">
+                            {checklist.into_iter().map(|item| view! {
+                                <li class="flex items-center gap-2" data-testid=format!("check-{}", item.key) data-done=item.done.to_string()>
+                                    <span aria-hidden="true" class=if item.done { "text-teal-700" } else { "text-slate-400" }>{if item.done { "✓" } else { "○" }}</span>
+                                    <span class=if item.done { "text-slate-700" } else { "font-medium text-slate-900" }>{item.label}</span>
+                                    <span class="sr-only">{if item.done { " (done)" } else { " (missing)" }}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                    <div class="grid gap-8 lg:grid-cols-2">
+                        <section class=CARD aria-labelledby="account-data">
+                            <h2 id="account-data" class="text-lg font-semibold">"Customer data"</h2>
+                            <ActionForm action=update attr:class="mt-4 space-y-4">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <input type="hidden" name="version" value=version.to_string() />
+                                <AccountFields account=Some(account) result=Signal::derive(move || update.value().get()) />
+                                <button type="submit" class=BUTTON_PRIMARY>"Save customer data"</button>
+                            </ActionForm>
+                        </section>
+                        <section class=CARD aria-labelledby="account-defaults">
+                            <h2 id="account-defaults" class="text-lg font-semibold">"Defaults and entitlements"</h2>
+                            <ActionForm action=entitlements attr:class="mt-4 space-y-4" attr:data-testid="entitlements-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <input type="hidden" name="version" value=version.to_string() />
+                                <OptionSelect id="default-billing" name="defaults[billing_status]" label="Default SIM billing status" options=options_of(&page.options, OptionKind::BillingStatus) selected=defaults.billing_status error=error_of(entitlements.value(), "default_billing_status") />
+                                <OptionSelect id="default-plan" name="defaults[price_plan]" label="Default price plan" options=options_of(&page.options, OptionKind::PricePlan) selected=defaults.price_plan error=error_of(entitlements.value(), "default_price_plan") />
+                                <OptionSelect id="default-service" name="defaults[service_profile]" label="Default service profile" options=options_of(&page.options, OptionKind::ServiceProfile) selected=defaults.service_profile error=error_of(entitlements.value(), "default_service_profile") />
+                                <OptionSelect id="default-roaming" name="defaults[roaming_profile]" label="Default roaming profile" options=options_of(&page.options, OptionKind::RoamingProfile) selected=defaults.roaming_profile error=error_of(entitlements.value(), "default_roaming_profile") />
+                                <OptionSelect id="default-apn" name="defaults[apn_group]" label="Default APN group" options=options_of(&page.options, OptionKind::ApnGroup) selected=defaults.apn_group error=error_of(entitlements.value(), "default_apn_group") />
+                                <fieldset>
+                                    <legend class=LABEL>"May choose when overriding defaults"</legend>
+                                    <div class="mt-2 grid gap-1 sm:grid-cols-2">
+                                        {page.options.iter().filter(|o| o.active).enumerate().map(|(i, o)| {
+                                            let checkbox_id = format!("allowed-{}", o.id);
+                                            let label_for = checkbox_id.clone();
+                                            view! {
+                                                <label for=label_for class="flex items-center gap-2 text-sm text-slate-700">
+                                                    <input id=checkbox_id type="checkbox" name=format!("allowed[{i}]") value=o.id.to_string() checked=allowed.contains(&o.id) class="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
+                                                    {format!("{}: {}", o.kind.label(), o.name)}
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                </fieldset>
+                                <button type="submit" class=BUTTON_PRIMARY>"Save defaults"</button>
+                            </ActionForm>
+                        </section>
+                        <section class=CARD aria-labelledby="account-addresses">
+                            <h2 id="account-addresses" class="text-lg font-semibold">"Shipping addresses"</h2>
+                            <ul class="mt-3 divide-y divide-slate-100 text-sm" data-testid="addresses">
+                                {addresses.into_iter().map(|a| view! {
+                                    <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                        <span>
+                                            <span class="font-medium">{if a.label.is_empty() { a.recipient.clone() } else { a.label.clone() }}</span>
+                                            {format!(": {}, {}, {} {}, {}", a.recipient, a.street, a.postal_code, a.city, a.country)}
+                                            {a.is_default.then(|| view! { <span class="ml-2 rounded-full bg-teal-50 px-2 py-0.5 text-xs text-teal-800 ring-1 ring-teal-200">"Default"</span> })}
+                                        </span>
+                                        <span class="flex gap-2">
+                                            {(!a.is_default).then(|| view! {
+                                                <ActionForm action=default_address>
+                                                    <input type="hidden" name="id" value=id.to_string() />
+                                                    <input type="hidden" name="address_id" value=a.id.to_string() />
+                                                    <button type="submit" class=BUTTON_SECONDARY>"Make default"</button>
+                                                </ActionForm>
+                                            })}
+                                            <ActionForm action=remove_address>
+                                                <input type="hidden" name="id" value=id.to_string() />
+                                                <input type="hidden" name="address_id" value=a.id.to_string() />
+                                                <button type="submit" class=BUTTON_DANGER>"Remove"</button>
+                                            </ActionForm>
+                                        </span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <ActionForm action=add_address attr:class="mt-4 space-y-3" attr:data-testid="address-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <Field id="address-label" name="address[label]" label="Label" hint="For example Warehouse" error=error_of(add_address.value(), "label") />
+                                <Field id="address-recipient" name="address[recipient]" label="Recipient" required=true error=error_of(add_address.value(), "recipient") />
+                                <Field id="address-street" name="address[street]" label="Street and number" required=true error=error_of(add_address.value(), "street") />
+                                <div class="grid grid-cols-3 gap-3">
+                                    <Field id="address-postal" name="address[postal_code]" label="Postal code" required=true error=error_of(add_address.value(), "postal_code") />
+                                    <Field id="address-city" name="address[city]" label="City" required=true error=error_of(add_address.value(), "city") />
+                                    <Field id="address-country" name="address[country]" label="Country" required=true error=error_of(add_address.value(), "country") />
+                                </div>
+                                <label class="flex items-center gap-2 text-sm text-slate-700">
+                                    <input type="checkbox" name="make_default" value="true" class="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
+                                    "Make this the default address"
+                                </label>
+                                <button type="submit" class=BUTTON_PRIMARY>"Add address"</button>
+                            </ActionForm>
+                        </section>
+                        <section class=CARD aria-labelledby="account-products">
+                            <h2 id="account-products" class="text-lg font-semibold">"Products and contract prices"</h2>
+                            {if products_empty {
+                                view! { <p class="mt-2 text-sm text-slate-500">"No products assigned yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <div class="relative mt-3 overflow-x-auto">
+                                        <table class=TABLE data-testid="assigned-products">
+                                            <thead>
+                                                <tr><th class=TH scope="col">"Product"</th><th class=TH scope="col">"List"</th><th class=TH scope="col">"Contract"</th><th class=TH scope="col"><span class="sr-only">"Actions"</span></th></tr>
+                                            </thead>
+                                            <tbody class="divide-y divide-slate-100">
+                                                {products.into_iter().map(|p| view! {
+                                                    <tr>
+                                                        <td class=TD>{format!("{} ({})", p.name, p.part_number)}{(!p.orderable_by_users).then_some(" · hidden by the account")}</td>
+                                                        <td class=format!("{TD} whitespace-nowrap")>{p.list_price.display.clone()}</td>
+                                                        <td class=format!("{TD} whitespace-nowrap font-medium")>{p.contract_price.display.clone()}</td>
+                                                        <td class=TD>
+                                                            <ActionForm action=unassign>
+                                                                <input type="hidden" name="id" value=id.to_string() />
+                                                                <input type="hidden" name="product_id" value=p.product_id.to_string() />
+                                                                <button type="submit" class=BUTTON_DANGER>"Remove"<span class="sr-only">{format!(" {}", p.part_number)}</span></button>
+                                                            </ActionForm>
+                                                        </td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                }.into_any()
+                            }}
+                            <ActionForm action=assign attr:class="mt-4 space-y-3" attr:data-testid="assign-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <div>
+                                    <label for="assign-product" class=LABEL>"Product"</label>
+                                    <select id="assign-product" name="product_id" class=format!("mt-1 {INPUT}")>
+                                        {page.products.iter().map(|p| {
+                                            let label = format!("{} ({}), list {}{}", p.name, p.part_number, p.price.display, if assigned.contains(&p.id) { ", assigned" } else { "" });
+                                            view! { <option value=p.id.to_string()>{label}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <Field id="assign-price" name="contract_price" label="Contract price" hint="Leave empty for the list price" error=error_of(assign.value(), "contract_price") />
+                                <button type="submit" class=BUTTON_PRIMARY>"Assign product"</button>
+                            </ActionForm>
+                        </section>
+                        <section class=CARD aria-labelledby="account-admins">
+                            <h2 id="account-admins" class="text-lg font-semibold">"Account admins"</h2>
+                            <ul class="mt-2 text-sm" data-testid="admins">
+                                {admins.into_iter().map(|u| view! { <li>{format!("{} <{}>{}", u.display_name, u.email, if u.active { "" } else { " (deactivated)" })}</li> }).collect_view()}
+                            </ul>
+                            <ActionForm action=invite attr:class="mt-4 space-y-3" attr:data-testid="invite-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <Field id="invite-email" name="email" label="E-mail address" kind="email" required=true error=error_of(invite.value(), "email") />
+                                <Field id="invite-name" name="display_name" label="Name" required=true error=error_of(invite.value(), "display_name") />
+                                <Field id="invite-password" name="initial_password" label="Initial password" kind="password" required=true hint="At least 12 characters; they choose their own at first sign-in" error=error_of(invite.value(), "password") />
+                                <button type="submit" class=BUTTON_PRIMARY>"Create account admin"</button>
+                            </ActionForm>
+                        </section>
+                    </div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ShopPage() -> impl IntoView {
+    let visibility = ServerAction::<SetProductVisibility>::new();
+    let catalog = Resource::new(move || visibility.version().get(), |_| account_catalog());
+    view! {
+        <Title text="Products" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match catalog.await {
+                    Ok(catalog) => {
+                        let can_restrict = catalog.can_restrict;
+                        view! {
+                            <PageHeader title="Products".to_owned() subtitle=format!("What {} can order, at your contract prices.", catalog.account_name) />
+                            <section class=format!("mb-6 {CARD}") aria-labelledby="defaults">
+                                <h2 id="defaults" class="text-sm font-semibold text-slate-900">"Your account's defaults for new SIMs"</h2>
+                                <dl class="mt-2 grid gap-2 text-sm sm:grid-cols-3 lg:grid-cols-5" data-testid="account-defaults">
+                                    {catalog.defaults.iter().map(|d| view! {
+                                        <div>
+                                            <dt class="text-xs text-slate-500">{d.kind.label()}</dt>
+                                            <dd class="font-medium">{d.name.clone().unwrap_or_else(|| "Not set".into())}</dd>
+                                        </div>
+                                    }).collect_view()}
+                                </dl>
+                                <p class="mt-2 text-xs text-slate-500">
+                                    {if catalog.overrides_allowed { "An order may choose other values your account is entitled to." } else { "Orders use these defaults." }}
+                                </p>
+                            </section>
+                            {action_feedback(visibility.value(), "Product visibility changed.")}
+                            {if catalog.entries.is_empty() {
+                                view! { <EmptyState message="No products are available to your account yet. Your service provider assigns them." /> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="shop-products">
+                                        {catalog.entries.into_iter().map(|e| view! {
+                                            <li class=CARD data-testid="shop-product">
+                                                <p class="text-xs font-medium uppercase text-slate-500">{format!("{} · {}", e.sim_type.label(), e.form_factor.as_str())}</p>
+                                                <h2 class="mt-1 text-base font-semibold">{e.name.clone()}</h2>
+                                                <p class="font-mono text-xs text-slate-500">{e.part_number.clone()}</p>
+                                                <p class="mt-2 text-sm text-slate-600">{e.features.clone()}</p>
+                                                <p class="mt-3 text-xl font-semibold" data-testid="shop-price">{e.price.display.clone()}</p>
+                                                <p class="text-xs text-slate-500">{format!("per {}, {} to {} in steps of {}", e.unit_of_measure, e.min_order_quantity, e.max_order_quantity, e.order_increment)}</p>
+                                                {can_restrict.then(|| view! {
+                                                    <ActionForm action=visibility attr:class="mt-3">
+                                                        <input type="hidden" name="product_id" value=e.product_id.to_string() />
+                                                        <input type="hidden" name="orderable" value=(!e.orderable_by_users).to_string() />
+                                                        <button type="submit" class=BUTTON_SECONDARY>
+                                                            {if e.orderable_by_users { "Hide from our users" } else { "Offer to our users" }}
+                                                        </button>
+                                                    </ActionForm>
+                                                })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

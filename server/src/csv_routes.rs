@@ -1,0 +1,132 @@
+//! CSV downloads and the product CSV upload: plain HTTP, so they work with or without
+//! JavaScript and from scripts.
+
+use axum::extract::{Multipart, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use simdesk_domain::{accounts, catalog, Actor, DomainError};
+use simdesk_types::{ImportOutcome, IMPORT_OUTCOME_KEY};
+use tower_sessions::Session;
+
+use crate::AppState;
+
+/// The largest CSV file accepted for import.
+pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+
+fn download(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn refused(error: DomainError) -> Response {
+    match error {
+        DomainError::Forbidden => {
+            (StatusCode::FORBIDDEN, "You are not allowed to do this.").into_response()
+        }
+        DomainError::NotFound | DomainError::OutOfScope { .. } => {
+            StatusCode::NOT_FOUND.into_response()
+        }
+        other => {
+            tracing::error!(error = %other, "CSV request failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn export_products(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to("/sign-in?next=/catalog").into_response();
+    };
+    match catalog::export_products_csv(&state.db, &actor).await {
+        Ok(csv) => download("products.csv", csv),
+        Err(error) => refused(error),
+    }
+}
+
+pub async fn export_accounts(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to("/sign-in?next=/accounts").into_response();
+    };
+    match accounts::export_csv(&state.db, &actor).await {
+        Ok(csv) => download("accounts.csv", csv),
+        Err(error) => refused(error),
+    }
+}
+
+/// Reads the uploaded file, imports it, and shows the outcome on the import page.
+pub async fn import_products(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    session: Session,
+    mut form: Multipart,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to("/sign-in?next=/catalog/import").into_response();
+    };
+    let outcome = match read_file(&mut form).await {
+        Err(message) => ImportOutcome::Refused(message),
+        Ok(text) => match catalog::import_products_csv(&state.db, &actor, &text).await {
+            Ok(report) => ImportOutcome::Report(report),
+            Err(DomainError::Invalid(errors)) => ImportOutcome::Refused(
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Err(DomainError::Forbidden) => {
+                ImportOutcome::Refused("You are not allowed to change the catalog.".into())
+            }
+            Err(error) => return refused(error),
+        },
+    };
+    if let Err(e) = session.insert(IMPORT_OUTCOME_KEY, outcome).await {
+        tracing::error!(error = %e, "keeping the import outcome failed");
+    }
+    Redirect::to("/catalog/import").into_response()
+}
+
+async fn read_file(form: &mut Multipart) -> Result<String, String> {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| format!("The upload could not be read: {e}"))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| format!("The upload could not be read: {e}"))?;
+        if bytes.is_empty() {
+            return Err("The file is empty.".into());
+        }
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| "The file is not UTF-8 text; save it as CSV UTF-8.".to_owned())?;
+        // Spreadsheet programs often start UTF-8 files with a byte-order mark.
+        return Ok(text.trim_start_matches('\u{feff}').to_owned());
+    }
+    Err("Choose a CSV file to import.".into())
+}
