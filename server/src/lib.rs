@@ -146,6 +146,27 @@ async fn content_security_policy(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// Server-function errors leave server_fn as HTTP 500 whatever went wrong; this gives each its
+/// real status (400 for bad input, 401, 403, 404, 409), decoding failures included. Form posts
+/// without JavaScript are redirects, not errors, and pass untouched.
+async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -195,6 +216,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), load_actor))
         .layer(session_layer)
         .layer(middleware::from_fn(same_origin_writes))

@@ -25,78 +25,63 @@ pub async fn accounts_page(
     #[server(default)] order: String,
     #[server(default)] after: Option<String>,
 ) -> Result<types::Page<types::AccountSummary>, AppError> {
-    ssr::finish(
-        async move {
-            use simdesk_domain::accounts::{AccountQuery, AccountSort};
-            let actor = ssr::actor()?;
-            let query = AccountQuery {
-                search,
-                status: Some(status).filter(|s| !s.is_empty()),
-                sort: if sort == "customer_number" {
-                    AccountSort::CustomerNumber
-                } else {
-                    AccountSort::Name
-                },
-                order: if order == "desc" {
-                    types::SortOrder::Descending
-                } else {
-                    types::SortOrder::Ascending
-                },
-                after: after.filter(|a| !a.is_empty()),
-                limit: 50,
-            };
-            Ok(simdesk_domain::accounts::list(&ssr::db()?, &actor, query).await?)
-        }
-        .await,
-    )
+    use simdesk_domain::accounts::{AccountQuery, AccountSort};
+    let actor = ssr::actor()?;
+    let query = AccountQuery {
+        search,
+        status: Some(status).filter(|s| !s.is_empty()),
+        sort: if sort == "customer_number" {
+            AccountSort::CustomerNumber
+        } else {
+            AccountSort::Name
+        },
+        order: if order == "desc" {
+            types::SortOrder::Descending
+        } else {
+            types::SortOrder::Ascending
+        },
+        after: after.filter(|a| !a.is_empty()),
+        limit: 50,
+    };
+    Ok(simdesk_domain::accounts::list(&ssr::db()?, &actor, query).await?)
 }
 
 #[server(endpoint = "account_workspace")]
 pub async fn account_workspace(id: i64) -> Result<AccountPageData, AppError> {
-    ssr::finish(
-        async move {
-            use simdesk_domain::catalog::{self, ProductQuery};
-            let actor = ssr::actor()?;
-            let db = ssr::db()?;
-            let account = simdesk_domain::accounts::account(&db, &actor, id).await?;
-            let options = catalog::options(&db, &actor, None).await?;
-            let mut products = Vec::new();
-            let mut after = None;
-            loop {
-                let query = ProductQuery {
-                    status: Some(types::ProductStatus::Active),
-                    after: after.clone(),
-                    limit: catalog::MAX_PAGE_SIZE,
-                    ..ProductQuery::default()
-                };
-                let page = catalog::products(&db, &actor, query).await?;
-                products.extend(page.rows);
-                match page.next {
-                    Some(next) if products.len() < 2_000 => after = Some(next),
-                    _ => break,
-                }
-            }
-            Ok(AccountPageData {
-                account,
-                options,
-                products,
-            })
+    use simdesk_domain::catalog::{self, ProductQuery};
+    let actor = ssr::actor()?;
+    let db = ssr::db()?;
+    let account = simdesk_domain::accounts::account(&db, &actor, id).await?;
+    let options = catalog::options(&db, &actor, None).await?;
+    let mut products = Vec::new();
+    let mut after = None;
+    loop {
+        let query = ProductQuery {
+            status: Some(types::ProductStatus::Active),
+            after: after.clone(),
+            limit: catalog::MAX_PAGE_SIZE,
+            ..ProductQuery::default()
+        };
+        let page = catalog::products(&db, &actor, query).await?;
+        products.extend(page.rows);
+        match page.next {
+            Some(next) if products.len() < 2_000 => after = Some(next),
+            _ => break,
         }
-        .await,
-    )
+    }
+    Ok(AccountPageData {
+        account,
+        options,
+        products,
+    })
 }
 
 #[server(endpoint = "create_account")]
 pub async fn create_account(input: types::AccountInput) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            let created = simdesk_domain::accounts::create(&ssr::db()?, &actor, input).await?;
-            leptos_axum::redirect(&format!("/accounts/{}", created.id));
-            Ok(created)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    let created = simdesk_domain::accounts::create(&ssr::db()?, &actor, input).await?;
+    leptos_axum::redirect(&format!("/accounts/{}", created.id));
+    Ok(created)
 }
 
 #[server(endpoint = "update_account")]
@@ -105,37 +90,27 @@ pub async fn update_account(
     version: i32,
     input: types::AccountInput,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::accounts::update(&ssr::db()?, &actor, id, version, input).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::update(&ssr::db()?, &actor, id, version, input).await?)
 }
 
 #[server(endpoint = "set_account_entitlements")]
 pub async fn set_account_entitlements(
     id: i64,
     version: i32,
-    defaults: types::Entitlements,
+    #[server(default)] defaults: types::Entitlements,
     #[server(default)] allowed: Vec<i64>,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::accounts::set_entitlements(
-                &ssr::db()?,
-                &actor,
-                id,
-                version,
-                defaults,
-                allowed,
-            )
-            .await?)
-        }
-        .await,
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::set_entitlements(
+        &ssr::db()?,
+        &actor,
+        id,
+        version,
+        defaults,
+        allowed,
     )
+    .await?)
 }
 
 #[server(endpoint = "add_account_address")]
@@ -144,21 +119,16 @@ pub async fn add_account_address(
     address: types::ShippingAddressInput,
     #[server(default)] make_default: Option<String>,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            let make_default = make_default.is_some_and(|v| v != "false");
-            Ok(simdesk_domain::accounts::add_shipping_address(
-                &ssr::db()?,
-                &actor,
-                id,
-                address,
-                make_default,
-            )
-            .await?)
-        }
-        .await,
+    let actor = ssr::actor()?;
+    let make_default = make_default.is_some_and(|v| v != "false");
+    Ok(simdesk_domain::accounts::add_shipping_address(
+        &ssr::db()?,
+        &actor,
+        id,
+        address,
+        make_default,
     )
+    .await?)
 }
 
 #[server(endpoint = "set_default_account_address")]
@@ -166,16 +136,8 @@ pub async fn set_default_account_address(
     id: i64,
     address_id: i64,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(
-                simdesk_domain::accounts::set_default_address(&ssr::db()?, &actor, id, address_id)
-                    .await?,
-            )
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::set_default_address(&ssr::db()?, &actor, id, address_id).await?)
 }
 
 #[server(endpoint = "remove_account_address")]
@@ -183,16 +145,8 @@ pub async fn remove_account_address(
     id: i64,
     address_id: i64,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(
-                simdesk_domain::accounts::remove_address(&ssr::db()?, &actor, id, address_id)
-                    .await?,
-            )
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::remove_address(&ssr::db()?, &actor, id, address_id).await?)
 }
 
 #[server(endpoint = "assign_account_product")]
@@ -201,20 +155,15 @@ pub async fn assign_account_product(
     product_id: i64,
     #[server(default)] contract_price: String,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::accounts::assign_product(
-                &ssr::db()?,
-                &actor,
-                id,
-                product_id,
-                &contract_price,
-            )
-            .await?)
-        }
-        .await,
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::assign_product(
+        &ssr::db()?,
+        &actor,
+        id,
+        product_id,
+        &contract_price,
     )
+    .await?)
 }
 
 #[server(endpoint = "unassign_account_product")]
@@ -222,16 +171,8 @@ pub async fn unassign_account_product(
     id: i64,
     product_id: i64,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(
-                simdesk_domain::accounts::unassign_product(&ssr::db()?, &actor, id, product_id)
-                    .await?,
-            )
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::unassign_product(&ssr::db()?, &actor, id, product_id).await?)
 }
 
 #[server(endpoint = "invite_account_admin")]
@@ -241,32 +182,22 @@ pub async fn invite_account_admin(
     display_name: String,
     initial_password: String,
 ) -> Result<types::AccountDetail, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::accounts::invite_admin(
-                &ssr::db()?,
-                &actor,
-                id,
-                &email,
-                &display_name,
-                &initial_password,
-            )
-            .await?)
-        }
-        .await,
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::invite_admin(
+        &ssr::db()?,
+        &actor,
+        id,
+        &email,
+        &display_name,
+        &initial_password,
     )
+    .await?)
 }
 
 #[server(endpoint = "account_catalog")]
 pub async fn account_catalog() -> Result<types::AccountCatalog, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::accounts::catalog(&ssr::db()?, &actor).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::catalog(&ssr::db()?, &actor).await?)
 }
 
 #[server(endpoint = "set_product_visibility")]
@@ -274,17 +205,14 @@ pub async fn set_product_visibility(
     product_id: i64,
     orderable: bool,
 ) -> Result<types::AccountCatalog, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::accounts::set_orderable_by_users(
-                &ssr::db()?,
-                &actor,
-                product_id,
-                orderable,
-            )
-            .await?)
-        }
-        .await,
+    let actor = ssr::actor()?;
+    Ok(
+        simdesk_domain::accounts::set_orderable_by_users(
+            &ssr::db()?,
+            &actor,
+            product_id,
+            orderable,
+        )
+        .await?,
     )
 }

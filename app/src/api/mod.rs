@@ -34,26 +34,6 @@ pub(crate) mod ssr {
         Ok(actor)
     }
 
-    /// Gives a failed call its proper HTTP status. Form posts without JavaScript are left alone:
-    /// they must stay a redirect back to the form, which then shows the error.
-    pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(error) = &result {
-            let from_a_form = use_context::<http::request::Parts>()
-                .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
-                .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
-                .unwrap_or(false);
-            if !from_a_form {
-                if let (Some(response), Ok(status)) = (
-                    use_context::<leptos_axum::ResponseOptions>(),
-                    http::StatusCode::from_u16(error.status()),
-                ) {
-                    response.set_status(status);
-                }
-            }
-        }
-        result
-    }
-
     pub fn parse_role(role: &str) -> Result<simdesk_types::Role, AppError> {
         role.parse().map_err(|_| {
             AppError::Invalid(vec![simdesk_types::FieldError::new(
@@ -67,39 +47,24 @@ pub(crate) mod ssr {
 /// The signed-in user, or `None` for a visitor.
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<types::SessionInfo>, AppError> {
-    ssr::finish(
-        async move {
-            let Some(actor) = ssr::signed_in() else {
-                return Ok(None);
-            };
-            Ok(Some(
-                simdesk_domain::dashboard::session_info(&ssr::db()?, &actor).await?,
-            ))
-        }
-        .await,
-    )
+    let Some(actor) = ssr::signed_in() else {
+        return Ok(None);
+    };
+    Ok(Some(
+        simdesk_domain::dashboard::session_info(&ssr::db()?, &actor).await?,
+    ))
 }
 
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<types::Dashboard, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::dashboard::for_actor(&ssr::db()?, &actor).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::dashboard::for_actor(&ssr::db()?, &actor).await?)
 }
 
 #[server(endpoint = "user_directory")]
 pub async fn user_directory() -> Result<types::UserDirectory, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::users::directory(&ssr::db()?, &actor).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::users::directory(&ssr::db()?, &actor).await?)
 }
 
 #[server(endpoint = "create_user")]
@@ -109,64 +74,39 @@ pub async fn create_user(
     role: String,
     initial_password: String,
 ) -> Result<types::UserRow, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            let new = simdesk_domain::users::NewUser {
-                email,
-                display_name,
-                role: ssr::parse_role(&role)?,
-                initial_password,
-            };
-            Ok(simdesk_domain::users::create(&ssr::db()?, &actor, new).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    let new = simdesk_domain::users::NewUser {
+        email,
+        display_name,
+        role: ssr::parse_role(&role)?,
+        initial_password,
+    };
+    Ok(simdesk_domain::users::create(&ssr::db()?, &actor, new).await?)
 }
 
 #[server(endpoint = "change_role")]
 pub async fn change_role(user_id: i64, role: String) -> Result<types::UserRow, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            let role: types::Role = ssr::parse_role(&role)?;
-            Ok(simdesk_domain::users::change_role(&ssr::db()?, &actor, user_id, role).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    let role: types::Role = ssr::parse_role(&role)?;
+    Ok(simdesk_domain::users::change_role(&ssr::db()?, &actor, user_id, role).await?)
 }
 
 #[server(endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i64, active: bool) -> Result<types::UserRow, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::users::set_active(&ssr::db()?, &actor, user_id, active).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::users::set_active(&ssr::db()?, &actor, user_id, active).await?)
 }
 
 #[server(endpoint = "audit_page")]
 pub async fn audit_page(before: Option<i64>) -> Result<types::AuditPage, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::audit::list(&ssr::db()?, &actor, before).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::audit::list(&ssr::db()?, &actor, before).await?)
 }
 
 #[server(endpoint = "tenants")]
 pub async fn tenants() -> Result<Vec<types::TenantRow>, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            Ok(simdesk_domain::tenants::list(&ssr::db()?, &actor).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::tenants::list(&ssr::db()?, &actor).await?)
 }
 
 #[server(endpoint = "create_tenant")]
@@ -177,20 +117,15 @@ pub async fn create_tenant(
     admin_name: String,
     admin_password: String,
 ) -> Result<types::TenantRow, AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::actor()?;
-            let new = simdesk_domain::tenants::NewTenant {
-                name,
-                slug,
-                admin_email,
-                admin_name,
-                admin_password,
-            };
-            Ok(simdesk_domain::tenants::create(&ssr::db()?, &actor, new).await?)
-        }
-        .await,
-    )
+    let actor = ssr::actor()?;
+    let new = simdesk_domain::tenants::NewTenant {
+        name,
+        slug,
+        admin_email,
+        admin_name,
+        admin_password,
+    };
+    Ok(simdesk_domain::tenants::create(&ssr::db()?, &actor, new).await?)
 }
 
 #[server(endpoint = "change_password")]
@@ -199,27 +134,17 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    ssr::finish(
-        async move {
-            let actor = ssr::signed_in().ok_or(AppError::Unauthenticated)?;
-            if new_password != confirm_password {
-                return Err(AppError::Invalid(vec![simdesk_types::FieldError::new(
-                    "confirm_password",
-                    "The two new passwords differ.",
-                )]));
-            }
-            simdesk_domain::auth::change_password(
-                &ssr::db()?,
-                &actor,
-                &current_password,
-                &new_password,
-            )
-            .await?;
-            leptos_axum::redirect("/?password_changed=1");
-            Ok(())
-        }
-        .await,
-    )
+    let actor = ssr::signed_in().ok_or(AppError::Unauthenticated)?;
+    if new_password != confirm_password {
+        return Err(AppError::Invalid(vec![simdesk_types::FieldError::new(
+            "confirm_password",
+            "The two new passwords differ.",
+        )]));
+    }
+    simdesk_domain::auth::change_password(&ssr::db()?, &actor, &current_password, &new_password)
+        .await?;
+    leptos_axum::redirect("/?password_changed=1");
+    Ok(())
 }
 
 pub mod accounts;

@@ -2,5 +2,6 @@
 //! (SQLite, or PostgreSQL when `SIMDESK_TEST_DATABASE_URL` names one).
 
 mod access;
+mod catalog;
 mod sign_in;
 mod support;
