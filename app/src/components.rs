@@ -97,11 +97,28 @@ fn Header(user: SessionInfo) -> impl IntoView {
         .or_else(|| user.tenant_name.clone())
         .unwrap_or_else(|| "Platform".to_owned());
     let role_labels = role_labels(&user.roles);
+    // Branding is data: a validated #rrggbb colour and an https logo from the tenant's settings.
+    let accent = user
+        .brand_color
+        .clone()
+        .filter(|c| {
+            c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
+        })
+        .unwrap_or_else(|| "#0f766e".to_owned());
+    let logo = user
+        .logo_url
+        .clone()
+        .filter(|url| url.starts_with("https://"));
+    let brand_alt = format!("{} logo", user.tenant_name.clone().unwrap_or_default());
     view! {
+        <div class="h-1" style=format!("background-color: {accent}") data-testid="brand-bar"></div>
         <header class="border-b border-slate-200 bg-white">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-                <a href="/" class="flex items-center gap-2 text-lg font-bold text-teal-800">
-                    <span aria-hidden="true" class="inline-block h-6 w-6 rounded bg-teal-700"></span>
+                <a href="/" class="flex items-center gap-2 text-lg font-bold text-slate-900">
+                    {match logo {
+                        Some(src) => view! { <img src=src alt=brand_alt class="h-6 w-auto" /> }.into_any(),
+                        None => view! { <span aria-hidden="true" class="inline-block h-6 w-6 rounded" style=format!("background-color: {accent}")></span> }.into_any(),
+                    }}
                     "simdesk"
                 </a>
                 <span class="hidden text-sm text-slate-500 sm:inline" data-testid="scope-name">

@@ -22,11 +22,8 @@ pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResul
         .one(&txn)
         .await?
         .ok_or(DomainError::NotFound)?;
-    let tenant_name = match actor.tenant_id {
-        Some(id) => tenant::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .map(|t| t.name),
+    let own_tenant = match actor.tenant_id {
+        Some(id) => tenant::Entity::find_by_id(id).one(&txn).await?,
         None => None,
     };
     let account_name = match actor.account_id {
@@ -42,9 +39,11 @@ pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResul
         email: user.email,
         display_name: user.display_name,
         roles: actor.roles.clone(),
-        tenant_name,
+        tenant_name: own_tenant.as_ref().map(|t| t.name.clone()),
         account_name,
         must_change_password: user.must_change_password,
+        brand_color: own_tenant.as_ref().and_then(|t| t.brand_color.clone()),
+        logo_url: own_tenant.and_then(|t| t.logo_url),
     })
 }
 

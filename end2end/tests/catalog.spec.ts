@@ -1,4 +1,4 @@
-import { test, expect, signIn, ready, unique } from './fixtures';
+import { test, expect, signIn, ready, unique, hydrates } from './fixtures';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -152,4 +152,26 @@ test('a purchaser sees exactly the assigned products at contract prices', async 
   await expect(page.getByTestId('shop-product')).toHaveCount(2);
   await expect(page.getByTestId('shop-price')).toHaveText(['6.50 EUR', '4.20 EUR']);
   await expect(page.getByText('Consumer-grade eSIM profile')).toHaveCount(0);
+});
+
+test('a tenant admin changes the brand colour and the portal shows it', async ({ page }) => {
+  await signIn(page, 'admin@alpina.example');
+  await nav(page).getByRole('link', { name: 'Settings' }).click();
+  await ready(page);
+  await page.getByLabel('Brand colour').fill('#7c3aed');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  if (hydrates(page)) {
+    await expect(page.getByText('Settings saved.')).toBeVisible();
+  } else {
+    // Without JavaScript the form post returns to the page, showing the saved value.
+    await expect(page.getByLabel('Brand colour')).toHaveValue('#7c3aed');
+  }
+  await page.goto('/');
+  await expect(page.getByTestId('brand-bar')).toHaveCSS('background-color', 'rgb(124, 58, 237)');
+  // A colour that is not one is refused with a precise message.
+  await page.goto('/settings');
+  await ready(page);
+  await page.getByLabel('Brand colour').fill('purple');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Use a colour such as #0f766e.').first()).toBeVisible();
 });
