@@ -39,7 +39,7 @@ fn refused(result: (StatusCode, String), error: &str) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitors_get_nothing_from_any_server_function() {
     let server = start().await;
     let (status, body) = server.call("current_user", "", None).await;
@@ -59,7 +59,7 @@ async fn visitors_get_nothing_from_any_server_function() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tenant_admin_cannot_reach_another_tenant_through_any_id() {
     let server = start().await;
     let nordwind = server.sign_in("admin@nordwind.example").await;
@@ -109,7 +109,7 @@ async fn a_tenant_admin_cannot_reach_another_tenant_through_any_id() {
     assert!(!alpina_directory.contains("new@nordwind.example"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_admin_cannot_reach_another_account() {
     let server = start().await;
     let hafen = server.sign_in("admin@hafenlogistik.example").await;
@@ -133,7 +133,7 @@ async fn an_account_admin_cannot_reach_another_account() {
     refused(server.call("tenants", "", Some(&hafen)).await, "Forbidden");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn roles_without_user_management_are_refused_everywhere() {
     let server = start().await;
     for email in [
@@ -167,7 +167,7 @@ async fn roles_without_user_management_are_refused_everywhere() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_precise_error() {
     let server = start().await;
     let admin = server.sign_in("admin@nordwind.example").await;
@@ -201,7 +201,7 @@ async fn bad_input_gets_a_precise_error() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_platform_operator_manages_tenants_but_not_their_users() {
     let server = start().await;
     let operator = server.sign_in("operator@simdesk.example").await;

@@ -41,7 +41,7 @@ fn refused(result: (StatusCode, String), error: &str) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nordwind_staff_reach_nothing_of_alpina_through_any_function() {
     let server = start().await;
     let (product, account, option) = alpina_ids(&server).await;
@@ -102,7 +102,7 @@ async fn nordwind_staff_reach_nothing_of_alpina_through_any_function() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn account_users_reach_no_provider_function_and_no_other_account() {
     let server = start().await;
     let (product, account, _) = alpina_ids(&server).await;
@@ -166,7 +166,7 @@ async fn account_users_reach_no_provider_function_and_no_other_account() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitors_are_sent_to_sign_in_from_csv_routes_and_uploads() {
     let server = start().await;
     for path in ["/catalog/products.csv", "/accounts.csv"] {
@@ -198,7 +198,7 @@ async fn visitors_are_sent_to_sign_in_from_csv_routes_and_uploads() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn form_posts_with_nested_fields_and_empty_selects_are_understood() {
     let server = start().await;
     let admin = server.sign_in("admin@nordwind.example").await;

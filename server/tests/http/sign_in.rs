@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use simdesk_domain::auth::LOCKOUT_THRESHOLD;
 use simdesk_server::{HttpSettings, SESSION_COOKIE};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_sets_a_host_only_secure_http_only_lax_cookie() {
     let server = start().await;
     let response = server
@@ -35,7 +35,7 @@ async fn sign_in_sets_a_host_only_secure_http_only_lax_cookie() {
     assert!(SESSION_COOKIE.starts_with("__Host-"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_in_session_reaches_the_dashboard_and_a_visitor_is_sent_to_sign_in() {
     let server = start().await;
     let visitor = server.get("/", None).await;
@@ -50,7 +50,7 @@ async fn a_signed_in_session_reaches_the_dashboard_and_a_visitor_is_sent_to_sign
     assert!(html.contains("Nordwind Mobile"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_rotates_the_session_id_and_kills_the_old_one() {
     let server = start().await;
     let first = server.sign_in("agent@nordwind.example").await;
@@ -71,7 +71,7 @@ async fn signing_in_again_rotates_the_session_id_and_kills_the_old_one() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_out_ends_the_session_on_the_server() {
     let server = start().await;
     let cookie = server.sign_in("admin@alpina.example").await;
@@ -91,7 +91,7 @@ async fn sign_out_ends_the_session_on_the_server() {
     assert!(body.contains("Unauthenticated"), "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_look_the_same_whatever_went_wrong() {
     let server = start().await;
     let wrong_password = server
@@ -114,7 +114,7 @@ async fn failures_look_the_same_whatever_went_wrong() {
     assert!(page.contains("Sign-in failed. Check your e-mail address and password."));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_failures_lock_the_account() {
     let server = start().await;
     for _ in 0..LOCKOUT_THRESHOLD {
@@ -128,7 +128,7 @@ async fn repeated_failures_lock_the_account() {
     assert_eq!(location(&response), "/sign-in?error=failed");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_attempts_are_rate_limited_per_client() {
     let server = start_with(HttpSettings {
         sign_in_per_minute: 3,
@@ -147,7 +147,7 @@ async fn sign_in_attempts_are_rate_limited_per_client() {
     assert_eq!(location(&throttled), "/sign-in?error=throttled");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_only_follows_local_next_paths() {
     let server = start().await;
     for (next, expected) in [
@@ -171,7 +171,7 @@ async fn sign_in_only_follows_local_next_paths() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_origin_form_posts_are_refused() {
     let server = start().await;
     let response = server
@@ -189,7 +189,7 @@ async fn cross_origin_form_posts_are_refused() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness_answer_and_pages_carry_security_headers() {
     let server = start().await;
     assert_eq!(server.get("/healthz", None).await.status(), StatusCode::OK);
@@ -221,7 +221,7 @@ async fn health_and_readiness_answer_and_pages_carry_security_headers() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_with_an_admin_set_password_must_change_it_first() {
     let server = start().await;
     let admin = server.sign_in("admin@nordwind.example").await;
