@@ -28,7 +28,7 @@ use crate::entity::{
 };
 use crate::policy::{self, Permission, UserGroup};
 use crate::users::{self, NewUser};
-use crate::{money, Actor, DomainError, DomainResult};
+use crate::{money, paging, Actor, DomainError, DomainResult};
 
 const STATUSES: [&str; 2] = ["active", "suspended"];
 
@@ -936,36 +936,16 @@ pub async fn list(
         select = select.filter(account::Column::Status.eq(status));
     }
     if let Some(cursor) = &query.after {
-        let (id, key) = cursor
-            .split_once(':')
-            .and_then(|(id, key)| Some((id.parse::<i64>().ok()?, key.to_owned())))
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "after",
-                    "This page link is damaged; start from the first page.",
-                )
-            })?;
-        select = select.filter(match query.order {
-            SortOrder::Ascending => Condition::any().add(Expr::col(column).gt(key.clone())).add(
-                Condition::all()
-                    .add(Expr::col(column).eq(key))
-                    .add(account::Column::Id.gt(id)),
-            ),
-            SortOrder::Descending => Condition::any().add(Expr::col(column).lt(key.clone())).add(
-                Condition::all()
-                    .add(Expr::col(column).eq(key))
-                    .add(account::Column::Id.lt(id)),
-            ),
-        });
+        let (id, key) = paging::parse_cursor(cursor)?;
+        select = select.filter(paging::after(
+            column,
+            account::Column::Id,
+            key.into(),
+            id,
+            query.order,
+        ));
     }
-    select = match query.order {
-        SortOrder::Ascending => select
-            .order_by_asc(column)
-            .order_by_asc(account::Column::Id),
-        SortOrder::Descending => select
-            .order_by_desc(column)
-            .order_by_desc(account::Column::Id),
-    };
+    select = paging::ordered(select, column, account::Column::Id, query.order);
     let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
     let mut rows = select.limit(limit + 1).all(&txn).await?;
     let parent_ids: Vec<i64> = rows.iter().filter_map(|a| a.parent_account_id).collect();
@@ -977,18 +957,13 @@ pub async fn list(
         .map(|p| (p.id, p.name))
         .collect();
     txn.commit().await?;
-    let next = if rows.len() as u64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| {
-            let key = match query.sort {
-                AccountSort::Name => last.name.clone(),
-                AccountSort::CustomerNumber => last.customer_number.clone().unwrap_or_default(),
-            };
-            format!("{}:{key}", last.id)
-        })
-    } else {
-        None
-    };
+    let next = paging::next_cursor(&mut rows, limit, |last| {
+        let key = match query.sort {
+            AccountSort::Name => last.name.clone(),
+            AccountSort::CustomerNumber => last.customer_number.clone().unwrap_or_default(),
+        };
+        (last.id, key)
+    });
     Ok(Page {
         rows: rows.iter().map(|a| summary(a, &parents)).collect(),
         next,

@@ -17,7 +17,7 @@ use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{entitlement_option, product, tenant};
 use crate::policy::{self, Permission};
-use crate::{money, Actor, DomainError, DomainResult};
+use crate::{money, paging, Actor, DomainError, DomainResult};
 
 // ---------------------------------------------------------------------------------------------
 // Entitlement options
@@ -738,65 +738,33 @@ pub async fn products(
         select = select.filter(product::Column::Status.eq(status.as_str()));
     }
     if let Some(cursor) = &query.after {
-        let (id, key) = cursor
-            .split_once(':')
-            .and_then(|(id, key)| Some((id.parse::<i64>().ok()?, key.to_owned())))
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "after",
-                    "This page link is damaged; start from the first page.",
-                )
-            })?;
-        let key: sea_orm::Value = if query.sort == ProductSort::Price {
-            key.parse::<i64>()
-                .map_err(|_| {
-                    DomainError::invalid(
-                        "after",
-                        "This page link is damaged; start from the first page.",
-                    )
-                })?
-                .into()
+        let (id, key): (i64, sea_orm::Value) = if query.sort == ProductSort::Price {
+            let (id, key) = paging::parse_numeric_cursor(cursor)?;
+            (id, key.into())
         } else {
-            key.into()
+            let (id, key) = paging::parse_cursor(cursor)?;
+            (id, key.into())
         };
-        let condition = match query.order {
-            SortOrder::Ascending => Condition::any().add(Expr::col(column).gt(key.clone())).add(
-                Condition::all()
-                    .add(Expr::col(column).eq(key))
-                    .add(product::Column::Id.gt(id)),
-            ),
-            SortOrder::Descending => Condition::any().add(Expr::col(column).lt(key.clone())).add(
-                Condition::all()
-                    .add(Expr::col(column).eq(key))
-                    .add(product::Column::Id.lt(id)),
-            ),
-        };
-        select = select.filter(condition);
+        select = select.filter(paging::after(
+            column,
+            product::Column::Id,
+            key,
+            id,
+            query.order,
+        ));
     }
-    select = match query.order {
-        SortOrder::Ascending => select
-            .order_by_asc(column)
-            .order_by_asc(product::Column::Id),
-        SortOrder::Descending => select
-            .order_by_desc(column)
-            .order_by_desc(product::Column::Id),
-    };
+    select = paging::ordered(select, column, product::Column::Id, query.order);
     let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
     let mut rows = select.limit(limit + 1).all(&txn).await?;
     txn.commit().await?;
-    let next = if rows.len() as u64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|last| {
-            let key = match query.sort {
-                ProductSort::Name => last.name.clone(),
-                ProductSort::PartNumber => last.part_number.clone(),
-                ProductSort::Price => last.unit_price_minor.to_string(),
-            };
-            format!("{}:{key}", last.id)
-        })
-    } else {
-        None
-    };
+    let next = paging::next_cursor(&mut rows, limit, |last| {
+        let key = match query.sort {
+            ProductSort::Name => last.name.clone(),
+            ProductSort::PartNumber => last.part_number.clone(),
+            ProductSort::Price => last.unit_price_minor.to_string(),
+        };
+        (last.id, key)
+    });
     Ok(Page {
         rows: rows.into_iter().map(product_view).collect(),
         next,

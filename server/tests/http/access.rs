@@ -26,19 +26,6 @@ async fn cannot_touch(server: &TestServer, cookie: &str, victims: &[&str]) {
     }
 }
 
-/// Asserts that a server-function call failed with the named error.
-fn refused(result: (StatusCode, String), error: &str) {
-    let (status, body) = result;
-    assert!(
-        !status.is_success(),
-        "expected {error}, got {status}: {body}"
-    );
-    assert!(
-        body.contains(error),
-        "expected {error}, got {status}: {body}"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitors_get_nothing_from_any_server_function() {
     let server = start().await;

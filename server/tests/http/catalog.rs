@@ -29,18 +29,6 @@ fn json_id(body: &str, key: &str) -> i64 {
         .unwrap_or_else(|| panic!("no {key} in {body}"))
 }
 
-fn refused(result: (StatusCode, String), error: &str) {
-    let (status, body) = result;
-    assert!(
-        !status.is_success(),
-        "expected {error}, got {status}: {body}"
-    );
-    assert!(
-        body.contains(error),
-        "expected {error}, got {status}: {body}"
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nordwind_staff_reach_nothing_of_alpina_through_any_function() {
     let server = start().await;

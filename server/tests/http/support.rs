@@ -178,3 +178,16 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// Asserts that a server-function call failed with the named error.
+pub fn refused(result: (StatusCode, String), error: &str) {
+    let (status, body) = result;
+    assert!(
+        !status.is_success(),
+        "expected {error}, got {status}: {body}"
+    );
+    assert!(
+        body.contains(error),
+        "expected {error}, got {status}: {body}"
+    );
+}
