@@ -112,6 +112,7 @@ pub async fn seed(db: &DatabaseConnection) -> DomainResult<bool> {
     }
     for t in &TENANTS {
         seed_catalog(db, t).await?;
+        seed_orders(db, t).await?;
     }
     Ok(true)
 }
@@ -365,6 +366,56 @@ async fn seed_catalog(db: &DatabaseConnection, t: &DemoTenant) -> DomainResult<(
             crate::accounts::assign_product(db, &agent, account.id, products[1].id, "").await?;
         }
     }
+    Ok(())
+}
+
+/// SIM stock for the first two products, overrides allowed, a spending limit for the first
+/// account's purchaser, and one submitted PO waiting in the provider's inbox.
+async fn seed_orders(db: &DatabaseConnection, t: &DemoTenant) -> DomainResult<()> {
+    use simdesk_types::{PoAction, PoInput, PoLineInput};
+    let admin = demo_actor(db, &format!("admin@{}", t.domain)).await?;
+    let mut settings = crate::catalog::settings(db, &admin).await?;
+    settings.allow_default_overrides = true;
+    crate::catalog::update_settings(db, &admin, settings).await?;
+
+    let products = crate::orders::stock::levels(db, &admin).await?;
+    let mut csv = String::from("iccid,imsi,msisdn,part_number\n");
+    let mut first = 1;
+    for level in products
+        .iter()
+        .filter(|l| !l.part_number.ends_with("-ESIM"))
+    {
+        for (iccid, imsi, msisdn) in crate::orders::stock::sample_identities(first, 500) {
+            csv.push_str(&format!("{iccid},{imsi},{msisdn},{}\n", level.part_number));
+        }
+        first += 500;
+    }
+    crate::orders::stock::import_csv(db, &admin, &csv).await?;
+
+    let account_domain = t.accounts[0].1;
+    let account_admin = demo_actor(db, &format!("admin@{account_domain}")).await?;
+    let purchaser = demo_actor(db, &format!("purchaser@{account_domain}")).await?;
+    crate::orders::set_spending_limit(db, &account_admin, purchaser.user_id, "1000.00", "EUR")
+        .await?;
+    let form = crate::orders::form_data(db, &purchaser, None, None).await?;
+    let (Some(product), Some(address)) = (form.products.first(), form.addresses.first()) else {
+        return Ok(());
+    };
+    let id = crate::orders::create_draft(
+        db,
+        &purchaser,
+        PoInput {
+            lines: vec![PoLineInput {
+                product_id: Some(product.product_id),
+                quantity: "100".into(),
+            }],
+            shipping_address_id: Some(address.id),
+            comment: "Replacement SIMs for the harbour cranes".into(),
+            ..PoInput::default()
+        },
+    )
+    .await?;
+    crate::orders::act(db, &purchaser, id, 1, PoAction::Submit, "").await?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod entity;
 pub mod error;
 pub mod money;
+pub mod orders;
 mod paging;
 pub mod password;
 pub mod policy;

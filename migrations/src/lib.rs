@@ -4,8 +4,10 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261121_000001_foundation;
 mod m20261121_000002_catalog;
+mod m20261121_000003_purchase_orders;
 pub mod rls;
 
 pub struct Migrator;
@@ -16,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261121_000002_catalog::Migration),
+            Box::new(m20261121_000003_purchase_orders::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Tenants, accounts, users, memberships, external identities, sessions and the audit log.
 
+use crate::columns::{id, timestamp};
 use crate::rls;
 use sea_orm_migration::prelude::*;
 
@@ -89,22 +90,6 @@ enum AuditLog {
     At,
 }
 
-fn id<T: IntoIden>(column: T) -> ColumnDef {
-    ColumnDef::new(column)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn created_at<T: IntoIden>(column: T) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -122,7 +107,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Tenant::Name).string_len(200).not_null())
                     .col(ColumnDef::new(Tenant::SupportEmail).string_len(320).null())
                     .col(ColumnDef::new(Tenant::BrandColor).string_len(16).null())
-                    .col(created_at(Tenant::CreatedAt))
+                    .col(timestamp(Tenant::CreatedAt))
                     .to_owned(),
             )
             .await?;
@@ -145,7 +130,7 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default("active"),
                     )
-                    .col(created_at(Account::CreatedAt))
+                    .col(timestamp(Account::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Account::Table, Account::TenantId)
@@ -217,8 +202,8 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .null(),
                     )
-                    .col(created_at(AppUser::CreatedAt))
-                    .col(created_at(AppUser::UpdatedAt))
+                    .col(timestamp(AppUser::CreatedAt))
+                    .col(timestamp(AppUser::UpdatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(AppUser::Table, AppUser::TenantId)
@@ -298,7 +283,7 @@ impl MigrationTrait for Migration {
                             .string_len(255)
                             .not_null(),
                     )
-                    .col(created_at(ExternalIdentity::CreatedAt))
+                    .col(timestamp(ExternalIdentity::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .from(ExternalIdentity::Table, ExternalIdentity::UserId)
@@ -365,7 +350,7 @@ impl MigrationTrait for Migration {
                     )
                     .col(ColumnDef::new(AuditLog::TargetId).string_len(64).null())
                     .col(ColumnDef::new(AuditLog::Details).text().not_null())
-                    .col(created_at(AuditLog::At))
+                    .col(timestamp(AuditLog::At))
                     .to_owned(),
             )
             .await?;

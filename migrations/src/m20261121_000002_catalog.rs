@@ -1,6 +1,7 @@
 //! The catalog (entitlement options, SIM sales products, tenant settings) and account
 //! onboarding (customer data, defaults, entitlements, shipping addresses, assigned products).
 
+use crate::columns::{fk, id, reference, required_reference, text, timestamp};
 use crate::rls;
 use sea_orm_migration::prelude::*;
 
@@ -113,50 +114,6 @@ enum AccountProduct {
     Currency,
     OrderableByUsers,
     CreatedAt,
-}
-
-fn id<T: IntoIden>(column: T) -> ColumnDef {
-    ColumnDef::new(column)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn reference<T: IntoIden>(column: T) -> ColumnDef {
-    ColumnDef::new(column).big_integer().null().to_owned()
-}
-
-fn required_reference<T: IntoIden>(column: T) -> ColumnDef {
-    ColumnDef::new(column).big_integer().not_null().to_owned()
-}
-
-fn text<T: IntoIden>(column: T, length: u32) -> ColumnDef {
-    ColumnDef::new(column)
-        .string_len(length)
-        .not_null()
-        .default("")
-        .to_owned()
-}
-
-fn timestamp<T: IntoIden>(column: T) -> ColumnDef {
-    ColumnDef::new(column)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn fk(
-    from_table: impl IntoIden + 'static,
-    from: impl IntoIden + 'static,
-    to_table: impl IntoIden + 'static,
-    to: impl IntoIden + 'static,
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from)
-        .to(to_table, to)
-        .to_owned()
 }
 
 #[async_trait::async_trait]

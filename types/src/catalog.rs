@@ -2,39 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code stored in the database and used in CSV files and forms.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Reads a code, ignoring case and surrounding spaces.
-            pub fn parse(code: &str) -> Option<Self> {
-                let code = code.trim();
-                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(code))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
-}
-
 coded_enum! {
     /// The kinds of entitlement option a tenant defines.
     OptionKind {

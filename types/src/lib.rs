@@ -1,13 +1,49 @@
 //! Types that cross the wire between the server and the browser. Plain data, no behaviour that
 //! needs the server: the WASM front end compiles this crate too.
 
+/// An enum with a stable code (stored and posted) and a label (shown) per variant.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code stored in the database and used in CSV files and forms.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Reads a code, ignoring case and surrounding spaces.
+            pub fn parse(code: &str) -> Option<Self> {
+                let code = code.trim();
+                Self::ALL.iter().copied().find(|v| v.as_str().eq_ignore_ascii_case(code))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
 mod accounts;
 mod catalog;
 pub mod form;
+mod orders;
 mod role;
 mod views;
 
 pub use accounts::*;
 pub use catalog::*;
+pub use orders::*;
 pub use role::{role_labels, Role, RoleScope, UnknownRole};
 pub use views::*;

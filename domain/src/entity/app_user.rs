@@ -20,6 +20,9 @@ pub struct Model {
     pub last_sign_in_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Above this order total a purchaser's PO waits for an approver; none means no limit.
+    pub spending_limit_minor: Option<i64>,
+    pub spending_limit_currency: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

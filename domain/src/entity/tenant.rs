@@ -15,6 +15,8 @@ pub struct Model {
     /// Whether a PO may override the account's default entitlements.
     pub allow_default_overrides: bool,
     pub logo_url: Option<String>,
+    /// The PO number the next accepted order gets.
+    pub next_po_number: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

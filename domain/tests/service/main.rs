@@ -5,5 +5,6 @@ mod accounts;
 mod auth;
 mod catalog;
 mod isolation;
+mod orders;
 mod support;
 mod users;

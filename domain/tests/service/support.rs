@@ -58,3 +58,14 @@ pub const BERGBAHN_ADMIN: &str = "admin@bergbahn.example";
 pub const BERGBAHN_VIEWER: &str = "viewer@bergbahn.example";
 pub const LAKESIDE_PURCHASER: &str = "purchaser@lakeside.example";
 pub const OPERATOR: &str = "operator@simdesk.example";
+
+/// A fresh database with the whole demo: catalog, onboarded accounts, SIM stock and one
+/// submitted purchase order per tenant.
+pub async fn full_demo_db() -> TestDatabase {
+    let t = testing::fresh().await;
+    assert!(demo::seed(&t.db).await.expect("seed demo data"));
+    t
+}
+
+pub const HAFEN_APPROVER: &str = "approver@hafenlogistik.example";
+pub const HAFEN_VIEWER: &str = "viewer@hafenlogistik.example";

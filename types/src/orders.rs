@@ -1,0 +1,286 @@
+//! SIM purchase orders and the SIM stock, as they cross the wire.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Entitlements, OptionKind, Price, ShippingAddressInput};
+
+coded_enum! {
+    /// Where a purchase order stands. Transitions are decided by the server's workflow only.
+    PoStatus {
+        Draft => "draft", "Draft";
+        AwaitingApproval => "awaiting_approval", "Awaiting approval";
+        AwaitingBuyerPo => "awaiting_buyer_po", "Awaiting buyer PO";
+        Submitted => "submitted", "Submitted";
+        Accepted => "accepted", "Accepted";
+        Provisioning => "provisioning", "Provisioning";
+        Ready => "ready", "Ready";
+        Shipped => "shipped", "Shipped";
+        Closed => "closed", "Closed";
+        Rejected => "rejected", "Rejected";
+        Cancelled => "cancelled", "Cancelled";
+    }
+}
+
+coded_enum! {
+    /// Something done to a purchase order; the label is what a button says.
+    PoAction {
+        Create => "create", "Create";
+        Edit => "edit", "Edit";
+        Submit => "submit", "Submit";
+        Approve => "approve", "Approve";
+        Decline => "decline", "Decline";
+        Accept => "accept", "Accept";
+        Reject => "reject", "Reject";
+        Reopen => "reopen", "Reopen";
+        Cancel => "cancel", "Cancel";
+        Provision => "provision", "Provision SIMs";
+        Ship => "ship", "Ship";
+        ConfirmReceipt => "confirm_receipt", "Confirm receipt";
+        ReceiveBuyerPo => "receive_buyer_po", "Receive buyer PO";
+    }
+}
+
+impl PoAction {
+    /// How the action reads in a PO's timeline.
+    pub fn past_tense(self) -> &'static str {
+        match self {
+            PoAction::Create => "Created",
+            PoAction::Edit => "Edited",
+            PoAction::Submit => "Submitted",
+            PoAction::Approve => "Approved",
+            PoAction::Decline => "Declined",
+            PoAction::Accept => "Accepted",
+            PoAction::Reject => "Rejected",
+            PoAction::Reopen => "Reopened",
+            PoAction::Cancel => "Cancelled",
+            PoAction::Provision => "SIMs provisioned",
+            PoAction::Ship => "Shipped",
+            PoAction::ConfirmReceipt => "Receipt confirmed",
+            PoAction::ReceiveBuyerPo => "Buyer PO received",
+        }
+    }
+
+    /// Whether the action needs a reason from the person taking it.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, PoAction::Reject | PoAction::Decline)
+    }
+}
+
+impl PoStatus {
+    /// Statuses after which nothing more happens.
+    pub fn is_final(self) -> bool {
+        matches!(self, PoStatus::Closed | PoStatus::Cancelled)
+    }
+}
+
+/// One line of a PO as entered: the product and the quantity (as text, to be checked).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoLineInput {
+    #[serde(deserialize_with = "crate::form::optional_id")]
+    pub product_id: Option<i64>,
+    pub quantity: String,
+}
+
+/// What a purchaser (or an agent on the account's behalf) enters for a draft PO.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoInput {
+    /// The account the PO is for; only agents choose it, account users always order for
+    /// their own account.
+    #[serde(deserialize_with = "crate::form::optional_id")]
+    pub account_id: Option<i64>,
+    /// Lines with an empty or zero quantity are left out.
+    pub lines: Vec<PoLineInput>,
+    /// One of the account's addresses, or none for `new_address`.
+    #[serde(deserialize_with = "crate::form::optional_id")]
+    pub shipping_address_id: Option<i64>,
+    pub new_address: ShippingAddressInput,
+    /// Whether to keep `new_address` among the account's addresses.
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub save_new_address: bool,
+    /// `YYYY-MM-DD`, or empty.
+    pub requested_ship_date: String,
+    pub comment: String,
+    /// Overrides of the account's defaults, where the tenant allows them.
+    pub overrides: Entitlements,
+}
+
+/// A PO in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoSummary {
+    pub id: i64,
+    pub po_number: Option<i64>,
+    pub account_id: i64,
+    pub account_name: String,
+    pub status: PoStatus,
+    pub total: Price,
+    pub quantity: i64,
+    pub created_by: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub external_reference: Option<String>,
+}
+
+/// How many POs of the list's scope are in one status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: PoStatus,
+    pub count: u64,
+}
+
+/// A page of POs with the counts per status of everything the filters (but the status) match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoList {
+    pub rows: Vec<PoSummary>,
+    pub next: Option<String>,
+    pub counts: Vec<StatusCount>,
+}
+
+/// A PO line as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoLineView {
+    pub line_number: i32,
+    pub product_id: i64,
+    pub part_number: String,
+    pub product_name: String,
+    pub quantity: i32,
+    pub unit_price: Price,
+    pub line_total: Price,
+    pub provisioned_quantity: i32,
+}
+
+/// One entry of a PO's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoEventView {
+    pub action: PoAction,
+    pub from_status: Option<PoStatus>,
+    pub to_status: PoStatus,
+    pub actor: String,
+    pub reason: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// One plausibility check, computed at submission for the provider's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlausibilityCheck {
+    pub check: String,
+    pub passed: bool,
+    pub detail: String,
+}
+
+/// An entitlement the PO's SIMs get, and whether the PO overrides the account default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoEntitlement {
+    pub kind: OptionKind,
+    pub name: Option<String>,
+    pub overridden: bool,
+}
+
+/// A SIM of a PO, visible to the account from READY on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimView {
+    pub iccid: String,
+    pub imsi: String,
+    pub msisdn: Option<String>,
+    pub part_number: String,
+    pub billing_status: Option<String>,
+    pub price_plan: Option<String>,
+    pub service_profile: Option<String>,
+    pub roaming_profile: Option<String>,
+    pub apn_group: Option<String>,
+}
+
+/// The shipping address a PO carries (a copy, so later address edits do not change it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoAddress {
+    pub recipient: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
+}
+
+/// Carrier, tracking number and date of a shipped PO.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub carrier: String,
+    pub tracking_number: String,
+    /// `YYYY-MM-DD`.
+    pub shipped_on: String,
+}
+
+/// What the provider enters when shipping.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShipmentInput {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_on: String,
+}
+
+/// Everything about one PO that its viewer may see, with the actions open to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoDetail {
+    pub id: i64,
+    pub version: i32,
+    pub po_number: Option<i64>,
+    pub account_id: i64,
+    pub account_name: String,
+    pub status: PoStatus,
+    pub source: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub lines: Vec<PoLineView>,
+    pub total: Price,
+    pub shipping_address_id: Option<i64>,
+    pub address: PoAddress,
+    pub requested_ship_date: Option<String>,
+    pub comment: String,
+    pub entitlements: Vec<PoEntitlement>,
+    pub overrides: Entitlements,
+    pub external_reference: Option<String>,
+    pub rejection_reason: String,
+    pub timeline: Vec<PoEventView>,
+    /// Shown to the provider only.
+    pub plausibility: Option<Vec<PlausibilityCheck>>,
+    /// The first SIMs (from READY on); all of them come as CSV.
+    pub sims: Vec<SimView>,
+    pub sim_count: u64,
+    pub shipment: Option<Shipment>,
+    pub actions: Vec<PoAction>,
+    /// Whether the viewer works for the provider (and so sees the review side).
+    pub provider_view: bool,
+}
+
+/// What the PO form offers: the account's catalog, addresses and, where allowed, overrides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoFormData {
+    pub account_id: i64,
+    pub account_name: String,
+    pub products: Vec<crate::CatalogEntry>,
+    pub addresses: Vec<crate::ShippingAddressView>,
+    pub defaults: Vec<crate::NamedDefault>,
+    pub overrides_allowed: bool,
+    /// The account's entitlements per kind, for the override choices.
+    pub override_options: Vec<crate::OptionView>,
+    /// The draft being edited, if any.
+    pub draft: Option<PoDetail>,
+}
+
+/// Free and assigned SIMs of one product in the tenant's stock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockLevel {
+    pub product_id: i64,
+    pub part_number: String,
+    pub product_name: String,
+    pub free: u64,
+    pub assigned: u64,
+}
+
+/// The session key under which the server leaves the last stock import's outcome.
+pub const STOCK_IMPORT_OUTCOME_KEY: &str = "stock_import";
+
+/// The session key for the last upload of SIM identities for one PO.
+pub const PROVISION_OUTCOME_KEY: &str = "provision_upload";
