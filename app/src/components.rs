@@ -32,14 +32,17 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
         items.push(item("/tenants", "Service providers"));
     }
     if user.has_any(&[Role::TenantAdmin, Role::SpAgent]) {
+        items.push(item("/orders", "Orders"));
         items.push(item("/accounts", "Accounts"));
         items.push(item("/catalog", "Catalog"));
+        items.push(item("/stock", "SIM stock"));
     }
     if user.has(Role::TenantAdmin) {
         items.push(item("/users", "Staff"));
         items.push(item("/settings", "Settings"));
     }
     if user.has_any(&Role::ACCOUNT_USERS) {
+        items.push(item("/orders", "Orders"));
         items.push(item("/shop", "Products"));
     }
     if user.has(Role::AccountAdmin) {
@@ -335,7 +338,7 @@ pub fn next_page_link(
     next: Option<String>,
 ) -> impl IntoView {
     next.map(|next| {
-        let mut parts: Vec<String> = ["search", "status", "sort", "order"]
+        let mut parts: Vec<String> = ["search", "status", "sort", "order", "account", "older_than"]
             .iter()
             .filter_map(|key| query.get(key).map(|v| format!("{key}={}", encode(&v))))
             .collect();
@@ -369,4 +372,43 @@ pub fn amount_text(price: &simdesk_types::Price) -> String {
         .strip_suffix(&format!(" {}", price.currency))
         .unwrap_or(&price.display)
         .to_owned()
+}
+
+/// What a CSV upload came to: a count, every refused line, or why the file was refused.
+pub fn import_outcome_view(
+    outcome: Option<simdesk_types::ImportOutcome>,
+    done: &'static str,
+) -> impl IntoView {
+    use simdesk_types::ImportOutcome;
+    match outcome {
+        Some(ImportOutcome::Report(report)) if report.errors.is_empty() => {
+            let message = if report.updated > 0 {
+                format!("Imported: {} created, {} updated.", report.created, report.updated)
+            } else {
+                format!("{done}: {}.", report.created)
+            };
+            view! {
+                <div class="mb-6">
+                    <Notice message />
+                </div>
+            }
+            .into_any()
+        }
+        Some(ImportOutcome::Report(report)) => view! {
+            <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="import-errors">
+                <p class="font-semibold">{format!("Nothing was imported: {} lines need correcting.", report.errors.len())}</p>
+                <ul class="mt-2 max-h-96 list-disc space-y-1 overflow-y-auto pl-5">
+                    {report.errors.into_iter().take(1_000).map(|e| view! { <li>{format!("Line {}: {}", e.line, e.message)}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+        .into_any(),
+        Some(ImportOutcome::Refused(message)) => view! {
+            <div class="mb-6">
+                <ErrorPanel error=AppError::Invalid(vec![simdesk_types::FieldError::new("file", message)]) />
+            </div>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
 }

@@ -37,10 +37,14 @@ impl AppError {
     /// The message for one form field, if this error names it.
     pub fn field(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
+            AppError::Invalid(errors) => {
+                let messages: Vec<&str> = errors
+                    .iter()
+                    .filter(|e| e.field == field)
+                    .map(|e| e.message.as_str())
+                    .collect();
+                (!messages.is_empty()).then(|| messages.join(" "))
+            }
             _ => None,
         }
     }

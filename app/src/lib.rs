@@ -15,8 +15,8 @@ use leptos_router::{path, SsrMode};
 use crate::components::AuthenticatedLayout;
 use crate::pages::{
     AccountPage, AccountsPage, AuditPage, CatalogPage, ChangePasswordPage, DashboardPage,
-    ImportPage, NotFound, OptionsPage, ProductEditPage, ProductNewPage, SettingsPage, ShopPage,
-    SignInPage, TenantsPage, UsersPage,
+    ImportPage, NotFound, OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage,
+    ProductNewPage, SettingsPage, ShopPage, SignInPage, StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -71,6 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/shop") view=ShopPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/new") view=PoNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id") view=PoPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:id/edit") view=PoEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/stock") view=StockPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/account/password")
                         view=ChangePasswordPage

@@ -87,6 +87,7 @@ pub(crate) async fn to_rows(
         .map(|u| {
             let mut user_roles = roles.remove(&u.id).unwrap_or_default();
             user_roles.sort();
+            let spending_limit = crate::orders::spending_limit_of(&u);
             UserRow {
                 id: u.id,
                 account_name: u.account_id.and_then(|id| accounts.get(&id).cloned()),
@@ -94,6 +95,7 @@ pub(crate) async fn to_rows(
                 display_name: u.display_name,
                 roles: user_roles,
                 active: u.active,
+                spending_limit,
                 last_sign_in_at: u.last_sign_in_at,
             }
         })

@@ -1,18 +1,20 @@
 //! CSV downloads and the product CSV upload: plain HTTP, so they work with or without
 //! JavaScript and from scripts.
 
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use simdesk_domain::{accounts, catalog, Actor, DomainError};
-use simdesk_types::{ImportOutcome, IMPORT_OUTCOME_KEY};
+use simdesk_domain::{accounts, catalog, orders, Actor, DomainError};
+use simdesk_types::{ImportOutcome, IMPORT_OUTCOME_KEY, STOCK_IMPORT_OUTCOME_KEY};
 use tower_sessions::Session;
 
 use crate::AppState;
 
 /// The largest CSV file accepted for import.
 pub const MAX_IMPORT_BYTES: usize = 8 * 1024 * 1024;
+/// The largest SIM stock file: room for the 200,000 rows the service accepts at once.
+pub const MAX_STOCK_BYTES: usize = 24 * 1024 * 1024;
 
 fn download(name: &str, body: String) -> Response {
     (
@@ -37,6 +39,7 @@ fn refused(error: DomainError) -> Response {
         DomainError::NotFound | DomainError::OutOfScope { .. } => {
             StatusCode::NOT_FOUND.into_response()
         }
+        DomainError::Conflict(message) => (StatusCode::CONFLICT, message).into_response(),
         other => {
             tracing::error!(error = %other, "CSV request failed");
             (
@@ -74,6 +77,66 @@ pub async fn export_accounts(
     }
 }
 
+pub async fn export_po_sims(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    Path(id): Path<i64>,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to(&format!("/sign-in?next=/orders/{id}")).into_response();
+    };
+    match orders::sims_csv(&state.db, &actor, id).await {
+        Ok(csv) => download(&format!("sims-{id}.csv"), csv),
+        Err(error) => refused(error),
+    }
+}
+
+/// The outcome of an import as the page shows it; `None` for faults of our own.
+fn outcome_of(
+    result: Result<simdesk_types::ImportReport, DomainError>,
+    not_allowed: &str,
+) -> Result<ImportOutcome, DomainError> {
+    match result {
+        Ok(report) => Ok(ImportOutcome::Report(report)),
+        Err(DomainError::Invalid(errors)) => Ok(ImportOutcome::Refused(
+            errors
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" "),
+        )),
+        Err(DomainError::Forbidden) => Ok(ImportOutcome::Refused(not_allowed.into())),
+        Err(DomainError::Conflict(message)) => Ok(ImportOutcome::Refused(message)),
+        Err(error) => Err(error),
+    }
+}
+
+/// Loads SIMs into the tenant's stock and shows the outcome on the stock page.
+pub async fn import_stock(
+    State(state): State<AppState>,
+    actor: Option<Extension<Actor>>,
+    session: Session,
+    mut form: Multipart,
+) -> Response {
+    let Some(Extension(actor)) = actor else {
+        return Redirect::to("/sign-in?next=/stock").into_response();
+    };
+    let outcome = match read_file(&mut form).await {
+        Err(message) => ImportOutcome::Refused(message),
+        Ok(text) => match outcome_of(
+            orders::stock::import_csv(&state.db, &actor, &text).await,
+            "Only the tenant's admins load SIMs.",
+        ) {
+            Ok(outcome) => outcome,
+            Err(error) => return refused(error),
+        },
+    };
+    if let Err(e) = session.insert(STOCK_IMPORT_OUTCOME_KEY, outcome).await {
+        tracing::error!(error = %e, "keeping the stock import outcome failed");
+    }
+    Redirect::to("/stock").into_response()
+}
+
 /// Reads the uploaded file, imports it, and shows the outcome on the import page.
 pub async fn import_products(
     State(state): State<AppState>,
@@ -86,18 +149,11 @@ pub async fn import_products(
     };
     let outcome = match read_file(&mut form).await {
         Err(message) => ImportOutcome::Refused(message),
-        Ok(text) => match catalog::import_products_csv(&state.db, &actor, &text).await {
-            Ok(report) => ImportOutcome::Report(report),
-            Err(DomainError::Invalid(errors)) => ImportOutcome::Refused(
-                errors
-                    .into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-            Err(DomainError::Forbidden) => {
-                ImportOutcome::Refused("You are not allowed to change the catalog.".into())
-            }
+        Ok(text) => match outcome_of(
+            catalog::import_products_csv(&state.db, &actor, &text).await,
+            "You are not allowed to change the catalog.",
+        ) {
+            Ok(outcome) => outcome,
             Err(error) => return refused(error),
         },
     };

@@ -201,6 +201,13 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/auth/sign-out", post(auth_routes::sign_out))
         .route("/catalog/products.csv", get(csv_routes::export_products))
         .route("/accounts.csv", get(csv_routes::export_accounts))
+        .route("/orders/{id}/sims.csv", get(csv_routes::export_po_sims))
+        .route(
+            "/stock/import",
+            post(csv_routes::import_stock).layer(axum::extract::DefaultBodyLimit::max(
+                csv_routes::MAX_STOCK_BYTES,
+            )),
+        )
         .route(
             "/catalog/products/import",
             post(csv_routes::import_products).layer(axum::extract::DefaultBodyLimit::max(

@@ -37,6 +37,8 @@ pub struct UserRow {
     pub active: bool,
     pub account_name: Option<String>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// Above this total the user's purchase orders wait for an approver.
+    pub spending_limit: Option<crate::Price>,
 }
 
 /// Which users a user-management page shows, and which roles can be handed out there.

@@ -149,3 +149,4 @@ pub async fn change_password(
 
 pub mod accounts;
 pub mod catalog;
+pub mod orders;

@@ -12,8 +12,9 @@ use crate::api::catalog::{
 };
 use crate::api::current_user;
 use crate::components::{
-    action_feedback, error_of, next_page_link, EmptyState, ErrorPanel, Field, Notice, OptionSelect,
-    PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, error_of, import_outcome_view, next_page_link, EmptyState, ErrorPanel, Field,
+    Notice, OptionSelect, PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE,
+    TD, TH,
 };
 use crate::error::AppError;
 
@@ -461,21 +462,7 @@ pub fn ImportPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match outcome.await {
-                    Ok(Some(simdesk_types::ImportOutcome::Report(report))) if report.errors.is_empty() => view! {
-                        <div class="mb-6"><Notice message=format!("Imported: {} created, {} updated.", report.created, report.updated) /></div>
-                    }.into_any(),
-                    Ok(Some(simdesk_types::ImportOutcome::Report(report))) => view! {
-                        <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="import-errors">
-                            <p class="font-semibold">{format!("Nothing was imported: {} lines need correcting.", report.errors.len())}</p>
-                            <ul class="mt-2 list-disc space-y-1 pl-5">
-                                {report.errors.into_iter().map(|e| view! { <li>{format!("Line {}: {}", e.line, e.message)}</li> }).collect_view()}
-                            </ul>
-                        </div>
-                    }.into_any(),
-                    Ok(Some(simdesk_types::ImportOutcome::Refused(message))) => view! {
-                        <div class="mb-6"><ErrorPanel error=AppError::Invalid(vec![simdesk_types::FieldError::new("file", message)]) /></div>
-                    }.into_any(),
-                    Ok(None) => ().into_any(),
+                    Ok(outcome) => import_outcome_view(outcome, "Imported").into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}

@@ -3,6 +3,7 @@ mod audit;
 mod catalog;
 mod dashboard;
 mod not_found;
+mod orders;
 mod password;
 mod sign_in;
 mod tenants;
@@ -15,6 +16,7 @@ pub use catalog::{
 };
 pub use dashboard::DashboardPage;
 pub use not_found::NotFound;
+pub use orders::{OrdersPage, PoEditPage, PoNewPage, PoPage, StockPage};
 pub use password::ChangePasswordPage;
 pub use sign_in::SignInPage;
 pub use tenants::TenantsPage;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{role_labels, Role, UserRow};
 
+use crate::api::orders::SetSpendingLimit;
 use crate::api::{user_directory, ChangeRole, CreateUser, SetUserActive};
 use crate::components::{
     action_feedback, field_error, format_time, EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER,
@@ -13,12 +14,14 @@ pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let change = ServerAction::<ChangeRole>::new();
     let toggle = ServerAction::<SetUserActive>::new();
+    let limit = ServerAction::<SetSpendingLimit>::new();
     let directory = Resource::new(
         move || {
             (
                 create.version().get(),
                 change.version().get(),
                 toggle.version().get(),
+                limit.version().get(),
             )
         },
         |_| user_directory(),
@@ -35,11 +38,15 @@ pub fn UsersPage() -> impl IntoView {
                 };
                 let roles = directory.assignable_roles.clone();
                 let acting_user_id = directory.acting_user_id;
+                let limits = roles.contains(&Role::Purchaser).then(|| {
+                    directory.users.iter().filter(|u| u.active && u.roles.contains(&Role::Purchaser)).cloned().collect::<Vec<_>>()
+                });
                 view! {
                     <PageHeader title=directory.heading.clone() subtitle="Create users, change their role, or deactivate them. Every change is audited." />
                     <div class="mb-4 space-y-2">
                         {action_feedback(change.value(), "Role changed.")}
                         {action_feedback(toggle.value(), "User updated.")}
+                        {action_feedback(limit.value(), "Spending limit saved.")}
                     </div>
                     <div class="grid gap-8 lg:grid-cols-3">
                         <section class="min-w-0 lg:col-span-2" aria-labelledby="users-heading">
@@ -79,6 +86,7 @@ pub fn UsersPage() -> impl IntoView {
                                     </div>
                                 }.into_any()
                             }}
+                            {limits.map(|purchasers| view! { <SpendingLimits purchasers limit /> })}
                         </section>
                         <section aria-labelledby="create-heading" class=CARD>
                             <h2 id="create-heading" class="text-lg font-semibold">"Add a user"</h2>
@@ -118,6 +126,46 @@ pub fn UsersPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
+    }
+}
+
+/// The account admin's spending limits: above them a purchaser's orders wait for an approver.
+#[component]
+fn SpendingLimits(
+    purchasers: Vec<UserRow>,
+    limit: ServerAction<SetSpendingLimit>,
+) -> impl IntoView {
+    view! {
+        <section class=format!("mt-8 {CARD}") aria-labelledby="limits-heading" data-testid="spending-limits">
+            <h2 id="limits-heading" class="text-lg font-semibold">"Spending limits"</h2>
+            <p class="mt-1 text-sm text-slate-600">"A purchaser's order above their limit waits for an approver. Leave the amount empty for no limit."</p>
+            <ul class="mt-4 divide-y divide-slate-100">
+                {purchasers.into_iter().map(|user| {
+                    let amount_id = format!("limit-{}", user.id);
+                    let label_for = amount_id.clone();
+                    let current = user.spending_limit.as_ref().map(crate::components::amount_text).unwrap_or_default();
+                    let currency = user.spending_limit.as_ref().map(|p| p.currency.clone()).unwrap_or_else(|| "EUR".into());
+                    view! {
+                        <li class="py-3">
+                            <ActionForm action=limit attr:class="flex flex-wrap items-end gap-3">
+                                <input type="hidden" name="user_id" value=user.id.to_string() />
+                                <div>
+                                    <label for=label_for class=LABEL>{format!("Limit of {}", user.display_name)}</label>
+                                    <input id=amount_id name="amount" inputmode="decimal" value=current placeholder="No limit" class=format!("mt-1 w-32 {INPUT}") />
+                                </div>
+                                <div>
+                                    <label for=format!("currency-{}", user.id) class=LABEL>"Currency"</label>
+                                    <input id=format!("currency-{}", user.id) name="currency" value=currency maxlength="3" class=format!("mt-1 w-20 {INPUT}") />
+                                </div>
+                                <button type="submit" class=BUTTON_SECONDARY>"Save limit"</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {field_error(limit.value(), "spending_limit")}
+            {field_error(limit.value(), "spending_limit_currency")}
+        </section>
     }
 }
 

@@ -3,5 +3,6 @@
 
 mod access;
 mod catalog;
+mod orders;
 mod sign_in;
 mod support;

@@ -1,0 +1,883 @@
+//! SIM purchase orders: the list (the provider's inbox, or the account's own orders), the
+//! order form, the order page with its timeline and steps, and the provider's SIM stock.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use simdesk_types::{OptionKind, PoAction, PoDetail, PoFormData, PoStatus, ShippingAddressView};
+
+use crate::api::orders::{
+    orders_page, po_detail, po_form, stock_levels, take_stock_import_outcome, PoStep, ProvisionPo,
+    SavePo, ShipPo,
+};
+use crate::components::{
+    action_feedback, error_of, field_error, import_outcome_view, next_page_link, EmptyState,
+    ErrorPanel, Field, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT,
+    LABEL, TABLE, TD, TH,
+};
+
+/// A coloured badge for a status.
+#[component]
+pub fn StatusBadge(status: PoStatus) -> impl IntoView {
+    let tone = match status {
+        PoStatus::Draft => "bg-slate-100 text-slate-700 ring-slate-300",
+        PoStatus::AwaitingApproval | PoStatus::AwaitingBuyerPo => {
+            "bg-amber-50 text-amber-800 ring-amber-300"
+        }
+        PoStatus::Submitted => "bg-sky-50 text-sky-800 ring-sky-300",
+        PoStatus::Accepted | PoStatus::Provisioning => {
+            "bg-indigo-50 text-indigo-800 ring-indigo-300"
+        }
+        PoStatus::Ready | PoStatus::Shipped => "bg-teal-50 text-teal-800 ring-teal-300",
+        PoStatus::Closed => "bg-emerald-50 text-emerald-800 ring-emerald-300",
+        PoStatus::Rejected | PoStatus::Cancelled => "bg-red-50 text-red-800 ring-red-300",
+    };
+    view! {
+        <span class=format!("inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 {tone}") data-testid="po-status" data-status=status.as_str()>
+            {status.label()}
+        </span>
+    }
+}
+
+fn po_title(number: Option<i64>, id: i64) -> String {
+    match number {
+        Some(number) => format!("PO {number}"),
+        None => format!("Draft #{id}"),
+    }
+}
+
+#[component]
+pub fn OrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.get(),
+        |q| {
+            orders_page(
+                q.get("status").unwrap_or_default(),
+                q.get("account").unwrap_or_default(),
+                q.get("older_than").unwrap_or_default(),
+                q.get("after"),
+            )
+        },
+    );
+    view! {
+        <Title text="Purchase orders" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let page = match data.await {
+                    Ok(page) => page,
+                    Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                };
+                let q = query.get_untracked();
+                let current_status = q.get("status").unwrap_or_default();
+                let current_account = q.get("account").unwrap_or_default();
+                let older_than = q.get("older_than").unwrap_or_default();
+                let total: u64 = page.list.counts.iter().map(|c| c.count).sum();
+                let keep = {
+                    let current_account = current_account.clone();
+                    let older_than = older_than.clone();
+                    move |status: &str| {
+                        let mut parts = Vec::new();
+                        if !status.is_empty() { parts.push(format!("status={status}")); }
+                        if !current_account.is_empty() { parts.push(format!("account={current_account}")); }
+                        if !older_than.is_empty() { parts.push(format!("older_than={older_than}")); }
+                        if parts.is_empty() { "/orders".to_owned() } else { format!("/orders?{}", parts.join("&")) }
+                    }
+                };
+                let tab = |href: String, label: String, active: bool| view! {
+                    <a href=href aria-current=if active { Some("page") } else { None }
+                        class=if active { "rounded-md bg-teal-700 px-3 py-1.5 text-sm font-semibold text-white" } else { "rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50" }>
+                        {label}
+                    </a>
+                };
+                let subtitle = if page.provider {
+                    "Every account's orders: review, accept, provision and ship."
+                } else {
+                    "Your account's SIM orders and where each one stands."
+                };
+                let accounts = page.accounts.clone();
+                let provider = page.provider;
+                view! {
+                    <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
+                        <PageHeader title="Purchase orders".to_owned() subtitle=subtitle />
+                        {page.can_raise.then(|| view! { <a href="/orders/new" class=BUTTON_PRIMARY>"New purchase order"</a> })}
+                    </div>
+                    <nav aria-label="Status" class="mb-4 flex flex-wrap gap-2" data-testid="status-tabs">
+                        {tab(keep(""), format!("All ({total})"), current_status.is_empty())}
+                        {page.list.counts.iter().map(|c| tab(keep(c.status.as_str()), format!("{} ({})", c.status.label(), c.count), current_status == c.status.as_str())).collect_view()}
+                    </nav>
+                    <form method="get" class="mb-4 flex flex-wrap items-end gap-3" role="search">
+                        <input type="hidden" name="status" value=current_status.clone() />
+                        {provider.then(|| view! {
+                            <div>
+                                <label for="filter-account" class=LABEL>"Account"</label>
+                                <select id="filter-account" name="account" class=format!("mt-1 {INPUT}")>
+                                    <option value="">"All accounts"</option>
+                                    {accounts.iter().map(|a| view! {
+                                        <option value=a.id.to_string() selected=current_account == a.id.to_string()>{format!("{} ({})", a.name, a.customer_number)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        })}
+                        <div>
+                            <label for="filter-age" class=LABEL>"Age"</label>
+                            <select id="filter-age" name="older_than" class=format!("mt-1 {INPUT}")>
+                                <option value="">"Any age"</option>
+                                {[(1, "Older than a day"), (3, "Older than 3 days"), (7, "Older than a week"), (30, "Older than a month")].into_iter().map(|(days, label)| view! {
+                                    <option value=days.to_string() selected=older_than == days.to_string()>{label}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class=BUTTON_SECONDARY>"Apply"</button>
+                    </form>
+                    {if page.list.rows.is_empty() {
+                        view! { <EmptyState message="No purchase orders match." /> }.into_any()
+                    } else {
+                        view! {
+                            <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                <table class=TABLE data-testid="orders-table">
+                                    <thead class="bg-slate-50">
+                                        <tr>
+                                            <th class=TH scope="col">"Order"</th>
+                                            {provider.then(|| view! { <th class=TH scope="col">"Account"</th> })}
+                                            <th class=TH scope="col">"Status"</th>
+                                            <th class=format!("{TH} text-right") scope="col">"SIMs"</th>
+                                            <th class=format!("{TH} text-right") scope="col">"Total"</th>
+                                            <th class=TH scope="col">"Raised by"</th>
+                                            <th class=TH scope="col">"Created"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {page.list.rows.into_iter().map(|po| view! {
+                                            <tr data-testid="order-row">
+                                                <td class=TD><a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/orders/{}", po.id)>{po_title(po.po_number, po.id)}</a></td>
+                                                {provider.then(|| view! { <td class=TD>{po.account_name.clone()}</td> })}
+                                                <td class=TD><StatusBadge status=po.status /></td>
+                                                <td class=format!("{TD} text-right tabular-nums")>{po.quantity}</td>
+                                                <td class=format!("{TD} text-right tabular-nums")>{po.total.display}</td>
+                                                <td class=TD>{po.created_by}</td>
+                                                <td class=format!("{TD} whitespace-nowrap")>{po.created_at.replace('T', " ").replace('Z', " UTC")}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {next_page_link("/orders", &q, page.list.next)}
+                        }.into_any()
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// A new PO. Agents first choose the account they order for.
+#[component]
+pub fn PoNewPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            query
+                .get()
+                .get("account")
+                .and_then(|a| a.parse::<i64>().ok())
+        },
+        |account| async move {
+            let page = orders_page(String::new(), String::new(), String::new(), None).await?;
+            if page.provider && account.is_none() {
+                return Ok((page, None));
+            }
+            let form = po_form(account, None).await?;
+            Ok::<_, crate::error::AppError>((page, Some(form)))
+        },
+    );
+    view! {
+        <Title text="New purchase order" />
+        <PageHeader title="New purchase order".to_owned() subtitle="Choose quantities at your contract prices; you can save the draft and submit it from its page." />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((page, None)) => view! {
+                        <form method="get" class=format!("max-w-xl space-y-4 {CARD}") data-testid="account-choice">
+                            <div>
+                                <label for="po-account" class=LABEL>"Account to order for"</label>
+                                <select id="po-account" name="account" required class=format!("mt-1 {INPUT}")>
+                                    {page.accounts.into_iter().filter(|a| a.status == "active").map(|a| view! {
+                                        <option value=a.id.to_string()>{format!("{} ({})", a.name, a.customer_number)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class=BUTTON_PRIMARY>"Continue"</button>
+                        </form>
+                    }.into_any(),
+                    Ok((page, Some(form))) => view! { <PoForm form provider=page.provider /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn PoEditPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        },
+        |id| async move { po_form(None, Some(id.unwrap_or_default())).await },
+    );
+    view! {
+        <Title text="Edit purchase order" />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(form) => {
+                        let provider = form.draft.as_ref().is_some_and(|d| d.provider_view);
+                        let title = form.draft.as_ref().map(|d| po_title(d.po_number, d.id)).unwrap_or_default();
+                        view! {
+                            <PageHeader title=format!("Edit {title}") subtitle="Drafts can be changed as often as needed until they are submitted." />
+                            <PoForm form provider />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn address_line(a: &ShippingAddressView) -> String {
+    let label = if a.label.is_empty() {
+        &a.recipient
+    } else {
+        &a.label
+    };
+    format!(
+        "{label}: {}, {}, {} {}, {}",
+        a.recipient, a.street, a.postal_code, a.city, a.country
+    )
+}
+
+/// The PO form: quantities per product, address, date, comment and, where allowed, overrides.
+#[component]
+fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
+    let save = ServerAction::<SavePo>::new();
+    let draft = form.draft.clone();
+    let quantities: Vec<(i64, String)> = draft
+        .as_ref()
+        .map(|d| {
+            d.lines
+                .iter()
+                .map(|l| (l.product_id, l.quantity.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let quantity_of = move |product_id: i64| {
+        quantities
+            .iter()
+            .find(|(id, _)| *id == product_id)
+            .map(|(_, q)| q.clone())
+            .unwrap_or_default()
+    };
+    let chosen_address = match &draft {
+        Some(d) => d.shipping_address_id,
+        None => form.addresses.first().map(|a| a.id),
+    };
+    let new_address = draft
+        .as_ref()
+        .filter(|d| d.shipping_address_id.is_none())
+        .map(|d| d.address.clone())
+        .unwrap_or_default();
+    let date = draft
+        .as_ref()
+        .and_then(|d| d.requested_ship_date.clone())
+        .unwrap_or_default();
+    let comment = draft
+        .as_ref()
+        .map(|d| d.comment.clone())
+        .unwrap_or_default();
+    let overrides = draft
+        .as_ref()
+        .map(|d| d.overrides.clone())
+        .unwrap_or_default();
+    let no_products = form.products.is_empty();
+    let cancel_href = draft
+        .as_ref()
+        .map(|d| format!("/orders/{}", d.id))
+        .unwrap_or_else(|| "/orders".to_owned());
+    view! {
+        <ActionForm action=save attr:class="space-y-6" attr:data-testid="po-form">
+            {draft.as_ref().map(|d| view! {
+                <input type="hidden" name="id" value=d.id.to_string() />
+                <input type="hidden" name="version" value=d.version.to_string() />
+            })}
+            {provider.then(|| view! { <input type="hidden" name="input[account_id]" value=form.account_id.to_string() /> })}
+            <section class=CARD aria-labelledby="po-products">
+                <h2 id="po-products" class="text-lg font-semibold">{format!("Products for {}", form.account_name)}</h2>
+                {no_products.then(|| view! { <p class="mt-2 text-sm text-slate-600">"No products are assigned to this account yet."</p> })}
+                <div class="mt-4 overflow-x-auto">
+                    <table class=TABLE>
+                        <thead>
+                            <tr>
+                                <th class=TH scope="col">"Product"</th>
+                                <th class=format!("{TH} text-right") scope="col">"Contract price"</th>
+                                <th class=TH scope="col">"Quantity"</th>
+                            </tr>
+                        </thead>
+                        <tbody class="divide-y divide-slate-100">
+                            {form.products.iter().enumerate().map(|(i, p)| {
+                                let input_id = format!("qty-{}", p.product_id);
+                                let label_for = input_id.clone();
+                                let hint = format!("{} to {}, in steps of {}", p.min_order_quantity, p.max_order_quantity, p.order_increment);
+                                view! {
+                                    <tr data-testid="po-product" data-part-number=p.part_number.clone()>
+                                        <td class=TD>
+                                            <label for=label_for class="font-medium text-slate-900">{p.name.clone()}</label>
+                                            <div class="text-xs text-slate-500">{format!("{} · {} · {}", p.part_number, p.form_factor.label(), p.features)}</div>
+                                            <input type="hidden" name=format!("input[lines][{i}][product_id]") value=p.product_id.to_string() />
+                                        </td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{p.price.display.clone()}</td>
+                                        <td class=TD>
+                                            <input id=input_id name=format!("input[lines][{i}][quantity]") type="number" inputmode="numeric" min="0" step=p.order_increment.to_string() max=p.max_order_quantity.to_string() value=quantity_of(p.product_id) class=format!("w-28 {INPUT}") />
+                                            <p class="mt-1 text-xs text-slate-500">{hint}</p>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                {field_error(save.value(), "lines")}
+            </section>
+            <section class=CARD aria-labelledby="po-shipping">
+                <h2 id="po-shipping" class="text-lg font-semibold">"Shipping"</h2>
+                <fieldset class="mt-4">
+                    <legend class=LABEL>"Ship to"</legend>
+                    <div class="mt-2 space-y-2">
+                        {form.addresses.iter().map(|a| {
+                            let radio_id = format!("address-{}", a.id);
+                            let label_for = radio_id.clone();
+                            view! {
+                                <label for=label_for class="flex items-start gap-2 text-sm text-slate-700">
+                                    <input id=radio_id type="radio" name="input[shipping_address_id]" value=a.id.to_string() checked=chosen_address == Some(a.id) class="mt-0.5 h-4 w-4 border-slate-300 text-teal-700 focus:ring-teal-700" />
+                                    {address_line(a)}
+                                </label>
+                            }
+                        }).collect_view()}
+                        <label for="address-new" class="flex items-start gap-2 text-sm text-slate-700">
+                            <input id="address-new" type="radio" name="input[shipping_address_id]" value="" checked=chosen_address.is_none() class="mt-0.5 h-4 w-4 border-slate-300 text-teal-700 focus:ring-teal-700" />
+                            "Another address:"
+                        </label>
+                    </div>
+                    {field_error(save.value(), "shipping_address_id")}
+                </fieldset>
+                <div class="mt-3 grid gap-3 sm:grid-cols-2">
+                    <Field id="new-recipient" name="input[new_address][recipient]" label="Recipient" value=new_address.recipient.clone() error=error_of(save.value(), "new_address.recipient") />
+                    <Field id="new-street" name="input[new_address][street]" label="Street and number" value=new_address.street.clone() error=error_of(save.value(), "new_address.street") />
+                    <Field id="new-postal" name="input[new_address][postal_code]" label="Postal code" value=new_address.postal_code.clone() error=error_of(save.value(), "new_address.postal_code") />
+                    <Field id="new-city" name="input[new_address][city]" label="City" value=new_address.city.clone() error=error_of(save.value(), "new_address.city") />
+                    <Field id="new-country" name="input[new_address][country]" label="Country" hint="Two letters, such as DE" value=new_address.country.clone() error=error_of(save.value(), "new_address.country") />
+                    <label class="flex items-center gap-2 self-end text-sm text-slate-700">
+                        <input type="checkbox" name="input[save_new_address]" value="true" class="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
+                        "Keep this address for later orders"
+                    </label>
+                </div>
+                <div class="mt-4 grid gap-3 sm:grid-cols-2">
+                    <Field id="po-date" name="input[requested_ship_date]" label="Requested shipping date" kind="date" hint="Optional" value=date error=error_of(save.value(), "requested_ship_date") />
+                </div>
+                <div class="mt-4">
+                    <label for="po-comment" class=LABEL>"Comment"</label>
+                    <textarea id="po-comment" name="input[comment]" rows="3" maxlength="2000" class=format!("mt-1 {INPUT}")>{comment}</textarea>
+                    {field_error(save.value(), "comment")}
+                </div>
+            </section>
+            <section class=CARD aria-labelledby="po-entitlements">
+                <h2 id="po-entitlements" class="text-lg font-semibold">"SIM settings"</h2>
+                <p class="mt-1 text-sm text-slate-600">
+                    {if form.overrides_allowed { "The SIMs get the account's defaults unless you choose otherwise here." } else { "The SIMs get the account's defaults." }}
+                </p>
+                <div class="mt-4 grid gap-3 sm:grid-cols-2">
+                    {OptionKind::ALL.iter().map(|kind| {
+                        let default_name = form.defaults.iter().find(|d| d.kind == *kind).and_then(|d| d.name.clone()).unwrap_or_else(|| "none".to_owned());
+                        let choices: Vec<_> = form.override_options.iter().filter(|o| o.kind == *kind).cloned().collect();
+                        let chosen = overrides.get(*kind);
+                        let select_id = format!("override-{}", kind.as_str());
+                        let label_for = select_id.clone();
+                        let field = match kind {
+                            OptionKind::BillingStatus => "overrides.billing_status",
+                            OptionKind::PricePlan => "overrides.price_plan",
+                            OptionKind::ServiceProfile => "overrides.service_profile",
+                            OptionKind::RoamingProfile => "overrides.roaming_profile",
+                            OptionKind::ApnGroup => "overrides.apn_group",
+                        };
+                        if form.overrides_allowed && !choices.is_empty() {
+                            view! {
+                                <div>
+                                    <label for=label_for class=LABEL>{kind.label()}</label>
+                                    <select id=select_id name=format!("input[overrides][{}]", kind.as_str()) class=format!("mt-1 {INPUT}")>
+                                        <option value="" selected=chosen.is_none()>{format!("Account default ({default_name})")}</option>
+                                        {choices.into_iter().map(|o| view! { <option value=o.id.to_string() selected=chosen == Some(o.id)>{o.name}</option> }).collect_view()}
+                                    </select>
+                                    {field_error(save.value(), field)}
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <div class="text-sm">
+                                    <div class="font-medium text-slate-700">{kind.label()}</div>
+                                    <div class="text-slate-600">{default_name}</div>
+                                </div>
+                            }.into_any()
+                        }
+                    }).collect_view()}
+                </div>
+                {field_error(save.value(), "overrides")}
+            </section>
+            {move || save.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorPanel error /> })}
+            <div class="flex gap-3">
+                <button type="submit" class=BUTTON_PRIMARY disabled=no_products>"Save draft"</button>
+                <a href=cancel_href class=BUTTON_SECONDARY>"Back"</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn PoPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let step = ServerAction::<PoStep>::new();
+    let provision = ServerAction::<ProvisionPo>::new();
+    let ship = ServerAction::<ShipPo>::new();
+    let data = Resource::new(
+        move || {
+            (
+                id(),
+                step.version().get() + provision.version().get() + ship.version().get(),
+            )
+        },
+        |(id, _)| po_detail(id),
+    );
+    view! {
+        <Title text="Purchase order" />
+        <div class="mb-4 space-y-2">
+            {action_feedback(step.value(), "Done.")}
+            {action_feedback(provision.value(), "SIMs assigned.")}
+            {action_feedback(ship.value(), "Shipment recorded.")}
+        </div>
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(po) => view! { <PoView po step provision ship /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PoView(
+    po: PoDetail,
+    step: ServerAction<PoStep>,
+    provision: ServerAction<ProvisionPo>,
+    ship: ServerAction<ShipPo>,
+) -> impl IntoView {
+    let id = po.id;
+    let version = po.version;
+    let title = po_title(po.po_number, po.id);
+    let subtitle = format!(
+        "{} · raised by {} on {}{}",
+        po.account_name,
+        po.created_by,
+        po.created_at.get(..10).unwrap_or_default(),
+        if po.source == "agent" {
+            " on the account's behalf"
+        } else {
+            ""
+        }
+    );
+    let hidden = move || {
+        view! {
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="version" value=version.to_string() />
+        }
+    };
+    let simple = |action: PoAction| {
+        let class = if matches!(
+            action,
+            PoAction::Submit | PoAction::Approve | PoAction::Accept | PoAction::ConfirmReceipt
+        ) {
+            BUTTON_PRIMARY
+        } else {
+            BUTTON_SECONDARY
+        };
+        view! {
+            <ActionForm action=step>
+                {hidden()}
+                <input type="hidden" name="step" value=action.as_str() />
+                <button type="submit" class=class>{action.label()}</button>
+            </ActionForm>
+        }
+    };
+    let actions = po.actions.clone();
+    let has = |a: PoAction| actions.contains(&a);
+    let simple_actions: Vec<PoAction> = actions
+        .iter()
+        .copied()
+        .filter(|a| {
+            matches!(
+                a,
+                PoAction::Submit
+                    | PoAction::Approve
+                    | PoAction::Accept
+                    | PoAction::Reopen
+                    | PoAction::ConfirmReceipt
+            )
+        })
+        .collect();
+    let reason_actions: Vec<PoAction> = actions
+        .iter()
+        .copied()
+        .filter(|a| a.needs_reason() || *a == PoAction::Cancel)
+        .collect();
+    let sims_csv = format!("/orders/{id}/sims.csv");
+    let today = chrono::Utc::now().date_naive().to_string();
+    view! {
+        <div class="mb-6 flex flex-wrap items-start justify-between gap-4">
+            <div>
+                <div class="flex items-center gap-3">
+                    <h1 class="text-2xl font-bold tracking-tight text-slate-900" data-testid="po-title">{title}</h1>
+                    <StatusBadge status=po.status />
+                </div>
+                <p class="mt-1 text-sm text-slate-600">{subtitle}</p>
+                {po.external_reference.clone().map(|r| view! { <p class="text-sm text-slate-600">{format!("Your reference: {r}")}</p> })}
+            </div>
+            <div class="flex flex-wrap gap-2" data-testid="po-actions">
+                {has(PoAction::Edit).then(|| view! { <a href=format!("/orders/{id}/edit") class=BUTTON_SECONDARY>"Edit draft"</a> })}
+                {simple_actions.into_iter().map(simple).collect_view()}
+            </div>
+        </div>
+        {(!po.rejection_reason.is_empty() && po.status == PoStatus::Rejected).then(|| view! {
+            <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="rejection">
+                <span class="font-semibold">"Rejected: "</span>{po.rejection_reason.clone()}
+            </div>
+        })}
+        <div class="grid gap-6 lg:grid-cols-3">
+            <div class="min-w-0 space-y-6 lg:col-span-2">
+                {view! { <section class=CARD aria-labelledby="po-lines">
+                    <h2 id="po-lines" class="text-lg font-semibold">"Lines"</h2>
+                    <div class="mt-3 overflow-x-auto">
+                        <table class=TABLE data-testid="po-lines">
+                            <thead>
+                                <tr>
+                                    <th class=TH scope="col">"#"</th>
+                                    <th class=TH scope="col">"Product"</th>
+                                    <th class=format!("{TH} text-right") scope="col">"Quantity"</th>
+                                    <th class=format!("{TH} text-right") scope="col">"Unit price"</th>
+                                    <th class=format!("{TH} text-right") scope="col">"Line total"</th>
+                                    <th class=format!("{TH} text-right") scope="col">"SIMs assigned"</th>
+                                </tr>
+                            </thead>
+                            <tbody class="divide-y divide-slate-100">
+                                {po.lines.iter().map(|l| view! {
+                                    <tr>
+                                        <td class=TD>{l.line_number}</td>
+                                        <td class=TD>{l.product_name.clone()}<div class="text-xs text-slate-500">{l.part_number.clone()}</div></td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{l.quantity}</td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{l.unit_price.display.clone()}</td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{l.line_total.display.clone()}</td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{format!("{} / {}", l.provisioned_quantity, l.quantity)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                            <tfoot>
+                                <tr>
+                                    <td class=TD colspan="4"><span class="font-semibold">"Total"</span></td>
+                                    <td class=format!("{TD} text-right font-semibold tabular-nums") data-testid="po-total">{po.total.display.clone()}</td>
+                                    <td></td>
+                                </tr>
+                            </tfoot>
+                        </table>
+                    </div>
+                </section> }.into_any()}
+                {po.plausibility.clone().map(|checks| view! {
+                    <section class=CARD aria-labelledby="po-checks" data-testid="plausibility">
+                        <h2 id="po-checks" class="text-lg font-semibold">"Plausibility checks"</h2>
+                        <p class="text-xs text-slate-500">"Computed when the order was submitted."</p>
+                        <ul class="mt-3 space-y-2 text-sm">
+                            {checks.into_iter().map(|c| view! {
+                                <li class="flex gap-2" data-passed=c.passed.to_string()>
+                                    <span aria-hidden="true" class=if c.passed { "text-teal-700" } else { "text-amber-600" }>{if c.passed { "✓" } else { "!" }}</span>
+                                    <span><span class="font-medium">{c.check}</span><span class="sr-only">{if c.passed { " (passed)" } else { " (needs attention)" }}</span>": "{c.detail}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any())}
+                {(po.sim_count > 0).then(|| view! {
+                    <section class=CARD aria-labelledby="po-sims">
+                        <div class="flex flex-wrap items-center justify-between gap-2">
+                            <h2 id="po-sims" class="text-lg font-semibold">{format!("SIMs ({})", po.sim_count)}</h2>
+                            <a href=sims_csv.clone() class=BUTTON_SECONDARY download="sims.csv">"Download all as CSV"</a>
+                        </div>
+                        <div class="mt-3 overflow-x-auto">
+                            <table class=TABLE data-testid="po-sims">
+                                <thead>
+                                    <tr>
+                                        <th class=TH scope="col">"ICCID"</th>
+                                        <th class=TH scope="col">"IMSI"</th>
+                                        <th class=TH scope="col">"MSISDN"</th>
+                                        <th class=TH scope="col">"Billing status"</th>
+                                        <th class=TH scope="col">"Price plan"</th>
+                                    </tr>
+                                </thead>
+                                <tbody class="divide-y divide-slate-100 font-mono text-xs">
+                                    {po.sims.iter().map(|s| view! {
+                                        <tr data-testid="sim-row">
+                                            <td class=TD>{s.iccid.clone()}</td>
+                                            <td class=TD>{s.imsi.clone()}</td>
+                                            <td class=TD>{s.msisdn.clone().map(|m| format!("+{m}")).unwrap_or_default()}</td>
+                                            <td class=TD>{s.billing_status.clone().unwrap_or_default()}</td>
+                                            <td class=TD>{s.price_plan.clone().unwrap_or_default()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        {(po.sim_count > po.sims.len() as u64).then(|| view! { <p class="mt-2 text-xs text-slate-500">{format!("The first {} are shown; the CSV holds all.", po.sims.len())}</p> })}
+                    </section>
+                }.into_any())}
+                {has(PoAction::Provision).then(|| view! {
+                    <section class=CARD aria-labelledby="po-provision" data-testid="provision">
+                        <h2 id="po-provision" class="text-lg font-semibold">"Provision SIMs"</h2>
+                        <div class="mt-3 flex flex-wrap items-start gap-6">
+                            <ActionForm action=provision>
+                                {hidden()}
+                                <button type="submit" class=BUTTON_PRIMARY>"Take free SIMs from stock"</button>
+                            </ActionForm>
+                            <ActionForm action=provision attr:class="min-w-64 flex-1 space-y-2">
+                                {hidden()}
+                                <label for="identifiers" class=LABEL>"Or assign exactly these ICCIDs or IMSIs, one per line"</label>
+                                <textarea id="identifiers" name="identifiers" rows="4" required class=format!("font-mono {INPUT}")></textarea>
+                                {field_error(provision.value(), "identifiers")}
+                                <button type="submit" class=BUTTON_SECONDARY>"Assign these SIMs"</button>
+                            </ActionForm>
+                        </div>
+                    </section>
+                }.into_any())}
+                {has(PoAction::Ship).then(|| view! {
+                    <section class=CARD aria-labelledby="po-ship">
+                        <h2 id="po-ship" class="text-lg font-semibold">"Ship"</h2>
+                        <ActionForm action=ship attr:class="mt-3 grid gap-3 sm:grid-cols-3" attr:data-testid="ship-form">
+                            {hidden()}
+                            <Field id="ship-carrier" name="shipment[carrier]" label="Carrier" required=true error=error_of(ship.value(), "carrier") />
+                            <Field id="ship-tracking" name="shipment[tracking_number]" label="Tracking number" required=true error=error_of(ship.value(), "tracking_number") />
+                            <Field id="ship-date" name="shipment[shipped_on]" label="Shipped on" kind="date" required=true value=today.clone() error=error_of(ship.value(), "shipped_on") />
+                            <div class="sm:col-span-3"><button type="submit" class=BUTTON_PRIMARY>"Mark as shipped"</button></div>
+                        </ActionForm>
+                    </section>
+                }.into_any())}
+                {reason_actions.into_iter().map(|action| {
+                    let required = action.needs_reason();
+                    let field_id = format!("reason-{}", action.as_str());
+                    let label_for = field_id.clone();
+                    let label = if required { "Reason (the other side sees it)" } else { "Reason (optional)" };
+                    view! {
+                        <section class=CARD aria-label=action.label()>
+                            <ActionForm action=step attr:class="space-y-2" attr:data-testid=format!("{}-form", action.as_str())>
+                                {hidden()}
+                                <input type="hidden" name="step" value=action.as_str() />
+                                <label for=label_for class=LABEL>{label}</label>
+                                <textarea id=field_id name="reason" rows="2" required=required maxlength="2000" class=INPUT></textarea>
+                                {field_error(step.value(), "reason")}
+                                <button type="submit" class=BUTTON_DANGER>{format!("{} purchase order", action.label())}</button>
+                            </ActionForm>
+                        </section>
+                    }.into_any()
+                }).collect_view()}
+            </div>
+            {view! { <aside class="space-y-6">
+                <section class=CARD aria-labelledby="po-shipping">
+                    <h2 id="po-shipping" class="text-lg font-semibold">"Shipping"</h2>
+                    <address class="mt-2 text-sm not-italic text-slate-700">
+                        {po.address.recipient.clone()}<br />{po.address.street.clone()}<br />{format!("{} {}", po.address.postal_code, po.address.city)}<br />{po.address.country.clone()}
+                    </address>
+                    <p class="mt-2 text-sm text-slate-600">{format!("Requested date: {}", po.requested_ship_date.clone().unwrap_or_else(|| "none".into()))}</p>
+                    {po.shipment.clone().map(|s| view! {
+                        <dl class="mt-3 text-sm" data-testid="shipment">
+                            <dt class="font-medium">"Carrier"</dt><dd>{s.carrier}</dd>
+                            <dt class="mt-1 font-medium">"Tracking number"</dt><dd class="font-mono">{s.tracking_number}</dd>
+                            <dt class="mt-1 font-medium">"Shipped on"</dt><dd>{s.shipped_on}</dd>
+                        </dl>
+                    })}
+                    {(!po.comment.is_empty()).then(|| view! { <p class="mt-3 text-sm text-slate-700"><span class="font-medium">"Comment: "</span>{po.comment.clone()}</p> })}
+                </section>
+                <section class=CARD aria-labelledby="po-settings">
+                    <h2 id="po-settings" class="text-lg font-semibold">"SIM settings"</h2>
+                    <dl class="mt-2 space-y-1 text-sm">
+                        {po.entitlements.iter().map(|e| view! {
+                            <div class="flex justify-between gap-2">
+                                <dt class="text-slate-600">{e.kind.label()}</dt>
+                                <dd class="text-right">{e.name.clone().unwrap_or_else(|| "none".into())}{e.overridden.then(|| view! { <span class="ml-1 rounded bg-amber-50 px-1 text-xs text-amber-800 ring-1 ring-amber-200">"for this order"</span> })}</dd>
+                            </div>
+                        }).collect_view()}
+                    </dl>
+                </section>
+                <section class=CARD aria-labelledby="po-timeline">
+                    <h2 id="po-timeline" class="text-lg font-semibold">"Timeline"</h2>
+                    <ol class="mt-3 space-y-3 border-l border-slate-200 pl-4 text-sm" data-testid="timeline">
+                        {po.timeline.iter().map(|e| view! {
+                            <li data-action=e.action.as_str()>
+                                <div class="font-medium text-slate-900">{e.action.past_tense()}<span class="font-normal text-slate-500">{format!(" → {}", e.to_status.label())}</span></div>
+                                <div class="text-xs text-slate-500">{format!("{} · {}", e.actor, e.at.replace('T', " ").replace('Z', " UTC"))}</div>
+                                {(!e.reason.is_empty()).then(|| view! { <div class="mt-1 text-slate-700">{e.reason.clone()}</div> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            </aside> }.into_any()}
+        </div>
+    }
+}
+
+/// The provider's SIM stock: levels per product and the CSV upload.
+#[component]
+pub fn StockPage() -> impl IntoView {
+    let levels = Resource::new(|| (), |_| stock_levels());
+    let outcome = Resource::new(|| (), |_| take_stock_import_outcome());
+    let progress = RwSignal::new(None::<u32>);
+    view! {
+        <Title text="SIM stock" />
+        <PageHeader title="SIM stock".to_owned() subtitle="Free SIMs are assigned to accepted orders; load new SIMs by CSV." />
+        <Suspense>
+            {move || Suspend::new(async move {
+                match outcome.await {
+                    Ok(outcome) => import_outcome_view(outcome, "SIMs loaded").into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <div class="grid gap-8 lg:grid-cols-2">
+            <section class=CARD aria-labelledby="stock-levels">
+                <h2 id="stock-levels" class="text-lg font-semibold">"Stock per product"</h2>
+                <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match levels.await {
+                            Ok(levels) => view! {
+                                <table class=format!("mt-3 {TABLE}") data-testid="stock-levels">
+                                    <thead>
+                                        <tr>
+                                            <th class=TH scope="col">"Product"</th>
+                                            <th class=format!("{TH} text-right") scope="col">"Free"</th>
+                                            <th class=format!("{TH} text-right") scope="col">"Assigned"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {levels.into_iter().map(|l| view! {
+                                            <tr data-testid="stock-row" data-part-number=l.part_number.clone()>
+                                                <td class=TD>{l.product_name}<div class="text-xs text-slate-500">{l.part_number.clone()}</div></td>
+                                                <td class=format!("{TD} text-right tabular-nums") data-testid="stock-free">{l.free}</td>
+                                                <td class=format!("{TD} text-right tabular-nums")>{l.assigned}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+            <section class=CARD aria-labelledby="stock-upload">
+                <h2 id="stock-upload" class="text-lg font-semibold">"Load SIMs"</h2>
+                <form method="post" action="/stock/import" enctype="multipart/form-data" class="mt-3 space-y-4" data-testid="stock-form"
+                    on:submit=move |ev| upload_with_progress(ev, progress)>
+                    <div>
+                        <label for="stock-file" class=LABEL>"CSV file"</label>
+                        <input id="stock-file" name="file" type="file" accept=".csv,text/csv" required class="mt-1 block w-full text-sm" />
+                        <p class="mt-1 text-xs text-slate-500">
+                            "Columns iccid, imsi, msisdn (optional, E.164) and part_number. ICCIDs have 19 or 20 digits with a Luhn check digit; nothing is loaded unless every line is valid."
+                        </p>
+                    </div>
+                    {move || progress.get().map(|percent| view! {
+                        <div role="status" aria-live="polite" data-testid="upload-progress">
+                            <progress class="h-2 w-full overflow-hidden rounded accent-teal-700" max="100" value=percent.to_string()></progress>
+                            <p class="mt-1 text-xs text-slate-600">
+                                {if percent < 100 { format!("Uploading… {percent} %") } else { "Uploaded; checking and loading the SIMs…".to_owned() }}
+                            </p>
+                        </div>
+                    })}
+                    <button type="submit" class=BUTTON_PRIMARY disabled=move || progress.get().is_some()>"Load SIMs"</button>
+                </form>
+            </section>
+        </div>
+    }
+}
+
+/// With JavaScript, sends the stock file with a progress bar and then shows the outcome page;
+/// without, the browser posts the form itself.
+fn upload_with_progress(ev: leptos::ev::SubmitEvent, progress: RwSignal<Option<u32>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        let (Ok(data), Ok(request)) = (
+            web_sys::FormData::new_with_form(&form),
+            web_sys::XmlHttpRequest::new(),
+        ) else {
+            return;
+        };
+        if request.open("POST", "/stock/import").is_err() {
+            return;
+        }
+        ev.prevent_default();
+        progress.set(Some(0));
+        if let Ok(upload) = request.upload() {
+            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
+                move |e: web_sys::ProgressEvent| {
+                    if e.length_computable() && e.total() > 0.0 {
+                        progress.set(Some(((e.loaded() / e.total()) * 100.0).min(100.0) as u32));
+                    }
+                },
+            );
+            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+            on_progress.forget();
+        }
+        let done_request = request.clone();
+        let on_done = Closure::<dyn FnMut()>::new(move || {
+            let target = done_request.response_url();
+            let target = if target.is_empty() {
+                "/stock".to_owned()
+            } else {
+                target
+            };
+            let _ = window().location().assign(&target);
+        });
+        request.set_onloadend(Some(on_done.as_ref().unchecked_ref()));
+        on_done.forget();
+        if request.send_with_opt_form_data(Some(&data)).is_err() {
+            progress.set(None);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (ev, progress);
+    }
+}
