@@ -759,3 +759,64 @@ async fn the_inbox_filters_and_counts() {
         5
     );
 }
+
+#[tokio::test]
+async fn a_provider_cancelling_a_partly_provisioned_po_returns_its_sims_to_stock() {
+    let t = full_demo_db().await;
+    let admin = actor(&t, NORDWIND_ADMIN).await;
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let input = po_input(&t, &purchaser, 10).await;
+    let product_id = input.lines[0].product_id.unwrap();
+    let free = |levels: Vec<simdesk_types::StockLevel>| {
+        levels
+            .into_iter()
+            .find(|l| l.product_id == product_id)
+            .unwrap()
+            .free
+    };
+    let before = free(stock::levels(&t.db, &admin).await.unwrap());
+    // More than the stock holds: provisioning stops part way.
+    let quantity = ((before as u32 / 10) + 1) * 10;
+    let id = orders::create_draft(
+        &t.db,
+        &agent,
+        PoInput {
+            account_id: purchaser.account_id,
+            ..po_input(&t, &purchaser, quantity).await
+        },
+    )
+    .await
+    .unwrap();
+    act(&t, &agent, id, PoAction::Submit, "").await.unwrap();
+    let checks = orders::detail(&t.db, &agent, id)
+        .await
+        .unwrap()
+        .plausibility
+        .unwrap();
+    let stock_check = checks.iter().find(|c| c.check == "SIM stock").unwrap();
+    assert!(!stock_check.passed, "{stock_check:?}");
+    act(&t, &agent, id, PoAction::Accept, "").await.unwrap();
+    let v = version(&t, &agent, id).await;
+    assert_eq!(
+        provisioning::provision(&t.db, &agent, id, v, Source::Stock)
+            .await
+            .unwrap(),
+        PoStatus::Provisioning
+    );
+    assert_eq!(free(stock::levels(&t.db, &admin).await.unwrap()), 0);
+    // Nothing left: a second attempt says so instead of moving the PO.
+    let v = version(&t, &agent, id).await;
+    let empty = provisioning::provision(&t.db, &agent, id, v, Source::Stock).await;
+    assert!(messages(empty)[0].contains("load SIMs first"));
+    assert_eq!(
+        act(&t, &agent, id, PoAction::Cancel, "Stock delayed")
+            .await
+            .unwrap(),
+        PoStatus::Cancelled
+    );
+    assert_eq!(free(stock::levels(&t.db, &admin).await.unwrap()), before);
+    let detail = orders::detail(&t.db, &agent, id).await.unwrap();
+    assert_eq!(detail.sim_count, 0);
+    assert!(detail.lines.iter().all(|l| l.provisioned_quantity == 0));
+}
