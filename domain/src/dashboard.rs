@@ -1,10 +1,10 @@
 //! What each role sees first, and who the signed-in user is.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use simdesk_types::{role_labels, Dashboard, DashboardCard, Role, SessionInfo};
+use simdesk_types::{role_labels, Dashboard, DashboardCard, PoStatus, Role, SessionInfo};
 
 use crate::db::{begin, DataScope};
-use crate::entity::{account, app_user, tenant};
+use crate::entity::{account, app_user, purchase_order, tenant};
 use crate::{audit, Actor, DomainError, DomainResult};
 
 fn card(label: &str, value: impl ToString, href: Option<&str>) -> DashboardCard {
@@ -68,6 +68,16 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
         recent = audit::recent(&txn, None, None, 10).await?;
     } else if let (Some(tenant_id), None) = (actor.tenant_id, actor.account_id) {
         scope_name = info.tenant_name.clone().unwrap_or_default();
+        let to_review = purchase_order::Entity::find()
+            .filter(purchase_order::Column::TenantId.eq(tenant_id))
+            .filter(purchase_order::Column::Status.eq(PoStatus::Submitted.as_str()))
+            .count(&txn)
+            .await?;
+        cards.push(card(
+            "Orders to review",
+            to_review,
+            Some("/orders?status=submitted"),
+        ));
         let accounts = account::Entity::find()
             .filter(account::Column::TenantId.eq(tenant_id))
             .count(&txn)
@@ -100,6 +110,29 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .await?;
         let roles = role_labels(&actor.roles);
         cards.push(card("Your role", roles, None));
+        let open = purchase_order::Entity::find()
+            .filter(purchase_order::Column::TenantId.eq(tenant_id))
+            .filter(purchase_order::Column::AccountId.eq(account_id))
+            .filter(
+                purchase_order::Column::Status
+                    .is_not_in([PoStatus::Closed.as_str(), PoStatus::Cancelled.as_str()]),
+            )
+            .count(&txn)
+            .await?;
+        cards.push(card("Open orders", open, Some("/orders")));
+        if actor.has(Role::Approver) {
+            let waiting = purchase_order::Entity::find()
+                .filter(purchase_order::Column::TenantId.eq(tenant_id))
+                .filter(purchase_order::Column::AccountId.eq(account_id))
+                .filter(purchase_order::Column::Status.eq(PoStatus::AwaitingApproval.as_str()))
+                .count(&txn)
+                .await?;
+            cards.push(card(
+                "Awaiting approval",
+                waiting,
+                Some("/orders?status=awaiting_approval"),
+            ));
+        }
         cards.push(card(
             "Users in your account",
             users,
