@@ -377,16 +377,12 @@ pub fn amount_text(price: &simdesk_types::Price) -> String {
 /// What a CSV upload came to: a count, every refused line, or why the file was refused.
 pub fn import_outcome_view(
     outcome: Option<simdesk_types::ImportOutcome>,
-    done: &'static str,
+    done: impl Fn(&simdesk_types::ImportReport) -> String,
 ) -> impl IntoView {
     use simdesk_types::ImportOutcome;
     match outcome {
         Some(ImportOutcome::Report(report)) if report.errors.is_empty() => {
-            let message = if report.updated > 0 {
-                format!("Imported: {} created, {} updated.", report.created, report.updated)
-            } else {
-                format!("{done}: {}.", report.created)
-            };
+            let message = done(&report);
             view! {
                 <div class="mb-6">
                     <Notice message />

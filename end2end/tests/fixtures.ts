@@ -37,6 +37,13 @@ export async function ready(page: Page) {
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto('/sign-in');
+  // Someone else signed in on this page: sign them out first.
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.count()) {
+    await signOut.click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.goto('/sign-in');
+  }
   await ready(page);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);

@@ -141,6 +141,7 @@ test('an agent raises a purchase order on behalf of an account', async ({ page }
   await form.getByRole('button', { name: 'Save draft' }).click();
   // A precise message, and the order is not created.
   await expect(page.getByText('Embedded IoT chip: order in multiples of 10.')).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Nothing was saved');
   await page.getByTestId('po-form').getByLabel('Embedded IoT chip').fill('20');
   await page.getByTestId('po-form').getByRole('button', { name: 'Save draft' }).click();
   await expect(page).toHaveURL(/\/orders\/\d+$/);

@@ -116,8 +116,14 @@ pub async fn import_stock(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
     session: Session,
+    headers: axum::http::HeaderMap,
     mut form: Multipart,
 ) -> Response {
+    // The page's own upload (with a progress bar) asks where to go instead of following a
+    // redirect: following it would load the page, and so take the outcome, out of sight.
+    let scripted = headers
+        .get("x-requested-with")
+        .is_some_and(|v| v == "XMLHttpRequest");
     let Some(Extension(actor)) = actor else {
         return Redirect::to("/sign-in?next=/stock").into_response();
     };
@@ -133,6 +139,9 @@ pub async fn import_stock(
     };
     if let Err(e) = session.insert(STOCK_IMPORT_OUTCOME_KEY, outcome).await {
         tracing::error!(error = %e, "keeping the stock import outcome failed");
+    }
+    if scripted {
+        return (StatusCode::OK, "/stock").into_response();
     }
     Redirect::to("/stock").into_response()
 }

@@ -462,7 +462,7 @@ pub fn ImportPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match outcome.await {
-                    Ok(outcome) => import_outcome_view(outcome, "Imported").into_any(),
+                    Ok(outcome) => import_outcome_view(outcome, |r| format!("Imported: {} created, {} updated.", r.created, r.updated)).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}

@@ -15,6 +15,7 @@ use crate::components::{
     ErrorPanel, Field, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT,
     LABEL, TABLE, TD, TH,
 };
+use crate::error::AppError;
 
 /// A coloured badge for a status.
 #[component]
@@ -342,7 +343,7 @@ fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
                                         </td>
                                         <td class=format!("{TD} text-right tabular-nums")>{p.price.display.clone()}</td>
                                         <td class=TD>
-                                            <input id=input_id name=format!("input[lines][{i}][quantity]") type="number" inputmode="numeric" min="0" step=p.order_increment.to_string() max=p.max_order_quantity.to_string() value=quantity_of(p.product_id) class=format!("w-28 {INPUT}") />
+                                            <input id=input_id name=format!("input[lines][{i}][quantity]") type="number" inputmode="numeric" min="0" value=quantity_of(p.product_id) class=format!("w-28 {INPUT}") />
                                             <p class="mt-1 text-xs text-slate-500">{hint}</p>
                                         </td>
                                     </tr>
@@ -437,7 +438,13 @@ fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
                 </div>
                 {field_error(save.value(), "overrides")}
             </section>
-            {move || save.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorPanel error /> })}
+            {move || save.value().get().and_then(|r| r.err()).map(|error| match error {
+                // Field messages stand beside their fields; say so once, above the button.
+                AppError::Invalid(ref errors) if errors.iter().all(|e| e.field != "account_id") => view! {
+                    <p role="alert" class="text-sm font-medium text-red-700">"Nothing was saved: correct the fields marked in red."</p>
+                }.into_any(),
+                error => view! { <ErrorPanel error /> }.into_any(),
+            })}
             <div class="flex gap-3">
                 <button type="submit" class=BUTTON_PRIMARY disabled=no_products>"Save draft"</button>
                 <a href=cancel_href class=BUTTON_SECONDARY>"Back"</a>
@@ -763,7 +770,7 @@ pub fn StockPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match outcome.await {
-                    Ok(outcome) => import_outcome_view(outcome, "SIMs loaded").into_any(),
+                    Ok(outcome) => import_outcome_view(outcome, |r| format!("SIMs loaded: {}.", r.created)).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -801,8 +808,7 @@ pub fn StockPage() -> impl IntoView {
             </section>
             <section class=CARD aria-labelledby="stock-upload">
                 <h2 id="stock-upload" class="text-lg font-semibold">"Load SIMs"</h2>
-                <form method="post" action="/stock/import" enctype="multipart/form-data" class="mt-3 space-y-4" data-testid="stock-form"
-                    on:submit=move |ev| upload_with_progress(ev, progress)>
+                <form method="post" action="/stock/import" enctype="multipart/form-data" class="mt-3 space-y-4" data-testid="stock-form">
                     <div>
                         <label for="stock-file" class=LABEL>"CSV file"</label>
                         <input id="stock-file" name="file" type="file" accept=".csv,text/csv" required class="mt-1 block w-full text-sm" />
@@ -818,7 +824,8 @@ pub fn StockPage() -> impl IntoView {
                             </p>
                         </div>
                     })}
-                    <button type="submit" class=BUTTON_PRIMARY disabled=move || progress.get().is_some()>"Load SIMs"</button>
+                    <button type="submit" class=BUTTON_PRIMARY disabled=move || progress.get().is_some()
+                        on:click=move |ev| upload_with_progress(ev, progress)>"Load SIMs"</button>
                 </form>
             </section>
         </div>
@@ -826,28 +833,41 @@ pub fn StockPage() -> impl IntoView {
 }
 
 /// With JavaScript, sends the stock file with a progress bar and then shows the outcome page;
-/// without, the browser posts the form itself.
-fn upload_with_progress(ev: leptos::ev::SubmitEvent, progress: RwSignal<Option<u32>>) {
+/// without, the browser posts the form itself. It takes over the button's click, before any
+/// submit event, so the router's own form handling never sees the upload.
+fn upload_with_progress(ev: leptos::ev::MouseEvent, progress: RwSignal<Option<u32>>) {
     #[cfg(feature = "hydrate")]
     {
         use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
         let Some(form) = ev
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
+            .and_then(|button| button.form())
         else {
             return;
         };
+        ev.prevent_default();
+        if !form.report_validity() {
+            return;
+        }
+        // Without a working XMLHttpRequest the browser posts the form as it would without
+        // JavaScript (`submit()` fires no submit event).
         let (Ok(data), Ok(request)) = (
             web_sys::FormData::new_with_form(&form),
             web_sys::XmlHttpRequest::new(),
         ) else {
+            let _ = form.submit();
             return;
         };
-        if request.open("POST", "/stock/import").is_err() {
+        if request.open("POST", "/stock/import").is_err()
+            || request
+                .set_request_header("X-Requested-With", "XMLHttpRequest")
+                .is_err()
+        {
+            let _ = form.submit();
             return;
         }
-        ev.prevent_default();
         progress.set(Some(0));
         if let Ok(upload) = request.upload() {
             let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
@@ -862,12 +882,14 @@ fn upload_with_progress(ev: leptos::ev::SubmitEvent, progress: RwSignal<Option<u
         }
         let done_request = request.clone();
         let on_done = Closure::<dyn FnMut()>::new(move || {
-            let target = done_request.response_url();
-            let target = if target.is_empty() {
-                "/stock".to_owned()
-            } else {
-                target
-            };
+            // The server answers with the page to show (it keeps the outcome for it); a
+            // failed request shows the stock page, which says nothing was loaded.
+            let target = done_request
+                .response_text()
+                .ok()
+                .flatten()
+                .filter(|t| done_request.status() == Ok(200) && t.starts_with('/'))
+                .unwrap_or_else(|| "/stock".to_owned());
             let _ = window().location().assign(&target);
         });
         request.set_onloadend(Some(on_done.as_ref().unchecked_ref()));

@@ -258,6 +258,26 @@ async fn the_stock_upload_reports_and_loads() {
         outcome.contains("Only the tenant's admins load SIMs."),
         "{outcome}"
     );
+    // The page's scripted upload (progress bar) is told where to go instead of redirected.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::text("iccid,imsi,part_number\n1,2,X\n").file_name("s.csv"),
+    );
+    let scripted = server
+        .client
+        .post(server.url("/stock/import"))
+        .header(COOKIE, admin.clone())
+        .header("x-requested-with", "XMLHttpRequest")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scripted.status(), StatusCode::OK);
+    assert_eq!(scripted.text().await.unwrap(), "/stock");
+    let (_, outcome) = server
+        .call("take_stock_import_outcome", "", Some(&admin))
+        .await;
+    assert!(outcome.contains("19 or 20 digits"), "{outcome}");
     // The page shows the levels without JavaScript.
     let page = server
         .get("/stock", Some(&agent))
