@@ -297,8 +297,35 @@ impl MigrationTrait for Migration {
             "purchase_order_account",
             PurchaseOrder::Table,
             cols([
+                PurchaseOrder::TenantId.into_iden(),
                 PurchaseOrder::AccountId.into_iden(),
                 PurchaseOrder::Id.into_iden(),
+            ]),
+            false,
+        )
+        .await?;
+        // The counts per status beside every list (with the age filter) read these alone.
+        index(
+            manager,
+            "purchase_order_tenant_status_created",
+            PurchaseOrder::Table,
+            cols([
+                PurchaseOrder::TenantId.into_iden(),
+                PurchaseOrder::Status.into_iden(),
+                PurchaseOrder::CreatedAt.into_iden(),
+            ]),
+            false,
+        )
+        .await?;
+        index(
+            manager,
+            "purchase_order_account_status_created",
+            PurchaseOrder::Table,
+            cols([
+                PurchaseOrder::TenantId.into_iden(),
+                PurchaseOrder::AccountId.into_iden(),
+                PurchaseOrder::Status.into_iden(),
+                PurchaseOrder::CreatedAt.into_iden(),
             ]),
             false,
         )
