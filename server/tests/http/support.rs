@@ -29,9 +29,11 @@ pub async fn start() -> TestServer {
 pub async fn start_with(settings: HttpSettings) -> TestServer {
     let turn = ONE_AT_A_TIME.clone().lock_owned().await;
     let limit = std::time::Duration::from_secs(60);
-    let database = tokio::time::timeout(limit, testing::fresh())
+    // The first fresh database also builds the template and drops databases that earlier,
+    // killed runs left behind (a benchmark's can hold a million rows): give it longer.
+    let database = tokio::time::timeout(3 * limit, testing::fresh())
         .await
-        .expect("a fresh database within a minute");
+        .expect("a fresh database within three minutes");
     tokio::time::timeout(limit, demo::seed(&database.db))
         .await
         .expect("the demo data within a minute")
