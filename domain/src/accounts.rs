@@ -1036,6 +1036,29 @@ fn account_user_scope(actor: &Actor) -> DomainResult<(i64, i64)> {
     }
 }
 
+/// A product as an account sees it: at its contract price.
+pub(crate) fn catalog_entry(
+    assigned: &account_product::Model,
+    product: &product::Model,
+) -> CatalogEntry {
+    let view = product_view(product.clone());
+    CatalogEntry {
+        product_id: product.id,
+        part_number: view.part_number,
+        name: view.name,
+        description: view.description,
+        sim_type: view.sim_type,
+        form_factor: view.form_factor,
+        features: view.features,
+        price: money::price(assigned.contract_price_minor, &assigned.currency),
+        unit_of_measure: view.unit_of_measure,
+        min_order_quantity: view.min_order_quantity,
+        max_order_quantity: view.max_order_quantity,
+        order_increment: view.order_increment,
+        orderable_by_users: assigned.orderable_by_users,
+    }
+}
+
 /// The products an enterprise user may order, at the account's contract prices, and the
 /// account's defaults. Account admins also see the products they hid from their users.
 pub async fn catalog(db: &DatabaseConnection, actor: &Actor) -> DomainResult<AccountCatalog> {
@@ -1067,25 +1090,7 @@ pub async fn catalog(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Acc
     let mut entries: Vec<CatalogEntry> = assigned
         .into_iter()
         .filter(|a| can_restrict || a.orderable_by_users)
-        .filter_map(|a| {
-            let p = products.get(&a.product_id)?;
-            let view = product_view(p.clone());
-            Some(CatalogEntry {
-                product_id: p.id,
-                part_number: view.part_number,
-                name: view.name,
-                description: view.description,
-                sim_type: view.sim_type,
-                form_factor: view.form_factor,
-                features: view.features,
-                price: money::price(a.contract_price_minor, &a.currency),
-                unit_of_measure: view.unit_of_measure,
-                min_order_quantity: view.min_order_quantity,
-                max_order_quantity: view.max_order_quantity,
-                order_increment: view.order_increment,
-                orderable_by_users: a.orderable_by_users,
-            })
-        })
+        .filter_map(|a| Some(catalog_entry(&a, products.get(&a.product_id)?)))
         .collect();
     entries.sort_by(|x, y| x.name.cmp(&y.name));
     let names: HashMap<i64, String> = tenant_options(&txn, tenant_id, None)

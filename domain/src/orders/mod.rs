@@ -23,7 +23,7 @@ use simdesk_types::{
 use std::collections::HashMap;
 
 use crate::audit::{denials, AuditEvent};
-use crate::catalog::{product_view, tenant_options};
+use crate::catalog::tenant_options;
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     account, account_entitlement, account_product, app_user, membership, notification, product,
@@ -348,17 +348,12 @@ fn reference_of(po: &purchase_order::Model) -> String {
 // ---------------------------------------------------------------------------------------------
 // Drafts
 
-/// A product the account may order, with its contract terms.
-struct Orderable {
-    entry: CatalogEntry,
-}
-
 async fn orderables(
     txn: &DatabaseTransaction,
     tenant_id: i64,
     account_id: i64,
     include_hidden: bool,
-) -> DomainResult<HashMap<i64, Orderable>> {
+) -> DomainResult<HashMap<i64, CatalogEntry>> {
     let assigned = account_product::Entity::find()
         .filter(account_product::Column::TenantId.eq(tenant_id))
         .filter(account_product::Column::AccountId.eq(account_id))
@@ -377,27 +372,8 @@ async fn orderables(
         .into_iter()
         .filter(|a| include_hidden || a.orderable_by_users)
         .filter_map(|a| {
-            let view = product_view(products.get(&a.product_id)?.clone());
-            Some((
-                a.product_id,
-                Orderable {
-                    entry: CatalogEntry {
-                        product_id: a.product_id,
-                        part_number: view.part_number,
-                        name: view.name,
-                        description: view.description,
-                        sim_type: view.sim_type,
-                        form_factor: view.form_factor,
-                        features: view.features,
-                        price: money::price(a.contract_price_minor, &a.currency),
-                        unit_of_measure: view.unit_of_measure,
-                        min_order_quantity: view.min_order_quantity,
-                        max_order_quantity: view.max_order_quantity,
-                        order_increment: view.order_increment,
-                        orderable_by_users: a.orderable_by_users,
-                    },
-                },
-            ))
+            let entry = crate::accounts::catalog_entry(&a, products.get(&a.product_id)?);
+            Some((a.product_id, entry))
         })
         .collect())
 }
@@ -507,14 +483,13 @@ async fn validate_draft(
         if quantity_text.is_empty() || quantity_text == "0" {
             continue;
         }
-        let Some(orderable) = line.product_id.and_then(|id| catalog.get(&id)) else {
+        let Some(entry) = line.product_id.and_then(|id| catalog.get(&id)) else {
             errors.push(FieldError::new(
                 "lines",
                 "One of the products is not available to this account any more; reload the page.",
             ));
             continue;
         };
-        let entry = &orderable.entry;
         let Ok(quantity) = quantity_text.parse::<i32>() else {
             errors.push(FieldError::new(
                 "lines",
@@ -1124,15 +1099,15 @@ async fn plausibility(
                 "{} is no longer assigned to the account or no longer active.",
                 name(line.product_id)
             )),
-            Some(orderable) => {
-                if let Some(problem) = quantity_problem(&orderable.entry, line.quantity) {
+            Some(entry) => {
+                if let Some(problem) = quantity_problem(entry, line.quantity) {
                     limits.push(problem);
                 }
-                let contract = &orderable.entry.price;
+                let contract = &entry.price;
                 if contract.minor != line.unit_price_minor || contract.currency != line.currency {
                     prices.push(format!(
                         "{}: ordered at {}, the contract price is {}.",
-                        orderable.entry.name,
+                        entry.name,
                         money::format_amount(line.unit_price_minor, &line.currency),
                         contract.display
                     ));
@@ -1668,7 +1643,6 @@ pub async fn form_data(
             orderables(&txn, side.tenant_id(), account.id, include_hidden)
                 .await?
                 .into_values()
-                .map(|o| o.entry)
                 .collect();
         products.sort_by(|a, b| a.name.cmp(&b.name));
         let addresses = shipping_address::Entity::find()
