@@ -57,7 +57,7 @@ fn input_of(a: &account::Model) -> AccountInput {
     }
 }
 
-fn defaults_of(a: &account::Model) -> Entitlements {
+pub(crate) fn defaults_of(a: &account::Model) -> Entitlements {
     Entitlements {
         billing_status: a.default_billing_status_id,
         price_plan: a.default_price_plan_id,
@@ -766,7 +766,7 @@ pub async fn account(
     .await
 }
 
-fn address_view(a: shipping_address::Model) -> ShippingAddressView {
+pub(crate) fn address_view(a: shipping_address::Model) -> ShippingAddressView {
     ShippingAddressView {
         id: a.id,
         label: a.label,

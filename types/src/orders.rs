@@ -66,13 +66,6 @@ impl PoAction {
     }
 }
 
-impl PoStatus {
-    /// Statuses after which nothing more happens.
-    pub fn is_final(self) -> bool {
-        matches!(self, PoStatus::Closed | PoStatus::Cancelled)
-    }
-}
-
 /// One line of a PO as entered: the product and the quantity (as text, to be checked).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -281,6 +274,3 @@ pub struct StockLevel {
 
 /// The session key under which the server leaves the last stock import's outcome.
 pub const STOCK_IMPORT_OUTCOME_KEY: &str = "stock_import";
-
-/// The session key for the last upload of SIM identities for one PO.
-pub const PROVISION_OUTCOME_KEY: &str = "provision_upload";

@@ -128,12 +128,5 @@ pub async fn update_tenant_settings(
 /// The outcome of the last product import of this session, once: the server put it there.
 #[server(endpoint = "take_import_outcome")]
 pub async fn take_import_outcome() -> Result<Option<types::ImportOutcome>, AppError> {
-    ssr::actor()?;
-    let session = leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|_| AppError::Internal)?;
-    session
-        .remove::<types::ImportOutcome>(types::IMPORT_OUTCOME_KEY)
-        .await
-        .map_err(|_| AppError::Internal)
+    ssr::take_import_outcome(types::IMPORT_OUTCOME_KEY).await
 }

@@ -34,6 +34,17 @@ pub(crate) mod ssr {
         Ok(actor)
     }
 
+    /// Takes what a plain-HTTP upload route left in the session for its page, once.
+    pub async fn take_import_outcome(
+        key: &str,
+    ) -> Result<Option<simdesk_types::ImportOutcome>, AppError> {
+        actor()?;
+        let session = leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        session.remove(key).await.map_err(|_| AppError::Internal)
+    }
+
     pub fn parse_role(role: &str) -> Result<simdesk_types::Role, AppError> {
         role.parse().map_err(|_| {
             AppError::Invalid(vec![simdesk_types::FieldError::new(

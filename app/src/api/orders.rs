@@ -151,14 +151,7 @@ pub async fn stock_levels() -> Result<Vec<types::StockLevel>, AppError> {
 /// The outcome of the last stock upload of this session, once.
 #[server(endpoint = "take_stock_import_outcome")]
 pub async fn take_stock_import_outcome() -> Result<Option<types::ImportOutcome>, AppError> {
-    ssr::actor()?;
-    let session = leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|_| AppError::Internal)?;
-    session
-        .remove::<types::ImportOutcome>(types::STOCK_IMPORT_OUTCOME_KEY)
-        .await
-        .map_err(|_| AppError::Internal)
+    ssr::take_import_outcome(types::STOCK_IMPORT_OUTCOME_KEY).await
 }
 
 #[server(endpoint = "set_spending_limit")]

@@ -18,7 +18,7 @@ use simdesk_types::{
     CatalogEntry, Entitlements, FieldError, NamedDefault, OptionKind, OptionView,
     PlausibilityCheck, PoAction, PoAddress, PoDetail, PoEntitlement, PoEventView, PoFormData,
     PoInput, PoLineView, PoList, PoStatus, PoSummary, Price, ProductStatus, Role, Shipment,
-    ShipmentInput, ShippingAddressView, SimView, StatusCount,
+    ShipmentInput, SimView, StatusCount,
 };
 use std::collections::HashMap;
 
@@ -1254,13 +1254,7 @@ async fn detail_in(
         .unwrap_or_default();
 
     let overrides = overrides_of(po);
-    let defaults = Entitlements {
-        billing_status: account.default_billing_status_id,
-        price_plan: account.default_price_plan_id,
-        service_profile: account.default_service_profile_id,
-        roaming_profile: account.default_roaming_profile_id,
-        apn_group: account.default_apn_group_id,
-    };
+    let defaults = crate::accounts::defaults_of(&account);
     let entitlements = OptionKind::ALL
         .iter()
         .map(|kind| {
@@ -1653,16 +1647,7 @@ pub async fn form_data(
             .all(&txn)
             .await?
             .into_iter()
-            .map(|a| ShippingAddressView {
-                id: a.id,
-                label: a.label,
-                recipient: a.recipient,
-                street: a.street,
-                postal_code: a.postal_code,
-                city: a.city,
-                country: a.country,
-                is_default: a.is_default,
-            })
+            .map(crate::accounts::address_view)
             .collect();
         let overrides_allowed = tenant::Entity::find_by_id(side.tenant_id())
             .one(&txn)
@@ -1677,25 +1662,16 @@ pub async fn form_data(
             .map(|e| e.option_id)
             .collect();
         let names: HashMap<i64, String> = options.iter().map(|o| (o.id, o.name.clone())).collect();
-        let defaults = [
-            (OptionKind::BillingStatus, account.default_billing_status_id),
-            (OptionKind::PricePlan, account.default_price_plan_id),
-            (
-                OptionKind::ServiceProfile,
-                account.default_service_profile_id,
-            ),
-            (
-                OptionKind::RoamingProfile,
-                account.default_roaming_profile_id,
-            ),
-            (OptionKind::ApnGroup, account.default_apn_group_id),
-        ]
-        .into_iter()
-        .map(|(kind, id)| NamedDefault {
-            kind,
-            name: id.and_then(|id| names.get(&id).cloned()),
-        })
-        .collect();
+        let account_defaults = crate::accounts::defaults_of(&account);
+        let defaults = OptionKind::ALL
+            .iter()
+            .map(|kind| NamedDefault {
+                kind: *kind,
+                name: account_defaults
+                    .get(*kind)
+                    .and_then(|id| names.get(&id).cloned()),
+            })
+            .collect();
         txn.commit().await?;
         Ok(PoFormData {
             account_id: account.id,

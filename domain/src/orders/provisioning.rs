@@ -34,13 +34,7 @@ async fn entitlements_for(
         .await?
         .ok_or(DomainError::NotFound)?;
     let overrides = overrides_of(po);
-    let defaults = Entitlements {
-        billing_status: account.default_billing_status_id,
-        price_plan: account.default_price_plan_id,
-        service_profile: account.default_service_profile_id,
-        roaming_profile: account.default_roaming_profile_id,
-        apn_group: account.default_apn_group_id,
-    };
+    let defaults = crate::accounts::defaults_of(&account);
     let mut chosen = Entitlements::default();
     for kind in OptionKind::ALL {
         chosen.set(*kind, overrides.get(*kind).or(defaults.get(*kind)));
