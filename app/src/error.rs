@@ -88,6 +88,7 @@ impl From<simdesk_domain::DomainError> for AppError {
             D::Invalid(fields) => AppError::Invalid(fields),
             D::Conflict(message) => AppError::Conflict(message),
             D::SignInFailed => AppError::Unauthenticated,
+            D::SsoRequired => AppError::Forbidden,
             D::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 AppError::Internal

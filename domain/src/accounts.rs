@@ -237,7 +237,7 @@ fn apply(model: &mut account::ActiveModel, valid: AccountInput) {
 const DUPLICATE_CUSTOMER_NUMBER: &str = "Another account has this customer number.";
 
 /// Loads one of the tenant's accounts; any other id is "not found" and logged.
-async fn tenant_account(
+pub(crate) async fn tenant_account(
     txn: &DatabaseTransaction,
     tenant_id: i64,
     account_id: i64,

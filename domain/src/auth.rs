@@ -52,6 +52,16 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
         return Err(DomainError::SignInFailed);
     };
     let txn = begin_write(db, DataScope::System).await?;
+    if password_ok && usable && !crate::sso::password_allowed(&txn, &user).await? {
+        AuditEvent::new("user.sign_in_refused", "user")
+            .target(user.id)
+            .tenant(user.tenant_id, user.account_id)
+            .details(json!({ "reason": "single sign-on required" }))
+            .record(&txn, None)
+            .await?;
+        txn.commit().await?;
+        return Err(DomainError::SsoRequired);
+    }
     if password_ok && usable {
         let mut active = user.clone().into_active_model();
         active.failed_sign_ins = Set(0);

@@ -25,6 +25,9 @@ pub enum DomainError {
     /// Deliberately vague: never says whether the e-mail exists or the account is locked.
     #[error("sign-in failed")]
     SignInFailed,
+    /// The password was right, but the user's account signs in through its identity provider.
+    #[error("single sign-on required")]
+    SsoRequired,
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
     #[error("internal error: {0}")]

@@ -8,6 +8,7 @@ mod columns;
 mod m20261121_000001_foundation;
 mod m20261121_000002_catalog;
 mod m20261121_000003_purchase_orders;
+mod m20261121_000004_single_sign_on;
 pub mod rls;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261121_000002_catalog::Migration),
             Box::new(m20261121_000003_purchase_orders::Migration),
+            Box::new(m20261121_000004_single_sign_on::Migration),
         ]
     }
 }

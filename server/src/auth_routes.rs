@@ -1,6 +1,7 @@
 //! Sign-in and sign-out as plain form posts, so they work with or without JavaScript.
 
 use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -8,6 +9,7 @@ use simdesk_domain::{auth, Actor, DomainError};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
+use crate::sso_routes::{after_sign_out, ProviderLogout, LOGOUT_KEY};
 use crate::AppState;
 
 /// The session key holding the signed-in user's id.
@@ -22,7 +24,7 @@ pub struct SignInForm {
 }
 
 /// Only same-site paths are followed after sign-in; anything else goes to the dashboard.
-fn local_path(next: Option<&str>) -> &str {
+pub(crate) fn local_path(next: Option<&str>) -> &str {
     match next {
         Some(path)
             if path.starts_with('/')
@@ -39,12 +41,24 @@ fn local_path(next: Option<&str>) -> &str {
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Response {
     if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
         tracing::warn!(ip = %peer.ip(), "sign-in rate limit reached");
         return Redirect::to("/sign-in?error=throttled").into_response();
+    }
+    // An empty password from a domain with single sign-on means "sign me in there".
+    if form.password.is_empty() {
+        return crate::sso_routes::begin_sign_in(
+            &state,
+            &headers,
+            &session,
+            &form.email,
+            form.next.as_deref(),
+        )
+        .await;
     }
     match auth::sign_in(&state.db, &form.email, &form.password).await {
         Ok(actor) => {
@@ -65,6 +79,9 @@ pub async fn sign_in(
             Redirect::to(target).into_response()
         }
         Err(DomainError::SignInFailed) => Redirect::to("/sign-in?error=failed").into_response(),
+        Err(DomainError::SsoRequired) => {
+            Redirect::to("/sign-in?error=sso_required").into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed on the server");
             Redirect::to("/sign-in?error=unavailable").into_response()
@@ -74,9 +91,11 @@ pub async fn sign_in(
 
 pub async fn sign_out(
     State(state): State<AppState>,
+    headers: HeaderMap,
     actor: Option<Extension<Actor>>,
     session: Session,
 ) -> Response {
+    let provider_logout: Option<ProviderLogout> = session.get(LOGOUT_KEY).await.ok().flatten();
     if let Some(Extension(actor)) = actor {
         if let Err(e) = auth::record_sign_out(&state.db, &actor).await {
             tracing::error!(error = %e, "recording sign-out failed");
@@ -86,7 +105,7 @@ pub async fn sign_out(
     if let Err(e) = session.flush().await {
         tracing::error!(error = %e, "session deletion failed");
     }
-    Redirect::to("/sign-in?signed_out=1").into_response()
+    Redirect::to(&after_sign_out(&state.sso, &headers, provider_logout)).into_response()
 }
 
 #[cfg(test)]

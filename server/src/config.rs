@@ -55,6 +55,77 @@ pub struct ServeArgs {
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SIMDESK_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: i64,
+    /// The portal's public address, such as https://portal.example.com: the base of the
+    /// redirect URI registered at identity providers. Without it, the request's host is used.
+    #[arg(long, env = "SIMDESK_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    #[command(flatten)]
+    pub secrets: SecretKeyArgs,
+    /// Seconds to wait for an identity provider (discovery, keys, token) before giving up.
+    #[arg(long, env = "SIMDESK_OIDC_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub oidc_timeout_seconds: u64,
+    /// Seconds an identity provider's clock may be ahead of ours when checking token expiry.
+    #[arg(long, env = "SIMDESK_OIDC_CLOCK_SKEW_SECONDS", default_value_t = 60)]
+    pub oidc_clock_skew_seconds: i64,
+}
+
+/// The key that seals identity-provider client secrets at rest.
+#[derive(Debug, Args, Clone)]
+pub struct SecretKeyArgs {
+    /// 32 random bytes, base64 (`openssl rand -base64 32`). Takes precedence over the file.
+    #[arg(long, env = "SIMDESK_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Where the key is kept when SIMDESK_SECRET_KEY is not set; created (mode 0600) on first
+    /// start. Keep it with the database backups: without it, stored client secrets are lost.
+    #[arg(
+        long,
+        env = "SIMDESK_SECRET_KEY_FILE",
+        default_value = "data/secret.key"
+    )]
+    pub secret_key_file: std::path::PathBuf,
+}
+
+impl SecretKeyArgs {
+    /// The configured key, or the one in the key file, created if there is none yet.
+    pub fn load(&self) -> Result<simdesk_domain::sso::SecretKey, String> {
+        use simdesk_domain::sso::SecretKey;
+        if let Some(text) = &self.secret_key {
+            return SecretKey::from_base64(text).map_err(|e| format!("SIMDESK_SECRET_KEY: {e}"));
+        }
+        let path = &self.secret_key_file;
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                SecretKey::from_base64(&text).map_err(|e| format!("{}: {e}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = SecretKey::generate();
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                write_private(path, &key.to_base64())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                tracing::info!(path = %path.display(), "created a new secret key");
+                Ok(key)
+            }
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+}
+
+/// Writes a file only its owner can read, failing if it exists (two starts racing).
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
 }
 
 #[derive(Debug, Args, Clone)]

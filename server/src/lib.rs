@@ -4,6 +4,7 @@ pub mod auth_routes;
 pub mod config;
 pub mod csv_routes;
 pub mod session_store;
+pub mod sso_routes;
 
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -15,6 +16,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
+use simdesk_domain::sso::SsoRuntime;
 use simdesk_domain::Actor;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -35,6 +37,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    pub sso: SsoRuntime,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
@@ -42,6 +45,7 @@ pub struct AppState {
 pub struct HttpSettings {
     pub sign_in_per_minute: u32,
     pub session_idle_minutes: i64,
+    pub sso: SsoRuntime,
 }
 
 impl Default for HttpSettings {
@@ -49,6 +53,7 @@ impl Default for HttpSettings {
         Self {
             sign_in_per_minute: 20,
             session_idle_minutes: 480,
+            sso: SsoRuntime::default(),
         }
     }
 }
@@ -64,6 +69,7 @@ impl AppState {
             leptos_options,
             db,
             sign_in_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            sso: settings.sso.clone(),
         }
     }
 }
@@ -194,11 +200,14 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             settings.session_idle_minutes,
         )));
     let db = state.db.clone();
+    let sso = state.sso.clone();
     let leptos_options = state.leptos_options.clone();
 
     Router::new()
         .route("/auth/sign-in", post(auth_routes::sign_in))
         .route("/auth/sign-out", post(auth_routes::sign_out))
+        .route("/auth/sso", post(sso_routes::start))
+        .route(sso_routes::CALLBACK, get(sso_routes::callback))
         .route("/catalog/products.csv", get(csv_routes::export_products))
         .route("/accounts.csv", get(csv_routes::export_accounts))
         .route("/orders/{id}/sims.csv", get(csv_routes::export_po_sims))
@@ -217,7 +226,10 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(db.clone()),
+            move || {
+                provide_context(db.clone());
+                provide_context(sso.clone());
+            },
             move || app::shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(

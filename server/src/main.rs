@@ -1,5 +1,6 @@
 use clap::Parser;
 use leptos::prelude::get_configuration;
+use simdesk_domain::sso::{OidcSettings, SsoRuntime};
 use simdesk_domain::{db, demo};
 use simdesk_server::config::{Cli, Command};
 use simdesk_server::{expire_sessions, prepare_sqlite_path, router, AppState, HttpSettings};
@@ -77,6 +78,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             let settings = HttpSettings {
                 sign_in_per_minute: args.sign_in_per_minute,
                 session_idle_minutes: args.session_idle_minutes,
+                sso: SsoRuntime {
+                    key: args.secrets.load()?,
+                    oidc: OidcSettings {
+                        timeout: std::time::Duration::from_secs(args.oidc_timeout_seconds.max(1)),
+                        clock_skew: chrono::Duration::seconds(args.oidc_clock_skew_seconds.max(0)),
+                        ..OidcSettings::default()
+                    },
+                    public_url: args.public_url.clone(),
+                },
             };
             let state = AppState::new(options, database.clone(), &settings);
             let app = router(state, &settings);

@@ -40,10 +40,12 @@ mod catalog;
 pub mod form;
 mod orders;
 mod role;
+mod sso;
 mod views;
 
 pub use accounts::*;
 pub use catalog::*;
 pub use orders::*;
 pub use role::{role_labels, Role, RoleScope, UnknownRole};
+pub use sso::*;
 pub use views::*;

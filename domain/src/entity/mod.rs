@@ -7,6 +7,8 @@ pub mod app_user;
 pub mod audit_log;
 pub mod entitlement_option;
 pub mod external_identity;
+pub mod identity_provider;
+pub mod identity_provider_domain;
 pub mod membership;
 pub mod notification;
 pub mod product;

@@ -7,5 +7,6 @@ mod catalog;
 mod isolation;
 mod model;
 mod orders;
+mod sso;
 mod support;
 mod users;

@@ -9,6 +9,8 @@ use tokio::sync::OnceCell;
 
 use crate::db;
 
+pub mod oidc;
+
 pub const TEST_DATABASE_ENV: &str = "SIMDESK_TEST_DATABASE_URL";
 
 /// A database that lives as long as this value (SQLite) or until the next test run (PostgreSQL).

@@ -1,0 +1,135 @@
+//! Sealing of identity-provider client secrets at rest with XChaCha20-Poly1305 under a key from
+//! configuration. Each sealed value is bound to its account, so a value copied into another
+//! account's row does not open.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+
+use crate::{DomainError, DomainResult};
+
+const PREFIX: &str = "v1:";
+const NONCE_LENGTH: usize = 24;
+
+/// The 256-bit key that seals client secrets. Its `Debug` output never shows the key.
+#[derive(Clone)]
+pub struct SecretKey(Key);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
+}
+
+impl SecretKey {
+    /// A new random key.
+    pub fn generate() -> Self {
+        Self(XChaCha20Poly1305::generate_key(&mut OsRng))
+    }
+
+    /// Reads a key written by [`SecretKey::to_base64`]: 32 bytes, standard base64.
+    pub fn from_base64(text: &str) -> Result<Self, String> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| "the secret key is not valid base64".to_owned())?;
+        if bytes.len() != 32 {
+            return Err(format!(
+                "the secret key must be 32 bytes, base64-encoded; this one is {} bytes",
+                bytes.len()
+            ));
+        }
+        Ok(Self(*Key::from_slice(&bytes)))
+    }
+
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(self.0.as_slice())
+    }
+
+    /// Seals `plaintext` for the account `account_id`.
+    pub fn seal(&self, account_id: i64, plaintext: &str) -> DomainResult<String> {
+        let cipher = XChaCha20Poly1305::new(&self.0);
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = account_id.to_be_bytes();
+        let ciphertext = cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| DomainError::Internal("sealing a secret failed".into()))?;
+        let mut sealed = nonce.to_vec();
+        sealed.extend_from_slice(&ciphertext);
+        Ok(format!("{PREFIX}{}", STANDARD.encode(sealed)))
+    }
+
+    /// Opens a value sealed by [`SecretKey::seal`] for the same account. Fails when the key
+    /// changed, the value was altered or it belongs to another account.
+    pub fn open(&self, account_id: i64, sealed: &str) -> DomainResult<String> {
+        let unusable = || {
+            DomainError::Internal(
+                "a stored client secret cannot be opened with the configured secret key".into(),
+            )
+        };
+        let bytes = sealed
+            .strip_prefix(PREFIX)
+            .and_then(|b64| STANDARD.decode(b64).ok())
+            .filter(|bytes| bytes.len() > NONCE_LENGTH)
+            .ok_or_else(unusable)?;
+        let (nonce, ciphertext) = bytes.split_at(NONCE_LENGTH);
+        let aad = account_id.to_be_bytes();
+        let plaintext = XChaCha20Poly1305::new(&self.0)
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| unusable())?;
+        String::from_utf8(plaintext).map_err(|_| unusable())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SecretKey;
+
+    #[test]
+    fn sealed_secrets_open_only_with_their_key_and_account() {
+        let key = SecretKey::generate();
+        let sealed = key.seal(7, "s3cret").unwrap();
+        assert!(!sealed.contains("s3cret"));
+        assert_eq!(key.open(7, &sealed).unwrap(), "s3cret");
+        assert!(key.open(8, &sealed).is_err(), "another account's row");
+        assert!(
+            SecretKey::generate().open(7, &sealed).is_err(),
+            "another key"
+        );
+        let mut tampered = sealed.clone();
+        tampered.pop();
+        tampered.push('A');
+        assert!(key.open(7, &tampered).is_err());
+        assert_ne!(
+            key.seal(7, "s3cret").unwrap(),
+            sealed,
+            "a fresh nonce each time"
+        );
+    }
+
+    #[test]
+    fn keys_round_trip_through_base64_and_bad_keys_say_why() {
+        let key = SecretKey::generate();
+        let again = SecretKey::from_base64(&key.to_base64()).unwrap();
+        assert_eq!(again.open(1, &key.seal(1, "x").unwrap()).unwrap(), "x");
+        assert!(SecretKey::from_base64("not base64!")
+            .unwrap_err()
+            .contains("base64"));
+        assert!(SecretKey::from_base64("AAAA")
+            .unwrap_err()
+            .contains("32 bytes"));
+        assert_eq!(format!("{key:?}"), "SecretKey(…)");
+    }
+}

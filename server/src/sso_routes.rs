@@ -1,0 +1,230 @@
+//! Single sign-on over HTTP: `POST /auth/sso` sends the browser to the account's provider,
+//! `GET /auth/sso/callback` takes it back and signs the user in. Every failure ends on the
+//! sign-in page with a message for the user; the details go to the log.
+
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::{Deserialize, Serialize};
+use simdesk_domain::sso::{self, oidc, PendingSignIn, SsoError, SsoRuntime};
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+use crate::auth_routes::{local_path, USER_ID_KEY};
+use crate::AppState;
+
+pub const CALLBACK: &str = sso::CALLBACK_PATH;
+/// The session key of a sign-in sent to a provider and not yet back.
+const PENDING_KEY: &str = "sso_pending";
+/// The session key of what signing out at the provider needs.
+pub const LOGOUT_KEY: &str = "sso_logout";
+
+/// Kept from an SSO sign-in, so signing out can end the provider's session too.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProviderLogout {
+    pub end_session_url: String,
+    pub id_token: String,
+    pub client_id: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StartForm {
+    pub email: String,
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+pub(crate) fn public_base(sso: &SsoRuntime, headers: &HeaderMap) -> String {
+    sso.public_base(
+        header(headers, "host"),
+        header(headers, "x-forwarded-proto"),
+    )
+}
+
+fn redirect_uri(sso: &SsoRuntime, headers: &HeaderMap) -> String {
+    sso.redirect_uri(
+        header(headers, "host"),
+        header(headers, "x-forwarded-proto"),
+    )
+}
+
+fn urlencoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Ends a failed sign-in on the sign-in page, saying why in words the user can act on.
+fn failed(error: SsoError, email: Option<&str>) -> Response {
+    match &error {
+        SsoError::Domain(e) => tracing::error!(error = %e, "single sign-on failed on the server"),
+        other => tracing::warn!(error = %other, code = other.code(), "single sign-on refused"),
+    }
+    let mut target = format!("/sign-in?error={}", error.code());
+    if let Some(email) = email {
+        target.push_str("&email=");
+        target.push_str(&urlencoded(email));
+    }
+    Redirect::to(&target).into_response()
+}
+
+/// Sends the browser to the provider of the e-mail address's domain.
+pub async fn start(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<StartForm>,
+) -> Response {
+    // Each start costs a discovery request to the provider: limited like password sign-ins.
+    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
+        tracing::warn!(ip = %peer.ip(), "sign-in rate limit reached");
+        return Redirect::to("/sign-in?error=throttled").into_response();
+    }
+    begin_sign_in(
+        &state,
+        &headers,
+        &session,
+        &form.email,
+        form.next.as_deref(),
+    )
+    .await
+}
+
+/// Starts a single sign-on for `email`; the password form uses it when no password was given.
+pub async fn begin_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &Session,
+    email: &str,
+    next: Option<&str>,
+) -> Response {
+    let email = email.trim();
+    let provider = match sso::provider_for_email(&state.db, &state.sso.key, email).await {
+        Ok(Some(provider)) => provider,
+        Ok(None) => return failed(SsoError::NotConfigured, Some(email)),
+        Err(e) => return failed(e, Some(email)),
+    };
+    let next = local_path(next);
+    let redirect_uri = redirect_uri(&state.sso, headers);
+    match oidc::begin(&provider, &redirect_uri, next, &state.sso.oidc).await {
+        Ok((url, pending)) => {
+            if let Err(e) = session.insert(PENDING_KEY, pending).await {
+                tracing::error!(error = %e, "session write failed");
+                return Redirect::to("/sign-in?error=unavailable").into_response();
+            }
+            Redirect::to(&url).into_response()
+        }
+        Err(e) => failed(e, Some(email)),
+    }
+}
+
+/// The provider's answer: checks it belongs to this browser's sign-in, exchanges the code,
+/// verifies the ID token and signs the user in.
+pub async fn callback(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Session,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    // Taken out of the session at once: a sign-in completes at most once.
+    let pending: Option<PendingSignIn> = session.remove(PENDING_KEY).await.ok().flatten();
+    let Some(pending) = pending else {
+        return failed(SsoError::Expired, None);
+    };
+    let state_matches = params
+        .state
+        .as_deref()
+        .is_some_and(|returned| constant_time_eq(returned.as_bytes(), pending.state.as_bytes()));
+    if !state_matches {
+        return failed(SsoError::StateMismatch, None);
+    }
+    if let Some(error) = params.error {
+        let detail = match params.error_description {
+            Some(description) => format!("{error}: {description}"),
+            None => error,
+        };
+        return failed(SsoError::Refused(detail), None);
+    }
+    let Some(code) = params.code.filter(|c| !c.is_empty()) else {
+        return failed(
+            SsoError::CodeRejected("the provider sent no authorization code".into()),
+            None,
+        );
+    };
+    let provider = match sso::provider_by_id(&state.db, &state.sso.key, pending.provider_id).await {
+        Ok(provider) => provider,
+        Err(e) => return failed(e, None),
+    };
+    let next = pending.next.clone();
+    let redirect_uri = redirect_uri(&state.sso, &headers);
+    let identity =
+        match oidc::finish(&provider, pending, &code, &redirect_uri, &state.sso.oidc).await {
+            Ok(identity) => identity,
+            Err(e) => return failed(e, None),
+        };
+    let actor = match sso::sign_in(&state.db, &provider, &identity).await {
+        Ok(actor) => actor,
+        Err(e) => return failed(e, None),
+    };
+    // A new id at sign-in defeats session fixation.
+    if let Err(e) = session.cycle_id().await {
+        tracing::error!(error = %e, "session rotation failed");
+        return Redirect::to("/sign-in?error=unavailable").into_response();
+    }
+    let logout = identity
+        .end_session_url
+        .map(|end_session_url| ProviderLogout {
+            end_session_url,
+            id_token: identity.id_token,
+            client_id: provider.client_id.clone(),
+        });
+    let stored = match session.insert(USER_ID_KEY, actor.user_id).await {
+        Ok(()) => match logout {
+            Some(logout) => session.insert(LOGOUT_KEY, logout).await,
+            None => Ok(()),
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "session write failed");
+        return Redirect::to("/sign-in?error=unavailable").into_response();
+    }
+    Redirect::to(local_path(Some(&next))).into_response()
+}
+
+/// Where to send the browser after the local sign-out: the provider's end-session endpoint
+/// when this session came from single sign-on, else the sign-in page.
+pub fn after_sign_out(
+    sso: &SsoRuntime,
+    headers: &HeaderMap,
+    logout: Option<ProviderLogout>,
+) -> String {
+    let signed_out = "/sign-in?signed_out=1";
+    logout
+        .and_then(|logout| {
+            let back = format!("{}{signed_out}", public_base(sso, headers));
+            oidc::logout_url(
+                &logout.end_session_url,
+                &logout.id_token,
+                &logout.client_id,
+                &back,
+            )
+        })
+        .unwrap_or_else(|| signed_out.to_owned())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
