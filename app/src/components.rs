@@ -47,6 +47,7 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
     }
     if user.has(Role::AccountAdmin) {
         items.push(item("/users", "Users"));
+        items.push(item("/sso", "Single sign-on"));
     }
     if user.has_any(&[Role::PlatformOperator, Role::TenantAdmin]) {
         items.push(item("/audit", "Audit log"));

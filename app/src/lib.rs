@@ -16,7 +16,7 @@ use crate::components::AuthenticatedLayout;
 use crate::pages::{
     AccountPage, AccountsPage, AuditPage, CatalogPage, ChangePasswordPage, DashboardPage,
     ImportPage, NotFound, OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage,
-    ProductNewPage, SettingsPage, ShopPage, SignInPage, StockPage, TenantsPage, UsersPage,
+    ProductNewPage, SettingsPage, ShopPage, SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -70,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts/:id/sso") view=SsoPage ssr=SsrMode::Async />
+                    <Route path=path!("/sso") view=SsoPage ssr=SsrMode::Async />
                     <Route path=path!("/shop") view=ShopPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/new") view=PoNewPage ssr=SsrMode::Async />

@@ -9,7 +9,7 @@ use simdesk_domain::{auth, Actor, DomainError};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
-use crate::sso_routes::{after_sign_out, ProviderLogout, LOGOUT_KEY};
+use crate::sso_routes::{provider_sign_out_url, ProviderLogout, LOGOUT_KEY, SIGNED_OUT};
 use crate::AppState;
 
 /// The session key holding the signed-in user's id.
@@ -105,7 +105,10 @@ pub async fn sign_out(
     if let Err(e) = session.flush().await {
         tracing::error!(error = %e, "session deletion failed");
     }
-    Redirect::to(&after_sign_out(&state.sso, &headers, provider_logout)).into_response()
+    match provider_logout.and_then(|logout| provider_sign_out_url(&state.sso, &headers, logout)) {
+        Some(url) => crate::sso_routes::continue_to(&url),
+        None => Redirect::to(SIGNED_OUT).into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ pub async fn begin_sign_in(
                 tracing::error!(error = %e, "session write failed");
                 return Redirect::to("/sign-in?error=unavailable").into_response();
             }
-            Redirect::to(&url).into_response()
+            continue_to(&url)
         }
         Err(e) => failed(e, Some(email)),
     }
@@ -204,25 +204,57 @@ pub async fn callback(
     Redirect::to(local_path(Some(&next))).into_response()
 }
 
-/// Where to send the browser after the local sign-out: the provider's end-session endpoint
-/// when this session came from single sign-on, else the sign-in page.
-pub fn after_sign_out(
+/// Where the browser lands after signing out.
+pub const SIGNED_OUT: &str = "/sign-in?signed_out=1";
+
+/// The provider's end-session URL for a session that came from single sign-on; it sends the
+/// browser back to the sign-in page.
+pub fn provider_sign_out_url(
     sso: &SsoRuntime,
     headers: &HeaderMap,
-    logout: Option<ProviderLogout>,
-) -> String {
-    let signed_out = "/sign-in?signed_out=1";
-    logout
-        .and_then(|logout| {
-            let back = format!("{}{signed_out}", public_base(sso, headers));
-            oidc::logout_url(
-                &logout.end_session_url,
-                &logout.id_token,
-                &logout.client_id,
-                &back,
-            )
-        })
-        .unwrap_or_else(|| signed_out.to_owned())
+    logout: ProviderLogout,
+) -> Option<String> {
+    let back = format!("{}{SIGNED_OUT}", public_base(sso, headers));
+    oidc::logout_url(
+        &logout.end_session_url,
+        &logout.id_token,
+        &logout.client_id,
+        &back,
+    )
+}
+
+/// Sends the browser on to an identity provider. A redirect would do, but this answers a form
+/// post and the pages' `form-action 'self'` would then stop the browser at the provider's
+/// origin; a page that moves on by itself is a plain navigation, which that rule leaves alone.
+pub fn continue_to(url: &str) -> Response {
+    use axum::http::{header, HeaderValue, StatusCode};
+    let escaped = html_escape(url);
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={escaped}\">\
+         <title>Continuing to your identity provider</title></head>\
+         <body style=\"font-family:sans-serif;margin:4rem auto;max-width:32rem\">\
+         <p>Continuing to your company's sign-in…</p>\
+         <p><a href=\"{escaped}\">Continue</a></p></body></html>"
+    );
+    let mut response = (StatusCode::OK, page).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(refresh) = HeaderValue::from_str(&format!("0;url={url}")) {
+        headers.insert("refresh", refresh);
+    }
+    response
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -45,6 +45,27 @@ pub(crate) mod ssr {
         session.remove(key).await.map_err(|_| AppError::Internal)
     }
 
+    /// Single sign-on's run-time settings, and the redirect URI as this request's browser sees it.
+    pub fn sso() -> Result<(simdesk_domain::sso::SsoRuntime, String), AppError> {
+        let runtime = use_context::<simdesk_domain::sso::SsoRuntime>().ok_or_else(|| {
+            tracing::error!("no single sign-on settings in the server-function context");
+            AppError::Internal
+        })?;
+        let parts = use_context::<http::request::Parts>();
+        let header = |name: &str| {
+            parts
+                .as_ref()
+                .and_then(|p| p.headers.get(name))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let redirect_uri = runtime.redirect_uri(
+            header("host").as_deref(),
+            header("x-forwarded-proto").as_deref(),
+        );
+        Ok((runtime, redirect_uri))
+    }
+
     pub fn parse_role(role: &str) -> Result<simdesk_types::Role, AppError> {
         role.parse().map_err(|_| {
             AppError::Invalid(vec![simdesk_types::FieldError::new(
@@ -161,3 +182,4 @@ pub async fn change_password(
 pub mod accounts;
 pub mod catalog;
 pub mod orders;
+pub mod sso;

@@ -191,6 +191,9 @@ pub fn AccountPage() -> impl IntoView {
                 let products_empty = products.is_empty();
                 view! {
                     <PageHeader title=title subtitle=subtitle />
+                    <p class="-mt-3 mb-6">
+                        <a href=format!("/accounts/{id}/sso") class=BUTTON_SECONDARY>"Single sign-on settings"</a>
+                    </p>
                     <div class="mb-6 space-y-2">
                         {action_feedback(update.value(), "Account saved.")}
                         {action_feedback(entitlements.value(), "Defaults and entitlements saved.")}

@@ -6,6 +6,7 @@ mod not_found;
 mod orders;
 mod password;
 mod sign_in;
+mod sso;
 mod tenants;
 mod users;
 
@@ -19,5 +20,6 @@ pub use not_found::NotFound;
 pub use orders::{OrdersPage, PoEditPage, PoNewPage, PoPage, StockPage};
 pub use password::ChangePasswordPage;
 pub use sign_in::SignInPage;
+pub use sso::SsoPage;
 pub use tenants::TenantsPage;
 pub use users::UsersPage;

@@ -4,12 +4,21 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::current_user;
-use crate::components::{BUTTON_PRIMARY, INPUT, LABEL};
+use crate::components::{BUTTON_PRIMARY, BUTTON_SECONDARY, INPUT, LABEL};
 
 fn message_for(error: Option<&str>) -> Option<&'static str> {
     match error? {
         "failed" => Some("Sign-in failed. Check your e-mail address and password. After repeated failures, sign-in is paused for 15 minutes."),
         "throttled" => Some("Too many sign-in attempts from your network. Wait a minute and try again."),
+        "sso_required" => Some("Your company signs you in with single sign-on. Choose \"Sign in with single sign-on\"."),
+        "sso_not_configured" => Some("No single sign-on is set up for this e-mail address. Sign in with your password, or ask your account admin."),
+        "sso_unreachable" => Some("Your company's identity provider could not be reached. Try again shortly; if it persists, tell your account admin."),
+        "sso_failed" => Some("Your company's identity provider sent an answer simdesk could not accept, so you were not signed in. Try again; if it persists, tell your account admin."),
+        "sso_denied" => Some("The sign-in was cancelled or refused at your company's identity provider."),
+        "sso_expired" => Some("This sign-in expired or was already used. Start again."),
+        "sso_deactivated" => Some("Your simdesk user is deactivated. Ask your account admin."),
+        "sso_unknown_user" => Some("There is no simdesk user for you in this account yet. Ask your account admin to add you."),
+        "sso_no_role" => Some("Your identity provider grants you no role in simdesk. Ask your account admin to add you to the right group."),
         _ => Some("Sign-in is unavailable at the moment. Please try again shortly."),
     }
 }
@@ -21,6 +30,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = move || query.read().get("error");
     let signed_out = move || query.read().get("signed_out").is_some();
     let next = move || query.read().get("next").unwrap_or_default();
+    let email = move || query.read().get("email").unwrap_or_default();
     let (show_password, set_show_password) = signal(false);
 
     view! {
@@ -51,7 +61,7 @@ pub fn SignInPage() -> impl IntoView {
                     <input type="hidden" name="next" value=next />
                     <div>
                         <label for="email" class=LABEL>"E-mail address"</label>
-                        <input id="email" name="email" type="email" autocomplete="username" required autofocus class=format!("mt-1 {INPUT}") />
+                        <input id="email" name="email" type="email" autocomplete="username" required autofocus value=email class=format!("mt-1 {INPUT}") />
                     </div>
                     <div>
                         <div class="flex items-center justify-between">
@@ -77,6 +87,19 @@ pub fn SignInPage() -> impl IntoView {
                         />
                     </div>
                     <button type="submit" class=format!("w-full {BUTTON_PRIMARY}")>"Sign in"</button>
+                    <div class="relative text-center text-xs text-slate-500">
+                        <span class="bg-white px-2">"or, if your company uses it"</span>
+                    </div>
+                    <button
+                        type="submit"
+                        formaction="/auth/sso"
+                        formnovalidate=true
+                        class=format!("w-full {BUTTON_SECONDARY}")
+                        data-testid="sso-sign-in"
+                    >
+                        "Sign in with single sign-on"
+                    </button>
+                    <p class="text-xs text-slate-500">"Single sign-on needs only your e-mail address."</p>
                 </form>
             </div>
         </main>

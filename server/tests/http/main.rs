@@ -5,4 +5,5 @@ mod access;
 mod catalog;
 mod orders;
 mod sign_in;
+mod sso;
 mod support;
