@@ -6,6 +6,19 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '..');
 const port = Number(process.env.SIMDESK_E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${port}`;
+// The test OpenID provider, with simdesk registered as a client (see tests/sso.spec.ts).
+const oidcPort = Number(process.env.SIMDESK_E2E_OIDC_PORT ?? 3190);
+const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
+const oidcClients = [
+  {
+    client_id: 'simdesk-e2e',
+    client_secret: 'simdesk-e2e-secret',
+    redirect_uris: [`${baseURL}/auth/sso/callback`],
+    post_logout_redirect_uris: [`${baseURL}/sign-in?signed_out=1`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+  },
+];
 const databaseUrl =
   process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
 
@@ -39,7 +52,7 @@ export default defineConfig({
     { name: 'javascript', use: { ...chromium, javaScriptEnabled: true } },
     { name: 'no-javascript', use: { ...chromium, javaScriptEnabled: false }, grepInvert: /@hydration/ },
   ],
-  webServer: {
+  webServer: [{
     // A fresh SQLite file per run; PostgreSQL when SIMDESK_E2E_DATABASE_URL names a fresh database.
     command: `rm -rf target/e2e && mkdir -p target/e2e && exec target/debug/simdesk serve --demo --addr 127.0.0.1:${port}`,
     cwd: root,
@@ -56,6 +69,17 @@ export default defineConfig({
       // Every test signs in from 127.0.0.1; the per-client limit is tested at the HTTP level.
       SIMDESK_SIGN_IN_PER_MINUTE: '10000',
       SIMDESK_LOG: 'warn',
+      SIMDESK_SECRET_KEY_FILE: 'target/e2e/secret.key',
     },
   },
+  {
+    command: 'exec node end2end/oidc/provider.mjs',
+    cwd: root,
+    url: `${oidcIssuer}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'ignore',
+    env: { OIDC_PORT: String(oidcPort), OIDC_CLIENTS: JSON.stringify(oidcClients) },
+  }],
 });

@@ -164,9 +164,11 @@ fn Header(user: SessionInfo) -> impl IntoView {
                             {role_labels}
                         </div>
                     </div>
-                    <a href="/account/password" class=BUTTON_SECONDARY>
-                        "Password"
-                    </a>
+                    {user.has_password.then(|| view! {
+                        <a href="/account/password" class=BUTTON_SECONDARY>
+                            "Password"
+                        </a>
+                    })}
                     <form method="post" action="/auth/sign-out">
                         <button type="submit" class=BUTTON_SECONDARY>
                             "Sign out"

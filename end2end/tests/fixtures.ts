@@ -47,7 +47,7 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await ready(page);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** Something unique per test run and project, for records the test creates. */

@@ -5,7 +5,7 @@ const roles: Array<{ email: string; name: string; role: string; nav: string[] }>
   { email: 'operator@simdesk.example', name: 'Olivia Operator', role: 'Platform operator', nav: ['Dashboard', 'Service providers', 'Audit log'] },
   { email: 'admin@nordwind.example', name: 'Tessa Admin', role: 'Tenant admin', nav: ['Dashboard', 'Orders', 'Accounts', 'Catalog', 'SIM stock', 'Staff', 'Settings', 'Audit log'] },
   { email: 'agent@nordwind.example', name: 'Aaron Agent', role: 'Service-provider agent', nav: ['Dashboard', 'Orders', 'Accounts', 'Catalog', 'SIM stock'] },
-  { email: 'admin@hafenlogistik.example', name: 'Anna Admin', role: 'Account admin', nav: ['Dashboard', 'Orders', 'Products', 'Users'] },
+  { email: 'admin@hafenlogistik.example', name: 'Anna Admin', role: 'Account admin', nav: ['Dashboard', 'Orders', 'Products', 'Users', 'Single sign-on'] },
   { email: 'purchaser@hafenlogistik.example', name: 'Paul Purchaser', role: 'Purchaser', nav: ['Dashboard', 'Orders', 'Products'] },
   { email: 'approver@lakeside.example', name: 'Petra Approver', role: 'Approver', nav: ['Dashboard', 'Orders', 'Products'] },
   { email: 'viewer@metrofleet.example', name: 'Victor Viewer', role: 'Viewer', nav: ['Dashboard', 'Orders', 'Products'] },
@@ -29,7 +29,7 @@ test('visitors are sent to sign in and come back where they wanted to go', async
   await ready(page);
   await page.getByLabel('E-mail address').fill('admin@alpina.example');
   await page.getByLabel('Password', { exact: true }).fill('simdesk-demo-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/audit$/);
   await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
 });

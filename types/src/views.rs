@@ -12,6 +12,8 @@ pub struct SessionInfo {
     pub tenant_name: Option<String>,
     pub account_name: Option<String>,
     pub must_change_password: bool,
+    /// False for users who sign in only through their company's identity provider.
+    pub has_password: bool,
     /// The tenant's branding, shown in the header: a colour such as `#0f766e` and a logo URL.
     pub brand_color: Option<String>,
     pub logo_url: Option<String>,
