@@ -35,9 +35,9 @@ export async function ready(page: Page) {
   }
 }
 
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+/** Opens the sign-in page with nobody signed in (signing out whoever is). */
+export async function signedOutSignInPage(page: Page) {
   await page.goto('/sign-in');
-  // Someone else signed in on this page: sign them out first.
   const signOut = page.getByRole('button', { name: 'Sign out' });
   if (await signOut.count()) {
     await signOut.click();
@@ -45,6 +45,10 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
     await page.goto('/sign-in');
   }
   await ready(page);
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await signedOutSignInPage(page);
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

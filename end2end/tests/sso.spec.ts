@@ -1,4 +1,4 @@
-import { test, expect, ready, signIn, hydrates } from './fixtures';
+import { test, expect, ready, signIn, signedOutSignInPage, hydrates } from './fixtures';
 
 // The test OpenID provider the Playwright config starts, with simdesk registered as a client.
 const issuer = `http://127.0.0.1:${process.env.SIMDESK_E2E_OIDC_PORT ?? 3190}`;
@@ -51,13 +51,7 @@ test('an account admin sets up single sign-on from the navigation', async ({ pag
 });
 
 test('an enterprise user signs in at their company provider and signing out ends both sessions', async ({ page }) => {
-  await page.goto('/sign-in');
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  if (await signOut.count()) {
-    await signOut.click();
-    await page.goto('/sign-in');
-  }
-  await ready(page);
+  await signedOutSignInPage(page);
   await page.getByLabel('E-mail address').fill('ada@sso.hafen.example');
   // Keyboard only: from the e-mail field to the SSO button.
   await page.getByTestId('sso-sign-in').focus();
@@ -98,13 +92,7 @@ test('an enterprise user signs in at their company provider and signing out ends
 });
 
 test('an address without single sign-on is told so', async ({ page }) => {
-  await page.goto('/sign-in');
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  if (await signOut.count()) {
-    await signOut.click();
-    await page.goto('/sign-in');
-  }
-  await ready(page);
+  await signedOutSignInPage(page);
   await page.getByLabel('E-mail address').fill('someone@nowhere.example');
   await page.getByTestId('sso-sign-in').click();
   await expect(page.getByRole('alert')).toContainText('No single sign-on is set up for this e-mail address');

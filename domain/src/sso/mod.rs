@@ -426,7 +426,7 @@ async fn refuse(db: &DatabaseConnection, user: &app_user::Model, reason: &str) -
 
 /// Makes the user's mapped roles match the claim; returns all roles the user then holds.
 async fn sync_roles(
-    txn: &impl ConnectionTrait,
+    txn: &sea_orm::DatabaseTransaction,
     provider: &ProviderConfig,
     identity: &VerifiedIdentity,
     user: &app_user::Model,
@@ -464,15 +464,7 @@ async fn sync_roles(
     }
     for role in wanted {
         if roles.insert(role) {
-            membership::ActiveModel {
-                user_id: Set(user.id),
-                tenant_id: Set(user.tenant_id),
-                account_id: Set(user.account_id),
-                role: Set(role.as_str().to_owned()),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
+            crate::users::grant(txn, user, role).await?;
         }
     }
     Ok(roles.into_iter().collect())

@@ -54,6 +54,17 @@ fn input(issuer: &str, client_id: &str, secret: &str, domains: &str) -> SsoConfi
     }
 }
 
+/// Saves the settings of the actor's own account.
+async fn save_own(
+    t: &TestDatabase,
+    key: &SecretKey,
+    actor: &Actor,
+    version: i32,
+    input: SsoConfigInput,
+) -> Result<simdesk_types::SsoConfigView, DomainError> {
+    sso::save(&t.db, key, actor, None, version, input, REDIRECT).await
+}
+
 /// Configures the Hafenlogistik account for `provider` through the service, as its admin.
 async fn configure(t: &TestDatabase, key: &SecretKey, provider: &OidcProvider) -> ProviderConfig {
     let client = provider
@@ -297,14 +308,12 @@ async fn a_provider_that_does_not_answer_times_out_with_a_clear_error() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let issuer = format!("http://{}", silent.local_addr().unwrap());
     let admin = actor(&t, HAFEN_ADMIN).await;
-    sso::save(
-        &t.db,
+    save_own(
+        &t,
         &key,
         &admin,
-        None,
         0,
         input(&issuer, "simdesk", "s", "sso.hafen.example"),
-        REDIRECT,
     )
     .await
     .unwrap();
@@ -367,7 +376,7 @@ async fn test_connection_reports_a_working_provider_and_an_issuer_mismatch() {
         "sso.hafen.example",
     );
     moved.client_secret = String::new();
-    sso::save(&t.db, &key, &admin, None, view.version, moved, REDIRECT)
+    save_own(&t, &key, &admin, view.version, moved)
         .await
         .unwrap();
     let report = sso::test_connection(&t.db, &key, &admin, None, &settings())
@@ -427,11 +436,10 @@ async fn existing_users_are_linked_by_verified_email_only_in_their_own_account()
         .await;
     let admin = actor(&t, HAFEN_ADMIN).await;
     // Another account's users live at lakeside.example: that domain cannot be claimed.
-    let claimed = sso::save(
-        &t.db,
+    let claimed = save_own(
+        &t,
         &key,
         &admin,
-        None,
         0,
         input(
             &provider.issuer,
@@ -439,18 +447,16 @@ async fn existing_users_are_linked_by_verified_email_only_in_their_own_account()
             &client.client_secret,
             "hafenlogistik.example, lakeside.example",
         ),
-        REDIRECT,
     )
     .await;
     assert!(
         matches!(&claimed, Err(DomainError::Invalid(f)) if f[0].message.contains("lakeside.example") && !f[0].message.contains("hafenlogistik")),
         "{claimed:?}"
     );
-    sso::save(
-        &t.db,
+    save_own(
+        &t,
         &key,
         &admin,
-        None,
         0,
         input(
             &provider.issuer,
@@ -458,7 +464,6 @@ async fn existing_users_are_linked_by_verified_email_only_in_their_own_account()
             &client.client_secret,
             "hafenlogistik.example",
         ),
-        REDIRECT,
     )
     .await
     .unwrap();
@@ -509,11 +514,10 @@ async fn two_tenants_with_two_providers_never_meet() {
         .register(REDIRECT, "http://127.0.0.1:1/sign-in")
         .await;
     // Lakeside cannot take Hafenlogistik's domain.
-    let taken = sso::save(
-        &t.db,
+    let taken = save_own(
+        &t,
         &key,
         &lake_admin,
-        None,
         0,
         input(
             &provider_b.issuer,
@@ -521,18 +525,16 @@ async fn two_tenants_with_two_providers_never_meet() {
             &client_b.client_secret,
             "sso.hafen.example",
         ),
-        REDIRECT,
     )
     .await;
     assert!(
         matches!(&taken, Err(DomainError::Invalid(f)) if f[0].message.contains("sso.hafen.example")),
         "{taken:?}"
     );
-    sso::save(
-        &t.db,
+    save_own(
+        &t,
         &key,
         &lake_admin,
-        None,
         0,
         input(
             &provider_b.issuer,
@@ -540,7 +542,6 @@ async fn two_tenants_with_two_providers_never_meet() {
             &client_b.client_secret,
             "sso.lakeside.example",
         ),
-        REDIRECT,
     )
     .await
     .unwrap();
@@ -583,11 +584,10 @@ async fn configuration_is_sealed_versioned_and_scoped() {
     let t = demo_db().await;
     let key = SecretKey::generate();
     let admin = actor(&t, HAFEN_ADMIN).await;
-    let saved = sso::save(
-        &t.db,
+    let saved = save_own(
+        &t,
         &key,
         &admin,
-        None,
         0,
         input(
             "https://login.hafen.example",
@@ -595,7 +595,6 @@ async fn configuration_is_sealed_versioned_and_scoped() {
             "top-secret-value",
             "sso.hafen.example",
         ),
-        REDIRECT,
     )
     .await
     .unwrap();
@@ -619,11 +618,10 @@ async fn configuration_is_sealed_versioned_and_scoped() {
     assert!(!audit_text.contains("top-secret-value"));
 
     // A stale version is a conflict.
-    let stale = sso::save(
-        &t.db,
+    let stale = save_own(
+        &t,
         &key,
         &admin,
-        None,
         0,
         input(
             "https://login.hafen.example",
@@ -631,7 +629,6 @@ async fn configuration_is_sealed_versioned_and_scoped() {
             "",
             "sso.hafen.example",
         ),
-        REDIRECT,
     )
     .await;
     assert!(matches!(stale, Err(DomainError::Conflict(_))), "{stale:?}");
@@ -688,21 +685,19 @@ async fn required_sso_disables_passwords_except_for_the_break_glass_admin() {
         "hafenlogistik.example",
     );
     required.require_sso = true;
-    let missing = sso::save(&t.db, &key, &admin, None, 0, required.clone(), REDIRECT).await;
+    let missing = save_own(&t, &key, &admin, 0, required.clone()).await;
     assert!(
         matches!(&missing, Err(DomainError::Invalid(f)) if f[0].field == "break_glass_user_id"),
         "{missing:?}"
     );
     required.break_glass_user_id = Some(user_id(&t, "purchaser@hafenlogistik.example").await);
-    let not_admin = sso::save(&t.db, &key, &admin, None, 0, required.clone(), REDIRECT).await;
+    let not_admin = save_own(&t, &key, &admin, 0, required.clone()).await;
     assert!(
         matches!(&not_admin, Err(DomainError::Invalid(f)) if f[0].message.contains("account admin")),
         "{not_admin:?}"
     );
     required.break_glass_user_id = Some(admin.user_id);
-    sso::save(&t.db, &key, &admin, None, 0, required, REDIRECT)
-        .await
-        .unwrap();
+    save_own(&t, &key, &admin, 0, required).await.unwrap();
 
     let purchaser = auth::sign_in(
         &t.db,
