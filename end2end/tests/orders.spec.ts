@@ -155,10 +155,10 @@ test('an account admin sets a spending limit', async ({ page }) => {
   await ready(page);
   const limits = page.getByTestId('spending-limits');
   await limits.getByLabel('Limit of Paul Purchaser').fill('abc');
-  await limits.getByRole('button', { name: 'Save limit' }).click();
+  await limits.getByRole('button', { name: 'Save limit of Paul Purchaser' }).click();
   await expect(page.getByText('"abc" is not a price').first()).toBeVisible();
   await page.getByTestId('spending-limits').getByLabel('Limit of Paul Purchaser').fill('1000.00');
-  await page.getByTestId('spending-limits').getByRole('button', { name: 'Save limit' }).click();
+  await page.getByTestId('spending-limits').getByRole('button', { name: 'Save limit of Paul Purchaser' }).click();
   if (test.info().project.use.javaScriptEnabled !== false) {
     await expect(page.getByText('Spending limit saved.')).toBeVisible();
   }

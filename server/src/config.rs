@@ -39,6 +39,19 @@ pub enum Command {
     SeedDemo,
     /// Create a platform operator, or reset an existing one's password.
     CreateAdmin(CreateAdminArgs),
+    /// Support tools for cXML documents from procurement systems.
+    #[command(subcommand)]
+    Cxml(CxmlCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CxmlCommand {
+    /// Parse a document as simdesk would; print what was understood (JSON) and every problem.
+    /// Exit status 0 when the document is usable, 1 when it is not, 2 when it cannot be read.
+    Check {
+        /// The document's file, or `-` for standard input.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,7 @@
 pub mod auth_routes;
 pub mod config;
 pub mod csv_routes;
+pub mod cxml_check;
 pub mod session_store;
 pub mod sso_routes;
 

@@ -2,7 +2,7 @@ use clap::Parser;
 use leptos::prelude::get_configuration;
 use simdesk_domain::sso::{OidcSettings, SsoRuntime};
 use simdesk_domain::{db, demo};
-use simdesk_server::config::{Cli, Command};
+use simdesk_server::config::{Cli, Command, CxmlCommand};
 use simdesk_server::{expire_sessions, prepare_sqlite_path, router, AppState, HttpSettings};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -23,6 +23,11 @@ fn init_tracing() {
 async fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
+    // Support tools need no database.
+    if let Command::Cxml(CxmlCommand::Check { file }) = &cli.command {
+        let outcome = simdesk_server::cxml_check::run(file, &mut std::io::stdout());
+        return ExitCode::from(outcome.exit_code());
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -58,6 +63,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Cxml(_) => Ok(()),
         Command::CreateAdmin(args) => {
             let id =
                 demo::create_platform_operator(&database, &args.email, &args.name, &args.password)

@@ -157,7 +157,7 @@ fn SpendingLimits(
                                     <label for=format!("currency-{}", user.id) class=LABEL>"Currency"</label>
                                     <input id=format!("currency-{}", user.id) name="currency" value=currency maxlength="3" class=format!("mt-1 w-20 {INPUT}") />
                                 </div>
-                                <button type="submit" class=BUTTON_SECONDARY>"Save limit"</button>
+                                <button type="submit" class=BUTTON_SECONDARY aria-label=format!("Save limit of {}", user.display_name)>"Save limit"</button>
                             </ActionForm>
                         </li>
                     }
