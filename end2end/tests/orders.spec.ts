@@ -154,14 +154,14 @@ test('an account admin sets a spending limit', async ({ page }) => {
   await nav(page).getByRole('link', { name: 'Users' }).click();
   await ready(page);
   const limits = page.getByTestId('spending-limits');
-  await limits.getByLabel('Limit of Paul Purchaser').fill('abc');
+  await limits.getByLabel('Limit of Paul Purchaser', { exact: true }).fill('abc');
   await limits.getByRole('button', { name: 'Save limit of Paul Purchaser' }).click();
   await expect(page.getByText('"abc" is not a price').first()).toBeVisible();
-  await page.getByTestId('spending-limits').getByLabel('Limit of Paul Purchaser').fill('1000.00');
+  await page.getByTestId('spending-limits').getByLabel('Limit of Paul Purchaser', { exact: true }).fill('1000.00');
   await page.getByTestId('spending-limits').getByRole('button', { name: 'Save limit of Paul Purchaser' }).click();
   if (test.info().project.use.javaScriptEnabled !== false) {
     await expect(page.getByText('Spending limit saved.')).toBeVisible();
   }
   await page.goto('/users');
-  await expect(page.getByTestId('spending-limits').getByLabel('Limit of Paul Purchaser')).toHaveValue('1000.00');
+  await expect(page.getByTestId('spending-limits').getByLabel('Limit of Paul Purchaser', { exact: true })).toHaveValue('1000.00');
 });
