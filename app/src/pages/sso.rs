@@ -12,7 +12,25 @@ use crate::components::{
     BUTTON_SECONDARY, CARD, INPUT, LABEL,
 };
 
-const CHECKBOX: &str = "mt-1 h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700";
+/// A labelled checkbox posting `true` when ticked, with a line of explanation.
+#[component]
+fn Checkbox(
+    id: &'static str,
+    name: &'static str,
+    checked: bool,
+    label: &'static str,
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="flex items-start gap-3">
+            <input id=id name=name type="checkbox" value="true" checked=checked class="mt-1 h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
+            <label for=id class="text-sm text-slate-700">
+                {label}
+                <span class="block text-xs text-slate-500">{hint}</span>
+            </label>
+        </div>
+    }
+}
 
 #[component]
 pub fn SsoPage() -> impl IntoView {
@@ -77,13 +95,7 @@ fn settings_form(
             <ActionForm action=save attr:class=format!("space-y-4 lg:col-span-2 {CARD}") attr:data-testid="sso-form">
                 {account_field}
                 <input type="hidden" name="version" value=s.version.to_string() />
-                <div class="flex items-start gap-3">
-                    <input id="sso-enabled" name="settings[enabled]" type="checkbox" value="true" checked=s.enabled class=CHECKBOX />
-                    <label for="sso-enabled" class="text-sm text-slate-700">
-                        "Enabled"
-                        <span class="block text-xs text-slate-500">"Users of the domains below sign in at the provider."</span>
-                    </label>
-                </div>
+                <Checkbox id="sso-enabled" name="settings[enabled]" checked=s.enabled label="Enabled" hint="Users of the domains below sign in at the provider." />
                 <Field id="sso-issuer" name="settings[issuer_url]" label="Issuer URL" required=true value=s.issuer_url.clone() hint="Exactly as the provider names itself, such as https://login.microsoftonline.com/TENANT/v2.0" error=error_of(save.value(), "issuer_url") />
                 <Field id="sso-client-id" name="settings[client_id]" label="Client ID" required=true value=s.client_id.clone() error=error_of(save.value(), "client_id") />
                 <div>
@@ -105,13 +117,7 @@ fn settings_form(
                         </p>
                         {field_error(save.value(), "role_mapping")}
                     </div>
-                    <div class="flex items-start gap-3">
-                        <input id="sso-jit" name="settings[jit_enabled]" type="checkbox" value="true" checked=s.jit_enabled class=CHECKBOX />
-                        <label for="sso-jit" class="text-sm text-slate-700">
-                            "Create users at their first sign-in"
-                            <span class="block text-xs text-slate-500">"Otherwise only users you created beforehand can sign in."</span>
-                        </label>
-                    </div>
+                    <Checkbox id="sso-jit" name="settings[jit_enabled]" checked=s.jit_enabled label="Create users at their first sign-in" hint="Otherwise only users you created beforehand can sign in." />
                     <div>
                         <label for="sso-jit-role" class=LABEL>"Role of new users without a mapped role"</label>
                         <select id="sso-jit-role" name="settings[jit_role]" class=format!("mt-1 {INPUT}")>
@@ -125,13 +131,7 @@ fn settings_form(
                 </fieldset>
                 <fieldset class="space-y-4 border-t border-slate-200 pt-4">
                     <legend class="text-sm font-semibold text-slate-900">"Policy"</legend>
-                    <div class="flex items-start gap-3">
-                        <input id="sso-require" name="settings[require_sso]" type="checkbox" value="true" checked=s.require_sso class=CHECKBOX />
-                        <label for="sso-require" class="text-sm text-slate-700">
-                            "Require single sign-on"
-                            <span class="block text-xs text-slate-500">"Passwords stop working for this account's users, except the break-glass admin's."</span>
-                        </label>
-                    </div>
+                    <Checkbox id="sso-require" name="settings[require_sso]" checked=s.require_sso label="Require single sign-on" hint="Passwords stop working for this account's users, except the break-glass admin's." />
                     {field_error(save.value(), "require_sso")}
                     <div>
                         <label for="sso-break-glass" class=LABEL>"Break-glass admin"</label>
