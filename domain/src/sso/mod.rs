@@ -873,6 +873,62 @@ fn validate(input: &SsoConfigInput, has_secret: bool) -> Result<ValidConfig, Vec
     }
 }
 
+/// A domain routes to one provider on the whole platform, and an account may not route a domain
+/// whose users belong to another account (or to the provider's staff). Looks across tenants.
+async fn check_domains_free(
+    db: &DatabaseConnection,
+    account_id: i64,
+    provider_id: Option<i64>,
+    domains: &[String],
+) -> DomainResult<()> {
+    let system = begin(db, DataScope::System).await?;
+    let taken: Vec<String> = identity_provider_domain::Entity::find()
+        .filter(identity_provider_domain::Column::Domain.is_in(domains.to_vec()))
+        .all(&system)
+        .await?
+        .into_iter()
+        .filter(|d| Some(d.provider_id) != provider_id)
+        .map(|d| d.domain)
+        .collect();
+    if !taken.is_empty() {
+        return Err(DomainError::invalid(
+            "domains",
+            format!(
+                "Already routed to another account's provider: {}.",
+                taken.join(", ")
+            ),
+        ));
+    }
+    let mut foreign = Vec::new();
+    for domain in domains {
+        // Validated domains hold no LIKE wildcards.
+        let other = app_user::Entity::find()
+            .filter(app_user::Column::Email.ends_with(format!("@{domain}")))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(app_user::Column::AccountId.ne(account_id))
+                    .add(app_user::Column::AccountId.is_null()),
+            )
+            .one(&system)
+            .await?;
+        if other.is_some() {
+            foreign.push(domain.clone());
+        }
+    }
+    system.commit().await?;
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "domains",
+            format!(
+                "Users of another account or of the provider have addresses at {}: such a domain cannot route to this account.",
+                foreign.join(", ")
+            ),
+        ))
+    }
+}
+
 /// Saves the account's single sign-on settings. `version` is the one the form started from
 /// (0 for a first configuration); an empty client secret keeps the stored one.
 pub async fn save(
@@ -913,54 +969,7 @@ pub async fn save(
                 "Name a break-glass admin who keeps a password while single sign-on is required.",
             ));
         }
-        // A domain routes to one provider on the whole platform.
-        let taken: Vec<String> = {
-            let system = begin(db, DataScope::System).await?;
-            let rows = identity_provider_domain::Entity::find()
-                .filter(identity_provider_domain::Column::Domain.is_in(valid.domains.clone()))
-                .all(&system)
-                .await?;
-            system.commit().await?;
-            rows.into_iter()
-                .filter(|d| current.as_ref().is_none_or(|p| p.id != d.provider_id))
-                .map(|d| d.domain)
-                .collect()
-        };
-        if !taken.is_empty() {
-            return Err(DomainError::invalid(
-                "domains",
-                format!("Already routed to another account's provider: {}.", taken.join(", ")),
-            ));
-        }
-        // Nor may an account route a domain whose users belong to another account.
-        let mut foreign = Vec::new();
-        {
-            let system = begin(db, DataScope::System).await?;
-            for domain in &valid.domains {
-                let other = app_user::Entity::find()
-                    .filter(app_user::Column::Email.ends_with(format!("@{domain}")))
-                    .filter(
-                        sea_orm::Condition::any()
-                            .add(app_user::Column::AccountId.ne(account_id))
-                            .add(app_user::Column::AccountId.is_null()),
-                    )
-                    .one(&system)
-                    .await?;
-                if other.is_some() {
-                    foreign.push(domain.clone());
-                }
-            }
-            system.commit().await?;
-        }
-        if !foreign.is_empty() {
-            return Err(DomainError::invalid(
-                "domains",
-                format!(
-                    "Users of another account or of the provider have addresses at {}: such a domain cannot route to this account.",
-                    foreign.join(", ")
-                ),
-            ));
-        }
+        check_domains_free(db, account_id, current.as_ref().map(|p| p.id), &valid.domains).await?;
 
         let now = Utc::now();
         let sealed = match &valid.client_secret {
