@@ -65,6 +65,14 @@ async fn save_own(
     sso::save(&t.db, key, actor, None, version, input, REDIRECT).await
 }
 
+/// The enabled provider the e-mail address's domain routes to.
+async fn routed(t: &TestDatabase, key: &SecretKey, email: &str) -> ProviderConfig {
+    sso::provider_for_email(&t.db, key, email)
+        .await
+        .expect("routing")
+        .unwrap_or_else(|| panic!("{email} routes to a provider"))
+}
+
 /// Configures the Hafenlogistik account for `provider` through the service, as its admin.
 async fn configure(t: &TestDatabase, key: &SecretKey, provider: &OidcProvider) -> ProviderConfig {
     let client = provider
@@ -87,10 +95,8 @@ async fn configure(t: &TestDatabase, key: &SecretKey, provider: &OidcProvider) -
     )
     .await
     .expect("configuration saved");
-    sso::provider_for_email(&t.db, key, "someone@SSO.hafen.example")
-        .await
-        .unwrap()
-        .expect("the domain routes to the provider")
+    // Routing ignores the case of the address.
+    routed(t, key, "someone@SSO.hafen.example").await
 }
 
 /// One whole sign-in: begin, the user at the provider, the code back.
@@ -317,10 +323,7 @@ async fn a_provider_that_does_not_answer_times_out_with_a_clear_error() {
     )
     .await
     .unwrap();
-    let config = sso::provider_for_email(&t.db, &key, "x@sso.hafen.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let config = routed(&t, &key, "x@sso.hafen.example").await;
     let quick = OidcSettings {
         timeout: std::time::Duration::from_secs(1),
         ..settings()
@@ -467,10 +470,7 @@ async fn existing_users_are_linked_by_verified_email_only_in_their_own_account()
     )
     .await
     .unwrap();
-    let config = sso::provider_for_email(&t.db, &key, "x@hafenlogistik.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let config = routed(&t, &key, "x@hafenlogistik.example").await;
     let linked = sso_sign_in(&t, &provider, &config, "purchaser@hafenlogistik.example")
         .await
         .unwrap();
@@ -545,10 +545,7 @@ async fn two_tenants_with_two_providers_never_meet() {
     )
     .await
     .unwrap();
-    let config_b = sso::provider_for_email(&t.db, &key, "ada@sso.lakeside.example")
-        .await
-        .unwrap()
-        .unwrap();
+    let config_b = routed(&t, &key, "ada@sso.lakeside.example").await;
     assert_ne!(config_a.account_id, config_b.account_id);
 
     let hafen_ada = sso_sign_in(&t, &provider_a, &config_a, "ada@sso.hafen.example")

@@ -89,16 +89,25 @@ async fn setup(require_sso: bool, timeout_seconds: u64) -> SsoSetup {
     SsoSetup { server, provider }
 }
 
-/// Starts a single sign-on for `email`; returns the session cookie and the provider URL.
-async fn start_sso(server: &TestServer, email: &str) -> (String, String) {
-    let response = server
+/// Posts the sign-in page's "Sign in with single sign-on" form.
+async fn post_sso(server: &TestServer, form: &str) -> reqwest::Response {
+    server
         .client
         .post(server.url("/auth/sso"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("email={}&next=%2Forders", urlencode(email)))
+        .body(form.to_owned())
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Starts a single sign-on for `email`; returns the session cookie and the provider URL.
+async fn start_sso(server: &TestServer, email: &str) -> (String, String) {
+    let response = post_sso(
+        server,
+        &format!("email={}&next=%2Forders", urlencode(email)),
+    )
+    .await;
     assert_eq!(
         response.status(),
         StatusCode::OK,
@@ -237,14 +246,7 @@ async fn a_foreign_state_a_refusal_and_a_missing_sign_in_end_on_the_sign_in_page
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_domains_unreachable_providers_and_users_without_a_role_are_explained() {
     let SsoSetup { server, provider } = setup(false, 1).await;
-    let none = server
-        .client
-        .post(server.url("/auth/sso"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("email=someone%40nowhere.example")
-        .send()
-        .await
-        .unwrap();
+    let none = post_sso(&server, "email=someone%40nowhere.example").await;
     assert_eq!(
         location(&none),
         "/sign-in?error=sso_not_configured&email=someone%40nowhere.example"
@@ -265,14 +267,7 @@ async fn unknown_domains_unreachable_providers_and_users_without_a_role_are_expl
     // The provider goes away: a clear answer within the timeout, not a hang.
     drop(provider);
     let started = std::time::Instant::now();
-    let down = server
-        .client
-        .post(server.url("/auth/sso"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("email=ada%40sso.hafen.example")
-        .send()
-        .await
-        .unwrap();
+    let down = post_sso(&server, "email=ada%40sso.hafen.example").await;
     assert_eq!(
         location(&down),
         "/sign-in?error=sso_unreachable&email=ada%40sso.hafen.example"
