@@ -73,6 +73,16 @@ pub async fn add_columns(
     Ok(())
 }
 
+/// Drops tables if they exist, in the order given (dependent tables first).
+pub async fn drop_tables(manager: &SchemaManager<'_>, tables: Vec<DynIden>) -> Result<(), DbErr> {
+    for table in tables {
+        manager
+            .drop_table(Table::drop().table(table).if_exists().to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
 /// Creates an index over `columns`, in order.
 pub async fn index(
     manager: &SchemaManager<'_>,

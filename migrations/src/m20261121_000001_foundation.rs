@@ -1,6 +1,6 @@
 //! Tenants, accounts, users, memberships, external identities, sessions and the audit log.
 
-use crate::columns::{id, timestamp};
+use crate::columns::{drop_tables, id, timestamp};
 use crate::rls;
 use sea_orm_migration::prelude::*;
 
@@ -381,19 +381,18 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            AuditLog::Table.into_iden(),
-            Session::Table.into_iden(),
-            ExternalIdentity::Table.into_iden(),
-            Membership::Table.into_iden(),
-            AppUser::Table.into_iden(),
-            Account::Table.into_iden(),
-            Tenant::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                AuditLog::Table.into_iden(),
+                Session::Table.into_iden(),
+                ExternalIdentity::Table.into_iden(),
+                Membership::Table.into_iden(),
+                AppUser::Table.into_iden(),
+                Account::Table.into_iden(),
+                Tenant::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

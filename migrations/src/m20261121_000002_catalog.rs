@@ -1,7 +1,7 @@
 //! The catalog (entitlement options, SIM sales products, tenant settings) and account
 //! onboarding (customer data, defaults, entitlements, shipping addresses, assigned products).
 
-use crate::columns::{fk, id, reference, required_reference, text, timestamp};
+use crate::columns::{drop_tables, fk, id, reference, required_reference, text, timestamp};
 use crate::rls;
 use sea_orm_migration::prelude::*;
 
@@ -545,17 +545,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            AccountProduct::Table.into_iden(),
-            ShippingAddress::Table.into_iden(),
-            AccountEntitlement::Table.into_iden(),
-            Product::Table.into_iden(),
-            EntitlementOption::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                AccountProduct::Table.into_iden(),
+                ShippingAddress::Table.into_iden(),
+                AccountEntitlement::Table.into_iden(),
+                Product::Table.into_iden(),
+                EntitlementOption::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

@@ -2,7 +2,7 @@
 //! spending limits, the per-tenant PO number counter, and notifications waiting to be sent.
 
 use crate::columns::{
-    add_columns, cols, fk, id, index, reference, required_reference, text, timestamp,
+    add_columns, cols, drop_tables, fk, id, index, reference, required_reference, text, timestamp,
 };
 use crate::rls;
 use sea_orm_migration::prelude::*;
@@ -611,17 +611,16 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Notification::Table.into_iden(),
-            SimCard::Table.into_iden(),
-            PurchaseOrderEvent::Table.into_iden(),
-            PurchaseOrderLine::Table.into_iden(),
-            PurchaseOrder::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                Notification::Table.into_iden(),
+                SimCard::Table.into_iden(),
+                PurchaseOrderEvent::Table.into_iden(),
+                PurchaseOrderLine::Table.into_iden(),
+                PurchaseOrder::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

@@ -1,7 +1,9 @@
 //! Single sign-on: each enterprise account may name one OpenID provider, and the e-mail domains
 //! whose users it signs in. A domain routes to one provider on the whole platform.
 
-use crate::columns::{cols, fk, id, index, reference, required_reference, text, timestamp};
+use crate::columns::{
+    cols, drop_tables, fk, id, index, reference, required_reference, text, timestamp,
+};
 use crate::rls;
 use sea_orm_migration::prelude::*;
 
@@ -169,14 +171,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            IdentityProviderDomain::Table.into_iden(),
-            IdentityProvider::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            vec![
+                IdentityProviderDomain::Table.into_iden(),
+                IdentityProvider::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }
