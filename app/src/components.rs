@@ -102,13 +102,7 @@ fn Header(user: SessionInfo) -> impl IntoView {
         .unwrap_or_else(|| "Platform".to_owned());
     let role_labels = role_labels(&user.roles);
     // Branding is data: a validated #rrggbb colour and an https logo from the tenant's settings.
-    let accent = user
-        .brand_color
-        .clone()
-        .filter(|c| {
-            c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
-        })
-        .unwrap_or_else(|| "#0f766e".to_owned());
+    let accent = brand_accent(user.brand_color.clone());
     let logo = user
         .logo_url
         .clone()
@@ -274,6 +268,36 @@ where
             .and_then(|r| r.err())
             .and_then(|e| e.field(field))
     })
+}
+
+/// A labelled checkbox posting `true` when ticked, with an optional line of explanation.
+#[component]
+pub fn Checkbox(
+    #[prop(into)] id: String,
+    name: &'static str,
+    checked: bool,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <div class="flex items-start gap-3">
+            <input id=id.clone() name=name type="checkbox" value="true" checked=checked class="mt-1 h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
+            <label for=id class="text-sm text-slate-700">
+                {label}
+                {hint.map(|hint| view! { <span class="block text-xs text-slate-500">{hint}</span> })}
+            </label>
+        </div>
+    }
+}
+
+/// The tenant's brand colour when it is a valid `#rrggbb` (it goes into a style attribute),
+/// else simdesk's own.
+pub fn brand_accent(color: Option<String>) -> String {
+    color
+        .filter(|c| {
+            c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
+        })
+        .unwrap_or_else(|| "#0f766e".to_owned())
 }
 
 /// A labelled text input with its error message.

@@ -16,7 +16,8 @@ use crate::components::AuthenticatedLayout;
 use crate::pages::{
     AccountPage, AccountsPage, AuditPage, CatalogPage, ChangePasswordPage, DashboardPage,
     ImportPage, NotFound, OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage,
-    ProductNewPage, SettingsPage, ShopPage, SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
+    ProductNewPage, PunchoutPage, PunchoutSettingsPage, SettingsPage, ShopPage, SignInPage,
+    SsoPage, StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/punchout") view=PunchoutPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AuthenticatedLayout ssr=SsrMode::Async>
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
@@ -71,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id/sso") view=SsoPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts/:id/punchout") view=PunchoutSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/sso") view=SsoPage ssr=SsrMode::Async />
                     <Route path=path!("/shop") view=ShopPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />

@@ -1099,6 +1099,7 @@ fn settings_view(t: tenant::Model) -> TenantSettings {
     TenantSettings {
         name: t.name,
         allow_default_overrides: t.allow_default_overrides,
+        punchout_auto_accept: t.punchout_auto_accept,
         brand_color: t.brand_color.unwrap_or_default(),
         logo_url: t.logo_url.unwrap_or_default(),
         support_email: t.support_email.unwrap_or_default(),
@@ -1155,6 +1156,7 @@ pub async fn update_settings(
     let mut model = current.into_active_model();
     model.name = Set(name);
     model.allow_default_overrides = Set(new.allow_default_overrides);
+    model.punchout_auto_accept = Set(new.punchout_auto_accept);
     model.brand_color = Set((!color.is_empty()).then_some(color));
     model.logo_url = Set((!logo.is_empty()).then_some(logo));
     model.support_email = Set((!email.is_empty()).then_some(email));

@@ -17,6 +17,7 @@ pub mod orders;
 mod paging;
 pub mod password;
 pub mod policy;
+pub mod punchout;
 pub mod sso;
 pub mod tenants;
 pub mod users;

@@ -9,6 +9,9 @@ mod m20261121_000001_foundation;
 mod m20261121_000002_catalog;
 mod m20261121_000003_purchase_orders;
 mod m20261121_000004_single_sign_on;
+mod m20261121_000005_punchout;
+mod m20261121_000006_cxml_outbox;
+mod m20261121_000007_oci;
 pub mod rls;
 
 pub struct Migrator;
@@ -21,6 +24,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_catalog::Migration),
             Box::new(m20261121_000003_purchase_orders::Migration),
             Box::new(m20261121_000004_single_sign_on::Migration),
+            Box::new(m20261121_000005_punchout::Migration),
+            Box::new(m20261121_000006_cxml_outbox::Migration),
+            Box::new(m20261121_000007_oci::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ pub mod auth_routes;
 pub mod config;
 pub mod csv_routes;
 pub mod cxml_check;
+pub mod punchout_routes;
 pub mod session_store;
 pub mod sso_routes;
 
@@ -22,6 +23,7 @@ use simdesk_domain::Actor;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -111,10 +113,12 @@ async fn load_actor(
 /// Refuses state-changing requests that a browser sent from another origin (cross-site request
 /// forgery); SameSite=Lax on the cookie is the first line, this the second.
 async fn same_origin_writes(request: Request, next: Next) -> Response {
+    // An SAP system's OCI call is a form post from its own origin by design; it carries its
+    // own credential, so no session of the browser's is at stake.
     let writes = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    ) && !request.uri().path().starts_with("/punchout/oci/");
     if writes {
         let headers = request.headers();
         if let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST))
@@ -144,11 +148,23 @@ async fn content_security_policy(mut request: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let policy = app::security::content_security_policy(html.then_some(nonce.as_str()));
+    let page = response
+        .extensions()
+        .get::<app::security::PagePolicy>()
+        .cloned()
+        .unwrap_or_default();
+    let policy = app::security::content_security_policy_for(html.then_some(nonce.as_str()), &page);
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    // Browsers that predate `frame-ancestors` get the same answer; PunchOut pages framed by
+    // their procurement system rely on the policy alone.
+    if page.frame_ancestors.is_empty() {
+        response
+            .headers_mut()
+            .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
     response
 }
@@ -200,11 +216,21 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             settings.session_idle_minutes,
         )));
+    let punchout_session_layer =
+        SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
+            .with_name(punchout_routes::PUNCHOUT_COOKIE)
+            .with_secure(true)
+            .with_http_only(true)
+            .with_same_site(SameSite::None)
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+                settings.session_idle_minutes.min(120),
+            )));
     let db = state.db.clone();
     let sso = state.sso.clone();
     let leptos_options = state.leptos_options.clone();
 
-    Router::new()
+    let pages: Router<AppState> = Router::new()
         .route("/auth/sign-in", post(auth_routes::sign_in))
         .route("/auth/sign-out", post(auth_routes::sign_out))
         .route("/auth/sso", post(sso_routes::start))
@@ -212,6 +238,13 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/catalog/products.csv", get(csv_routes::export_products))
         .route("/accounts.csv", get(csv_routes::export_accounts))
         .route("/orders/{id}/sims.csv", get(csv_routes::export_po_sims))
+        .route("/punchout/start/{token}", get(punchout_routes::start))
+        .route("/punchout/transfer", post(punchout_routes::transfer))
+        .route("/punchout/cancel", post(punchout_routes::cancel))
+        .route(
+            "/punchout/oci/{tenant}",
+            get(punchout_routes::oci).post(punchout_routes::oci),
+        )
         .route(
             "/stock/import",
             post(csv_routes::import_stock).layer(axum::extract::DefaultBodyLimit::max(
@@ -237,16 +270,33 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             app::shell,
         ))
         .layer(middleware::from_fn(server_fn_error_status))
-        .layer(middleware::from_fn_with_state(state.clone(), load_actor))
-        .layer(session_layer)
+        .layer(middleware::from_fn_with_state(state.clone(), load_actor));
+    // The portal's strict session everywhere, the PunchOut visit's own on its paths only.
+    let portal = pages.clone().layer(session_layer).with_state(state.clone());
+    let procurement = pages
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            punchout_routes::frame_policy,
+        ))
+        .layer(punchout_session_layer)
+        .layer(middleware::from_fn(punchout_routes::partitioned_cookie))
+        .with_state(state.clone());
+    let by_session = tower::service_fn(move |request: Request| {
+        let target = if punchout_routes::is_punchout_path(request.uri().path()) {
+            procurement.clone()
+        } else {
+            portal.clone()
+        };
+        target.oneshot(request)
+    });
+
+    Router::new()
+        .fallback_service(by_session)
         .layer(middleware::from_fn(same_origin_writes))
+        .route("/cxml/{tenant}", post(punchout_routes::cxml))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(middleware::from_fn(content_security_policy))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

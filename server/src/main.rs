@@ -96,6 +96,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let state = AppState::new(options, database.clone(), &settings);
             let app = router(state, &settings);
+            // Order confirmations and ship notices for procurement systems.
+            tokio::spawn(simdesk_domain::punchout::outbox::run(
+                database.clone(),
+                settings.sso.key.clone(),
+                simdesk_domain::punchout::outbox::OutboxSettings::default(),
+                std::time::Duration::from_secs(10),
+            ));
             tokio::spawn(expire_sessions(
                 database,
                 std::time::Duration::from_secs(3600),

@@ -169,6 +169,9 @@ pub struct TenantSettings {
     pub name: String,
     #[serde(default, deserialize_with = "crate::form::checkbox")]
     pub allow_default_overrides: bool,
+    /// PunchOut orders that match the contract exactly are accepted without an agent.
+    #[serde(default, deserialize_with = "crate::form::checkbox")]
+    pub punchout_auto_accept: bool,
     pub brand_color: String,
     pub logo_url: String,
     pub support_email: String,

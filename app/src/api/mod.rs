@@ -51,6 +51,16 @@ pub(crate) mod ssr {
             tracing::error!("no single sign-on settings in the server-function context");
             AppError::Internal
         })?;
+        let redirect_uri = format!(
+            "{}{}",
+            public_base(&runtime),
+            simdesk_domain::sso::CALLBACK_PATH
+        );
+        Ok((runtime, redirect_uri))
+    }
+
+    /// The portal's public address as this request's browser sees it.
+    pub fn public_base(runtime: &simdesk_domain::sso::SsoRuntime) -> String {
         let parts = use_context::<http::request::Parts>();
         let header = |name: &str| {
             parts
@@ -59,11 +69,10 @@ pub(crate) mod ssr {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let redirect_uri = runtime.redirect_uri(
+        runtime.public_base(
             header("host").as_deref(),
             header("x-forwarded-proto").as_deref(),
-        );
-        Ok((runtime, redirect_uri))
+        )
     }
 
     pub fn parse_role(role: &str) -> Result<simdesk_types::Role, AppError> {
@@ -182,4 +191,5 @@ pub async fn change_password(
 pub mod accounts;
 pub mod catalog;
 pub mod orders;
+pub mod punchout;
 pub mod sso;

@@ -193,6 +193,7 @@ pub fn AccountPage() -> impl IntoView {
                     <PageHeader title=title subtitle=subtitle />
                     <p class="-mt-3 mb-6">
                         <a href=format!("/accounts/{id}/sso") class=BUTTON_SECONDARY>"Single sign-on settings"</a>
+                        <a href=format!("/accounts/{id}/punchout") class=format!("ml-2 {BUTTON_SECONDARY}")>"PunchOut settings"</a>
                     </p>
                     <div class="mb-6 space-y-2">
                         {action_feedback(update.value(), "Account saved.")}

@@ -12,9 +12,9 @@ use crate::api::catalog::{
 };
 use crate::api::current_user;
 use crate::components::{
-    action_feedback, error_of, import_outcome_view, next_page_link, EmptyState, ErrorPanel, Field,
-    Notice, OptionSelect, PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE,
-    TD, TH,
+    action_feedback, error_of, import_outcome_view, next_page_link, Checkbox, EmptyState,
+    ErrorPanel, Field, Notice, OptionSelect, PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD,
+    INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -435,13 +435,8 @@ pub fn SettingsPage() -> impl IntoView {
                             <Field id="settings-color" name="settings[brand_color]" label="Brand colour" hint="For example #0f766e" value=s.brand_color.clone() error=error_of(save.value(), "brand_color") />
                             <Field id="settings-logo" name="settings[logo_url]" label="Logo address" hint="An https:// address" value=s.logo_url.clone() error=error_of(save.value(), "logo_url") />
                             <Field id="settings-email" name="settings[support_email]" label="Support e-mail" kind="email" value=s.support_email.clone() error=error_of(save.value(), "support_email") />
-                            <div class="flex items-start gap-3">
-                                <input id="settings-overrides" name="settings[allow_default_overrides]" type="checkbox" value="true" checked=s.allow_default_overrides class="mt-1 h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
-                                <label for="settings-overrides" class="text-sm text-slate-700">
-                                    "Purchase orders may override an account's default entitlements"
-                                    <span class="block text-xs text-slate-500">"Only to options the account is entitled to."</span>
-                                </label>
-                            </div>
+                            <Checkbox id="settings-overrides" name="settings[allow_default_overrides]" checked=s.allow_default_overrides label="Purchase orders may override an account's default entitlements" hint="Only to options the account is entitled to." />
+                            <Checkbox id="settings-auto-accept" name="settings[punchout_auto_accept]" checked=s.punchout_auto_accept label="Accept PunchOut orders that match the contract exactly" hint="An OrderRequest whose plausibility checks all pass is accepted without an agent's review." />
                             <button type="submit" class=BUTTON_PRIMARY>"Save settings"</button>
                             {action_feedback(save.value(), "Settings saved.")}
                         </ActionForm>

@@ -8,29 +8,9 @@ use simdesk_types::{Role, SsoConfigView};
 
 use crate::api::sso::{sso_settings, SaveSsoSettings, TestSsoConnection};
 use crate::components::{
-    action_feedback, error_of, field_error, ErrorPanel, Field, PageHeader, BUTTON_PRIMARY,
-    BUTTON_SECONDARY, CARD, INPUT, LABEL,
+    action_feedback, error_of, field_error, Checkbox, ErrorPanel, Field, PageHeader,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
 };
-
-/// A labelled checkbox posting `true` when ticked, with a line of explanation.
-#[component]
-fn Checkbox(
-    id: &'static str,
-    name: &'static str,
-    checked: bool,
-    label: &'static str,
-    hint: &'static str,
-) -> impl IntoView {
-    view! {
-        <div class="flex items-start gap-3">
-            <input id=id name=name type="checkbox" value="true" checked=checked class="mt-1 h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
-            <label for=id class="text-sm text-slate-700">
-                {label}
-                <span class="block text-xs text-slate-500">{hint}</span>
-            </label>
-        </div>
-    }
-}
 
 #[component]
 pub fn SsoPage() -> impl IntoView {

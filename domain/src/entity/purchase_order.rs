@@ -38,6 +38,10 @@ pub struct Model {
     pub shipped_on: Option<Date>,
     /// The buyer's own order reference (a procurement system's orderID).
     pub external_reference: Option<String>,
+    /// The PunchOut credential whose procurement system ordered; confirmations go there.
+    pub punchout_credential_id: Option<i64>,
+    /// The payloadID of the buyer's OrderRequest, which confirmations reference.
+    pub buyer_payload_id: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -17,6 +17,8 @@ pub struct Model {
     pub logo_url: Option<String>,
     /// The PO number the next accepted order gets.
     pub next_po_number: i64,
+    /// PunchOut orders that match the contract exactly skip the agent's review.
+    pub punchout_auto_accept: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

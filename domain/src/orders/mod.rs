@@ -3,6 +3,7 @@
 //! Every status change goes through [`workflow::next`] and [`transition`], which guard it with
 //! the PO's version, write the timeline, the audit log and the notifications.
 
+pub mod procurement;
 pub mod provisioning;
 pub mod stock;
 pub mod workflow;
@@ -177,6 +178,7 @@ pub(crate) async fn transition(
     }
     record_event(txn, actor, po, event.action(), Some(from), to, reason).await?;
     notify(txn, po, event.action(), to).await?;
+    crate::punchout::outbox::enqueue(txn, po, event.action(), reason).await?;
     Ok(to)
 }
 
@@ -348,7 +350,9 @@ fn reference_of(po: &purchase_order::Model) -> String {
 // ---------------------------------------------------------------------------------------------
 // Drafts
 
-async fn orderables(
+/// The account's assigned, active products at its contract prices, by product id
+/// (`include_hidden`: also those the account admin hid from purchasers).
+pub(crate) async fn orderables(
     txn: &DatabaseTransaction,
     tenant_id: i64,
     account_id: i64,
@@ -379,7 +383,7 @@ async fn orderables(
 }
 
 /// Whether `quantity` fits the product's minimum, maximum and increment; the message if not.
-fn quantity_problem(entry: &CatalogEntry, quantity: i32) -> Option<String> {
+pub(crate) fn quantity_problem(entry: &CatalogEntry, quantity: i32) -> Option<String> {
     if quantity < entry.min_order_quantity {
         Some(format!(
             "{}: order at least {}.",
@@ -691,6 +695,40 @@ async fn validate_draft(
     })
 }
 
+/// Replaces a PO's lines, numbered from 1 in the given order.
+async fn replace_lines(
+    txn: &DatabaseTransaction,
+    tenant_id: i64,
+    po_id: i64,
+    lines: &[ValidLine],
+) -> DomainResult<()> {
+    purchase_order_line::Entity::delete_many()
+        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po_id))
+        .exec(txn)
+        .await?;
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let rows = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| purchase_order_line::ActiveModel {
+            tenant_id: Set(tenant_id),
+            purchase_order_id: Set(po_id),
+            line_number: Set(index as i32 + 1),
+            product_id: Set(line.product_id),
+            quantity: Set(line.quantity),
+            unit_price_minor: Set(line.price.minor),
+            currency: Set(line.price.currency.clone()),
+            provisioned_quantity: Set(0),
+            ..Default::default()
+        });
+    purchase_order_line::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
+}
+
 /// Writes the draft's own columns into `model`.
 fn fill(model: &mut purchase_order::ActiveModel, draft: &ValidDraft) {
     model.shipping_address_id = Set(draft.address_id);
@@ -716,29 +754,7 @@ async fn write_lines(
     po_id: i64,
     draft: &ValidDraft,
 ) -> DomainResult<()> {
-    purchase_order_line::Entity::delete_many()
-        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po_id))
-        .exec(txn)
-        .await?;
-    let lines =
-        draft
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(index, line)| purchase_order_line::ActiveModel {
-                tenant_id: Set(tenant_id),
-                purchase_order_id: Set(po_id),
-                line_number: Set(index as i32 + 1),
-                product_id: Set(line.product_id),
-                quantity: Set(line.quantity),
-                unit_price_minor: Set(line.price.minor),
-                currency: Set(line.price.currency.clone()),
-                provisioned_quantity: Set(0),
-                ..Default::default()
-            });
-    purchase_order_line::Entity::insert_many(lines)
-        .exec_without_returning(txn)
-        .await?;
+    replace_lines(txn, tenant_id, po_id, &draft.lines).await?;
     if draft.save_address {
         shipping_address::ActiveModel {
             tenant_id: Set(tenant_id),

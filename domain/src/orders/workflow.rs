@@ -35,6 +35,9 @@ pub enum Event {
     Ship,
     ConfirmReceipt,
     ReceiveBuyerPo,
+    /// The procurement system changed its order (`OrderRequest type="update"`) before
+    /// the provider accepted it.
+    ReviseBuyerPo,
 }
 
 impl Event {
@@ -52,11 +55,12 @@ impl Event {
             Event::Ship => PoAction::Ship,
             Event::ConfirmReceipt => PoAction::ConfirmReceipt,
             Event::ReceiveBuyerPo => PoAction::ReceiveBuyerPo,
+            Event::ReviseBuyerPo => PoAction::Edit,
         }
     }
 
     /// Every event, with each outcome, to enumerate what is possible.
-    pub const ALL: [Event; 14] = [
+    pub const ALL: [Event; 15] = [
         Event::Edit,
         Event::Submit {
             needs_approval: false,
@@ -75,6 +79,7 @@ impl Event {
         Event::Ship,
         Event::ConfirmReceipt,
         Event::ReceiveBuyerPo,
+        Event::ReviseBuyerPo,
     ];
 }
 
@@ -178,6 +183,7 @@ pub fn next(status: PoStatus, event: Event, capacity: Capacity) -> Result<PoStat
         Event::Ship => (capacity.provider, from(status, &[Ready], Shipped)),
         Event::ConfirmReceipt => (capacity.buyer, from(status, &[Shipped], Closed)),
         Event::ReceiveBuyerPo => (capacity.buyer, from(status, &[AwaitingBuyerPo], Submitted)),
+        Event::ReviseBuyerPo => (capacity.buyer, from(status, &[Submitted], Submitted)),
     };
     if !allowed_by {
         return Err(Refusal::NotYours { action });
@@ -190,11 +196,11 @@ fn from(status: PoStatus, sources: &[PoStatus], target: PoStatus) -> Option<PoSt
 }
 
 /// The actions open to someone acting in `capacity` on a PO in `status`, for the page's
-/// buttons. Receiving a buyer PO happens through cXML only, so it is never offered.
+/// buttons. Receiving or revising a buyer PO happens through cXML only, so it is never offered.
 pub fn available(status: PoStatus, capacity: Capacity) -> Vec<PoAction> {
     let mut actions: Vec<PoAction> = Event::ALL
         .iter()
-        .filter(|event| !matches!(event, Event::ReceiveBuyerPo))
+        .filter(|event| !matches!(event, Event::ReceiveBuyerPo | Event::ReviseBuyerPo))
         .filter(|event| next(status, **event, capacity).is_ok())
         .map(|event| event.action())
         .collect();

@@ -627,7 +627,7 @@ struct ValidConfig {
     break_glass_user_id: Option<i64>,
 }
 
-fn is_loopback(host: &url::Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => *name == "localhost",
         url::Host::Ipv4(ip) => ip.is_loopback(),

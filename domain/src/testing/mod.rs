@@ -9,6 +9,7 @@ use tokio::sync::OnceCell;
 
 use crate::db;
 
+pub mod cxml;
 pub mod oidc;
 
 pub const TEST_DATABASE_ENV: &str = "SIMDESK_TEST_DATABASE_URL";

@@ -7,6 +7,7 @@ mod catalog;
 mod isolation;
 mod model;
 mod orders;
+mod punchout;
 mod sso;
 mod support;
 mod users;

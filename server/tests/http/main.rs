@@ -4,6 +4,7 @@
 mod access;
 mod catalog;
 mod orders;
+mod punchout;
 mod sign_in;
 mod sso;
 mod support;

@@ -1,0 +1,157 @@
+//! A load generator for cXML intake through `punchout::handle` (parsing, authentication,
+//! idempotency claim, contract check, PO written and traced), reporting throughput and latency
+//! percentiles rather than criterion's per-call means:
+//! - OrderRequests ingested per second, 2,000 of them 16 at a time, each a new order;
+//! - the same 2,000 sent again: idempotent replays answered from the stored response;
+//! - PunchOutSetupRequest latency with 200 at once, first for 200 new procurement users
+//!   (created just in time), then for the same users again.
+//!
+//! `cargo bench -p simdesk-domain --bench punchout`. The backend follows
+//! `SIMDESK_TEST_DATABASE_URL` like the tests do (unset: SQLite). Measurements, not assertions.
+
+use futures::stream::{self, StreamExt};
+use simdesk_domain::punchout::{credentials, handle, Endpoint};
+use simdesk_domain::sso::SecretKey;
+use simdesk_domain::testing::cxml::{credential_input, order_request, setup_request, BUYER_ID};
+use simdesk_domain::{demo, orders, testing, Actor};
+use std::time::{Duration, Instant};
+
+const ORDERS: usize = 2_000;
+const ORDER_CONCURRENCY: usize = 16;
+const SETUPS: usize = 200;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
+    latencies.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<44} {:>6} requests in {:>7.2} s = {:>7.1}/s   p50 {:>7.2} ms   p99 {:>7.2} ms   max {:>7.2} ms",
+        latencies.len(),
+        elapsed.as_secs_f64(),
+        latencies.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.99)),
+        ms(*latencies.last().unwrap_or(&Duration::ZERO)),
+    );
+}
+
+async fn actor(db: &simdesk_domain::DatabaseConnection, email: &str) -> Actor {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use simdesk_domain::db::{begin, DataScope};
+    use simdesk_domain::entity::app_user;
+    let txn = begin(db, DataScope::System).await.expect("transaction");
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email))
+        .one(&txn)
+        .await
+        .expect("query")
+        .expect("demo user");
+    drop(txn);
+    Actor::load(db, user.id)
+        .await
+        .expect("load")
+        .expect("active")
+}
+
+/// Sends `bodies` with at most `concurrency` in flight; the latency of each and the whole time.
+async fn send_all(
+    db: &simdesk_domain::DatabaseConnection,
+    endpoint: &Endpoint<'_>,
+    bodies: &[String],
+    concurrency: usize,
+) -> (Vec<Duration>, Duration) {
+    let started = Instant::now();
+    let latencies: Vec<Duration> = stream::iter(bodies)
+        .map(|body| async move {
+            let sent = Instant::now();
+            let answer = handle(db, endpoint, body.as_bytes()).await;
+            assert_eq!(answer.code, 200, "{}", answer.xml);
+            sent.elapsed()
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    (latencies, started.elapsed())
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        let database = testing::fresh().await;
+        let db = &database.db;
+        demo::seed(db).await.expect("demo data");
+        let key = SecretKey::generate();
+        let admin = actor(db, "admin@nordwind.example").await;
+        let purchaser = actor(db, "purchaser@hafenlogistik.example").await;
+        let secret = credentials::save(
+            db,
+            &key,
+            &admin,
+            None,
+            None,
+            credential_input(
+                purchaser.account_id.expect("account user"),
+                "NetworkID",
+                BUYER_ID,
+            ),
+        )
+        .await
+        .expect("credential")
+        .generated_secret
+        .expect("generated secret");
+        let form = orders::form_data(db, &purchaser, None, None)
+            .await
+            .expect("catalog");
+        let nano = form
+            .products
+            .iter()
+            .find(|p| p.part_number.ends_with("-IOT-4FF"))
+            .expect("nano SIM");
+        let price = format!("{}.{:02}", nano.price.minor / 100, nano.price.minor % 100);
+        let endpoint = Endpoint {
+            key: &key,
+            tenant_slug: "nordwind",
+            base_url: "https://portal.example",
+        };
+        println!("backend: {:?}", database.backend());
+
+        let orders: Vec<String> = (0..ORDERS)
+            .map(|i| {
+                order_request(
+                    &secret,
+                    &format!("bench-{i}"),
+                    &format!("BENCH-{i}"),
+                    "new",
+                    &[(&nano.part_number, 10, &price, None)],
+                )
+            })
+            .collect();
+        let (latencies, elapsed) = send_all(db, &endpoint, &orders, ORDER_CONCURRENCY).await;
+        report("OrderRequest, new order (16 in flight)", latencies, elapsed);
+        let (latencies, elapsed) = send_all(db, &endpoint, &orders, ORDER_CONCURRENCY).await;
+        report("OrderRequest, replayed (16 in flight)", latencies, elapsed);
+
+        let setups: Vec<String> = (0..SETUPS)
+            .map(|i| setup_request(&secret, &format!("buyer-{i}@hafenlogistik.example")))
+            .collect();
+        let (latencies, elapsed) = send_all(db, &endpoint, &setups, SETUPS).await;
+        report(
+            "PunchOutSetupRequest, new users (200 at once)",
+            latencies,
+            elapsed,
+        );
+        let (latencies, elapsed) = send_all(db, &endpoint, &setups, SETUPS).await;
+        report(
+            "PunchOutSetupRequest, known users (200 at once)",
+            latencies,
+            elapsed,
+        );
+    });
+}

@@ -1,0 +1,618 @@
+//! The cXML endpoint: parses, authenticates, dispatches, answers, and traces every document.
+//! OrderRequests are idempotent per (sender, payloadID): the trace row is claimed first in the
+//! same transaction as the order, so a retry or a concurrent duplicate gets the stored answer.
+
+use chrono::Utc;
+use cxml::{
+    Body, Cxml, OrderRequest, OrderType, ProfileResponse, RequestKind, ResponseKind, Status,
+    Transaction,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
+};
+use simdesk_types::{PoAddress, PoStatus, Role};
+use std::collections::{BTreeSet, HashMap};
+
+use super::{credentials, error_answer, response_xml, sha256_hex, shopping, Answer, PunchOutError};
+use crate::actor::roles_of;
+use crate::db::{begin, begin_write, DataScope};
+use crate::entity::{app_user, cxml_document, punchout_credential, tenant};
+use crate::orders::procurement::{self, BuyerLine, BuyerOrder};
+use crate::sso::secret::SecretKey;
+use crate::{money, Actor};
+
+/// Where a document arrived: the tenant's cXML address.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint<'a> {
+    pub key: &'a SecretKey,
+    pub tenant_slug: &'a str,
+    /// The portal's public address, for StartPage and profile URLs.
+    pub base_url: &'a str,
+}
+
+impl Endpoint<'_> {
+    /// The address cXML documents for this tenant are posted to.
+    pub fn url(&self) -> String {
+        format!("{}/cxml/{}", self.base_url, self.tenant_slug)
+    }
+}
+
+/// What is traced about one document.
+struct Trace<'a> {
+    tenant_id: i64,
+    account_id: Option<i64>,
+    document_type: &'a str,
+    sender: (String, String),
+    payload_id: String,
+    body: &'a str,
+    body_sha256: &'a str,
+}
+
+impl Trace<'_> {
+    fn row(&self, answer: &Answer, status_text: &str) -> cxml_document::ActiveModel {
+        cxml_document::ActiveModel {
+            tenant_id: Set(self.tenant_id),
+            account_id: Set(self.account_id),
+            direction: Set("in".to_owned()),
+            document_type: Set(self.document_type.chars().take(64).collect()),
+            sender_domain: Set(self.sender.0.chars().take(64).collect()),
+            sender_identity: Set(self.sender.1.chars().take(255).collect()),
+            payload_id: Set(self.payload_id.chars().take(255).collect()),
+            idempotency_key: Set(None),
+            body_sha256: Set(self.body_sha256.to_owned()),
+            body: Set(self.body.to_owned()),
+            status_code: Set(answer.code as i32),
+            status_text: Set(status_text.chars().take(2000).collect()),
+            response: Set(answer.xml.clone()),
+            purchase_order_id: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+    }
+
+    /// Stores the trace in its own transaction; a failure is logged, never shown the sender.
+    async fn record(&self, db: &DatabaseConnection, answer: &Answer, status_text: &str) {
+        let stored = async {
+            let txn = begin_write(db, DataScope::Tenant(self.tenant_id)).await?;
+            self.row(answer, status_text).insert(&txn).await?;
+            txn.commit().await
+        };
+        if let Err(e) = stored.await {
+            tracing::error!(error = %e, "tracing a cXML document failed");
+        }
+    }
+}
+
+/// Handles one posted cXML document for the tenant named in the address.
+pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8]) -> Answer {
+    let tenant = match find_tenant(db, endpoint.tenant_slug).await {
+        Ok(Some(tenant)) => tenant,
+        Ok(None) => return error_answer(&PunchOutError::Unauthorized),
+        Err(e) => return error_answer(&e),
+    };
+    let text = cxml::redact_shared_secrets(&String::from_utf8_lossy(body));
+    let hash = sha256_hex(text.as_bytes());
+    let mut trace = Trace {
+        tenant_id: tenant.id,
+        account_id: None,
+        document_type: "unreadable",
+        sender: (String::new(), String::new()),
+        payload_id: String::new(),
+        body: &text,
+        body_sha256: &hash,
+    };
+    let document = match cxml::parse(body) {
+        Ok(document) => document,
+        Err(e) => {
+            let error = PunchOutError::from(e);
+            let answer = error_answer(&error);
+            trace.record(db, &answer, &error.to_string()).await;
+            return answer;
+        }
+    };
+    trace.payload_id = document.payload_id.trim().to_owned();
+    if let Some(from) = document.header().and_then(|h| h.from.first()) {
+        trace.sender = (
+            from.domain.trim().to_ascii_lowercase(),
+            from.identity.trim().to_owned(),
+        );
+    }
+    let Body::Request(request) = &document.body else {
+        trace.document_type = match &document.body {
+            Body::Response(_) => "Response",
+            _ => "PunchOutOrderMessage",
+        };
+        let error = PunchOutError::NotAcceptable(
+            "simdesk takes ProfileRequest, PunchOutSetupRequest and OrderRequest documents here."
+                .into(),
+        );
+        let answer = error_answer(&error);
+        trace.record(db, &answer, &error.to_string()).await;
+        return answer;
+    };
+    trace.document_type = request.kind.element_name();
+    let credential = match authenticated(db, endpoint.key, tenant.id, request).await {
+        Ok(credential) => credential,
+        Err(error) => {
+            if let PunchOutError::Internal(detail) = &error {
+                tracing::error!(error = %detail, "cXML authentication failed on the server side");
+            }
+            let answer = error_answer(&error);
+            trace.record(db, &answer, &error.to_string()).await;
+            return answer;
+        }
+    };
+    trace.account_id = Some(credential.account_id);
+    let result = match &request.kind {
+        RequestKind::ProfileRequest(_) => Ok(profile(endpoint)),
+        RequestKind::PunchOutSetupRequest(setup) => {
+            shopping::setup(db, endpoint, &tenant, &credential, setup).await
+        }
+        RequestKind::OrderRequest(order) => {
+            return order_request(db, &tenant, &credential, &document, order, &trace).await;
+        }
+        other => Err(PunchOutError::NotAcceptable(format!(
+            "simdesk does not take {} documents; it sends them.",
+            other.element_name()
+        ))),
+    };
+    let (answer, text) = match result {
+        Ok(answer) => (answer, "OK".to_owned()),
+        Err(error) => {
+            if let PunchOutError::Internal(detail) = &error {
+                tracing::error!(error = %detail, "a cXML request failed");
+            }
+            (error_answer(&error), error.to_string())
+        }
+    };
+    trace.record(db, &answer, &text).await;
+    answer
+}
+
+async fn find_tenant(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> Result<Option<tenant::Model>, PunchOutError> {
+    let txn = begin(db, DataScope::System).await?;
+    let tenant = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(slug.trim()))
+        .one(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(tenant)
+}
+
+async fn authenticated(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    tenant_id: i64,
+    request: &cxml::Request,
+) -> Result<punchout_credential::Model, PunchOutError> {
+    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let credential = credentials::authenticate(
+        &txn,
+        key,
+        tenant_id,
+        &request.header,
+        request.deployment_mode,
+    )
+    .await;
+    txn.commit().await?;
+    credential
+}
+
+/// The transactions simdesk supports, all at the tenant's one address.
+fn profile(endpoint: &Endpoint<'_>) -> Answer {
+    let url = endpoint.url();
+    let transactions = ["ProfileRequest", "PunchOutSetupRequest", "OrderRequest"]
+        .into_iter()
+        .map(|name| Transaction {
+            request_name: name.to_owned(),
+            url: url.clone(),
+            options: Vec::new(),
+        })
+        .collect();
+    let kind = ResponseKind::ProfileResponse(ProfileResponse {
+        effective_date: super::now(),
+        last_refresh: None,
+        options: Vec::new(),
+        transactions,
+    });
+    Answer {
+        code: 200,
+        xml: response_xml(Status::new(200, "OK"), Some(kind)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OrderRequest
+
+enum Attempt {
+    Done(Answer),
+    /// A concurrent duplicate committed first; read its answer.
+    Raced,
+}
+
+async fn order_request(
+    db: &DatabaseConnection,
+    tenant: &tenant::Model,
+    credential: &punchout_credential::Model,
+    document: &Cxml,
+    order: &OrderRequest,
+    trace: &Trace<'_>,
+) -> Answer {
+    let key = format!(
+        "{}|{}|{}",
+        credential.domain, credential.identity, trace.payload_id
+    );
+    for _ in 0..3 {
+        match order_attempt(db, tenant, credential, document, order, trace, &key).await {
+            Ok(Attempt::Done(answer)) => return answer,
+            Ok(Attempt::Raced) => continue,
+            Err(error) => {
+                tracing::error!(error = %error, "an OrderRequest failed");
+                let answer = error_answer(&error);
+                trace.record(db, &answer, &error.to_string()).await;
+                return answer;
+            }
+        }
+    }
+    let error = PunchOutError::Internal("the idempotency claim kept racing".into());
+    error_answer(&error)
+}
+
+fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+async fn order_attempt(
+    db: &DatabaseConnection,
+    tenant: &tenant::Model,
+    credential: &punchout_credential::Model,
+    document: &Cxml,
+    order: &OrderRequest,
+    trace: &Trace<'_>,
+    key: &str,
+) -> Result<Attempt, PunchOutError> {
+    let txn = begin_write(db, DataScope::Tenant(tenant.id)).await?;
+    let earlier = cxml_document::Entity::find()
+        .filter(cxml_document::Column::TenantId.eq(tenant.id))
+        .filter(cxml_document::Column::IdempotencyKey.eq(key))
+        .one(&txn)
+        .await?;
+    if let Some(earlier) = earlier {
+        txn.commit().await?;
+        if earlier.body_sha256 == trace.body_sha256 {
+            return Ok(Attempt::Done(Answer {
+                code: earlier.status_code as u32,
+                xml: earlier.response,
+            }));
+        }
+        let error = PunchOutError::Conflict(format!(
+            "payloadID {} was already used for a different document; give every new document a new payloadID.",
+            trace.payload_id
+        ));
+        let answer = error_answer(&error);
+        trace.record(db, &answer, &error.to_string()).await;
+        return Ok(Attempt::Done(answer));
+    }
+    // The claim comes first: a concurrent duplicate waits on the unique key until this
+    // transaction ends, then reads the stored answer instead of ordering twice.
+    let mut claim = trace.row(
+        &Answer {
+            code: 0,
+            xml: String::new(),
+        },
+        "",
+    );
+    claim.idempotency_key = Set(Some(key.to_owned()));
+    let claim = match claim.insert(&txn).await {
+        Ok(claim) => claim,
+        Err(e) if is_unique_violation(&e) => return Ok(Attempt::Raced),
+        Err(e) => return Err(e.into()),
+    };
+    let work = txn.begin().await?;
+    let outcome = process_order(&work, tenant, credential, document, order).await;
+    let (answer, text, po_id) = match outcome {
+        Ok((po_id, status, reference)) => {
+            work.commit().await?;
+            let message = format!(
+                "Purchase order {reference} is {}.",
+                status.label().to_lowercase()
+            );
+            let mut status = Status::new(200, "OK");
+            status.message = message.clone();
+            (
+                Answer {
+                    code: 200,
+                    xml: response_xml(status, None),
+                },
+                message,
+                Some(po_id),
+            )
+        }
+        Err(PunchOutError::Internal(detail)) => {
+            // A fault of ours is not remembered: the sender's retry must get another chance.
+            drop(work);
+            drop(txn);
+            return Err(PunchOutError::Internal(detail));
+        }
+        Err(error) => {
+            work.rollback().await?;
+            (error_answer(&error), error.to_string(), None)
+        }
+    };
+    let mut row = claim.into_active_model();
+    row.status_code = Set(answer.code as i32);
+    row.status_text = Set(text.chars().take(2000).collect());
+    row.response = Set(answer.xml.clone());
+    row.purchase_order_id = Set(po_id);
+    row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Attempt::Done(answer))
+}
+
+/// `simdesk:{po}:{line}`: the SupplierPartAuxiliaryID a returned cart's lines carry.
+pub(crate) fn cart_reference(po_id: i64, line: usize) -> String {
+    format!("simdesk:{po_id}:{line}")
+}
+
+pub(crate) fn cart_of(auxiliary_id: &str) -> Option<i64> {
+    let mut parts = auxiliary_id.trim().split(':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("simdesk"), Some(po), Some(_line), None) => po.parse().ok(),
+        _ => None,
+    }
+}
+
+/// The user the order is recorded for: the named procurement user of the account, else who
+/// returned the cart, else the admin who set up the credential.
+async fn requester(
+    txn: &DatabaseTransaction,
+    credential: &punchout_credential::Model,
+    order: &OrderRequest,
+    cart_creator: Option<i64>,
+) -> Result<Actor, PunchOutError> {
+    let named = order
+        .header
+        .contacts
+        .iter()
+        .flat_map(|c| c.emails.iter())
+        .chain(
+            order
+                .header
+                .extrinsics
+                .iter()
+                .filter(|e| shopping::is_user_email_extrinsic(&e.name))
+                .map(|e| &e.value),
+        )
+        .map(|email| crate::auth::normalize_email(email))
+        .collect::<Vec<_>>();
+    let mut user = None;
+    if !named.is_empty() {
+        user = app_user::Entity::find()
+            .filter(app_user::Column::Email.is_in(named))
+            .filter(app_user::Column::AccountId.eq(credential.account_id))
+            .filter(app_user::Column::Active.eq(true))
+            .one(txn)
+            .await?;
+    }
+    let user = match user {
+        Some(user) => user,
+        None => {
+            let fallback = cart_creator.unwrap_or(credential.created_by);
+            app_user::Entity::find_by_id(fallback)
+                .one(txn)
+                .await?
+                .ok_or_else(|| PunchOutError::Internal("the credential's creator is gone".into()))?
+        }
+    };
+    let mut roles = roles_of(txn, user.id).await?;
+    if user.account_id == Some(credential.account_id) && roles.is_empty() {
+        roles.push(Role::Purchaser);
+    }
+    Ok(Actor {
+        user_id: user.id,
+        tenant_id: user.tenant_id,
+        account_id: user.account_id,
+        email: user.email,
+        roles,
+        must_change_password: false,
+    })
+}
+
+fn ship_to_address(order: &OrderRequest) -> Option<PoAddress> {
+    let address = &order.header.ship_to.as_ref()?.address;
+    let postal = address.postal_address.as_ref()?;
+    let recipient = postal
+        .deliver_to
+        .first()
+        .cloned()
+        .unwrap_or_else(|| address.name.value.clone());
+    let clip = |text: &str, max: usize| text.trim().chars().take(max).collect::<String>();
+    Some(PoAddress {
+        recipient: clip(&recipient, 200),
+        street: clip(&postal.streets.join(", "), 200),
+        postal_code: clip(postal.postal_code.as_deref().unwrap_or_default(), 32),
+        city: clip(&postal.city, 100),
+        country: clip(&postal.country_code, 2).to_ascii_uppercase(),
+    })
+}
+
+/// Maps the order's lines to the account's contract; every mismatch is named by line.
+async fn order_lines(
+    txn: &DatabaseTransaction,
+    credential: &punchout_credential::Model,
+    order: &OrderRequest,
+) -> Result<(Vec<BuyerLine>, BTreeSet<i64>), PunchOutError> {
+    if order.items.is_empty() {
+        return Err(PunchOutError::BadRequest(
+            "The order has no ItemOut lines.".into(),
+        ));
+    }
+    let contract =
+        crate::orders::orderables(txn, credential.tenant_id, credential.account_id, true).await?;
+    let by_part: HashMap<&str, _> = contract
+        .values()
+        .map(|entry| (entry.part_number.as_str(), entry))
+        .collect();
+    let mut problems = Vec::new();
+    let mut lines = Vec::new();
+    let mut carts = BTreeSet::new();
+    for (index, item) in order.items.iter().enumerate() {
+        let number = item.line_number.map_or(index + 1, |n| n as usize);
+        let part = item.item_id.supplier_part_id.trim();
+        let Some(entry) = by_part.get(part) else {
+            problems.push(format!(
+                "Line {number}: SupplierPartID {part} is not a product of this account's contract."
+            ));
+            continue;
+        };
+        let quantity = item
+            .quantity
+            .as_integer()
+            .filter(|q| (1..=1_000_000).contains(q))
+            .and_then(|q| i32::try_from(q).ok());
+        let Some(quantity) = quantity else {
+            problems.push(format!(
+                "Line {number}: the quantity must be a whole number from 1 to 1000000."
+            ));
+            continue;
+        };
+        let price = match &item.item_detail {
+            Some(detail) => {
+                let currency = detail.unit_price.currency.trim().to_ascii_uppercase();
+                if currency != entry.price.currency {
+                    problems.push(format!(
+                        "Line {number}: the price is in {currency}, the contract in {}.",
+                        entry.price.currency
+                    ));
+                    continue;
+                }
+                money::price(detail.unit_price.minor_units, &currency)
+            }
+            None => entry.price.clone(),
+        };
+        if let Some(cart) = item
+            .item_id
+            .supplier_part_auxiliary_id
+            .as_deref()
+            .and_then(cart_of)
+        {
+            carts.insert(cart);
+        }
+        lines.push(BuyerLine {
+            product_id: entry.product_id,
+            quantity,
+            price,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(PunchOutError::BadRequest(problems.join(" ")));
+    }
+    if carts.len() > 1 {
+        return Err(PunchOutError::BadRequest(
+            "The lines come from different PunchOut carts; order each cart separately.".into(),
+        ));
+    }
+    Ok((lines, carts))
+}
+
+/// Records the order on its PO; returns the PO, its new status and its reference.
+async fn process_order(
+    txn: &DatabaseTransaction,
+    tenant: &tenant::Model,
+    credential: &punchout_credential::Model,
+    document: &Cxml,
+    order: &OrderRequest,
+) -> Result<(i64, PoStatus, String), PunchOutError> {
+    let account = super::ordering_account(txn, credential).await?;
+    let header = &order.header;
+    let order_id = header.order_id.trim().to_owned();
+    if order_id.is_empty() || order_id.chars().count() > 100 {
+        return Err(PunchOutError::BadRequest(
+            "OrderRequestHeader orderID must be 1 to 100 characters.".into(),
+        ));
+    }
+    let reference_of = |po: &crate::entity::purchase_order::Model| match po.po_number {
+        Some(n) => n.to_string(),
+        None => format!("#{}", po.id),
+    };
+    match header.order_type {
+        OrderType::New => {
+            let (lines, carts) = order_lines(txn, credential, order).await?;
+            let cart_po_id = carts.into_iter().next();
+            let cart_creator = match cart_po_id {
+                Some(id) => procurement::account_po(txn, tenant.id, account.id, id)
+                    .await?
+                    .map(|po| po.created_by),
+                None => None,
+            };
+            let actor = requester(txn, credential, order, cart_creator).await?;
+            let buyer_order = BuyerOrder {
+                cart_po_id,
+                lines,
+                address: ship_to_address(order),
+                order_id,
+                payload_id: document.payload_id.trim().to_owned(),
+                credential_id: credential.id,
+                comment: comments_of(order),
+                auto_accept: tenant.punchout_auto_accept,
+            };
+            let (po_id, status) =
+                procurement::receive_order(txn, &actor, tenant.id, account.id, &buyer_order)
+                    .await?;
+            let po = procurement::account_po(txn, tenant.id, account.id, po_id)
+                .await?
+                .ok_or_else(|| PunchOutError::Internal("the PO vanished".into()))?;
+            Ok((po_id, status, reference_of(&po)))
+        }
+        OrderType::Update | OrderType::Delete => {
+            let earlier = header
+                .document_reference
+                .as_ref()
+                .map(|d| d.payload_id.trim());
+            let po = procurement::find_buyer_po(txn, tenant.id, account.id, earlier, &order_id)
+                .await?
+                .ok_or_else(|| {
+                    PunchOutError::BadRequest(format!(
+                        "No earlier order {order_id} of this account is known; send it as type=\"new\"."
+                    ))
+                })?;
+            let actor = requester(txn, credential, order, Some(po.created_by)).await?;
+            let status = if header.order_type == OrderType::Delete {
+                procurement::cancel_order(txn, &actor, &po, &order_id).await?
+            } else {
+                let (lines, _) = order_lines(txn, credential, order).await?;
+                let buyer_order = BuyerOrder {
+                    cart_po_id: Some(po.id),
+                    lines,
+                    address: ship_to_address(order),
+                    order_id,
+                    payload_id: document.payload_id.trim().to_owned(),
+                    credential_id: credential.id,
+                    comment: comments_of(order),
+                    auto_accept: tenant.punchout_auto_accept,
+                };
+                procurement::revise_order(txn, &actor, &po, &buyer_order).await?
+            };
+            let reference = reference_of(&po);
+            Ok((po.id, status, reference))
+        }
+    }
+}
+
+fn comments_of(order: &OrderRequest) -> String {
+    order
+        .header
+        .comments
+        .iter()
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .chars()
+        .take(2000)
+        .collect()
+}

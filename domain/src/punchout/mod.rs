@@ -1,0 +1,240 @@
+//! cXML PunchOut and purchase-order intake for procurement systems (SAP Ariba, Coupa, Oracle,
+//! Jaggaer): per-account credentials, ProfileRequest, PunchOutSetupRequest with a one-time
+//! start link, the cart returned as a PunchOutOrderMessage, and OrderRequests that release,
+//! revise or cancel the PO. The documents themselves are the `cxml` crate's; the PO side is
+//! `orders::procurement`. Nothing here knows HTTP: the server hands in bytes and sends back
+//! the [`Answer`].
+
+pub mod credentials;
+mod intake;
+pub mod oci;
+pub mod outbox;
+pub mod shopping;
+
+use chrono::{FixedOffset, Utc};
+use cxml::{Body, Cxml, Response, ResponseKind, Status};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::DomainError;
+
+pub use intake::{handle, Endpoint};
+
+/// Why a cXML request was refused; each maps to one cXML status code.
+#[derive(Debug, thiserror::Error)]
+pub enum PunchOutError {
+    /// The document is malformed or names something that does not fit (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Unknown sender, wrong shared secret, disabled credential: never says which (401).
+    #[error("Authentication failed.")]
+    Unauthorized,
+    /// The sender is known, but this user or account may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// A request simdesk does not take at this address (406).
+    #[error("{0}")]
+    NotAcceptable(String),
+    /// The request contradicts what happened before: a reused payloadID, an order already
+    /// accepted (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// A hostile or oversized document (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A fault of simdesk's; the details stay in the log (500).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl PunchOutError {
+    /// The cXML status code.
+    pub fn code(&self) -> u32 {
+        match self {
+            PunchOutError::BadRequest(_) => 400,
+            PunchOutError::Unauthorized => 401,
+            PunchOutError::Forbidden(_) => 403,
+            PunchOutError::NotAcceptable(_) => 406,
+            PunchOutError::Conflict(_) => 409,
+            PunchOutError::TooLarge(_) => 413,
+            PunchOutError::Internal(_) => 500,
+        }
+    }
+
+    /// The `<Status>` the sender receives.
+    pub fn status(&self) -> Status {
+        let (text, message) = match self {
+            PunchOutError::BadRequest(m) => ("Bad Request", m.clone()),
+            PunchOutError::Unauthorized => ("Unauthorized", self.to_string()),
+            PunchOutError::Forbidden(m) => ("Forbidden", m.clone()),
+            PunchOutError::NotAcceptable(m) => ("Not Acceptable", m.clone()),
+            PunchOutError::Conflict(m) => ("Conflict", m.clone()),
+            PunchOutError::TooLarge(m) => ("Request Entity Too Large", m.clone()),
+            PunchOutError::Internal(_) => (
+                "Internal Server Error",
+                "simdesk could not process the request; send it again later.".to_owned(),
+            ),
+        };
+        let mut status = Status::new(self.code(), text);
+        status.message = message;
+        status
+    }
+}
+
+impl From<DomainError> for PunchOutError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid(errors) => PunchOutError::BadRequest(
+                errors
+                    .into_iter()
+                    .map(|e| e.message)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            DomainError::Conflict(message) => PunchOutError::Conflict(message),
+            DomainError::Forbidden => {
+                PunchOutError::Forbidden("This is not allowed for this account.".into())
+            }
+            DomainError::NotFound | DomainError::OutOfScope { .. } => PunchOutError::BadRequest(
+                "The order refers to something this account does not have.".into(),
+            ),
+            DomainError::SignInFailed | DomainError::SsoRequired => PunchOutError::Unauthorized,
+            DomainError::Database(e) => PunchOutError::Internal(e.to_string()),
+            DomainError::Internal(e) => PunchOutError::Internal(e),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for PunchOutError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        PunchOutError::Internal(error.to_string())
+    }
+}
+
+impl From<cxml::CxmlError> for PunchOutError {
+    fn from(error: cxml::CxmlError) -> Self {
+        match error.http_status() {
+            413 => PunchOutError::TooLarge(error.to_string()),
+            500 => PunchOutError::Internal(error.to_string()),
+            _ => PunchOutError::BadRequest(error.to_string()),
+        }
+    }
+}
+
+/// A cXML answer: the status code (also the HTTP status for errors) and the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub code: u32,
+    pub xml: String,
+}
+
+/// A fresh payloadID: time, randomness and the sender's name, as the cXML spec suggests.
+pub(crate) fn payload_id() -> String {
+    let mut random = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut random);
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}.{hex}@simdesk", Utc::now().timestamp_millis())
+}
+
+pub(crate) fn now() -> chrono::DateTime<FixedOffset> {
+    Utc::now().fixed_offset()
+}
+
+/// A `<Response>` document.
+pub(crate) fn response_xml(status: Status, kind: Option<ResponseKind>) -> String {
+    let document = Cxml::new(
+        payload_id(),
+        now(),
+        Body::Response(Response { status, kind }),
+    );
+    document.to_xml().unwrap_or_else(|e| {
+        // Only a bug makes a Response unwritable; the sender still gets a valid document.
+        tracing::error!(error = %e, "writing a cXML response failed");
+        fallback_response()
+    })
+}
+
+fn fallback_response() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE cXML SYSTEM \"{}\">\n\
+         <cXML payloadID=\"{}\" timestamp=\"{}\" version=\"{}\"><Response>\
+         <Status code=\"500\" text=\"Internal Server Error\"/></Response></cXML>\n",
+        cxml::CXML_DTD_URL,
+        payload_id(),
+        now().to_rfc3339(),
+        cxml::CXML_VERSION
+    )
+}
+
+/// An error as an answer.
+pub fn error_answer(error: &PunchOutError) -> Answer {
+    Answer {
+        code: error.code(),
+        xml: response_xml(error.status(), None),
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The header of a document simdesk writes to a procurement system: from the supplier (the
+/// tenant, named `simdesk-tenant-{id}`) to the buyer's credential. No shared secret: the
+/// outbox adds it only when it sends.
+pub(crate) fn supplier_header(
+    tenant_id: i64,
+    buyer: &crate::entity::punchout_credential::Model,
+) -> cxml::Header {
+    let supplier = cxml::Credential::new("NetworkID", format!("simdesk-tenant-{tenant_id}"));
+    cxml::Header {
+        from: vec![supplier.clone()],
+        to: vec![cxml::Credential::new(
+            buyer.domain.clone(),
+            buyer.identity.clone(),
+        )],
+        sender: cxml::Sender {
+            credentials: vec![supplier],
+            user_agent: "simdesk".to_owned(),
+        },
+    }
+}
+
+/// The account a credential orders for, which must be active.
+pub(crate) async fn ordering_account(
+    txn: &sea_orm::DatabaseTransaction,
+    credential: &crate::entity::punchout_credential::Model,
+) -> Result<crate::entity::account::Model, PunchOutError> {
+    use crate::entity::account;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let account = account::Entity::find_by_id(credential.account_id)
+        .filter(account::Column::TenantId.eq(credential.tenant_id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| PunchOutError::Internal("the credential's account is gone".into()))?;
+    if account.status != "active" {
+        return Err(PunchOutError::Forbidden(
+            "This account is suspended and cannot order.".into(),
+        ));
+    }
+    Ok(account)
+}
+
+/// The cXML deployment mode of a credential's environment.
+pub(crate) fn deployment_mode(
+    credential: &crate::entity::punchout_credential::Model,
+) -> cxml::DeploymentMode {
+    cxml::DeploymentMode::parse(&credential.deployment_mode)
+        .unwrap_or(cxml::DeploymentMode::Production)
+}
+
+/// A random URL-safe token of 256 bits.
+pub(crate) fn random_token() -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}

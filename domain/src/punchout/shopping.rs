@@ -1,0 +1,761 @@
+//! The PunchOut visit: a PunchOutSetupRequest creates it with a one-time start link, the
+//! browser starts it (signed in as the procurement user, created just in time), the user
+//! fills the cart from the account's contract catalog, and the cart goes back to the
+//! procurement system as a PunchOutOrderMessage in a self-submitting form.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use cxml::{
+    Body, Classification, Cxml, Description, ItemDetail, ItemId, ItemIn, Message, Money,
+    OperationAllowed, PunchOutOperation, PunchOutOrderMessage, PunchOutOrderMessageHeader,
+    PunchOutSetupRequest, PunchOutSetupResponse, Quantity, ResponseKind, Status,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use simdesk_types::{
+    CartEncoding, CartReturn, CatalogEntry, FieldError, PunchoutCart, PunchoutOperation, Role,
+};
+use std::collections::HashMap;
+
+use super::intake::{cart_reference, Endpoint};
+use super::{payload_id, random_token, response_xml, sha256_hex, Answer, PunchOutError};
+use crate::audit::{denials, AuditEvent};
+use crate::db::{begin, begin_write, DataScope};
+use crate::entity::{
+    account, app_user, cxml_document, product, punchout_credential, punchout_session, tenant,
+};
+use crate::orders::procurement::{self, BuyerLine};
+use crate::orders::quantity_problem;
+use crate::{Actor, DomainError, DomainResult};
+
+/// How long a StartPage link may wait before the browser opens it.
+pub const START_LINK_LIFETIME_MINUTES: i64 = 5;
+/// The request extension and session value naming the PunchOut visit of a browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit(pub i64);
+
+/// The protocols a visit is opened by.
+pub(crate) const CXML: &str = "cxml";
+pub(crate) const OCI: &str = "oci";
+
+const ENDED: &str = "This PunchOut session has ended. Start again from your procurement system.";
+
+/// Extrinsics that carry the procurement user's e-mail address in the systems seen in the
+/// field (Ariba `UserEmail`, Coupa `User`, Oracle `Email`, `UniqueName` where it is one).
+pub(crate) fn is_user_email_extrinsic(name: &str) -> bool {
+    ["UserEmail", "User", "Email", "UniqueName"]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
+fn user_of(setup: &PunchOutSetupRequest) -> Option<(String, Option<String>)> {
+    let email = setup
+        .extrinsics
+        .iter()
+        .filter(|e| is_user_email_extrinsic(&e.name))
+        .map(|e| e.value.trim())
+        .chain(
+            setup
+                .contacts
+                .iter()
+                .flat_map(|c| c.emails.iter().map(|e| e.trim())),
+        )
+        .find(|value| value.contains('@'))?;
+    let name = setup
+        .extrinsics
+        .iter()
+        .find(|e| {
+            ["UserPrintableName", "UserFullName", "FullName"]
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(e.name.trim()))
+        })
+        .map(|e| e.value.trim().to_owned())
+        .or_else(|| {
+            setup
+                .contacts
+                .first()
+                .map(|c| c.name.value.trim().to_owned())
+        })
+        .filter(|n| !n.is_empty());
+    Some((crate::auth::normalize_email(email), name))
+}
+
+fn web_url(text: &str) -> Option<String> {
+    let url = url::Url::parse(text.trim()).ok()?;
+    matches!(url.scheme(), "https" | "http").then(|| url.to_string())
+}
+
+/// The procurement user as a simdesk user of the account: found, or created as a purchaser.
+pub(super) async fn procurement_user(
+    txn: &DatabaseTransaction,
+    credential: &punchout_credential::Model,
+    email: &str,
+    name: Option<String>,
+) -> Result<app_user::Model, PunchOutError> {
+    let existing = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(email))
+        .one(txn)
+        .await?;
+    let user = match existing {
+        Some(user) if user.account_id == Some(credential.account_id) => user,
+        Some(_) => {
+            return Err(PunchOutError::Forbidden(
+                "This procurement user cannot shop for this account.".into(),
+            ))
+        }
+        None => {
+            crate::users::validate_email(email).map_err(|_| {
+                PunchOutError::BadRequest(format!("{email} is not a usable e-mail address."))
+            })?;
+            let now = Utc::now();
+            let inserted = app_user::ActiveModel {
+                tenant_id: Set(Some(credential.tenant_id)),
+                account_id: Set(Some(credential.account_id)),
+                email: Set(email.to_owned()),
+                display_name: Set(name
+                    .map(|n| n.chars().take(200).collect())
+                    .unwrap_or_else(|| email.to_owned())),
+                password_hash: Set(None),
+                active: Set(true),
+                must_change_password: Set(false),
+                failed_sign_ins: Set(0),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await;
+            let user = match inserted {
+                Ok(user) => user,
+                // A concurrent setup created the same user first; the caller starts over.
+                Err(e)
+                    if matches!(
+                        e.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    return Err(PunchOutError::Conflict(RACED.into()))
+                }
+                Err(e) => return Err(e.into()),
+            };
+            crate::users::grant(txn, &user, Role::Purchaser).await?;
+            AuditEvent::new("user.created_by_punchout", "user")
+                .target(user.id)
+                .tenant(user.tenant_id, user.account_id)
+                .details(json!({ "credential": credential.id }))
+                .record(txn, None)
+                .await?;
+            user
+        }
+    };
+    if !user.active {
+        return Err(PunchOutError::Forbidden(
+            "This procurement user is deactivated in simdesk.".into(),
+        ));
+    }
+    let roles = crate::actor::roles_of(txn, user.id).await?;
+    if !roles
+        .iter()
+        .any(|r| matches!(r, Role::Purchaser | Role::AccountAdmin))
+    {
+        return Err(PunchOutError::Forbidden(
+            "This procurement user may not order in simdesk.".into(),
+        ));
+    }
+    Ok(user)
+}
+
+/// What a cart holds: `(product_id, quantity)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct CartItem {
+    product_id: i64,
+    quantity: i32,
+}
+
+const RACED: &str = "the procurement user was created concurrently";
+
+/// Answers a PunchOutSetupRequest with a one-time StartPage link.
+pub(crate) async fn setup(
+    db: &DatabaseConnection,
+    endpoint: &Endpoint<'_>,
+    tenant: &tenant::Model,
+    credential: &punchout_credential::Model,
+    request: &PunchOutSetupRequest,
+) -> Result<Answer, PunchOutError> {
+    let mut result = setup_once(db, endpoint, tenant, credential, request).await;
+    for _ in 0..2 {
+        match &result {
+            Err(PunchOutError::Conflict(m)) if m == RACED => {
+                result = setup_once(db, endpoint, tenant, credential, request).await;
+            }
+            _ => break,
+        }
+    }
+    result
+}
+
+async fn setup_once(
+    db: &DatabaseConnection,
+    endpoint: &Endpoint<'_>,
+    tenant: &tenant::Model,
+    credential: &punchout_credential::Model,
+    setup: &PunchOutSetupRequest,
+) -> Result<Answer, PunchOutError> {
+    let operation = match setup.operation {
+        PunchOutOperation::Create => PunchoutOperation::Create,
+        PunchOutOperation::Edit => PunchoutOperation::Edit,
+        PunchOutOperation::Inspect => PunchoutOperation::Inspect,
+        PunchOutOperation::Source => {
+            return Err(PunchOutError::NotAcceptable(
+                "simdesk offers no sourcing PunchOut; use operation create, edit or inspect."
+                    .into(),
+            ))
+        }
+    };
+    let form_post = setup
+        .browser_form_post
+        .as_deref()
+        .ok_or_else(|| {
+            PunchOutError::BadRequest(
+                "BrowserFormPost URL is missing: simdesk needs it to return the cart.".into(),
+            )
+        })
+        .and_then(|url| {
+            web_url(url).filter(|u| u.len() <= 2000).ok_or_else(|| {
+                PunchOutError::BadRequest(format!(
+                    "BrowserFormPost URL {} is not an http or https address.",
+                    url.trim()
+                ))
+            })
+        })?;
+    let buyer_cookie = setup.buyer_cookie.trim();
+    if buyer_cookie.chars().count() > 1000 {
+        return Err(PunchOutError::BadRequest(
+            "BuyerCookie is longer than 1000 characters.".into(),
+        ));
+    }
+    let (email, name) = user_of(setup).ok_or_else(|| {
+        PunchOutError::BadRequest(
+            "The request names no procurement user: send an Extrinsic UserEmail or a Contact with an Email."
+                .into(),
+        )
+    })?;
+
+    // System scope: an e-mail address is unique across tenants, so the lookup sees them all.
+    let txn = begin_write(db, DataScope::System).await?;
+    let account = super::ordering_account(&txn, credential).await?;
+    let user = procurement_user(&txn, credential, &email, name).await?;
+
+    let mut initial = Vec::new();
+    let mut edited_po = None;
+    if operation != PunchoutOperation::Create {
+        let contract = crate::orders::orderables(&txn, tenant.id, account.id, true).await?;
+        let by_part: HashMap<&str, &CatalogEntry> = contract
+            .values()
+            .map(|e| (e.part_number.as_str(), e))
+            .collect();
+        for item in &setup.items {
+            let Some(entry) = by_part.get(item.item_id.supplier_part_id.trim()) else {
+                continue;
+            };
+            let Some(quantity) = item
+                .quantity
+                .as_integer()
+                .and_then(|q| i32::try_from(q).ok())
+                .filter(|q| *q > 0)
+            else {
+                continue;
+            };
+            if edited_po.is_none() {
+                edited_po = item
+                    .item_id
+                    .supplier_part_auxiliary_id
+                    .as_deref()
+                    .and_then(super::intake::cart_of);
+            }
+            initial.push(CartItem {
+                product_id: entry.product_id,
+                quantity,
+            });
+        }
+    }
+    let token = random_token();
+    let now = Utc::now();
+    punchout_session::ActiveModel {
+        tenant_id: Set(tenant.id),
+        account_id: Set(account.id),
+        credential_id: Set(credential.id),
+        user_id: Set(user.id),
+        token_hash: Set(sha256_hex(token.as_bytes())),
+        operation: Set(operation.as_str().to_owned()),
+        buyer_cookie: Set(buyer_cookie.to_owned()),
+        browser_form_post_url: Set(form_post),
+        purchase_order_id: Set(edited_po),
+        initial_cart: Set(
+            serde_json::to_string(&initial).map_err(|e| PunchOutError::Internal(e.to_string()))?
+        ),
+        expires_at: Set(now + Duration::minutes(START_LINK_LIFETIME_MINUTES)),
+        started_at: Set(None),
+        closed_at: Set(None),
+        created_at: Set(now),
+        protocol: Set(CXML.to_owned()),
+        oci_target: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    let start_page = format!("{}/punchout/start/{token}", endpoint.base_url);
+    Ok(Answer {
+        code: 200,
+        xml: response_xml(
+            Status::new(200, "OK"),
+            Some(ResponseKind::PunchOutSetupResponse(PunchOutSetupResponse {
+                start_page,
+            })),
+        ),
+    })
+}
+
+/// Who a started visit signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Started {
+    pub user_id: i64,
+    pub visit: Visit,
+}
+
+/// Opens a visit with its one-time token: only once, and only within the link's lifetime.
+pub async fn start(db: &DatabaseConnection, token: &str) -> DomainResult<Started> {
+    let hash = sha256_hex(token.trim().as_bytes());
+    let now = Utc::now();
+    let txn = begin_write(db, DataScope::System).await?;
+    let claimed = punchout_session::Entity::update_many()
+        .col_expr(punchout_session::Column::StartedAt, Expr::value(now))
+        .filter(punchout_session::Column::TokenHash.eq(&hash))
+        .filter(punchout_session::Column::StartedAt.is_null())
+        .filter(punchout_session::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await?;
+    let expired = || {
+        DomainError::Conflict(
+            "This PunchOut link was already used or has expired. Start again from your procurement system."
+                .into(),
+        )
+    };
+    if claimed.rows_affected != 1 {
+        return Err(expired());
+    }
+    let visit = punchout_session::Entity::find()
+        .filter(punchout_session::Column::TokenHash.eq(&hash))
+        .one(&txn)
+        .await?
+        .ok_or_else(expired)?;
+    let user = app_user::Entity::find_by_id(visit.user_id)
+        .one(&txn)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(expired)?;
+    app_user::ActiveModel {
+        id: sea_orm::Unchanged(user.id),
+        last_sign_in_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    AuditEvent::new("user.signed_in", "user")
+        .target(user.id)
+        .tenant(user.tenant_id, user.account_id)
+        .details(json!({ "method": "punchout", "visit": visit.id }))
+        .record(&txn, Some(user.id))
+        .await?;
+    txn.commit().await?;
+    Ok(Started {
+        user_id: user.id,
+        visit: Visit(visit.id),
+    })
+}
+
+/// The visit, if it belongs to the actor.
+async fn visit_of(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    visit: Visit,
+) -> DomainResult<punchout_session::Model> {
+    let tenant_id = actor.tenant_id.ok_or(DomainError::Forbidden)?;
+    punchout_session::Entity::find_by_id(visit.0)
+        .filter(punchout_session::Column::TenantId.eq(tenant_id))
+        .filter(punchout_session::Column::UserId.eq(actor.user_id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| DomainError::out_of_scope("punchout_session", visit.0))
+}
+
+fn initial_cart(visit: &punchout_session::Model) -> Vec<CartItem> {
+    serde_json::from_str(&visit.initial_cart).unwrap_or_default()
+}
+
+/// The origins that may frame the visit's pages (the credential's allow-list).
+pub async fn frame_ancestors(db: &DatabaseConnection, visit: Visit) -> DomainResult<Vec<String>> {
+    let txn = begin(db, DataScope::System).await?;
+    let session = punchout_session::Entity::find_by_id(visit.0)
+        .one(&txn)
+        .await?;
+    let origins = match session {
+        Some(session) => punchout_credential::Entity::find_by_id(session.credential_id)
+            .one(&txn)
+            .await?
+            .map(|c| {
+                c.frame_ancestors
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    txn.commit().await?;
+    Ok(origins)
+}
+
+/// The shopping page: the account's contract catalog, branded for the tenant, and the cart.
+pub async fn cart(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    visit: Visit,
+) -> DomainResult<PunchoutCart> {
+    denials(db, actor, cart_of_visit(db, actor, visit)).await
+}
+
+async fn cart_of_visit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    visit: Visit,
+) -> DomainResult<PunchoutCart> {
+    let tenant_id = actor.tenant_id.ok_or(DomainError::Forbidden)?;
+    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let session = visit_of(&txn, actor, visit).await?;
+    let tenant = tenant::Entity::find_by_id(tenant_id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let account = account::Entity::find_by_id(session.account_id)
+        .filter(account::Column::TenantId.eq(tenant_id))
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let contract = crate::orders::orderables(&txn, tenant_id, account.id, false).await?;
+    let mut entries: Vec<CatalogEntry> = contract.into_values().collect();
+    entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.product_id.cmp(&b.product_id)));
+    txn.commit().await?;
+    Ok(PunchoutCart {
+        tenant_name: tenant.name,
+        brand_color: tenant.brand_color,
+        account_name: account.name,
+        operation: PunchoutOperation::parse(&session.operation)
+            .unwrap_or(PunchoutOperation::Create),
+        entries,
+        quantities: initial_cart(&session)
+            .into_iter()
+            .map(|i| (i.product_id, i.quantity))
+            .collect(),
+        closed: session.closed_at.is_some(),
+    })
+}
+
+/// Checks the cart form: quantities as text per product.
+fn cart_lines(
+    contract: &HashMap<i64, CatalogEntry>,
+    quantities: &[(i64, String)],
+) -> DomainResult<Vec<BuyerLine>> {
+    let mut errors = Vec::new();
+    let mut lines: Vec<BuyerLine> = Vec::new();
+    for (product_id, text) in quantities {
+        let text = text.trim();
+        if text.is_empty() || text == "0" {
+            continue;
+        }
+        let Some(entry) = contract.get(product_id) else {
+            errors.push(FieldError::new(
+                "cart",
+                "One of the products is not available any more; reload the page.",
+            ));
+            continue;
+        };
+        let field = format!("quantity_{product_id}");
+        match text.parse::<i32>() {
+            Ok(quantity) if quantity > 0 => {
+                if let Some(problem) = quantity_problem(entry, quantity) {
+                    errors.push(FieldError::new(&field, problem));
+                } else if lines.iter().any(|l| l.product_id == *product_id) {
+                    errors.push(FieldError::new(
+                        &field,
+                        format!("{} appears twice.", entry.name),
+                    ));
+                } else {
+                    lines.push(BuyerLine {
+                        product_id: *product_id,
+                        quantity,
+                        price: entry.price.clone(),
+                    });
+                }
+            }
+            _ => errors.push(FieldError::new(
+                &field,
+                format!("{}: enter the quantity as a whole number.", entry.name),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(lines)
+    } else {
+        Err(DomainError::Invalid(errors))
+    }
+}
+
+/// Returns the cart to the procurement system: records it as a PO waiting for the buyer's
+/// order and builds the self-submitting form. `quantities` None cancels: the procurement
+/// system gets back the cart it sent (empty for a new cart) and nothing is recorded.
+pub async fn transfer(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    visit: Visit,
+    quantities: Option<Vec<(i64, String)>>,
+) -> DomainResult<CartReturn> {
+    denials(db, actor, return_cart(db, actor, visit, quantities)).await
+}
+
+async fn return_cart(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    visit: Visit,
+    quantities: Option<Vec<(i64, String)>>,
+) -> DomainResult<CartReturn> {
+    let tenant_id = actor.tenant_id.ok_or(DomainError::Forbidden)?;
+    let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
+    let session = visit_of(&txn, actor, visit).await?;
+    if session.closed_at.is_some() {
+        return Err(DomainError::Conflict(ENDED.into()));
+    }
+    let credential = punchout_credential::Entity::find_by_id(session.credential_id)
+        .filter(punchout_credential::Column::TenantId.eq(tenant_id))
+        .one(&txn)
+        .await?
+        .filter(|c| c.enabled)
+        .ok_or_else(|| DomainError::Conflict(ENDED.into()))?;
+    let operation =
+        PunchoutOperation::parse(&session.operation).unwrap_or(PunchoutOperation::Create);
+    let contract = crate::orders::orderables(&txn, tenant_id, session.account_id, true).await?;
+    let unchanged = || -> Vec<BuyerLine> {
+        initial_cart(&session)
+            .into_iter()
+            .filter_map(|item| {
+                let entry = contract.get(&item.product_id)?;
+                Some(BuyerLine {
+                    product_id: item.product_id,
+                    quantity: item.quantity,
+                    price: entry.price.clone(),
+                })
+            })
+            .collect()
+    };
+    let (lines, po_id) = match (&quantities, operation) {
+        (Some(quantities), PunchoutOperation::Create | PunchoutOperation::Edit) => {
+            let shop =
+                crate::orders::orderables(&txn, tenant_id, session.account_id, false).await?;
+            let lines = cart_lines(&shop, quantities)?;
+            let po_id = procurement::record_cart(
+                &txn,
+                actor,
+                tenant_id,
+                session.account_id,
+                credential.id,
+                session.purchase_order_id,
+                &lines,
+            )
+            .await?;
+            (lines, po_id)
+        }
+        // Inspecting returns the cart as it was; cancelling returns what was sent.
+        (_, PunchoutOperation::Inspect) | (None, PunchoutOperation::Edit) => {
+            (unchanged(), session.purchase_order_id)
+        }
+        (None, PunchoutOperation::Create) => (Vec::new(), None),
+    };
+    let products: HashMap<i64, product::Model> = product::Entity::find()
+        .filter(product::Column::TenantId.eq(tenant_id))
+        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let oci = session.protocol == OCI;
+    let (fields, document_type, body, document_id) = if oci {
+        let fields = super::oci::cart_fields(&lines, &products, po_id, &session.oci_target);
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+            .finish();
+        (fields, "OCI cart", body, payload_id())
+    } else {
+        let message = order_message(&session, &credential, operation, &lines, &products, po_id)?;
+        let xml = message
+            .to_xml()
+            .map_err(|e| DomainError::Internal(format!("writing the cart failed: {e}")))?;
+        let encoding =
+            CartEncoding::parse(&credential.cart_encoding).unwrap_or(CartEncoding::UrlEncoded);
+        let field = match encoding {
+            CartEncoding::UrlEncoded => ("cxml-urlencoded".to_owned(), xml.clone()),
+            CartEncoding::Base64 => ("cxml-base64".to_owned(), STANDARD.encode(xml.as_bytes())),
+        };
+        (vec![field], "PunchOutOrderMessage", xml, message.payload_id)
+    };
+    punchout_session::Entity::update_many()
+        .col_expr(punchout_session::Column::ClosedAt, Expr::value(Utc::now()))
+        .col_expr(
+            punchout_session::Column::PurchaseOrderId,
+            Expr::value(po_id),
+        )
+        .filter(punchout_session::Column::Id.eq(session.id))
+        .exec(&txn)
+        .await?;
+    cxml_document::ActiveModel {
+        tenant_id: Set(tenant_id),
+        account_id: Set(Some(session.account_id)),
+        direction: Set("out".to_owned()),
+        document_type: Set(document_type.to_owned()),
+        sender_domain: Set(credential.domain.clone()),
+        sender_identity: Set(credential.identity.chars().take(255).collect()),
+        payload_id: Set(document_id),
+        idempotency_key: Set(None),
+        body_sha256: Set(sha256_hex(body.as_bytes())),
+        body: Set(body),
+        status_code: Set(200),
+        status_text: Set(if quantities.is_some() {
+            "cart returned"
+        } else {
+            "cancelled"
+        }
+        .to_owned()),
+        response: Set(String::new()),
+        purchase_order_id: Set(po_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    AuditEvent::new("punchout.cart_returned", "punchout_session")
+        .target(session.id)
+        .tenant(Some(tenant_id), Some(session.account_id))
+        .details(json!({ "lines": lines.len(), "purchase_order": po_id, "cancelled": quantities.is_none() }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+    txn.commit().await?;
+
+    let items: i32 = lines.iter().map(|l| l.quantity).sum();
+    Ok(CartReturn {
+        url: session.browser_form_post_url,
+        target: Some(session.oci_target.clone()).filter(|t| oci && !t.is_empty()),
+        fields,
+        summary: match (quantities.is_some(), lines.len()) {
+            (false, _) => "Returning to your procurement system without changes.".to_owned(),
+            (true, 0) => "Returning an empty cart to your procurement system.".to_owned(),
+            (true, n) => format!(
+                "Returning {n} line{} ({items} SIM{}) to your procurement system.",
+                if n == 1 { "" } else { "s" },
+                if items == 1 { "" } else { "s" }
+            ),
+        },
+    })
+}
+
+fn order_message(
+    session: &punchout_session::Model,
+    credential: &punchout_credential::Model,
+    operation: PunchoutOperation,
+    lines: &[BuyerLine],
+    products: &HashMap<i64, product::Model>,
+    po_id: Option<i64>,
+) -> DomainResult<Cxml> {
+    let currency = lines
+        .first()
+        .map(|l| l.price.currency.clone())
+        .unwrap_or_else(|| "EUR".to_owned());
+    let total = procurement::cart_total(lines)
+        .ok_or_else(|| DomainError::invalid("cart", "The cart total is too large."))?;
+    let items = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let product = products.get(&line.product_id);
+            let name = product.map(|p| p.name.clone()).unwrap_or_default();
+            let description = product
+                .map(|p| p.description.trim().to_owned())
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| name.clone());
+            let mut text = Description::new("en", description);
+            text.short_name = Some(name);
+            ItemIn {
+                quantity: Quantity::from_integer(i64::from(line.quantity)),
+                line_number: Some(index as u32 + 1),
+                item_id: ItemId {
+                    supplier_part_id: product.map(|p| p.part_number.clone()).unwrap_or_default(),
+                    supplier_part_auxiliary_id: po_id.map(|po| cart_reference(po, index + 1)),
+                    buyer_part_id: None,
+                },
+                item_detail: ItemDetail {
+                    unit_price: Money::new(line.price.minor, line.price.currency.clone()),
+                    descriptions: vec![text],
+                    unit_of_measure: product
+                        .map(|p| p.unit_of_measure.trim().to_owned())
+                        .filter(|u| !u.is_empty())
+                        .unwrap_or_else(|| "EA".to_owned()),
+                    classifications: vec![Classification {
+                        domain: "UNSPSC".to_owned(),
+                        code: None,
+                        value: product
+                            .map(|p| p.unspsc.trim().to_owned())
+                            .filter(|u| !u.is_empty())
+                            // UNSPSC 43191500: personal communication devices.
+                            .unwrap_or_else(|| "43191500".to_owned()),
+                    }],
+                    manufacturer_part_id: None,
+                    manufacturer_name: None,
+                    url: None,
+                    lead_time: None,
+                    extrinsics: Vec::new(),
+                },
+            }
+        })
+        .collect();
+    let header = super::supplier_header(session.tenant_id, credential);
+    Ok(Cxml::new(
+        payload_id(),
+        super::now(),
+        Body::Message(Message {
+            header,
+            deployment_mode: super::deployment_mode(credential),
+            in_reply_to: None,
+            status: None,
+            punch_out_order_message: PunchOutOrderMessage {
+                buyer_cookie: session.buyer_cookie.clone(),
+                header: PunchOutOrderMessageHeader {
+                    operation_allowed: match operation {
+                        PunchoutOperation::Inspect => OperationAllowed::Inspect,
+                        _ => OperationAllowed::Edit,
+                    },
+                    total: Money::new(total, currency),
+                    ship_to: None,
+                    shipping: None,
+                    tax: None,
+                },
+                items,
+            },
+        }),
+    ))
+}
