@@ -919,9 +919,22 @@ pub struct ShipNoticeItem {
     pub item_id: Option<ItemId>,
     /// `<UnitOfMeasure>`.
     pub unit_of_measure: String,
+    /// `<AssetInfo>` entries: the individual units shipped, such as SIMs by their ICCID.
+    pub assets: Vec<AssetInfo>,
     /// `<Comments>` entries.
     pub comments: Vec<Comments>,
     /// `<Extrinsic>` entries.
+    pub extrinsics: Vec<Extrinsic>,
+}
+
+/// `<AssetInfo>`: one unit of a shipped line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetInfo {
+    /// `serialNumber`: the manufacturer's serial number (a SIM's ICCID).
+    pub serial_number: Option<String>,
+    /// `tagNumber`.
+    pub tag_number: Option<String>,
+    /// `<Extrinsic>` entries: more per-unit facts (a SIM's IMSI and MSISDN).
     pub extrinsics: Vec<Extrinsic>,
 }
 

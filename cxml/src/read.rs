@@ -1250,7 +1250,25 @@ fn read_ship_notice(ctx: &mut Ctx<'_>, el: &Element) -> Result<ShipNoticeRequest
         );
         let mut items = Vec::new();
         for i in ctx.children(p, "ShipNoticeItem") {
-            ctx.known(i, &["ItemID", "UnitOfMeasure", "Comments", "Extrinsic"]);
+            ctx.known(
+                i,
+                &[
+                    "ItemID",
+                    "UnitOfMeasure",
+                    "AssetInfo",
+                    "Comments",
+                    "Extrinsic",
+                ],
+            );
+            let mut assets = Vec::new();
+            for a in ctx.children(i, "AssetInfo") {
+                ctx.known(a, &["Extrinsic"]);
+                assets.push(AssetInfo {
+                    serial_number: ctx.opt_attr(a, "serialNumber"),
+                    tag_number: ctx.opt_attr(a, "tagNumber"),
+                    extrinsics: read_extrinsics(ctx, a)?,
+                });
+            }
             let item_id = match ctx.child(i, "ItemID") {
                 Some(id) => Some(read_item_id(ctx, id)?),
                 None => None,
@@ -1260,6 +1278,7 @@ fn read_ship_notice(ctx: &mut Ctx<'_>, el: &Element) -> Result<ShipNoticeRequest
                 quantity: ctx.quantity_attr(i, "quantity")?,
                 item_id,
                 unit_of_measure: ctx.req_child_text(i, "UnitOfMeasure")?,
+                assets,
                 comments: read_comments(ctx, i),
                 extrinsics: read_extrinsics(ctx, i)?,
             });

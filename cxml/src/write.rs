@@ -723,6 +723,19 @@ fn write_ship_notice(w: &mut W, s: &ShipNoticeRequest) {
                 write_item_id(w, id);
             }
             w.leaf("UnitOfMeasure", &[], &i.unit_of_measure);
+            for a in &i.assets {
+                let attrs = [
+                    ("tagNumber", a.tag_number.as_deref()),
+                    ("serialNumber", a.serial_number.as_deref()),
+                ];
+                if a.extrinsics.is_empty() {
+                    w.empty("AssetInfo", &attrs);
+                } else {
+                    w.open("AssetInfo", &attrs);
+                    write_extrinsics(w, &a.extrinsics);
+                    w.close("AssetInfo");
+                }
+            }
             write_comments(w, &i.comments);
             write_extrinsics(w, &i.extrinsics);
             w.close("ShipNoticeItem");

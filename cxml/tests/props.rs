@@ -298,8 +298,9 @@ fn ship_notice_arb() -> impl Strategy<Value = Body> {
         text(),
         quantity(),
         text(),
+        (option::of(text()), extrinsics()),
     )
-        .prop_map(|(h, id, date, carrier, tracking, q, payload)| {
+        .prop_map(|(h, id, date, carrier, tracking, q, payload, asset)| {
             req(
                 h,
                 RequestKind::ShipNoticeRequest(ShipNoticeRequest {
@@ -337,6 +338,11 @@ fn ship_notice_arb() -> impl Strategy<Value = Body> {
                             quantity: q,
                             item_id: None,
                             unit_of_measure: "EA".into(),
+                            assets: vec![AssetInfo {
+                                serial_number: asset.0,
+                                tag_number: None,
+                                extrinsics: asset.1,
+                            }],
                             comments: vec![],
                             extrinsics: vec![],
                         }],

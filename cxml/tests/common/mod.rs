@@ -489,6 +489,14 @@ pub fn ship_notice() -> Cxml {
                 quantity: Quantity::from_integer(8),
                 item_id: Some(ItemId::new("SIM-3FF-1")),
                 unit_of_measure: "EA".into(),
+                assets: vec![AssetInfo {
+                    serial_number: Some("89490200001234567890".into()),
+                    tag_number: None,
+                    extrinsics: vec![
+                        Extrinsic::new("IMSI", "262011234567890"),
+                        Extrinsic::new("MSISDN", "491701234567"),
+                    ],
+                }],
                 comments: vec![Comments::text("ICCIDs 8949...0001-0008")],
                 extrinsics: vec![Extrinsic::new("iccidFrom", "89490200001234567890")],
             }],

@@ -4,9 +4,12 @@
 //! attempt is recorded. The shared secret joins the document only when it is sent.
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
+use std::collections::HashMap;
+
 use cxml::{
-    Body, CarrierIdentifier, ConfirmationHeader, ConfirmationOperation, ConfirmationRequest,
-    ConfirmationType, Cxml, DocumentReference, Money, OrderReference, Quantity, Request,
+    AssetInfo, Body, CarrierIdentifier, ConfirmationHeader, ConfirmationItem,
+    ConfirmationOperation, ConfirmationRequest, ConfirmationStatus, ConfirmationStatusType,
+    ConfirmationType, Cxml, DocumentReference, Extrinsic, Money, OrderReference, Quantity, Request,
     RequestKind, ShipControl, ShipNoticeHeader, ShipNoticeItem, ShipNoticeOperation,
     ShipNoticePortion, ShipNoticeRequest, ShipmentIdentifier,
 };
@@ -15,13 +18,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use simdesk_types::PoAction;
+use simdesk_types::{PoAction, PoStatus};
 
 use super::{deployment_mode, now, payload_id, supplier_header};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     cxml_outbox, cxml_outbox_attempt, product, punchout_credential, purchase_order,
-    purchase_order_line,
+    purchase_order_line, sim_card,
 };
 use crate::sso::secret::SecretKey;
 use crate::{DomainError, DomainResult};
@@ -61,6 +64,9 @@ impl OutboxSettings {
     }
 }
 
+/// SIMs are counted in pieces.
+const UNIT: &str = "EA";
+
 pub const PENDING: &str = "pending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
@@ -93,6 +99,181 @@ fn envelope(
     )
 }
 
+/// A PO's lines with their part numbers, in line order.
+async fn lines_of(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+) -> DomainResult<Vec<(purchase_order_line::Model, Option<String>)>> {
+    let lines = purchase_order_line::Entity::find()
+        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
+        .order_by_asc(purchase_order_line::Column::LineNumber)
+        .all(txn)
+        .await?;
+    let parts: HashMap<i64, String> = product::Entity::find()
+        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.part_number))
+        .collect();
+    Ok(lines
+        .into_iter()
+        .map(|line| {
+            let part = parts.get(&line.product_id).cloned();
+            (line, part)
+        })
+        .collect())
+}
+
+/// Every SIM of the PO as the buyer's asset records, by order line: the ICCID as serial
+/// number, IMSI and MSISDN as extrinsics, so the buyer can book each SIM on arrival.
+async fn assets_of(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+) -> DomainResult<HashMap<i64, Vec<AssetInfo>>> {
+    let sims = sim_card::Entity::find()
+        .filter(sim_card::Column::PurchaseOrderId.eq(po.id))
+        .order_by_asc(sim_card::Column::Iccid)
+        .all(txn)
+        .await?;
+    let mut by_line: HashMap<i64, Vec<AssetInfo>> = HashMap::new();
+    for sim in sims {
+        let Some(line) = sim.purchase_order_line_id else {
+            continue;
+        };
+        let mut extrinsics = vec![Extrinsic::new("IMSI", sim.imsi)];
+        extrinsics.extend(sim.msisdn.map(|msisdn| Extrinsic::new("MSISDN", msisdn)));
+        by_line.entry(line).or_default().push(AssetInfo {
+            serial_number: Some(sim.iccid),
+            tag_number: None,
+            extrinsics,
+        });
+    }
+    Ok(by_line)
+}
+
+fn confirmation(
+    po: &purchase_order::Model,
+    reference: &str,
+    kind: ConfirmationType,
+    comment: Option<String>,
+    items: Vec<ConfirmationItem>,
+) -> RequestKind {
+    RequestKind::ConfirmationRequest(ConfirmationRequest {
+        header: ConfirmationHeader {
+            confirmation_type: kind,
+            operation: ConfirmationOperation::New,
+            notice_date: now(),
+            confirm_id: Some(reference.to_owned()),
+            total: Some(Money::new(po.total_minor, po.currency.clone())),
+            comments: comment.into_iter().map(cxml::Comments::text).collect(),
+            extrinsics: Vec::new(),
+        },
+        order_reference: order_reference(po),
+        items,
+    })
+}
+
+/// Line by line, what the provider confirms once every SIM is assigned: the quantity and
+/// the contract price of each line.
+async fn detail_confirmation(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    reference: &str,
+) -> DomainResult<RequestKind> {
+    let lines = lines_of(txn, po).await?;
+    let sims: i64 = lines.iter().map(|(l, _)| i64::from(l.quantity)).sum();
+    let items = lines
+        .into_iter()
+        .map(|(line, _)| {
+            let quantity = Quantity::from_integer(i64::from(line.quantity));
+            ConfirmationItem {
+                line_number: line.line_number.max(1) as u32,
+                quantity,
+                unit_of_measure: UNIT.to_owned(),
+                statuses: vec![ConfirmationStatus {
+                    status_type: ConfirmationStatusType::Accept,
+                    quantity,
+                    shipment_date: None,
+                    delivery_date: None,
+                    unit_of_measure: UNIT.to_owned(),
+                    unit_price: Some(Money::new(line.unit_price_minor, line.currency)),
+                    comments: Vec::new(),
+                    extrinsics: Vec::new(),
+                }],
+            }
+        })
+        .collect();
+    Ok(confirmation(
+        po,
+        reference,
+        ConfirmationType::Detail,
+        Some(format!(
+            "All {sims} SIMs are provisioned and ready to ship."
+        )),
+        items,
+    ))
+}
+
+async fn ship_notice(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    reference: &str,
+) -> DomainResult<RequestKind> {
+    let lines = lines_of(txn, po).await?;
+    let mut assets = assets_of(txn, po).await?;
+    let tracked = !po.tracking_number.trim().is_empty();
+    let ship_controls = if tracked {
+        vec![ShipControl {
+            start_date: po.shipped_on.map(start_of),
+            carriers: vec![CarrierIdentifier {
+                domain: "companyName".to_owned(),
+                value: po.carrier.clone(),
+            }],
+            shipment_identifiers: vec![ShipmentIdentifier {
+                domain: Some("trackingNumber".to_owned()),
+                tracking_url: None,
+                value: po.tracking_number.clone(),
+            }],
+        }]
+    } else {
+        Vec::new()
+    };
+    Ok(RequestKind::ShipNoticeRequest(ShipNoticeRequest {
+        header: ShipNoticeHeader {
+            shipment_id: if tracked {
+                po.tracking_number.clone()
+            } else {
+                format!("PO {reference}")
+            },
+            operation: ShipNoticeOperation::New,
+            notice_date: now(),
+            shipment_date: po.shipped_on.map(start_of),
+            delivery_date: None,
+            comments: Vec::new(),
+            extrinsics: Vec::new(),
+        },
+        ship_controls,
+        portions: vec![ShipNoticePortion {
+            order_reference: order_reference(po),
+            comments: Vec::new(),
+            extrinsics: Vec::new(),
+            items: lines
+                .into_iter()
+                .map(|(line, part)| ShipNoticeItem {
+                    line_number: line.line_number.max(1) as u32,
+                    quantity: Quantity::from_integer(i64::from(line.quantity)),
+                    item_id: part.map(cxml::ItemId::new),
+                    unit_of_measure: UNIT.to_owned(),
+                    assets: assets.remove(&line.id).unwrap_or_default(),
+                    comments: Vec::new(),
+                    extrinsics: Vec::new(),
+                })
+                .collect(),
+        }],
+    }))
+}
+
 /// The document a PO's step sends to its procurement system, if any.
 async fn document_for(
     txn: &DatabaseTransaction,
@@ -105,89 +286,20 @@ async fn document_for(
         .po_number
         .map(|n| n.to_string())
         .unwrap_or_else(|| format!("#{}", po.id));
-    let confirmation = |kind: ConfirmationType, comment: Option<String>| {
-        RequestKind::ConfirmationRequest(ConfirmationRequest {
-            header: ConfirmationHeader {
-                confirmation_type: kind,
-                operation: ConfirmationOperation::New,
-                notice_date: now(),
-                confirm_id: Some(reference.clone()),
-                total: Some(Money::new(po.total_minor, po.currency.clone())),
-                comments: comment.into_iter().map(cxml::Comments::text).collect(),
-                extrinsics: Vec::new(),
-            },
-            order_reference: order_reference(po),
-            items: Vec::new(),
-        })
-    };
     let kind = match action {
-        PoAction::Accept => confirmation(ConfirmationType::Accept, None),
+        PoAction::Accept => confirmation(po, &reference, ConfirmationType::Accept, None, vec![]),
         PoAction::Reject => confirmation(
+            po,
+            &reference,
             ConfirmationType::Reject,
             Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            vec![],
         ),
-        PoAction::Ship => {
-            let lines = purchase_order_line::Entity::find()
-                .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
-                .order_by_asc(purchase_order_line::Column::LineNumber)
-                .all(txn)
-                .await?;
-            let parts: std::collections::HashMap<i64, String> = product::Entity::find()
-                .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
-                .all(txn)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.part_number))
-                .collect();
-            let ship_controls = if po.tracking_number.trim().is_empty() {
-                Vec::new()
-            } else {
-                vec![ShipControl {
-                    start_date: po.shipped_on.map(start_of),
-                    carriers: vec![CarrierIdentifier {
-                        domain: "companyName".to_owned(),
-                        value: po.carrier.clone(),
-                    }],
-                    shipment_identifiers: vec![ShipmentIdentifier {
-                        domain: Some("trackingNumber".to_owned()),
-                        tracking_url: None,
-                        value: po.tracking_number.clone(),
-                    }],
-                }]
-            };
-            RequestKind::ShipNoticeRequest(ShipNoticeRequest {
-                header: ShipNoticeHeader {
-                    shipment_id: if po.tracking_number.trim().is_empty() {
-                        format!("PO {reference}")
-                    } else {
-                        po.tracking_number.clone()
-                    },
-                    operation: ShipNoticeOperation::New,
-                    notice_date: now(),
-                    shipment_date: po.shipped_on.map(start_of),
-                    delivery_date: None,
-                    comments: Vec::new(),
-                    extrinsics: Vec::new(),
-                },
-                ship_controls,
-                portions: vec![ShipNoticePortion {
-                    order_reference: order_reference(po),
-                    comments: Vec::new(),
-                    extrinsics: Vec::new(),
-                    items: lines
-                        .iter()
-                        .map(|line| ShipNoticeItem {
-                            line_number: line.line_number.max(1) as u32,
-                            quantity: Quantity::from_integer(i64::from(line.quantity)),
-                            item_id: parts.get(&line.product_id).map(cxml::ItemId::new),
-                            unit_of_measure: "EA".to_owned(),
-                            comments: Vec::new(),
-                            extrinsics: Vec::new(),
-                        })
-                        .collect(),
-                }],
-            })
+        // Partial provisioning is the provider's business; the buyer hears once it is complete.
+        PoAction::Provision if po.status == PoStatus::Ready.as_str() => {
+            detail_confirmation(txn, po, &reference).await?
         }
+        PoAction::Ship => ship_notice(txn, po, &reference).await?,
         _ => return Ok(None),
     };
     Ok(Some(envelope(po, credential, kind)))
@@ -204,7 +316,10 @@ pub(crate) async fn enqueue(
     // Most POs never saw a procurement system: they cost no query here.
     let (Some(credential_id), true) = (
         before.punchout_credential_id,
-        matches!(action, PoAction::Accept | PoAction::Reject | PoAction::Ship),
+        matches!(
+            action,
+            PoAction::Accept | PoAction::Reject | PoAction::Provision | PoAction::Ship
+        ),
     ) else {
         return Ok(());
     };
@@ -265,7 +380,17 @@ enum Outcome {
 
 /// Adds the shared secret for sending.
 fn with_secret(payload: &str, secret: &str) -> Result<String, String> {
-    let mut document = cxml::parse(payload.as_bytes()).map_err(|e| e.to_string())?;
+    // simdesk wrote this document itself: a ship notice of a large PO lists every SIM and may
+    // exceed the limits meant for untrusted input.
+    let own = cxml::Limits {
+        max_document_bytes: usize::MAX,
+        max_elements: usize::MAX,
+        max_text_len: usize::MAX,
+        ..cxml::Limits::default()
+    };
+    let mut document = cxml::parse_with(payload.as_bytes(), &own)
+        .map_err(|e| e.to_string())?
+        .document;
     if let Body::Request(request) = &mut document.body {
         for credential in &mut request.header.sender.credentials {
             credential.shared_secret = Some(secret.to_owned());

@@ -6,7 +6,7 @@ use simdesk_domain::db::{begin, begin_write, DataScope};
 use simdesk_domain::entity::{
     cxml_document, cxml_outbox, cxml_outbox_attempt, purchase_order, tenant,
 };
-use simdesk_domain::orders;
+use simdesk_domain::orders::{self, provisioning, provisioning::Source};
 use simdesk_domain::punchout::outbox::{deliver_due, OutboxSettings};
 use simdesk_domain::punchout::shopping::{self, Visit};
 use simdesk_domain::punchout::{credentials, handle, Answer, Endpoint};
@@ -14,7 +14,7 @@ use simdesk_domain::sso::secret::SecretKey;
 use simdesk_domain::testing::cxml::*;
 use simdesk_domain::testing::TestDatabase;
 use simdesk_domain::{Actor, DomainError};
-use simdesk_types::{PoAction, PoStatus, PunchoutCredentialInput};
+use simdesk_types::{PoAction, PoStatus, PunchoutCredentialInput, ShipmentInput};
 
 const BASE: &str = "https://portal.example";
 
@@ -794,6 +794,149 @@ async fn a_refused_rejection_notice_is_not_retried() {
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].contains(r#"type="reject""#), "{}", bodies[0]);
     assert!(bodies[0].contains("No such tariff in 2027."));
+}
+
+/// The requests the procurement system received, in order.
+fn received_requests(bodies: &[String]) -> Vec<cxml::RequestKind> {
+    bodies
+        .iter()
+        .map(
+            |body| match cxml::parse(body.as_bytes()).expect("cXML").body {
+                cxml::Body::Request(request) => request.kind,
+                other => panic!("expected a request, got {other:?}"),
+            },
+        )
+        .collect()
+}
+
+#[tokio::test]
+async fn an_ordered_po_is_confirmed_in_detail_and_its_ship_notice_lists_every_sim() {
+    let t = full_demo_db().await;
+    let (url, received) = procurement_inbox(vec![(200, "200")]).await;
+    let buyer = hafen_buyer_answered_at(&t, &url).await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let (_, part, price) = nano(&t, &purchaser).await;
+    let order = order_request(
+        &buyer.secret,
+        "ship-1",
+        "S-1",
+        "new",
+        &[(&part, 10, &price, None)],
+    );
+    assert_eq!(code_of(&post(&t, &buyer, "nordwind", &order).await), 200);
+
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let po_id = po_by_reference(&t, "S-1").await.id;
+    let version = |t: &TestDatabase| {
+        let db = t.db.clone();
+        let agent = agent.clone();
+        async move { orders::detail(&db, &agent, po_id).await.unwrap().version }
+    };
+    orders::act(
+        &t.db,
+        &agent,
+        po_id,
+        version(&t).await,
+        PoAction::Accept,
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        provisioning::provision(&t.db, &agent, po_id, version(&t).await, Source::Stock)
+            .await
+            .unwrap(),
+        PoStatus::Ready
+    );
+    let shipment = ShipmentInput {
+        carrier: "DHL".into(),
+        tracking_number: "JD014600006281230704".into(),
+        shipped_on: chrono::Utc::now().date_naive().to_string(),
+    };
+    assert_eq!(
+        orders::ship(&t.db, &agent, po_id, version(&t).await, shipment)
+            .await
+            .unwrap(),
+        PoStatus::Shipped
+    );
+
+    let settings = OutboxSettings::default();
+    let client = reqwest::Client::new();
+    assert_eq!(
+        deliver_due(&t.db, &buyer.key, &client, &settings)
+            .await
+            .unwrap(),
+        3
+    );
+    let bodies = received.lock().unwrap().clone();
+    let [accepted, detailed, shipped] = received_requests(&bodies)
+        .try_into()
+        .expect("three documents: accept, detail, ship notice");
+
+    let cxml::RequestKind::ConfirmationRequest(accepted) = accepted else {
+        panic!("first a ConfirmationRequest")
+    };
+    assert_eq!(
+        accepted.header.confirmation_type,
+        cxml::ConfirmationType::Accept
+    );
+
+    let cxml::RequestKind::ConfirmationRequest(detailed) = detailed else {
+        panic!("then a ConfirmationRequest")
+    };
+    assert_eq!(
+        detailed.header.confirmation_type,
+        cxml::ConfirmationType::Detail
+    );
+    let [line] = detailed.items.as_slice() else {
+        panic!("one confirmed line")
+    };
+    assert_eq!(
+        (line.line_number, line.quantity.to_string()),
+        (1, "10".into())
+    );
+    let unit_price = line.statuses[0]
+        .unit_price
+        .as_ref()
+        .expect("the unit price");
+    assert_eq!(unit_price.to_string(), format!("{price} EUR"));
+
+    let cxml::RequestKind::ShipNoticeRequest(shipped) = shipped else {
+        panic!("last a ShipNoticeRequest")
+    };
+    assert_eq!(shipped.header.shipment_id, "JD014600006281230704");
+    assert_eq!(
+        shipped.ship_controls[0].carriers[0].value, "DHL",
+        "the carrier"
+    );
+    let portion = &shipped.portions[0];
+    assert_eq!(
+        portion.order_reference.document_reference.payload_id,
+        "ship-1"
+    );
+    assert_eq!(portion.order_reference.order_id.as_deref(), Some("S-1"));
+    let [item] = portion.items.as_slice() else {
+        panic!("one shipped line")
+    };
+    assert_eq!(
+        item.item_id.as_ref().map(|id| id.supplier_part_id.as_str()),
+        Some(part.as_str())
+    );
+    let sims = orders::detail(&t.db, &purchaser, po_id).await.unwrap().sims;
+    assert_eq!(item.assets.len(), 10, "every SIM of the line");
+    for sim in &sims {
+        let asset = item
+            .assets
+            .iter()
+            .find(|a| a.serial_number.as_deref() == Some(sim.iccid.as_str()))
+            .unwrap_or_else(|| panic!("SIM {} is in the ship notice", sim.iccid));
+        let imsi = asset.extrinsics.iter().find(|x| x.name == "IMSI");
+        assert_eq!(imsi.map(|x| x.value.as_str()), Some(sim.imsi.as_str()));
+    }
+    assert!(
+        outbox_rows(&t).await.iter().all(|row| row.status == "sent"),
+        "all three delivered"
+    );
 }
 
 #[test]
