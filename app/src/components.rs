@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
-use simdesk_types::{role_labels, Role, SessionInfo};
+use simdesk_types::{role_labels, Entitlements, OptionKind, Role, SessionInfo, SimSettingChoices};
 
 use crate::api::current_user;
 use crate::error::AppError;
@@ -250,6 +250,70 @@ where
                 view! { <p class="mt-1 text-sm text-red-700">{message}</p> }
             })
     }
+}
+
+/// The SIM settings of an order: per kind, a choice among the account's entitlements where
+/// the tenant allows it (empty: the account's default), otherwise the setting as text.
+/// `name_of` names each choice's form field; `error_of` shows the message for a field such as
+/// `overrides.price_plan`.
+pub fn sim_setting_fields(
+    choices: &SimSettingChoices,
+    chosen: &Entitlements,
+    read_only: bool,
+    name_of: impl Fn(OptionKind) -> String,
+    error_of: impl Fn(&'static str) -> AnyView,
+) -> impl IntoView {
+    let fields = OptionKind::ALL.iter().map(|kind| {
+        let default_name = choices
+            .defaults
+            .iter()
+            .find(|d| d.kind == *kind)
+            .and_then(|d| d.name.clone())
+            .unwrap_or_else(|| "none".to_owned());
+        let options: Vec<_> = choices
+            .override_options
+            .iter()
+            .filter(|o| o.kind == *kind)
+            .cloned()
+            .collect();
+        let picked = chosen.get(*kind);
+        let field = match kind {
+            OptionKind::BillingStatus => "overrides.billing_status",
+            OptionKind::PricePlan => "overrides.price_plan",
+            OptionKind::ServiceProfile => "overrides.service_profile",
+            OptionKind::RoamingProfile => "overrides.roaming_profile",
+            OptionKind::ApnGroup => "overrides.apn_group",
+        };
+        if choices.overrides_allowed && !options.is_empty() && !read_only {
+            let select_id = format!("override-{}", kind.as_str());
+            view! {
+                <div>
+                    <label for=select_id.clone() class=LABEL>{kind.label()}</label>
+                    <select id=select_id name=name_of(*kind) class=format!("mt-1 {INPUT}")>
+                        <option value="" selected=picked.is_none()>{format!("Account default ({default_name})")}</option>
+                        {options.into_iter().map(|o| view! {
+                            <option value=o.id.to_string() selected=picked == Some(o.id)>{o.name}</option>
+                        }).collect_view()}
+                    </select>
+                    {error_of(field)}
+                </div>
+            }
+            .into_any()
+        } else {
+            let shown = picked
+                .and_then(|id| options.iter().find(|o| o.id == id))
+                .map(|o| o.name.clone())
+                .unwrap_or(default_name);
+            view! {
+                <div class="text-sm">
+                    <div class="font-medium text-slate-700">{kind.label()}</div>
+                    <div class="text-slate-600">{shown}</div>
+                </div>
+            }
+            .into_any()
+        }
+    });
+    view! { <div class="mt-4 grid gap-3 sm:grid-cols-2">{fields.collect_view()}</div> }
 }
 
 pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {

@@ -114,6 +114,10 @@ test('a procurement system punches out in a frame, gets the cart back and orders
   const quantity = catalog.getByLabel('Quantity of Industrial IoT SIM, nano');
   await quantity.focus();
   await quantity.fill('10');
+  // The tenant lets orders choose another of the account's price plans.
+  const plan = catalog.getByLabel('Price plan', { exact: true });
+  await plan.focus();
+  await plan.selectOption({ label: 'IoT Large, 5 GB pooled' });
   await catalog.getByRole('button', { name: 'Transfer cart' }).click();
   if (!hydrates(page)) {
     // Without JavaScript the return form waits for its button.
@@ -148,4 +152,6 @@ test('a procurement system punches out in a frame, gets the cart back and orders
   await ready(page);
   await expect(page.getByTestId('po-status').first()).toHaveText(/Submitted/);
   await expect(page.getByText(`Your reference: ${orderId}`)).toBeVisible();
+  const settings = page.getByRole('region', { name: 'SIM settings' });
+  await expect(settings.getByRole('definition').filter({ hasText: 'IoT Large, 5 GB pooled' })).toContainText('for this order');
 });

@@ -11,10 +11,10 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use simdesk_domain::punchout::oci::{self, OciEntry, OciOutcome};
-use simdesk_domain::punchout::shopping::{self, Started, Visit};
+use simdesk_domain::punchout::shopping::{self, CartForm, Started, Visit};
 use simdesk_domain::punchout::{self, Answer, Endpoint, PunchOutError};
 use simdesk_domain::{Actor, DomainError};
-use simdesk_types::CartReturn;
+use simdesk_types::{CartReturn, OptionKind};
 use tower_sessions::Session;
 
 use crate::auth_routes::USER_ID_KEY;
@@ -246,12 +246,12 @@ async fn send_back(
     actor: Option<Actor>,
     session: &Session,
     nonce: &CspNonce,
-    quantities: Option<Vec<(i64, String)>>,
+    form: Option<CartForm>,
 ) -> Response {
     let (Some(actor), Ok(Some(visit))) = (actor, session.get::<Visit>(VISIT_KEY).await) else {
         return ended();
     };
-    match shopping::transfer(&state.db, &actor, visit, quantities).await {
+    match shopping::transfer(&state.db, &actor, visit, form).await {
         Ok(cart) => return_page(&cart, &nonce.0),
         Err(DomainError::Invalid(errors)) => {
             let message = errors
@@ -275,7 +275,28 @@ async fn send_back(
     }
 }
 
-/// `POST /punchout/transfer`: fields `quantity_{product id}`.
+/// Reads the cart form: `quantity_{product id}` per product and `override_{kind}` per SIM
+/// setting (empty for the account's default). None when the form is damaged.
+fn cart_form(fields: Vec<(String, String)>) -> Option<CartForm> {
+    let mut form = CartForm::default();
+    for (name, value) in fields {
+        if let Some(id) = name.strip_prefix("quantity_") {
+            form.quantities.push((id.parse().ok()?, value));
+        } else if let Some(kind) = name.strip_prefix("override_") {
+            let kind = OptionKind::parse(kind)?;
+            let value = value.trim();
+            let choice = if value.is_empty() {
+                None
+            } else {
+                Some(value.parse().ok()?)
+            };
+            form.overrides.set(kind, choice);
+        }
+    }
+    Some(form)
+}
+
+/// `POST /punchout/transfer`: the cart form (see [`cart_form`]).
 pub async fn transfer(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
@@ -283,26 +304,11 @@ pub async fn transfer(
     Extension(nonce): Extension<CspNonce>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let mut quantities = Vec::new();
-    for (name, value) in fields {
-        if let Some(id) = name.strip_prefix("quantity_") {
-            let Ok(id) = id.parse::<i64>() else {
-                return Redirect::to(
-                    "/punchout?error=The+cart+form+is+damaged%3B+reload+the+page.",
-                )
-                .into_response();
-            };
-            quantities.push((id, value));
-        }
-    }
-    send_back(
-        &state,
-        actor.map(|a| a.0),
-        &session,
-        &nonce,
-        Some(quantities),
-    )
-    .await
+    let Some(form) = cart_form(fields) else {
+        return Redirect::to("/punchout?error=The+cart+form+is+damaged%3B+reload+the+page.")
+            .into_response();
+    };
+    send_back(&state, actor.map(|a| a.0), &session, &nonce, Some(form)).await
 }
 
 /// `POST /punchout/cancel`: returns to the procurement system without changes.

@@ -247,6 +247,16 @@ pub struct PoDetail {
     pub provider_view: bool,
 }
 
+/// What an order may set for its SIMs: the account's defaults and, where the tenant allows
+/// it, the other options the account is entitled to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimSettingChoices {
+    pub defaults: Vec<crate::NamedDefault>,
+    pub overrides_allowed: bool,
+    /// The account's active entitlements (empty when overrides are not allowed).
+    pub override_options: Vec<crate::OptionView>,
+}
+
 /// What the PO form offers: the account's catalog, addresses and, where allowed, overrides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoFormData {
@@ -254,10 +264,7 @@ pub struct PoFormData {
     pub account_name: String,
     pub products: Vec<crate::CatalogEntry>,
     pub addresses: Vec<crate::ShippingAddressView>,
-    pub defaults: Vec<crate::NamedDefault>,
-    pub overrides_allowed: bool,
-    /// The account's entitlements per kind, for the override choices.
-    pub override_options: Vec<crate::OptionView>,
+    pub sim_settings: SimSettingChoices,
     /// The draft being edited, if any.
     pub draft: Option<PoDetail>,
 }

@@ -81,6 +81,9 @@ pub struct PunchoutCart {
     pub entries: Vec<CatalogEntry>,
     /// `(product_id, quantity)` the cart starts with.
     pub quantities: Vec<(i64, i32)>,
+    /// The SIM settings the cart may choose, and those it has chosen (an edited cart's).
+    pub sim_settings: crate::SimSettingChoices,
+    pub overrides: crate::Entitlements,
     /// The session has returned its cart; the page only says so.
     pub closed: bool,
 }

@@ -4,16 +4,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use simdesk_types::{OptionKind, PoAction, PoDetail, PoFormData, PoStatus, ShippingAddressView};
+use simdesk_types::{PoAction, PoDetail, PoFormData, PoStatus, ShippingAddressView};
 
 use crate::api::orders::{
     orders_page, po_detail, po_form, stock_levels, take_stock_import_outcome, PoStep, ProvisionPo,
     SavePo, ShipPo,
 };
 use crate::components::{
-    action_feedback, error_of, field_error, import_outcome_view, next_page_link, EmptyState,
-    ErrorPanel, Field, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT,
-    LABEL, TABLE, TD, TH,
+    action_feedback, error_of, field_error, import_outcome_view, next_page_link,
+    sim_setting_fields, EmptyState, ErrorPanel, Field, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY,
+    BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -399,43 +399,15 @@ fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
             <section class=CARD aria-labelledby="po-entitlements">
                 <h2 id="po-entitlements" class="text-lg font-semibold">"SIM settings"</h2>
                 <p class="mt-1 text-sm text-slate-600">
-                    {if form.overrides_allowed { "The SIMs get the account's defaults unless you choose otherwise here." } else { "The SIMs get the account's defaults." }}
+                    {if form.sim_settings.overrides_allowed { "The SIMs get the account's defaults unless you choose otherwise here." } else { "The SIMs get the account's defaults." }}
                 </p>
-                <div class="mt-4 grid gap-3 sm:grid-cols-2">
-                    {OptionKind::ALL.iter().map(|kind| {
-                        let default_name = form.defaults.iter().find(|d| d.kind == *kind).and_then(|d| d.name.clone()).unwrap_or_else(|| "none".to_owned());
-                        let choices: Vec<_> = form.override_options.iter().filter(|o| o.kind == *kind).cloned().collect();
-                        let chosen = overrides.get(*kind);
-                        let select_id = format!("override-{}", kind.as_str());
-                        let label_for = select_id.clone();
-                        let field = match kind {
-                            OptionKind::BillingStatus => "overrides.billing_status",
-                            OptionKind::PricePlan => "overrides.price_plan",
-                            OptionKind::ServiceProfile => "overrides.service_profile",
-                            OptionKind::RoamingProfile => "overrides.roaming_profile",
-                            OptionKind::ApnGroup => "overrides.apn_group",
-                        };
-                        if form.overrides_allowed && !choices.is_empty() {
-                            view! {
-                                <div>
-                                    <label for=label_for class=LABEL>{kind.label()}</label>
-                                    <select id=select_id name=format!("input[overrides][{}]", kind.as_str()) class=format!("mt-1 {INPUT}")>
-                                        <option value="" selected=chosen.is_none()>{format!("Account default ({default_name})")}</option>
-                                        {choices.into_iter().map(|o| view! { <option value=o.id.to_string() selected=chosen == Some(o.id)>{o.name}</option> }).collect_view()}
-                                    </select>
-                                    {field_error(save.value(), field)}
-                                </div>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <div class="text-sm">
-                                    <div class="font-medium text-slate-700">{kind.label()}</div>
-                                    <div class="text-slate-600">{default_name}</div>
-                                </div>
-                            }.into_any()
-                        }
-                    }).collect_view()}
-                </div>
+                {sim_setting_fields(
+                    &form.sim_settings,
+                    &overrides,
+                    false,
+                    |kind| format!("input[overrides][{}]", kind.as_str()),
+                    move |field| field_error(save.value(), field).into_any(),
+                )}
                 {field_error(save.value(), "overrides")}
             </section>
             {move || save.value().get().and_then(|r| r.err()).map(|error| match error {

@@ -10,8 +10,8 @@ use crate::api::punchout::{
     punchout_cart, punchout_settings, DeletePunchoutCredential, SavePunchoutCredential,
 };
 use crate::components::{
-    action_feedback, brand_accent, Checkbox, EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER,
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, brand_accent, sim_setting_fields, Checkbox, EmptyState, ErrorPanel,
+    PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use simdesk_types::{
     CartEncoding, DeploymentMode, PunchoutCart, PunchoutCredentialView, PunchoutOperation,
@@ -124,6 +124,23 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        <section class="mt-6 border-t border-slate-100 pt-4" aria-labelledby="punchout-sim-settings">
+                            <h2 id="punchout-sim-settings" class="text-base font-semibold">"SIM settings"</h2>
+                            <p class="mt-1 text-sm text-slate-600">
+                                {if cart.sim_settings.overrides_allowed && !read_only {
+                                    "The SIMs get your account's defaults unless you choose otherwise here."
+                                } else {
+                                    "The SIMs get these settings."
+                                }}
+                            </p>
+                            {sim_setting_fields(
+                                &cart.sim_settings,
+                                &cart.overrides,
+                                read_only,
+                                |kind| format!("override_{}", kind.as_str()),
+                                |_| ().into_any(),
+                            )}
+                        </section>
                         <div class="mt-6 flex flex-wrap gap-3">
                             <button type="submit" class=BUTTON_PRIMARY>
                                 {if read_only { "Return to procurement" } else { "Transfer cart" }}

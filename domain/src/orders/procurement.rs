@@ -7,12 +7,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use simdesk_types::{PoAction, PoAddress, PoStatus, Price};
+use simdesk_types::{Entitlements, PoAction, PoAddress, PoStatus, Price};
 
 use super::workflow::{Capacity, Event};
 use super::{
-    next_po_number, plausibility, record_event, replace_lines, status_of, transition, ValidLine,
-    CHANGED_MEANWHILE,
+    next_po_number, plausibility, record_event, replace_lines, set_overrides, status_of,
+    transition, ValidLine, CHANGED_MEANWHILE,
 };
 use crate::audit::AuditEvent;
 use crate::entity::{purchase_order, shipping_address};
@@ -36,6 +36,13 @@ pub struct BuyerLine {
     pub product_id: i64,
     pub quantity: i32,
     pub price: Price,
+}
+
+/// A cart as the buyer returns it: its lines and the SIM settings chosen for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuyerCart {
+    pub lines: Vec<BuyerLine>,
+    pub overrides: Entitlements,
 }
 
 /// The order an OrderRequest carries, already mapped to the account's products.
@@ -134,6 +141,7 @@ async fn create_waiting(
     account_id: i64,
     credential_id: i64,
     lines: &[BuyerLine],
+    overrides: &Entitlements,
 ) -> DomainResult<purchase_order::Model> {
     let (valid, currency, total) = valid_lines(lines)?;
     let now = Utc::now();
@@ -167,6 +175,7 @@ async fn create_waiting(
         })
         .unwrap_or_default();
     address_columns(&mut model, &address);
+    set_overrides(&mut model, overrides);
     let po = model.insert(txn).await?;
     replace_lines(txn, tenant_id, po.id, &valid).await?;
     record_event(
@@ -192,7 +201,7 @@ pub(crate) async fn record_cart(
     account_id: i64,
     credential_id: i64,
     editing: Option<i64>,
-    lines: &[BuyerLine],
+    cart: &BuyerCart,
 ) -> DomainResult<Option<i64>> {
     let edited = match editing {
         Some(id) => account_po(txn, tenant_id, account_id, id)
@@ -201,13 +210,22 @@ pub(crate) async fn record_cart(
         None => None,
     };
     let Some(po) = edited else {
-        if lines.is_empty() {
+        if cart.lines.is_empty() {
             return Ok(None);
         }
-        let po = create_waiting(txn, actor, tenant_id, account_id, credential_id, lines).await?;
+        let po = create_waiting(
+            txn,
+            actor,
+            tenant_id,
+            account_id,
+            credential_id,
+            &cart.lines,
+            &cart.overrides,
+        )
+        .await?;
         return Ok(Some(po.id));
     };
-    if lines.is_empty() {
+    if cart.lines.is_empty() {
         transition(
             txn,
             actor,
@@ -220,15 +238,20 @@ pub(crate) async fn record_cart(
         .await?;
         return Ok(None);
     }
-    let (valid, currency, total) = valid_lines(lines)?;
+    let (valid, currency, total) = valid_lines(&cart.lines)?;
+    let mut changes = purchase_order::ActiveModel {
+        currency: Set(currency),
+        total_minor: Set(total),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    set_overrides(&mut changes, &cart.overrides);
     let updated = purchase_order::Entity::update_many()
-        .col_expr(purchase_order::Column::Currency, Expr::value(currency))
-        .col_expr(purchase_order::Column::TotalMinor, Expr::value(total))
+        .set(changes)
         .col_expr(
             purchase_order::Column::Version,
             Expr::col(purchase_order::Column::Version).add(1),
         )
-        .col_expr(purchase_order::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(purchase_order::Column::Id.eq(po.id))
         .filter(purchase_order::Column::Version.eq(po.version))
         .exec(txn)
@@ -356,6 +379,7 @@ pub(crate) async fn receive_order(
                 account_id,
                 order.credential_id,
                 &order.lines,
+                &Entitlements::default(),
             )
             .await?
         }

@@ -19,7 +19,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use simdesk_types::{
-    CartEncoding, CartReturn, CatalogEntry, FieldError, PunchoutCart, PunchoutOperation, Role,
+    CartEncoding, CartReturn, CatalogEntry, Entitlements, FieldError, PunchoutCart,
+    PunchoutOperation, Role,
 };
 use std::collections::HashMap;
 
@@ -30,7 +31,7 @@ use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     account, app_user, cxml_document, product, punchout_credential, punchout_session, tenant,
 };
-use crate::orders::procurement::{self, BuyerLine};
+use crate::orders::procurement::{self, BuyerCart, BuyerLine};
 use crate::orders::quantity_problem;
 use crate::{Actor, DomainError, DomainResult};
 
@@ -452,6 +453,14 @@ async fn cart_of_visit(
     let contract = crate::orders::orderables(&txn, tenant_id, account.id, false).await?;
     let mut entries: Vec<CatalogEntry> = contract.into_values().collect();
     entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.product_id.cmp(&b.product_id)));
+    let sim_settings = crate::orders::sim_setting_choices(&txn, tenant_id, &account).await?;
+    let overrides = match session.purchase_order_id {
+        Some(po_id) => procurement::account_po(&txn, tenant_id, account.id, po_id)
+            .await?
+            .map(|po| crate::orders::overrides_of(&po))
+            .unwrap_or_default(),
+        None => Entitlements::default(),
+    };
     txn.commit().await?;
     Ok(PunchoutCart {
         tenant_name: tenant.name,
@@ -464,16 +473,27 @@ async fn cart_of_visit(
             .into_iter()
             .map(|i| (i.product_id, i.quantity))
             .collect(),
+        sim_settings,
+        overrides,
         closed: session.closed_at.is_some(),
     })
 }
 
-/// Checks the cart form: quantities as text per product.
+/// The cart form as the shopper sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CartForm {
+    /// Quantities as text per product id.
+    pub quantities: Vec<(i64, String)>,
+    /// Overrides of the account's defaults, where the tenant allows them.
+    pub overrides: Entitlements,
+}
+
+/// Checks the cart form's quantities, adding what is wrong to `errors`.
 fn cart_lines(
     contract: &HashMap<i64, CatalogEntry>,
     quantities: &[(i64, String)],
-) -> DomainResult<Vec<BuyerLine>> {
-    let mut errors = Vec::new();
+    errors: &mut Vec<FieldError>,
+) -> Vec<BuyerLine> {
     let mut lines: Vec<BuyerLine> = Vec::new();
     for (product_id, text) in quantities {
         let text = text.trim();
@@ -511,30 +531,26 @@ fn cart_lines(
             )),
         }
     }
-    if errors.is_empty() {
-        Ok(lines)
-    } else {
-        Err(DomainError::Invalid(errors))
-    }
+    lines
 }
 
 /// Returns the cart to the procurement system: records it as a PO waiting for the buyer's
-/// order and builds the self-submitting form. `quantities` None cancels: the procurement
+/// order and builds the self-submitting form. `form` None cancels: the procurement
 /// system gets back the cart it sent (empty for a new cart) and nothing is recorded.
 pub async fn transfer(
     db: &DatabaseConnection,
     actor: &Actor,
     visit: Visit,
-    quantities: Option<Vec<(i64, String)>>,
+    form: Option<CartForm>,
 ) -> DomainResult<CartReturn> {
-    denials(db, actor, return_cart(db, actor, visit, quantities)).await
+    denials(db, actor, return_cart(db, actor, visit, form)).await
 }
 
 async fn return_cart(
     db: &DatabaseConnection,
     actor: &Actor,
     visit: Visit,
-    quantities: Option<Vec<(i64, String)>>,
+    form: Option<CartForm>,
 ) -> DomainResult<CartReturn> {
     let tenant_id = actor.tenant_id.ok_or(DomainError::Forbidden)?;
     let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
@@ -564,11 +580,28 @@ async fn return_cart(
             })
             .collect()
     };
-    let (lines, po_id) = match (&quantities, operation) {
-        (Some(quantities), PunchoutOperation::Create | PunchoutOperation::Edit) => {
+    let (lines, po_id) = match (&form, operation) {
+        (Some(form), PunchoutOperation::Create | PunchoutOperation::Edit) => {
             let shop =
                 crate::orders::orderables(&txn, tenant_id, session.account_id, false).await?;
-            let lines = cart_lines(&shop, quantities)?;
+            let mut errors = Vec::new();
+            let lines = cart_lines(&shop, &form.quantities, &mut errors);
+            errors.extend(
+                crate::orders::override_problems(
+                    &txn,
+                    tenant_id,
+                    session.account_id,
+                    &form.overrides,
+                )
+                .await?,
+            );
+            if !errors.is_empty() {
+                return Err(DomainError::Invalid(errors));
+            }
+            let cart = BuyerCart {
+                lines,
+                overrides: form.overrides.clone(),
+            };
             let po_id = procurement::record_cart(
                 &txn,
                 actor,
@@ -576,10 +609,10 @@ async fn return_cart(
                 session.account_id,
                 credential.id,
                 session.purchase_order_id,
-                &lines,
+                &cart,
             )
             .await?;
-            (lines, po_id)
+            (cart.lines, po_id)
         }
         // Inspecting returns the cart as it was; cancelling returns what was sent.
         (_, PunchoutOperation::Inspect) | (None, PunchoutOperation::Edit) => {
@@ -636,7 +669,7 @@ async fn return_cart(
         body_sha256: Set(sha256_hex(body.as_bytes())),
         body: Set(body),
         status_code: Set(200),
-        status_text: Set(if quantities.is_some() {
+        status_text: Set(if form.is_some() {
             "cart returned"
         } else {
             "cancelled"
@@ -652,7 +685,9 @@ async fn return_cart(
     AuditEvent::new("punchout.cart_returned", "punchout_session")
         .target(session.id)
         .tenant(Some(tenant_id), Some(session.account_id))
-        .details(json!({ "lines": lines.len(), "purchase_order": po_id, "cancelled": quantities.is_none() }))
+        .details(
+            json!({ "lines": lines.len(), "purchase_order": po_id, "cancelled": form.is_none() }),
+        )
         .record(&txn, Some(actor.user_id))
         .await?;
     txn.commit().await?;
@@ -662,7 +697,7 @@ async fn return_cart(
         url: session.browser_form_post_url,
         target: Some(session.oci_target.clone()).filter(|t| oci && !t.is_empty()),
         fields,
-        summary: match (quantities.is_some(), lines.len()) {
+        summary: match (form.is_some(), lines.len()) {
             (false, _) => "Returning to your procurement system without changes.".to_owned(),
             (true, 0) => "Returning an empty cart to your procurement system.".to_owned(),
             (true, n) => format!(

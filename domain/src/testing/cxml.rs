@@ -32,6 +32,28 @@ pub fn setup_request_to(secret: &str, email: &str, form_post: &str) -> String {
     )
 }
 
+/// A PunchOutSetupRequest (edit) of a returned cart: one ItemOut per `(part, quantity,
+/// auxiliary id)`, as the procurement system kept them.
+pub fn edit_request(secret: &str, email: &str, items: &[(&str, u32, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .enumerate()
+        .map(|(i, (part, quantity, aux))| {
+            format!(
+                r#"<ItemOut quantity="{quantity}" lineNumber="{}"><ItemID><SupplierPartID>{part}</SupplierPartID><SupplierPartAuxiliaryID>{aux}</SupplierPartAuxiliaryID></ItemID></ItemOut>"#,
+                i + 1
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0"?><cXML payloadID="edit-{email}" timestamp="2026-11-21T11:00:00Z">{}
+<Request><PunchOutSetupRequest operation="edit"><BuyerCookie>cookie-2</BuyerCookie>
+<Extrinsic name="UserEmail">{email}</Extrinsic>
+<BrowserFormPost><URL>https://buyer.example/cart</URL></BrowserFormPost>{items}</PunchOutSetupRequest></Request></cXML>"#,
+        header(BUYER_ID, secret)
+    )
+}
+
 /// An OrderRequest with one line per `(part, quantity, price, auxiliary id)`.
 pub fn order_request(
     secret: &str,

@@ -66,8 +66,9 @@ async fn a_po_travels_from_draft_over_approval_and_rejection_to_closed() {
     let form = orders::form_data(&t.db, &purchaser, None, None)
         .await
         .unwrap();
-    assert!(form.overrides_allowed);
+    assert!(form.sim_settings.overrides_allowed);
     let plan = form
+        .sim_settings
         .override_options
         .iter()
         .find(|o| o.kind == OptionKind::PricePlan && o.code == "IOT-L")

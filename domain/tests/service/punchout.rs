@@ -1,20 +1,22 @@
 //! PunchOut and OrderRequest intake through the service layer, on a real database.
 
 use crate::support::*;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use simdesk_domain::db::{begin, begin_write, DataScope};
 use simdesk_domain::entity::{
     cxml_document, cxml_outbox, cxml_outbox_attempt, purchase_order, tenant,
 };
 use simdesk_domain::orders::{self, provisioning, provisioning::Source};
 use simdesk_domain::punchout::outbox::{deliver_due, OutboxSettings};
-use simdesk_domain::punchout::shopping::{self, Visit};
+use simdesk_domain::punchout::shopping::{self, CartForm, Visit};
 use simdesk_domain::punchout::{credentials, handle, Answer, Endpoint};
 use simdesk_domain::sso::secret::SecretKey;
 use simdesk_domain::testing::cxml::*;
 use simdesk_domain::testing::TestDatabase;
 use simdesk_domain::{Actor, DomainError};
-use simdesk_types::{PoAction, PoStatus, PunchoutCredentialInput, ShipmentInput};
+use simdesk_types::{
+    Entitlements, OptionKind, PoAction, PoStatus, PunchoutCredentialInput, ShipmentInput,
+};
 
 const BASE: &str = "https://portal.example";
 
@@ -91,6 +93,14 @@ async fn po_count(t: &TestDatabase) -> u64 {
     purchase_order::Entity::find().count(&txn).await.unwrap()
 }
 
+/// A cart form with these quantities and the account's defaults.
+fn cart_form(quantities: Vec<(i64, String)>) -> CartForm {
+    CartForm {
+        quantities,
+        ..CartForm::default()
+    }
+}
+
 /// Punches out as `email`: the procurement user, signed in, and the visit.
 async fn visit_as(t: &TestDatabase, buyer: &Buyer, email: &str) -> (Actor, Visit) {
     let answer = post(t, buyer, "nordwind", &setup_request(&buyer.secret, email)).await;
@@ -125,7 +135,7 @@ pub async fn returned_cart(
         &t.db,
         &shopper,
         visit,
-        Some(vec![(nano.product_id, quantity.to_string())]),
+        Some(cart_form(vec![(nano.product_id, quantity.to_string())])),
     )
     .await
     .unwrap();
@@ -602,6 +612,117 @@ async fn credentials_are_validated_and_kept_secret() {
     ));
 }
 
+#[tokio::test]
+async fn the_cart_may_choose_other_sim_settings_where_the_tenant_allows_it() {
+    let t = full_demo_db().await;
+    let buyer = hafen_buyer(&t).await;
+    let email = "pat@hafenlogistik.example";
+    let (shopper, visit) = visit_as(&t, &buyer, email).await;
+    let cart = shopping::cart(&t.db, &shopper, visit).await.unwrap();
+    assert!(cart.sim_settings.overrides_allowed);
+    assert_eq!(cart.sim_settings.defaults.len(), 5);
+    let plan = cart
+        .sim_settings
+        .override_options
+        .iter()
+        .find(|o| o.kind == OptionKind::PricePlan && o.code == "IOT-L")
+        .expect("an entitled price plan")
+        .clone();
+    let nano = nano_in(&t, &shopper, visit).await;
+    let chosen = CartForm {
+        quantities: vec![(nano.product_id, "10".into())],
+        overrides: Entitlements {
+            price_plan: Some(plan.id),
+            ..Entitlements::default()
+        },
+    };
+    let back = shopping::transfer(&t.db, &shopper, visit, Some(chosen))
+        .await
+        .unwrap();
+    let message = cxml::parse(back.field("cxml-urlencoded").unwrap().as_bytes()).unwrap();
+    let cxml::Body::Message(m) = &message.body else {
+        panic!("a PunchOutOrderMessage")
+    };
+    let item = &m.punch_out_order_message.items[0].item_id;
+    let aux = item.supplier_part_auxiliary_id.clone().unwrap();
+    let po_id: i64 = aux.split(':').nth(1).unwrap().parse().unwrap();
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let recorded = orders::detail(&t.db, &purchaser, po_id).await.unwrap();
+    assert_eq!(recorded.overrides.price_plan, Some(plan.id));
+
+    // Editing the cart shows the choice again; a choice the account is not entitled to is
+    // named and changes nothing.
+    let answer = post(
+        &t,
+        &buyer,
+        "nordwind",
+        &edit_request(&buyer.secret, email, &[(&item.supplier_part_id, 10, &aux)]),
+    )
+    .await;
+    assert_eq!(code_of(&answer), 200, "{}", answer.xml);
+    let started = shopping::start(&t.db, &start_token(&answer)).await.unwrap();
+    let editing = shopping::cart(&t.db, &shopper, started.visit)
+        .await
+        .unwrap();
+    assert_eq!(editing.overrides.price_plan, Some(plan.id));
+    let wrong_kind = CartForm {
+        quantities: vec![(nano.product_id, "20".into())],
+        overrides: Entitlements {
+            roaming_profile: Some(plan.id),
+            ..Entitlements::default()
+        },
+    };
+    let refused = shopping::transfer(&t.db, &shopper, started.visit, Some(wrong_kind)).await;
+    let Err(DomainError::Invalid(errors)) = refused else {
+        panic!("a price plan is no roaming profile: {refused:?}")
+    };
+    assert_eq!(errors[0].field, "overrides.roaming_profile");
+    let unchanged = orders::detail(&t.db, &purchaser, po_id).await.unwrap();
+    assert_eq!(unchanged.version, recorded.version);
+    assert_eq!(unchanged.lines[0].quantity, 10);
+
+    // Where the tenant does not allow overrides, the cart offers none and refuses one.
+    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
+    let nordwind = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq("nordwind"))
+        .one(&txn)
+        .await
+        .unwrap()
+        .unwrap();
+    tenant::ActiveModel {
+        id: sea_orm::Unchanged(nordwind.id),
+        allow_default_overrides: Set(false),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    let (shopper, visit) = visit_as(&t, &buyer, email).await;
+    let cart = shopping::cart(&t.db, &shopper, visit).await.unwrap();
+    assert!(!cart.sim_settings.overrides_allowed);
+    assert!(cart.sim_settings.override_options.is_empty());
+    let before = po_count(&t).await;
+    let refused = shopping::transfer(
+        &t.db,
+        &shopper,
+        visit,
+        Some(CartForm {
+            quantities: vec![(nano.product_id, "10".into())],
+            overrides: Entitlements {
+                price_plan: Some(plan.id),
+                ..Entitlements::default()
+            },
+        }),
+    )
+    .await;
+    let Err(DomainError::Invalid(errors)) = refused else {
+        panic!("overrides are not allowed: {refused:?}")
+    };
+    assert_eq!(errors[0].field, "overrides");
+    assert_eq!(po_count(&t).await, before);
+}
+
 /// A procurement system's cXML address on loopback that answers with `answers` in turn (the
 /// last one for ever after) and keeps what it received.
 async fn procurement_inbox(
@@ -638,50 +759,94 @@ async fn outbox_rows(t: &TestDatabase) -> Vec<cxml_outbox::Model> {
     cxml_outbox::Entity::find().all(&txn).await.unwrap()
 }
 
-#[tokio::test]
-async fn confirmations_reach_the_procurement_system_through_retries() {
-    let t = full_demo_db().await;
-    let (url, received) = procurement_inbox(vec![(503, "500"), (200, "200")]).await;
-    let buyer = hafen_buyer_answered_at(&t, &url).await;
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let (_, part, price) = nano(&t, &purchaser).await;
+/// A PO ordered by OrderRequest (10 nano SIMs, payloadID `payload`, orderID `reference`) from a
+/// procurement system whose confirmations go to a loopback inbox answering `answers`.
+struct Ordered {
+    buyer: Buyer,
+    received: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    agent: Actor,
+    po_id: i64,
+    part: String,
+    price: String,
+}
+
+async fn ordered(
+    t: &TestDatabase,
+    answers: Vec<(u16, &'static str)>,
+    payload: &str,
+    reference: &str,
+) -> Ordered {
+    let (url, received) = procurement_inbox(answers).await;
+    let buyer = hafen_buyer_answered_at(t, &url).await;
+    let purchaser = actor(t, HAFEN_PURCHASER).await;
+    let (_, part, price) = nano(t, &purchaser).await;
     let order = order_request(
         &buyer.secret,
-        "conf-1",
-        "C-1",
+        payload,
+        reference,
         "new",
         &[(&part, 10, &price, None)],
     );
-    assert_eq!(code_of(&post(&t, &buyer, "nordwind", &order).await), 200);
+    assert_eq!(code_of(&post(t, &buyer, "nordwind", &order).await), 200);
+    Ordered {
+        buyer,
+        received,
+        agent: actor(t, NORDWIND_AGENT).await,
+        po_id: po_by_reference(t, reference).await.id,
+        part,
+        price,
+    }
+}
+
+impl Ordered {
+    async fn version(&self, t: &TestDatabase) -> i32 {
+        orders::detail(&t.db, &self.agent, self.po_id)
+            .await
+            .unwrap()
+            .version
+    }
+
+    async fn act(&self, t: &TestDatabase, action: PoAction, reason: &str) {
+        let version = self.version(t).await;
+        orders::act(&t.db, &self.agent, self.po_id, version, action, reason)
+            .await
+            .unwrap();
+    }
+
+    /// One outbox pass with retries due at once; how many documents it attempted.
+    async fn deliver(&self, t: &TestDatabase) -> usize {
+        let settings = OutboxSettings {
+            first_retry: chrono::Duration::zero(),
+            ..OutboxSettings::default()
+        };
+        deliver_due(&t.db, &self.buyer.key, &reqwest::Client::new(), &settings)
+            .await
+            .unwrap()
+    }
+
+    fn bodies(&self) -> Vec<String> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+#[tokio::test]
+async fn confirmations_reach_the_procurement_system_through_retries() {
+    let t = full_demo_db().await;
+    let order = ordered(&t, vec![(503, "500"), (200, "200")], "conf-1", "C-1").await;
     assert!(
         outbox_rows(&t).await.is_empty(),
         "nothing to say before the agent decides"
     );
 
-    let agent = actor(&t, NORDWIND_AGENT).await;
-    let po_id = po_by_reference(&t, "C-1").await.id;
-    let version = orders::detail(&t.db, &agent, po_id).await.unwrap().version;
-    orders::act(&t.db, &agent, po_id, version, PoAction::Accept, "")
-        .await
-        .unwrap();
+    order.act(&t, PoAction::Accept, "").await;
     let queued = outbox_rows(&t).await;
     assert_eq!(queued.len(), 1);
     assert!(
-        !queued[0].payload.contains(&buyer.secret),
+        !queued[0].payload.contains(&order.buyer.secret),
         "no secret at rest"
     );
 
-    let settings = OutboxSettings {
-        first_retry: chrono::Duration::zero(),
-        ..OutboxSettings::default()
-    };
-    let client = reqwest::Client::new();
-    assert_eq!(
-        deliver_due(&t.db, &buyer.key, &client, &settings)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(order.deliver(&t).await, 1);
     let retried = &outbox_rows(&t).await[0];
     assert_eq!((retried.status.as_str(), retried.attempts), ("pending", 1));
     assert!(
@@ -689,28 +854,21 @@ async fn confirmations_reach_the_procurement_system_through_retries() {
         "{}",
         retried.last_error
     );
-    assert_eq!(
-        deliver_due(&t.db, &buyer.key, &client, &settings)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(order.deliver(&t).await, 1);
     let sent = &outbox_rows(&t).await[0];
     assert_eq!((sent.status.as_str(), sent.attempts), ("sent", 2));
-    assert_eq!(
-        deliver_due(&t.db, &buyer.key, &client, &settings)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(order.deliver(&t).await, 0);
 
-    let bodies = received.lock().unwrap().clone();
+    let bodies = order.bodies();
     assert_eq!(bodies.len(), 2);
     let document = cxml::parse(bodies[1].as_bytes()).unwrap();
     let cxml::Body::Request(request) = &document.body else {
         panic!("a request")
     };
-    assert_eq!(request.header.shared_secret(), Some(buyer.secret.as_str()));
+    assert_eq!(
+        request.header.shared_secret(),
+        Some(order.buyer.secret.as_str())
+    );
     let cxml::RequestKind::ConfirmationRequest(confirmation) = &request.kind else {
         panic!("a ConfirmationRequest")
     };
@@ -749,48 +907,15 @@ async fn po_by_reference(t: &TestDatabase, reference: &str) -> purchase_order::M
 #[tokio::test]
 async fn a_refused_rejection_notice_is_not_retried() {
     let t = full_demo_db().await;
-    let (url, received) = procurement_inbox(vec![(400, "400")]).await;
-    let buyer = hafen_buyer_answered_at(&t, &url).await;
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let (_, part, price) = nano(&t, &purchaser).await;
-    let order = order_request(
-        &buyer.secret,
-        "rej-1",
-        "R-1",
-        "new",
-        &[(&part, 10, &price, None)],
-    );
-    assert_eq!(code_of(&post(&t, &buyer, "nordwind", &order).await), 200);
-    let agent = actor(&t, NORDWIND_AGENT).await;
-    let po_id = po_by_reference(&t, "R-1").await.id;
-    let version = orders::detail(&t.db, &agent, po_id).await.unwrap().version;
-    orders::act(
-        &t.db,
-        &agent,
-        po_id,
-        version,
-        PoAction::Reject,
-        "No such tariff in 2027.",
-    )
-    .await
-    .unwrap();
-    let client = reqwest::Client::new();
-    let settings = OutboxSettings {
-        first_retry: chrono::Duration::zero(),
-        ..OutboxSettings::default()
-    };
-    deliver_due(&t.db, &buyer.key, &client, &settings)
-        .await
-        .unwrap();
-    assert_eq!(
-        deliver_due(&t.db, &buyer.key, &client, &settings)
-            .await
-            .unwrap(),
-        0
-    );
+    let order = ordered(&t, vec![(400, "400")], "rej-1", "R-1").await;
+    order
+        .act(&t, PoAction::Reject, "No such tariff in 2027.")
+        .await;
+    assert_eq!(order.deliver(&t).await, 1);
+    assert_eq!(order.deliver(&t).await, 0);
     let failed = &outbox_rows(&t).await[0];
     assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 1));
-    let bodies = received.lock().unwrap().clone();
+    let bodies = order.bodies();
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].contains(r#"type="reject""#), "{}", bodies[0]);
     assert!(bodies[0].contains("No such tariff in 2027."));
@@ -812,38 +937,11 @@ fn received_requests(bodies: &[String]) -> Vec<cxml::RequestKind> {
 #[tokio::test]
 async fn an_ordered_po_is_confirmed_in_detail_and_its_ship_notice_lists_every_sim() {
     let t = full_demo_db().await;
-    let (url, received) = procurement_inbox(vec![(200, "200")]).await;
-    let buyer = hafen_buyer_answered_at(&t, &url).await;
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let (_, part, price) = nano(&t, &purchaser).await;
-    let order = order_request(
-        &buyer.secret,
-        "ship-1",
-        "S-1",
-        "new",
-        &[(&part, 10, &price, None)],
-    );
-    assert_eq!(code_of(&post(&t, &buyer, "nordwind", &order).await), 200);
-
-    let agent = actor(&t, NORDWIND_AGENT).await;
-    let po_id = po_by_reference(&t, "S-1").await.id;
-    let version = |t: &TestDatabase| {
-        let db = t.db.clone();
-        let agent = agent.clone();
-        async move { orders::detail(&db, &agent, po_id).await.unwrap().version }
-    };
-    orders::act(
-        &t.db,
-        &agent,
-        po_id,
-        version(&t).await,
-        PoAction::Accept,
-        "",
-    )
-    .await
-    .unwrap();
+    let order = ordered(&t, vec![(200, "200")], "ship-1", "S-1").await;
+    let (agent, po_id) = (&order.agent, order.po_id);
+    order.act(&t, PoAction::Accept, "").await;
     assert_eq!(
-        provisioning::provision(&t.db, &agent, po_id, version(&t).await, Source::Stock)
+        provisioning::provision(&t.db, agent, po_id, order.version(&t).await, Source::Stock)
             .await
             .unwrap(),
         PoStatus::Ready
@@ -854,22 +952,15 @@ async fn an_ordered_po_is_confirmed_in_detail_and_its_ship_notice_lists_every_si
         shipped_on: chrono::Utc::now().date_naive().to_string(),
     };
     assert_eq!(
-        orders::ship(&t.db, &agent, po_id, version(&t).await, shipment)
+        orders::ship(&t.db, agent, po_id, order.version(&t).await, shipment)
             .await
             .unwrap(),
         PoStatus::Shipped
     );
-
-    let settings = OutboxSettings::default();
-    let client = reqwest::Client::new();
-    assert_eq!(
-        deliver_due(&t.db, &buyer.key, &client, &settings)
-            .await
-            .unwrap(),
-        3
-    );
-    let bodies = received.lock().unwrap().clone();
-    let [accepted, detailed, shipped] = received_requests(&bodies)
+    assert_eq!(order.deliver(&t).await, 3);
+    let (part, price) = (&order.part, &order.price);
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let [accepted, detailed, shipped] = received_requests(&order.bodies())
         .try_into()
         .expect("three documents: accept, detail, ship notice");
 
@@ -1022,7 +1113,7 @@ async fn sap_oci_shops_validates_and_shows_details_with_the_same_catalog() {
         &t.db,
         &shopper,
         started.visit,
-        Some(vec![(nano.product_id, "20".into())]),
+        Some(cart_form(vec![(nano.product_id, "20".into())])),
     )
     .await
     .unwrap();
@@ -1142,7 +1233,7 @@ async fn cancelling_returns_what_was_sent_and_base64_carts_decode() {
         &t.db,
         &shopper,
         visit,
-        Some(vec![(nano.product_id, "10".into())]),
+        Some(cart_form(vec![(nano.product_id, "10".into())])),
     )
     .await
     .unwrap();
@@ -1160,7 +1251,7 @@ async fn cancelling_returns_what_was_sent_and_base64_carts_decode() {
         &t.db,
         &shopper,
         visit,
-        Some(vec![(nano.product_id, "15".into())]),
+        Some(cart_form(vec![(nano.product_id, "15".into())])),
     )
     .await;
     assert!(matches!(wrong, Err(DomainError::Invalid(_))), "{wrong:?}");

@@ -246,10 +246,37 @@ async fn a_punchout_visit_lives_in_its_frame_and_returns_the_cart_by_form() {
     .unwrap();
     assert_eq!(invalid.status(), StatusCode::SEE_OTHER);
     assert!(location(&invalid).starts_with("/punchout?error="));
+    for damaged in ["override_price_plan=cheap", "override_tariff=1"] {
+        let answer = send(
+            "/punchout/transfer",
+            format!("quantity_{}=10&{damaged}", nano.product_id),
+            Some(cookie.clone()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{damaged}");
+        assert!(location(&answer).contains("damaged"), "{damaged}");
+    }
+    let not_entitled = send(
+        "/punchout/transfer",
+        format!("quantity_{}=10&override_price_plan=999999", nano.product_id),
+        Some(cookie.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(not_entitled.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&not_entitled).contains("entitled"),
+        "{}",
+        location(&not_entitled)
+    );
 
     let returned = send(
         "/punchout/transfer",
-        format!("quantity_{}=10", nano.product_id),
+        format!(
+            "quantity_{}=10&override_price_plan=&override_apn_group=",
+            nano.product_id
+        ),
         Some(cookie.clone()),
     )
     .await
