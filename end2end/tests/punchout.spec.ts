@@ -7,10 +7,21 @@ import type { AddressInfo } from 'node:net';
  * localhost), so the catalog runs in a third-party frame with its partitioned PunchOut cookie:
  * a requisition page framing the StartPage, and the BrowserFormPost URL that receives the cart.
  */
-async function procurementSystem(): Promise<{ origin: string; setStartPage: (url: string) => void; received: () => string; close: () => void }> {
+async function procurementSystem(): Promise<{ origin: string; setStartPage: (url: string) => void; received: () => string; confirmations: () => string[]; close: () => void }> {
   let startPage = 'about:blank';
   let posted = '';
+  const confirmations: string[] = [];
   const server = http.createServer((request, response) => {
+    if (request.method === 'POST' && request.url === '/cxml') {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        confirmations.push(body);
+        response.writeHead(200, { 'content-type': 'text/xml' });
+        response.end('<?xml version="1.0"?><cXML payloadID="ack@buyer.example" timestamp="2026-11-21T12:00:00Z"><Response><Status code="200" text="OK"/></Response></cXML>');
+      });
+      return;
+    }
     if (request.method === 'POST' && request.url === '/cart') {
       let body = '';
       request.on('data', (chunk) => (body += chunk));
@@ -31,6 +42,7 @@ async function procurementSystem(): Promise<{ origin: string; setStartPage: (url
     origin: `http://127.0.0.1:${port}`,
     setStartPage: (url) => (startPage = url),
     received: () => posted,
+    confirmations: () => confirmations,
     close: () => server.close(),
   };
 }
@@ -91,6 +103,7 @@ test('a procurement system punches out in a frame, gets the cart back and orders
   const form = page.getByRole('region', { name: 'Add a credential' });
   await form.getByLabel('Buyer identity').fill(identity);
   await form.getByLabel('Frame origins').fill(PROCUREMENT);
+  await form.getByLabel('Order confirmations to').fill(`${PROCUREMENT}/cxml`);
   await form.getByRole('button', { name: 'Add credential' }).click();
   const secret = (await page.getByTestId('punchout-generated-secret').textContent())!.trim();
   expect(secret.length).toBeGreaterThanOrEqual(32);
@@ -143,7 +156,6 @@ test('a procurement system punches out in a frame, gets the cart back and orders
   });
   expect(order.status()).toBe(200);
   expect(await order.text()).toContain('code="200"');
-  procurement.close();
 
   await signIn(page, 'agent@nordwind.example');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
@@ -154,4 +166,18 @@ test('a procurement system punches out in a frame, gets the cart back and orders
   await expect(page.getByText(`Your reference: ${orderId}`)).toBeVisible();
   const settings = page.getByRole('region', { name: 'SIM settings' });
   await expect(settings.getByRole('definition').filter({ hasText: 'IoT Large, 5 GB pooled' })).toContainText('for this order');
+
+  // Accepting confirms the order to the procurement system through the outbox; the agent
+  // follows the delivery on the PO.
+  await page.getByRole('button', { name: 'Accept', exact: true }).click();
+  await expect(page.getByTestId('po-status').first()).toHaveText(/Accepted/);
+  const sent = page.getByRole('region', { name: 'Procurement system' });
+  await expect(sent.getByTestId('procurement-message')).toContainText('Order confirmation (accept)');
+  await expect(async () => {
+    await page.reload();
+    await ready(page);
+    await expect(sent.getByTestId('procurement-message')).toContainText('Delivered', { timeout: 1000 });
+  }).toPass({ timeout: 45_000 });
+  expect(procurement.confirmations().some((c) => c.includes('<ConfirmationRequest>') || c.includes('ConfirmationHeader'))).toBe(true);
+  procurement.close();
 });

@@ -245,6 +245,8 @@ pub struct PoDetail {
     pub actions: Vec<PoAction>,
     /// Whether the viewer works for the provider (and so sees the review side).
     pub provider_view: bool,
+    /// What was sent to the procurement system that ordered the PO (provider only).
+    pub procurement_messages: Vec<crate::ProcurementMessage>,
 }
 
 /// What an order may set for its SIMs: the account's defaults and, where the tenant allows

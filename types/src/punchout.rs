@@ -30,6 +30,32 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// Where a document for a procurement system stands in the outbox.
+    DeliveryStatus {
+        Pending => "pending", "Waiting to be sent";
+        Sent => "sent", "Delivered";
+        Failed => "failed", "Not delivered";
+    }
+}
+
+/// A document simdesk sends a PO's procurement system (an order confirmation, a ship
+/// notice), as the provider's staff see it on the PO.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcurementMessage {
+    pub id: i64,
+    /// What it says, such as "Order confirmation (accept)" or "Ship notice".
+    pub description: String,
+    pub status: DeliveryStatus,
+    pub attempts: i32,
+    /// Why the last attempt failed, if it did.
+    pub last_error: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339: when it was delivered, or when the next attempt is due while pending.
+    pub status_at: String,
+}
+
 /// A procurement system's credential, as the admin sees it: never the shared secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PunchoutCredentialView {

@@ -115,6 +115,13 @@ pub async fn po_step(
     Ok(simdesk_domain::orders::act(&ssr::db()?, &actor, id, version, action, &reason).await?)
 }
 
+/// Sends a document the procurement system did not take once more (provider staff only).
+#[server(endpoint = "retry_procurement_message")]
+pub async fn retry_procurement_message(id: i64, message: i64) -> Result<(), AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::punchout::outbox::retry(&ssr::db()?, &actor, id, message).await?)
+}
+
 /// Assigns SIMs: from stock when `identifiers` is empty, else exactly those listed.
 #[server(endpoint = "provision_po")]
 pub async fn provision_po(

@@ -4,11 +4,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use simdesk_types::{PoAction, PoDetail, PoFormData, PoStatus, ShippingAddressView};
+use simdesk_types::{
+    DeliveryStatus, PoAction, PoDetail, PoFormData, PoStatus, ProcurementMessage,
+    ShippingAddressView,
+};
 
 use crate::api::orders::{
     orders_page, po_detail, po_form, stock_levels, take_stock_import_outcome, PoStep, ProvisionPo,
-    SavePo, ShipPo,
+    RetryProcurementMessage, SavePo, ShipPo,
 };
 use crate::components::{
     action_feedback, error_of, field_error, import_outcome_view, next_page_link,
@@ -438,11 +441,15 @@ pub fn PoPage() -> impl IntoView {
     let step = ServerAction::<PoStep>::new();
     let provision = ServerAction::<ProvisionPo>::new();
     let ship = ServerAction::<ShipPo>::new();
+    let retry = ServerAction::<RetryProcurementMessage>::new();
     let data = Resource::new(
         move || {
             (
                 id(),
-                step.version().get() + provision.version().get() + ship.version().get(),
+                step.version().get()
+                    + provision.version().get()
+                    + ship.version().get()
+                    + retry.version().get(),
             )
         },
         |(id, _)| po_detail(id),
@@ -453,11 +460,12 @@ pub fn PoPage() -> impl IntoView {
             {action_feedback(step.value(), "Done.")}
             {action_feedback(provision.value(), "SIMs assigned.")}
             {action_feedback(ship.value(), "Shipment recorded.")}
+            {action_feedback(retry.value(), "The document will be sent again within a minute.")}
         </div>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(po) => view! { <PoView po step provision ship /> }.into_any(),
+                    Ok(po) => view! { <PoView po step provision ship retry /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -471,6 +479,7 @@ fn PoView(
     step: ServerAction<PoStep>,
     provision: ServerAction<ProvisionPo>,
     ship: ServerAction<ShipPo>,
+    retry: ServerAction<RetryProcurementMessage>,
 ) -> impl IntoView {
     let id = po.id;
     let version = po.version;
@@ -713,6 +722,7 @@ fn PoView(
                         }).collect_view()}
                     </dl>
                 </section>
+                {(!po.procurement_messages.is_empty()).then(|| procurement_messages(id, &po.procurement_messages, retry))}
                 <section class=CARD aria-labelledby="po-timeline">
                     <h2 id="po-timeline" class="text-lg font-semibold">"Timeline"</h2>
                     <ol class="mt-3 space-y-3 border-l border-slate-200 pl-4 text-sm" data-testid="timeline">
@@ -727,6 +737,64 @@ fn PoView(
                 </section>
             </aside> }.into_any()}
         </div>
+    }
+}
+
+/// What was sent to the procurement system that ordered the PO, with a retry for what it
+/// did not take.
+fn procurement_messages(
+    po_id: i64,
+    messages: &[ProcurementMessage],
+    retry: ServerAction<RetryProcurementMessage>,
+) -> impl IntoView {
+    let rows = messages
+        .iter()
+        .map(|m| {
+            let tone = match m.status {
+                DeliveryStatus::Sent => "text-emerald-700",
+                DeliveryStatus::Pending => "text-amber-700",
+                DeliveryStatus::Failed => "text-red-700",
+            };
+            let when = m.status_at.replace('T', " ").replace('Z', " UTC");
+            let detail = match m.status {
+                DeliveryStatus::Sent => format!("on {when}"),
+                DeliveryStatus::Pending if m.attempts == 0 => "soon".to_owned(),
+                DeliveryStatus::Pending => format!("attempt {} due {when}", m.attempts + 1),
+                DeliveryStatus::Failed => format!(
+                    "after {} attempt{}",
+                    m.attempts,
+                    if m.attempts == 1 { "" } else { "s" }
+                ),
+            };
+            let failed = m.status == DeliveryStatus::Failed;
+            let message_id = m.id;
+            view! {
+                <li data-testid="procurement-message">
+                    <div class="font-medium text-slate-900">{m.description.clone()}</div>
+                    <div class="text-xs">
+                        <span class=format!("font-medium {tone}")>{m.status.label()}</span>
+                        <span class="text-slate-500">{format!(" {detail}")}</span>
+                    </div>
+                    {(!m.last_error.is_empty()).then(|| view! {
+                        <div class="mt-1 break-words text-xs text-slate-600">{m.last_error.clone()}</div>
+                    })}
+                    {failed.then(|| view! {
+                        <ActionForm action=retry attr:class="mt-2">
+                            <input type="hidden" name="id" value=po_id.to_string() />
+                            <input type="hidden" name="message" value=message_id.to_string() />
+                            <button type="submit" class=BUTTON_SECONDARY>"Send again"</button>
+                        </ActionForm>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class=CARD aria-labelledby="po-procurement">
+            <h2 id="po-procurement" class="text-lg font-semibold">"Procurement system"</h2>
+            <p class="mt-1 text-sm text-slate-600">"What simdesk sent the buyer's procurement system about this order."</p>
+            <ul class="mt-3 space-y-3 text-sm">{rows}</ul>
+        </section>
     }
 }
 

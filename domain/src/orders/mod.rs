@@ -1279,7 +1279,7 @@ async fn plausibility(
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-fn rfc3339(at: chrono::DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(at: chrono::DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -1372,6 +1372,11 @@ async fn detail_in(
 
     let mut actions = workflow::available(status, capacity);
     actions.retain(|a| *a != PoAction::Edit || status == PoStatus::Draft);
+    let procurement_messages = if capacity.provider {
+        crate::punchout::outbox::messages_of(txn, po).await?
+    } else {
+        Vec::new()
+    };
     Ok(PoDetail {
         id: po.id,
         version: po.version,
@@ -1445,6 +1450,7 @@ async fn detail_in(
         }),
         actions,
         provider_view: capacity.provider,
+        procurement_messages,
     })
 }
 

@@ -18,16 +18,19 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
-use simdesk_types::{PoAction, PoStatus};
+use serde_json::json;
+use simdesk_types::{DeliveryStatus, PoAction, PoStatus, ProcurementMessage, Role};
 
 use super::{deployment_mode, now, payload_id, supplier_header};
+use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     cxml_outbox, cxml_outbox_attempt, product, punchout_credential, purchase_order,
     purchase_order_line, sim_card,
 };
+use crate::orders::rfc3339;
 use crate::sso::secret::SecretKey;
-use crate::{DomainError, DomainResult};
+use crate::{Actor, DomainError, DomainResult};
 
 /// How the outbox delivers.
 #[derive(Debug, Clone)]
@@ -369,6 +372,116 @@ pub(crate) async fn enqueue(
     Ok(())
 }
 
+/// Reads a document simdesk wrote itself: a ship notice of a large PO lists every SIM and
+/// may exceed the limits meant for untrusted input.
+fn parse_own(payload: &str) -> Result<Cxml, cxml::CxmlError> {
+    let own = cxml::Limits {
+        max_document_bytes: usize::MAX,
+        max_elements: usize::MAX,
+        max_text_len: usize::MAX,
+        ..cxml::Limits::default()
+    };
+    cxml::parse_with(payload.as_bytes(), &own).map(|parsed| parsed.document)
+}
+
+/// What a document says, for people: "Order confirmation (accept)", "Ship notice".
+fn describe(item: &cxml_outbox::Model) -> String {
+    let kind = parse_own(&item.payload)
+        .ok()
+        .and_then(|document| match document.body {
+            Body::Request(request) => Some(request.kind),
+            _ => None,
+        });
+    match kind {
+        Some(RequestKind::ConfirmationRequest(c)) => format!(
+            "Order confirmation ({})",
+            c.header.confirmation_type.as_str()
+        ),
+        Some(RequestKind::ShipNoticeRequest(_)) => "Ship notice".to_owned(),
+        _ => item.document_type.clone(),
+    }
+}
+
+/// The documents sent, or to be sent, to the procurement system that ordered `po`, oldest
+/// first. For the provider's staff: the PO page shows them.
+pub(crate) async fn messages_of(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+) -> DomainResult<Vec<ProcurementMessage>> {
+    if po.punchout_credential_id.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows = cxml_outbox::Entity::find()
+        .filter(cxml_outbox::Column::TenantId.eq(po.tenant_id))
+        .filter(cxml_outbox::Column::PurchaseOrderId.eq(po.id))
+        .order_by_asc(cxml_outbox::Column::Id)
+        .all(txn)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|item| {
+            let status = DeliveryStatus::parse(&item.status).unwrap_or(DeliveryStatus::Pending);
+            ProcurementMessage {
+                id: item.id,
+                description: describe(item),
+                status,
+                attempts: item.attempts,
+                last_error: item.last_error.clone(),
+                created_at: rfc3339(item.created_at),
+                status_at: rfc3339(match status {
+                    DeliveryStatus::Sent => item.sent_at.unwrap_or(item.next_attempt_at),
+                    _ => item.next_attempt_at,
+                }),
+            }
+        })
+        .collect())
+}
+
+/// The provider's staff send a document that was given up once more: it goes back into the
+/// outbox, due now, for one further attempt.
+pub async fn retry(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    po_id: i64,
+    message_id: i64,
+) -> DomainResult<()> {
+    denials(db, actor, async {
+        let tenant_id = match (actor.tenant_id, actor.account_id) {
+            (Some(tenant_id), None) if actor.has_any(&Role::TENANT_STAFF) => tenant_id,
+            _ => return Err(DomainError::Forbidden),
+        };
+        let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
+        let item = cxml_outbox::Entity::find_by_id(message_id)
+            .filter(cxml_outbox::Column::TenantId.eq(tenant_id))
+            .filter(cxml_outbox::Column::PurchaseOrderId.eq(po_id))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| DomainError::out_of_scope("cxml_outbox", message_id))?;
+        let requeued = cxml_outbox::Entity::update_many()
+            .col_expr(cxml_outbox::Column::Status, Expr::value(PENDING))
+            .col_expr(cxml_outbox::Column::NextAttemptAt, Expr::value(Utc::now()))
+            .filter(cxml_outbox::Column::Id.eq(item.id))
+            .filter(cxml_outbox::Column::Status.eq(FAILED))
+            .exec(&txn)
+            .await?;
+        if requeued.rows_affected != 1 {
+            return Err(DomainError::Conflict(
+                "This document is not waiting for a retry: reload the page to see where it stands."
+                    .into(),
+            ));
+        }
+        AuditEvent::new("cxml.retry", "cxml_outbox")
+            .target(item.id)
+            .tenant(Some(tenant_id), Some(item.account_id))
+            .details(json!({ "purchase_order": po_id, "document": item.document_type }))
+            .record(&txn, Some(actor.user_id))
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    })
+    .await
+}
+
 /// How one attempt ended.
 enum Outcome {
     Delivered,
@@ -380,17 +493,7 @@ enum Outcome {
 
 /// Adds the shared secret for sending.
 fn with_secret(payload: &str, secret: &str) -> Result<String, String> {
-    // simdesk wrote this document itself: a ship notice of a large PO lists every SIM and may
-    // exceed the limits meant for untrusted input.
-    let own = cxml::Limits {
-        max_document_bytes: usize::MAX,
-        max_elements: usize::MAX,
-        max_text_len: usize::MAX,
-        ..cxml::Limits::default()
-    };
-    let mut document = cxml::parse_with(payload.as_bytes(), &own)
-        .map_err(|e| e.to_string())?
-        .document;
+    let mut document = parse_own(payload).map_err(|e| e.to_string())?;
     if let Body::Request(request) = &mut document.body {
         for credential in &mut request.header.sender.credentials {
             credential.shared_secret = Some(secret.to_owned());

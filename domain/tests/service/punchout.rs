@@ -7,7 +7,7 @@ use simdesk_domain::entity::{
     cxml_document, cxml_outbox, cxml_outbox_attempt, purchase_order, tenant,
 };
 use simdesk_domain::orders::{self, provisioning, provisioning::Source};
-use simdesk_domain::punchout::outbox::{deliver_due, OutboxSettings};
+use simdesk_domain::punchout::outbox::{self, deliver_due, OutboxSettings};
 use simdesk_domain::punchout::shopping::{self, CartForm, Visit};
 use simdesk_domain::punchout::{credentials, handle, Answer, Endpoint};
 use simdesk_domain::sso::secret::SecretKey;
@@ -15,7 +15,8 @@ use simdesk_domain::testing::cxml::*;
 use simdesk_domain::testing::TestDatabase;
 use simdesk_domain::{Actor, DomainError};
 use simdesk_types::{
-    Entitlements, OptionKind, PoAction, PoStatus, PunchoutCredentialInput, ShipmentInput,
+    DeliveryStatus, Entitlements, OptionKind, PoAction, PoStatus, PunchoutCredentialInput,
+    ShipmentInput,
 };
 
 const BASE: &str = "https://portal.example";
@@ -919,6 +920,50 @@ async fn a_refused_rejection_notice_is_not_retried() {
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].contains(r#"type="reject""#), "{}", bodies[0]);
     assert!(bodies[0].contains("No such tariff in 2027."));
+
+    // The agent sees it on the PO and sends it again; nobody else can.
+    let seen = orders::detail(&t.db, &order.agent, order.po_id)
+        .await
+        .unwrap()
+        .procurement_messages;
+    let [message] = seen.as_slice() else {
+        panic!("one document: {seen:?}")
+    };
+    assert_eq!(message.description, "Order confirmation (reject)");
+    assert_eq!(
+        (message.status, message.attempts),
+        (DeliveryStatus::Failed, 1)
+    );
+    assert!(message.last_error.contains("refused"), "{message:?}");
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let buyer_view = orders::detail(&t.db, &purchaser, order.po_id)
+        .await
+        .unwrap();
+    assert!(buyer_view.procurement_messages.is_empty());
+    for outsider in [&purchaser, &actor(&t, ALPINA_AGENT).await] {
+        let refused = outbox::retry(&t.db, outsider, order.po_id, message.id).await;
+        assert!(
+            matches!(
+                refused,
+                Err(DomainError::Forbidden
+                    | DomainError::NotFound
+                    | DomainError::OutOfScope { .. })
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(outbox_rows(&t).await[0].status, "failed");
+    outbox::retry(&t.db, &order.agent, order.po_id, message.id)
+        .await
+        .unwrap();
+    assert!(matches!(
+        outbox::retry(&t.db, &order.agent, order.po_id, message.id).await,
+        Err(DomainError::Conflict(_))
+    ));
+    assert_eq!(order.deliver(&t).await, 1, "one more attempt");
+    let again = &outbox_rows(&t).await[0];
+    assert_eq!((again.status.as_str(), again.attempts), ("failed", 2));
+    assert_eq!(order.bodies().len(), 2);
 }
 
 /// The requests the procurement system received, in order.
