@@ -345,6 +345,34 @@ pub async fn set_active(
     .await
 }
 
+/// A new account user who signs in only through their company (single sign-on or a procurement
+/// system's PunchOut): no password. `name` is shortened to 200 characters, or is the e-mail.
+pub(crate) fn passwordless_account_user(
+    tenant_id: i64,
+    account_id: i64,
+    email: &str,
+    name: Option<&str>,
+) -> app_user::ActiveModel {
+    let now = chrono::Utc::now();
+    app_user::ActiveModel {
+        tenant_id: Set(Some(tenant_id)),
+        account_id: Set(Some(account_id)),
+        email: Set(email.to_owned()),
+        display_name: Set(name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| n.chars().take(200).collect())
+            .unwrap_or_else(|| email.to_owned())),
+        password_hash: Set(None),
+        active: Set(true),
+        must_change_password: Set(false),
+        failed_sign_ins: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

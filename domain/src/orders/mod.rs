@@ -147,6 +147,30 @@ fn audit_action(action: PoAction) -> &'static str {
     }
 }
 
+/// Writes `changes` to `po` only if nobody changed it since it was read (same version), with
+/// a new version and update time; otherwise the caller's form is stale.
+pub(crate) async fn update_unchanged(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    changes: purchase_order::ActiveModel,
+) -> DomainResult<()> {
+    let updated = purchase_order::Entity::update_many()
+        .set(changes)
+        .col_expr(
+            purchase_order::Column::Version,
+            Expr::col(purchase_order::Column::Version).add(1),
+        )
+        .col_expr(purchase_order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(purchase_order::Column::Id.eq(po.id))
+        .filter(purchase_order::Column::Version.eq(po.version))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
+    }
+    Ok(())
+}
+
 /// Applies `event` to `po`: checks the workflow, writes the new status with `changes` only if
 /// nobody changed the PO since it was read, then the timeline, audit and notifications.
 pub(crate) async fn transition(
@@ -160,22 +184,9 @@ pub(crate) async fn transition(
 ) -> DomainResult<PoStatus> {
     let from = status_of(po)?;
     let to = workflow::next(from, event, capacity).map_err(refused)?;
-    let now = Utc::now();
-    let updated = purchase_order::Entity::update_many()
-        .set(changes)
-        .col_expr(purchase_order::Column::Status, Expr::value(to.as_str()))
-        .col_expr(
-            purchase_order::Column::Version,
-            Expr::col(purchase_order::Column::Version).add(1),
-        )
-        .col_expr(purchase_order::Column::UpdatedAt, Expr::value(now))
-        .filter(purchase_order::Column::Id.eq(po.id))
-        .filter(purchase_order::Column::Version.eq(po.version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
-    }
+    let mut changes = changes;
+    changes.status = Set(to.as_str().to_owned());
+    update_unchanged(txn, po, changes).await?;
     record_event(txn, actor, po, event.action(), Some(from), to, reason).await?;
     notify(txn, po, event.action(), to).await?;
     crate::punchout::outbox::enqueue(txn, po, event.action(), reason).await?;
@@ -915,21 +926,8 @@ pub async fn update_draft(
         let draft = validate_draft(&txn, actor, side, &account, &input).await?;
         let mut changes = <purchase_order::ActiveModel as Default>::default();
         fill(&mut changes, &draft);
-        let updated = purchase_order::Entity::update_many()
-            .set(changes)
-            .col_expr(
-                purchase_order::Column::Version,
-                Expr::col(purchase_order::Column::Version).add(1),
-            )
-            .col_expr(purchase_order::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(purchase_order::Column::Id.eq(po.id))
-            .filter(purchase_order::Column::Version.eq(version))
-            .filter(purchase_order::Column::Status.eq(PoStatus::Draft.as_str()))
-            .exec(&txn)
-            .await?;
-        if updated.rows_affected != 1 {
-            return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
-        }
+        // Every status change bumps the version: an unchanged version is still a draft.
+        update_unchanged(&txn, &po, changes).await?;
         write_lines(&txn, po.tenant_id, po.id, &draft).await?;
         AuditEvent::new(audit_action(PoAction::Edit), "purchase_order")
             .target(po.id)

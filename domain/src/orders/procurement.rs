@@ -3,7 +3,6 @@
 //! [`super::workflow`], like every other PO.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -12,7 +11,7 @@ use simdesk_types::{Entitlements, PoAction, PoAddress, PoStatus, Price};
 use super::workflow::{Capacity, Event};
 use super::{
     next_po_number, plausibility, record_event, replace_lines, set_overrides, status_of,
-    transition, ValidLine, CHANGED_MEANWHILE,
+    transition, update_unchanged, ValidLine,
 };
 use crate::audit::AuditEvent;
 use crate::entity::{purchase_order, shipping_address};
@@ -242,23 +241,10 @@ pub(crate) async fn record_cart(
     let mut changes = purchase_order::ActiveModel {
         currency: Set(currency),
         total_minor: Set(total),
-        updated_at: Set(Utc::now()),
         ..Default::default()
     };
     set_overrides(&mut changes, &cart.overrides);
-    let updated = purchase_order::Entity::update_many()
-        .set(changes)
-        .col_expr(
-            purchase_order::Column::Version,
-            Expr::col(purchase_order::Column::Version).add(1),
-        )
-        .filter(purchase_order::Column::Id.eq(po.id))
-        .filter(purchase_order::Column::Version.eq(po.version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
-    }
+    update_unchanged(txn, &po, changes).await?;
     replace_lines(txn, tenant_id, po.id, &valid).await?;
     AuditEvent::new("po.edited", "purchase_order")
         .target(po.id)

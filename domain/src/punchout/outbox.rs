@@ -384,21 +384,22 @@ fn parse_own(payload: &str) -> Result<Cxml, cxml::CxmlError> {
     cxml::parse_with(payload.as_bytes(), &own).map(|parsed| parsed.document)
 }
 
-/// What a document says, for people: "Order confirmation (accept)", "Ship notice".
+/// What a document says, for people: "Order confirmation (accept)", "Ship notice". Only a
+/// confirmation (small) is read for its type; a ship notice, which lists every SIM, is not.
 fn describe(item: &cxml_outbox::Model) -> String {
-    let kind = parse_own(&item.payload)
-        .ok()
-        .and_then(|document| match document.body {
-            Body::Request(request) => Some(request.kind),
-            _ => None,
-        });
-    match kind {
-        Some(RequestKind::ConfirmationRequest(c)) => format!(
-            "Order confirmation ({})",
-            c.header.confirmation_type.as_str()
-        ),
-        Some(RequestKind::ShipNoticeRequest(_)) => "Ship notice".to_owned(),
-        _ => item.document_type.clone(),
+    match item.document_type.as_str() {
+        "ShipNoticeRequest" => "Ship notice".to_owned(),
+        "ConfirmationRequest" => match parse_own(&item.payload).map(|d| d.body) {
+            Ok(Body::Request(Request {
+                kind: RequestKind::ConfirmationRequest(c),
+                ..
+            })) => format!(
+                "Order confirmation ({})",
+                c.header.confirmation_type.as_str()
+            ),
+            _ => "Order confirmation".to_owned(),
+        },
+        other => other.to_owned(),
     }
 }
 

@@ -114,22 +114,12 @@ pub(super) async fn procurement_user(
             crate::users::validate_email(email).map_err(|_| {
                 PunchOutError::BadRequest(format!("{email} is not a usable e-mail address."))
             })?;
-            let now = Utc::now();
-            let inserted = app_user::ActiveModel {
-                tenant_id: Set(Some(credential.tenant_id)),
-                account_id: Set(Some(credential.account_id)),
-                email: Set(email.to_owned()),
-                display_name: Set(name
-                    .map(|n| n.chars().take(200).collect())
-                    .unwrap_or_else(|| email.to_owned())),
-                password_hash: Set(None),
-                active: Set(true),
-                must_change_password: Set(false),
-                failed_sign_ins: Set(0),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
+            let inserted = crate::users::passwordless_account_user(
+                credential.tenant_id,
+                credential.account_id,
+                email,
+                name.as_deref(),
+            )
             .insert(txn)
             .await;
             let user = match inserted {

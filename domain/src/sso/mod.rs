@@ -334,24 +334,12 @@ pub async fn sign_in(
                     crate::users::validate_email(&email).map_err(|_| {
                         SsoError::UnknownUser(format!("{email} is not a usable e-mail address"))
                     })?;
-                    app_user::ActiveModel {
-                        tenant_id: Set(Some(provider.tenant_id)),
-                        account_id: Set(Some(provider.account_id)),
-                        email: Set(email.clone()),
-                        display_name: Set(identity
-                            .name
-                            .clone()
-                            .filter(|n| !n.trim().is_empty())
-                            .map(|n| n.trim().chars().take(200).collect())
-                            .unwrap_or_else(|| email.clone())),
-                        password_hash: Set(None),
-                        active: Set(true),
-                        must_change_password: Set(false),
-                        failed_sign_ins: Set(0),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        ..Default::default()
-                    }
+                    crate::users::passwordless_account_user(
+                        provider.tenant_id,
+                        provider.account_id,
+                        &email,
+                        identity.name.as_deref(),
+                    )
                     .insert(&txn)
                     .await?
                 }
