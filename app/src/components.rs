@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
-use simdesk_types::{role_labels, Entitlements, OptionKind, Role, SessionInfo, SimSettingChoices};
+use simdesk_types::{
+    role_labels, Entitlements, OptionKind, Permission, SessionInfo, SimSettingChoices,
+};
 
 use crate::api::current_user;
 use crate::error::AppError;
@@ -24,32 +26,38 @@ struct NavItem {
     label: &'static str,
 }
 
-/// The navigation a user sees follows from their roles.
+/// The navigation a user sees follows from the permissions the server's policy granted them.
 fn navigation(user: &SessionInfo) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };
     let mut items = vec![item("/", "Dashboard")];
-    if user.has(Role::PlatformOperator) {
+    if user.can(Permission::ManageTenants) {
         items.push(item("/tenants", "Service providers"));
     }
-    if user.has_any(&[Role::TenantAdmin, Role::SpAgent]) {
+    if user.can(Permission::ReviewOrders) {
         items.push(item("/orders", "Orders"));
+    }
+    if user.can(Permission::ManageAccounts) {
         items.push(item("/accounts", "Accounts"));
+    }
+    if user.can(Permission::ReadCatalog) {
         items.push(item("/catalog", "Catalog"));
         items.push(item("/stock", "SIM stock"));
     }
-    if user.has(Role::TenantAdmin) {
+    if user.can(Permission::ManageTenantStaff) {
         items.push(item("/users", "Staff"));
+    }
+    if user.can(Permission::ManageCatalog) {
         items.push(item("/settings", "Settings"));
     }
-    if user.has_any(&Role::ACCOUNT_USERS) {
+    if user.can(Permission::ViewAccountOrders) {
         items.push(item("/orders", "Orders"));
         items.push(item("/shop", "Products"));
     }
-    if user.has(Role::AccountAdmin) {
+    if user.can(Permission::ManageAccountUsers) {
         items.push(item("/users", "Users"));
         items.push(item("/sso", "Single sign-on"));
     }
-    if user.has_any(&[Role::PlatformOperator, Role::TenantAdmin]) {
+    if user.can(Permission::ReadAuditLog) {
         items.push(item("/audit", "Audit log"));
     }
     items

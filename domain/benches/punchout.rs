@@ -11,7 +11,7 @@
 
 use futures::stream::{self, StreamExt};
 use simdesk_domain::punchout::{credentials, handle, Endpoint};
-use simdesk_domain::sso::SecretKey;
+use simdesk_domain::secret::SecretKey;
 use simdesk_domain::testing::cxml::{credential_input, order_request, setup_request, BUYER_ID};
 use simdesk_domain::{demo, orders, testing, Actor};
 use std::time::{Duration, Instant};

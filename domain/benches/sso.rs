@@ -13,7 +13,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use simdesk_domain::db::{begin, DataScope};
 use simdesk_domain::entity::app_user;
-use simdesk_domain::sso::{self, oidc, OidcSettings, SecretKey};
+use simdesk_domain::secret::SecretKey;
+use simdesk_domain::sso::{self, oidc, OidcSettings};
 use simdesk_domain::testing::oidc::{OidcProvider, ProviderUser};
 use simdesk_domain::{demo, testing, Actor};
 use simdesk_types::SsoConfigInput;

@@ -61,3 +61,13 @@ pub(crate) async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> DomainR
     roles.sort();
     Ok(roles)
 }
+
+impl DataScope {
+    /// The actor's own tenant, or the system scope for the platform operator.
+    pub fn of(actor: &Actor) -> Self {
+        match actor.tenant_id {
+            Some(tenant_id) => DataScope::Tenant(tenant_id),
+            None => DataScope::System,
+        }
+    }
+}

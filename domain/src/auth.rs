@@ -3,25 +3,21 @@
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
 
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
-use crate::entity::app_user;
+use crate::email::normalize_email;
+use crate::entity::{app_user, identity_provider};
 use crate::{password, Actor, DomainError, DomainResult};
 
 /// Consecutive failures after which an account is paused.
 pub const LOCKOUT_THRESHOLD: i32 = 5;
 /// How long a paused account stays paused.
 pub const LOCKOUT_MINUTES: i64 = 15;
-
-/// Normalises an e-mail address for lookups and storage.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
 
 /// Signs a user in with e-mail and password. Every failure is the same `SignInFailed`, whether
 /// the e-mail is unknown, the password wrong, the user deactivated or the account locked, and
@@ -52,7 +48,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
         return Err(DomainError::SignInFailed);
     };
     let txn = begin_write(db, DataScope::System).await?;
-    if password_ok && usable && !crate::sso::password_allowed(&txn, &user).await? {
+    if password_ok && usable && !password_allowed(&txn, &user).await? {
         AuditEvent::new("user.sign_in_refused", "user")
             .target(user.id)
             .tenant(user.tenant_id, user.account_id)
@@ -173,4 +169,23 @@ pub async fn change_password(
         .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Whether the user may sign in with a password: not when the account requires single sign-on,
+/// except for its break-glass admin.
+pub(crate) async fn password_allowed(
+    db: &impl ConnectionTrait,
+    user: &app_user::Model,
+) -> DomainResult<bool> {
+    let Some(account_id) = user.account_id else {
+        return Ok(true);
+    };
+    let provider = identity_provider::Entity::find()
+        .filter(identity_provider::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?;
+    Ok(match provider {
+        Some(p) if p.enabled && p.require_sso => p.break_glass_user_id == Some(user.id),
+        _ => true,
+    })
 }

@@ -1,10 +1,11 @@
 //! What each role sees first, and who the signed-in user is.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use simdesk_types::{role_labels, Dashboard, DashboardCard, PoStatus, Role, SessionInfo};
+use simdesk_types::{role_labels, Dashboard, DashboardCard, PoStatus, SessionInfo};
 
 use crate::db::{begin, DataScope};
 use crate::entity::{account, app_user, purchase_order, tenant};
+use crate::policy::{self, Permission};
 use crate::{audit, Actor, DomainError, DomainResult};
 
 fn card(label: &str, value: impl ToString, href: Option<&str>) -> DashboardCard {
@@ -39,6 +40,7 @@ pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResul
         email: user.email,
         display_name: user.display_name,
         roles: actor.roles.clone(),
+        permissions: policy::granted(actor),
         tenant_name: own_tenant.as_ref().map(|t| t.name.clone()),
         account_name,
         must_change_password: user.must_change_password,
@@ -54,7 +56,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
     let mut cards = Vec::new();
     let scope_name;
     let recent;
-    if actor.has(Role::PlatformOperator) {
+    if policy::allows(actor, Permission::ManageTenants) {
         scope_name = "Platform".to_owned();
         cards.push(card(
             "Service providers",
@@ -84,7 +86,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .count(&txn)
             .await?;
         cards.push(card("Enterprise accounts", accounts, None));
-        if actor.has(Role::TenantAdmin) {
+        if policy::allows(actor, Permission::ManageTenantStaff) {
             let staff = app_user::Entity::find()
                 .filter(app_user::Column::TenantId.eq(tenant_id))
                 .filter(app_user::Column::AccountId.is_null())
@@ -121,7 +123,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .count(&txn)
             .await?;
         cards.push(card("Open orders", open, Some("/orders")));
-        if actor.has(Role::Approver) {
+        if policy::allows(actor, Permission::ApproveOrders) {
             let waiting = purchase_order::Entity::find()
                 .filter(purchase_order::Column::TenantId.eq(tenant_id))
                 .filter(purchase_order::Column::AccountId.eq(account_id))
@@ -137,12 +139,12 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
         cards.push(card(
             "Users in your account",
             users,
-            actor.has(Role::AccountAdmin).then_some("/users"),
+            policy::allows(actor, Permission::ManageAccountUsers).then_some("/users"),
         ));
         if let Some(provider) = &info.tenant_name {
             cards.push(card("Service provider", provider, None));
         }
-        recent = if actor.has(Role::AccountAdmin) {
+        recent = if policy::allows(actor, Permission::ManageAccountUsers) {
             audit::recent(&txn, Some(tenant_id), Some(account_id), 10).await?
         } else {
             Vec::new()

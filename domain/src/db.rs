@@ -1,4 +1,5 @@
-//! Connecting, migrating, and opening transactions scoped to a tenant.
+//! Connecting, migrating, opening transactions scoped to a tenant, and telling database errors
+//! apart. A leaf: imports no service.
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -8,7 +9,7 @@ use simdesk_migrations::MigratorTrait;
 use simdesk_migrations::{rls::APP_ROLE, Migrator};
 use std::time::Duration;
 
-use crate::Actor;
+use crate::DomainError;
 
 /// Which rows a transaction may touch on PostgreSQL (row-level security).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,15 +18,6 @@ pub enum DataScope {
     System,
     /// One tenant's rows only.
     Tenant(i64),
-}
-
-impl DataScope {
-    pub fn of(actor: &Actor) -> Self {
-        match actor.tenant_id {
-            Some(tenant_id) => DataScope::Tenant(tenant_id),
-            None => DataScope::System,
-        }
-    }
 }
 
 /// Opens the database named by `url` (`sqlite://…` or `postgres://…`).
@@ -97,4 +89,21 @@ pub async fn begin_write(
 /// Checks that the database answers, for readiness probes.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
+}
+
+/// Whether a write failed on a unique index: a lost race with an identical write.
+pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// A unique-index failure as the same field error its pre-check gives; other errors as they are.
+pub(crate) fn unique_violation(error: DbErr, field: &str, message: &str) -> DomainError {
+    if is_unique_violation(&error) {
+        DomainError::invalid(field, message)
+    } else {
+        DomainError::Database(error)
+    }
 }

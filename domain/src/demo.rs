@@ -374,9 +374,9 @@ async fn seed_catalog(db: &DatabaseConnection, t: &DemoTenant) -> DomainResult<(
 async fn seed_orders(db: &DatabaseConnection, t: &DemoTenant) -> DomainResult<()> {
     use simdesk_types::{PoAction, PoInput, PoLineInput};
     let admin = demo_actor(db, &format!("admin@{}", t.domain)).await?;
-    let mut settings = crate::catalog::settings(db, &admin).await?;
+    let mut settings = crate::tenants::settings(db, &admin).await?;
     settings.allow_default_overrides = true;
-    crate::catalog::update_settings(db, &admin, settings).await?;
+    crate::tenants::update_settings(db, &admin, settings).await?;
 
     let products = crate::orders::stock::levels(db, &admin).await?;
     let mut csv = String::from("iccid,imsi,msisdn,part_number\n");
@@ -440,7 +440,7 @@ pub async fn create_platform_operator(
     password_plain: &str,
 ) -> DomainResult<i64> {
     password::validate_new_password(password_plain)?;
-    let email = crate::auth::normalize_email(email);
+    let email = crate::email::normalize_email(email);
     let hashed = password::hash(password_plain.to_owned()).await?;
     let now = Utc::now();
     let txn = begin_write(db, DataScope::System).await?;

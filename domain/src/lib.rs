@@ -1,6 +1,18 @@
 //! simdesk's service layer: entities, the authorization policy, services and the audit log.
 //! Every service call takes an [`Actor`] and opens its own transaction scoped to the actor's
 //! tenant; nothing here knows about HTTP, sessions or Leptos.
+//!
+//! Layers, lowest first. A module imports from lower layers and from its own, never in a
+//! circle (`scripts/check-layers` checks every file):
+//! 1. Leaves, which import no service: `error`, `money`, `email`, `timestamps`, `urls`,
+//!    `secret`, `text`, `paging`, `password`, `db`, `entity`.
+//! 2. Who acts and what they may do: `actor`, [`policy`] (the one place that decides), `audit`.
+//! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`, `sso`.
+//! 4. Purchase orders: [`orders`] (its `workflow` decides each step and what follows from it,
+//!    `transition` carries it out), with the documents it queues for procurement systems in
+//!    `punchout::outbox`.
+//! 5. Procurement systems driving orders: the rest of [`punchout`].
+//! 6. Views across everything, and demo data: `dashboard`, `demo`.
 
 pub mod accounts;
 pub mod actor;
@@ -10,16 +22,21 @@ pub mod catalog;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod email;
 pub mod entity;
 pub mod error;
 pub mod money;
 pub mod orders;
-mod paging;
+pub mod paging;
 pub mod password;
 pub mod policy;
 pub mod punchout;
+pub mod secret;
 pub mod sso;
 pub mod tenants;
+mod text;
+pub mod timestamps;
+pub mod urls;
 pub mod users;
 
 pub use actor::Actor;

@@ -1,5 +1,5 @@
 //! Keyset pagination: a page continues after the last row's (sort key, id), so page 100 costs
-//! what page 1 costs. The cursor is `"{id}:{key}"`.
+//! what page 1 costs. The cursor is `"{id}:{key}"`. A leaf: imports no service.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryOrder, Select, Value};
@@ -72,4 +72,28 @@ pub(crate) fn next_cursor<T>(
         let (id, key) = cursor_of(last);
         format!("{id}:{key}")
     })
+}
+
+/// The largest page any list serves.
+pub const MAX_PAGE_SIZE: u64 = 200;
+
+/// Escapes LIKE wildcards so a search for "50%" finds "50%".
+pub(crate) fn like_pattern(search: &str) -> String {
+    let escaped = search
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" 50%_Off "), "%50\\%\\_off%");
+    }
 }

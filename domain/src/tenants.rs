@@ -1,16 +1,19 @@
-//! Service-provider tenants, managed by the platform operator.
+//! Service-provider tenants, managed by the platform operator, and each tenant's own settings
+//! (branding, ordering rules), kept by its tenant admins.
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{Role, TenantRow};
+use simdesk_types::{FieldError, Role, TenantRow, TenantSettings};
+
+use crate::text::required_text;
 
 use crate::audit::AuditEvent;
-use crate::auth::normalize_email;
 use crate::db::{begin, begin_write, DataScope};
+use crate::email::normalize_email;
 use crate::entity::{account, app_user, tenant};
 use crate::policy::{self, Permission};
 use crate::{password, users, Actor, DomainError, DomainResult};
@@ -168,6 +171,94 @@ pub async fn create(
         accounts: 0,
         users: 1,
     })
+}
+
+/// The tenant's own settings: branding and the rules its accounts order under.
+pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> DomainResult<TenantSettings> {
+    let tenant_id = policy::tenant_for(actor, Permission::ReadCatalog)?;
+    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let found = tenant::Entity::find_by_id(tenant_id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    txn.commit().await?;
+    Ok(settings_view(found))
+}
+
+fn settings_view(t: tenant::Model) -> TenantSettings {
+    TenantSettings {
+        name: t.name,
+        allow_default_overrides: t.allow_default_overrides,
+        punchout_auto_accept: t.punchout_auto_accept,
+        brand_color: t.brand_color.unwrap_or_default(),
+        logo_url: t.logo_url.unwrap_or_default(),
+        support_email: t.support_email.unwrap_or_default(),
+    }
+}
+
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    new: TenantSettings,
+) -> DomainResult<TenantSettings> {
+    let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
+    let mut errors = Vec::new();
+    let name = required_text(&new.name, "name", 200, "the provider's name").unwrap_or_else(|e| {
+        errors.push(e);
+        String::new()
+    });
+    let color = new.brand_color.trim().to_lowercase();
+    let color_ok = color.is_empty()
+        || (color.len() == 7
+            && color.starts_with('#')
+            && color[1..].chars().all(|c| c.is_ascii_hexdigit()));
+    if !color_ok {
+        errors.push(FieldError::new(
+            "brand_color",
+            "Use a colour such as #0f766e.",
+        ));
+    }
+    let logo = new.logo_url.trim().to_owned();
+    if !logo.is_empty()
+        && (!logo.starts_with("https://") || logo.len() > 512 || logo.contains(char::is_whitespace))
+    {
+        errors.push(FieldError::new(
+            "logo_url",
+            "Use an https:// address of at most 512 characters.",
+        ));
+    }
+    let email = crate::email::normalize_email(&new.support_email);
+    if !email.is_empty() && crate::email::validate_email(&email).is_err() {
+        errors.push(FieldError::new(
+            "support_email",
+            "Enter an e-mail address such as support@example.com.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(DomainError::Invalid(errors));
+    }
+    let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
+    let current = tenant::Entity::find_by_id(tenant_id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let before = settings_view(current.clone());
+    let mut model = current.into_active_model();
+    model.name = Set(name);
+    model.allow_default_overrides = Set(new.allow_default_overrides);
+    model.punchout_auto_accept = Set(new.punchout_auto_accept);
+    model.brand_color = Set((!color.is_empty()).then_some(color));
+    model.logo_url = Set((!logo.is_empty()).then_some(logo));
+    model.support_email = Set((!email.is_empty()).then_some(email));
+    let after = settings_view(model.update(&txn).await?);
+    AuditEvent::new("tenant.settings_changed", "tenant")
+        .target(tenant_id)
+        .scoped_to(actor)
+        .details(json!({ "before": before, "after": after }))
+        .record(&txn, Some(actor.user_id))
+        .await?;
+    txn.commit().await?;
+    Ok(after)
 }
 
 #[cfg(test)]

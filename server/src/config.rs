@@ -100,8 +100,8 @@ pub struct SecretKeyArgs {
 
 impl SecretKeyArgs {
     /// The configured key, or the one in the key file, created if there is none yet.
-    pub fn load(&self) -> Result<simdesk_domain::sso::SecretKey, String> {
-        use simdesk_domain::sso::SecretKey;
+    pub fn load(&self) -> Result<simdesk_domain::secret::SecretKey, String> {
+        use simdesk_domain::secret::SecretKey;
         if let Some(text) = &self.secret_key {
             return SecretKey::from_base64(text).map_err(|e| format!("SIMDESK_SECRET_KEY: {e}"));
         }

@@ -9,6 +9,7 @@ use simdesk_domain::{accounts, catalog, orders, Actor, DomainError};
 use simdesk_types::{ImportOutcome, IMPORT_OUTCOME_KEY, STOCK_IMPORT_OUTCOME_KEY};
 use tower_sessions::Session;
 
+use crate::http_error::HttpError;
 use crate::AppState;
 
 /// The largest CSV file accepted for import.
@@ -32,23 +33,7 @@ fn download(name: &str, body: String) -> Response {
 }
 
 fn refused(error: DomainError) -> Response {
-    match error {
-        DomainError::Forbidden => {
-            (StatusCode::FORBIDDEN, "You are not allowed to do this.").into_response()
-        }
-        DomainError::NotFound | DomainError::OutOfScope { .. } => {
-            StatusCode::NOT_FOUND.into_response()
-        }
-        DomainError::Conflict(message) => (StatusCode::CONFLICT, message).into_response(),
-        other => {
-            tracing::error!(error = %other, "CSV request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side.",
-            )
-                .into_response()
-        }
-    }
+    HttpError::new("CSV request failed", error).into_response()
 }
 
 pub async fn export_products(
@@ -91,23 +76,22 @@ pub async fn export_po_sims(
     }
 }
 
-/// The outcome of an import as the page shows it; `None` for faults of our own.
+/// The outcome of an import as the page shows it: the report, or why the file was refused
+/// (`not_allowed` when the actor may not import); an error answer for faults of our own.
 fn outcome_of(
     result: Result<simdesk_types::ImportReport, DomainError>,
     not_allowed: &str,
-) -> Result<ImportOutcome, DomainError> {
-    match result {
-        Ok(report) => Ok(ImportOutcome::Report(report)),
-        Err(DomainError::Invalid(errors)) => Ok(ImportOutcome::Refused(
-            errors
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join(" "),
-        )),
-        Err(DomainError::Forbidden) => Ok(ImportOutcome::Refused(not_allowed.into())),
-        Err(DomainError::Conflict(message)) => Ok(ImportOutcome::Refused(message)),
-        Err(error) => Err(error),
+) -> Result<ImportOutcome, HttpError> {
+    let error = match result {
+        Ok(report) => return Ok(ImportOutcome::Report(report)),
+        Err(error) => HttpError::new("CSV request failed", error),
+    };
+    match error.status() {
+        StatusCode::BAD_REQUEST | StatusCode::CONFLICT => {
+            Ok(ImportOutcome::Refused(error.into_message()))
+        }
+        StatusCode::FORBIDDEN => Ok(ImportOutcome::Refused(not_allowed.into())),
+        _ => Err(error),
     }
 }
 
@@ -134,7 +118,7 @@ pub async fn import_stock(
             "Only the tenant's admins load SIMs.",
         ) {
             Ok(outcome) => outcome,
-            Err(error) => return refused(error),
+            Err(error) => return error.into_response(),
         },
     };
     if let Err(e) = session.insert(STOCK_IMPORT_OUTCOME_KEY, outcome).await {
@@ -163,7 +147,7 @@ pub async fn import_products(
             "You are not allowed to change the catalog.",
         ) {
             Ok(outcome) => outcome,
-            Err(error) => return refused(error),
+            Err(error) => return error.into_response(),
         },
     };
     if let Err(e) = session.insert(IMPORT_OUTCOME_KEY, outcome).await {

@@ -4,9 +4,12 @@ pub mod auth_routes;
 pub mod config;
 pub mod csv_routes;
 pub mod cxml_check;
+pub mod http_error;
 pub mod punchout_routes;
+pub mod session;
 pub mod session_store;
 pub mod sso_routes;
+pub mod workers;
 
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -18,6 +21,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
+use simdesk_domain::secret::SecretKey;
 use simdesk_domain::sso::SsoRuntime;
 use simdesk_domain::Actor;
 use std::net::IpAddr;
@@ -29,7 +33,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::auth_routes::USER_ID_KEY;
+use crate::session::USER_ID_KEY;
 use crate::session_store::DatabaseSessionStore;
 
 /// The session cookie: `__Host-` pins it to this host, path `/`, HTTPS only.
@@ -40,6 +44,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Seals and opens stored secrets: identity providers' client secrets, procurement
+    /// systems' shared secrets.
+    pub sealing_key: SecretKey,
     pub sso: SsoRuntime,
 }
 
@@ -48,14 +55,18 @@ pub struct AppState {
 pub struct HttpSettings {
     pub sign_in_per_minute: u32,
     pub session_idle_minutes: i64,
+    /// The key stored secrets are sealed with (see [`AppState::sealing_key`]).
+    pub sealing_key: SecretKey,
     pub sso: SsoRuntime,
 }
 
 impl Default for HttpSettings {
+    /// A fresh random sealing key: fine for tests, useless across restarts.
     fn default() -> Self {
         Self {
             sign_in_per_minute: 20,
             session_idle_minutes: 480,
+            sealing_key: SecretKey::generate(),
             sso: SsoRuntime::default(),
         }
     }
@@ -72,6 +83,7 @@ impl AppState {
             leptos_options,
             db,
             sign_in_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            sealing_key: settings.sealing_key.clone(),
             sso: settings.sso.clone(),
         }
     }
@@ -228,6 +240,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             )));
     let db = state.db.clone();
     let sso = state.sso.clone();
+    let sealing_key = state.sealing_key.clone();
     let leptos_options = state.leptos_options.clone();
 
     let pages: Router<AppState> = Router::new()
@@ -263,6 +276,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             move || {
                 provide_context(db.clone());
                 provide_context(sso.clone());
+                provide_context(sealing_key.clone());
             },
             move || app::shell(leptos_options.clone()),
         )

@@ -3,7 +3,9 @@ use leptos::prelude::get_configuration;
 use simdesk_domain::sso::{OidcSettings, SsoRuntime};
 use simdesk_domain::{db, demo};
 use simdesk_server::config::{Cli, Command, CxmlCommand};
-use simdesk_server::{expire_sessions, prepare_sqlite_path, router, AppState, HttpSettings};
+use simdesk_server::{
+    expire_sessions, prepare_sqlite_path, router, workers, AppState, HttpSettings,
+};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -81,11 +83,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             if args.demo {
                 demo::seed(&database).await.map_err(|e| e.to_string())?;
             }
+            let sealing_key = args.secrets.load()?;
             let settings = HttpSettings {
                 sign_in_per_minute: args.sign_in_per_minute,
                 session_idle_minutes: args.session_idle_minutes,
+                sealing_key,
                 sso: SsoRuntime {
-                    key: args.secrets.load()?,
                     oidc: OidcSettings {
                         timeout: std::time::Duration::from_secs(args.oidc_timeout_seconds.max(1)),
                         clock_skew: chrono::Duration::seconds(args.oidc_clock_skew_seconds.max(0)),
@@ -96,13 +99,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let state = AppState::new(options, database.clone(), &settings);
             let app = router(state, &settings);
-            // Order confirmations and ship notices for procurement systems.
-            tokio::spawn(simdesk_domain::punchout::outbox::run(
-                database.clone(),
-                settings.sso.key.clone(),
-                simdesk_domain::punchout::outbox::OutboxSettings::default(),
-                std::time::Duration::from_secs(10),
-            ));
+            // Order confirmations and ship notices for procurement systems, among others.
+            workers::spawn(&database, &settings.sealing_key);
             tokio::spawn(expire_sessions(
                 database,
                 std::time::Duration::from_secs(3600),

@@ -13,11 +13,12 @@ use axum::{Extension, Form};
 use simdesk_domain::punchout::oci::{self, OciEntry, OciOutcome};
 use simdesk_domain::punchout::shopping::{self, CartForm, Started, Visit};
 use simdesk_domain::punchout::{self, Answer, Endpoint, PunchOutError};
-use simdesk_domain::{Actor, DomainError};
+use simdesk_domain::Actor;
 use simdesk_types::{CartReturn, OptionKind};
 use tower_sessions::Session;
 
-use crate::auth_routes::USER_ID_KEY;
+use crate::http_error::HttpError;
+use crate::session::USER_ID_KEY;
 use crate::AppState;
 use app::security::{CspNonce, PagePolicy};
 
@@ -63,7 +64,7 @@ pub async fn cxml(
     };
     let base = crate::sso_routes::public_base(&state.sso, &headers);
     let endpoint = Endpoint {
-        key: &state.sso.key,
+        key: &state.sealing_key,
         tenant_slug: &tenant,
         base_url: &base,
     };
@@ -101,12 +102,15 @@ pub async fn start(
 ) -> Response {
     match shopping::start(&state.db, &token).await {
         Ok(started) => open_visit(&session, started).await,
-        Err(DomainError::Conflict(message)) => {
-            message_page(StatusCode::GONE, "PunchOut link expired", &message)
-        }
         Err(e) => {
-            tracing::error!(error = %e, "starting a PunchOut visit failed");
-            unavailable()
+            // A link used before is gone, whatever else went wrong is ours.
+            let error = HttpError::new("starting a PunchOut visit failed", e);
+            match error.status() {
+                StatusCode::CONFLICT => {
+                    message_page(StatusCode::GONE, "PunchOut link expired", error.message())
+                }
+                _ => unavailable(),
+            }
         }
     }
 }
@@ -199,7 +203,7 @@ pub async fn oci(
     Extension(nonce): Extension<CspNonce>,
     Form(entry): Form<OciEntry>,
 ) -> Response {
-    match oci::enter(&state.db, &state.sso.key, &tenant, &entry).await {
+    match oci::enter(&state.db, &state.sealing_key, &tenant, &entry).await {
         Ok(OciOutcome::Visit(started)) => open_visit(&session, started).await,
         Ok(OciOutcome::Validated(cart)) => return_page(&cart, &nonce.0),
         Ok(OciOutcome::Detail(product, provider)) => {
@@ -253,24 +257,23 @@ async fn send_back(
     };
     match shopping::transfer(&state.db, &actor, visit, form).await {
         Ok(cart) => return_page(&cart, &nonce.0),
-        Err(DomainError::Invalid(errors)) => {
-            let message = errors
-                .iter()
-                .map(|e| e.message.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let query = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("error", &message)
-                .finish();
-            Redirect::to(&format!("/punchout?{query}")).into_response()
-        }
-        Err(DomainError::Conflict(message)) => {
-            message_page(StatusCode::CONFLICT, "PunchOut session ended", &message)
-        }
-        Err(DomainError::NotFound | DomainError::Forbidden) => ended(),
         Err(e) => {
-            tracing::error!(error = %e, "returning a PunchOut cart failed");
-            unavailable()
+            let error = HttpError::new("returning a PunchOut cart failed", e);
+            match error.status() {
+                // The cart page says what to change.
+                StatusCode::BAD_REQUEST => {
+                    let query = url::form_urlencoded::Serializer::new(String::new())
+                        .append_pair("error", error.message())
+                        .finish();
+                    Redirect::to(&format!("/punchout?{query}")).into_response()
+                }
+                status @ StatusCode::CONFLICT => {
+                    message_page(status, "PunchOut session ended", error.message())
+                }
+                // The visit is no longer this user's to send back.
+                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => ended(),
+                _ => unavailable(),
+            }
         }
     }
 }

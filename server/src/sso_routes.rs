@@ -11,7 +11,8 @@ use simdesk_domain::sso::{self, oidc, PendingSignIn, SsoError, SsoRuntime};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
-use crate::auth_routes::{local_path, USER_ID_KEY};
+use crate::http_error::HttpError;
+use crate::session::{back_to_sign_in, local_path, sign_in_as, store, SIGNED_OUT};
 use crate::AppState;
 
 pub const CALLBACK: &str = sso::CALLBACK_PATH;
@@ -67,16 +68,20 @@ fn urlencoded(text: &str) -> String {
 
 /// Ends a failed sign-in on the sign-in page, saying why in words the user can act on.
 fn failed(error: SsoError, email: Option<&str>) -> Response {
-    match &error {
-        SsoError::Domain(e) => tracing::error!(error = %e, "single sign-on failed on the server"),
-        other => tracing::warn!(error = %other, code = other.code(), "single sign-on refused"),
-    }
-    let mut target = format!("/sign-in?error={}", error.code());
+    let mut code = match error {
+        SsoError::Domain(e) => HttpError::new("single sign-on failed on the server", e)
+            .sign_in_code()
+            .to_owned(),
+        other => {
+            tracing::warn!(error = %other, code = other.code(), "single sign-on refused");
+            other.code().to_owned()
+        }
+    };
     if let Some(email) = email {
-        target.push_str("&email=");
-        target.push_str(&urlencoded(email));
+        code.push_str("&email=");
+        code.push_str(&urlencoded(email));
     }
-    Redirect::to(&target).into_response()
+    back_to_sign_in(&code)
 }
 
 /// Sends the browser to the provider of the e-mail address's domain.
@@ -90,7 +95,7 @@ pub async fn start(
     // Each start costs a discovery request to the provider: limited like password sign-ins.
     if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
         tracing::warn!(ip = %peer.ip(), "sign-in rate limit reached");
-        return Redirect::to("/sign-in?error=throttled").into_response();
+        return back_to_sign_in("throttled");
     }
     begin_sign_in(
         &state,
@@ -111,7 +116,7 @@ pub async fn begin_sign_in(
     next: Option<&str>,
 ) -> Response {
     let email = email.trim();
-    let provider = match sso::provider_for_email(&state.db, &state.sso.key, email).await {
+    let provider = match sso::provider_for_email(&state.db, &state.sealing_key, email).await {
         Ok(Some(provider)) => provider,
         Ok(None) => return failed(SsoError::NotConfigured, Some(email)),
         Err(e) => return failed(e, Some(email)),
@@ -120,9 +125,8 @@ pub async fn begin_sign_in(
     let redirect_uri = redirect_uri(&state.sso, headers);
     match oidc::begin(&provider, &redirect_uri, next, &state.sso.oidc).await {
         Ok((url, pending)) => {
-            if let Err(e) = session.insert(PENDING_KEY, pending).await {
-                tracing::error!(error = %e, "session write failed");
-                return Redirect::to("/sign-in?error=unavailable").into_response();
+            if store(session, PENDING_KEY, pending).await.is_err() {
+                return back_to_sign_in("unavailable");
             }
             continue_to(&url)
         }
@@ -163,10 +167,11 @@ pub async fn callback(
             None,
         );
     };
-    let provider = match sso::provider_by_id(&state.db, &state.sso.key, pending.provider_id).await {
-        Ok(provider) => provider,
-        Err(e) => return failed(e, None),
-    };
+    let provider =
+        match sso::provider_by_id(&state.db, &state.sealing_key, pending.provider_id).await {
+            Ok(provider) => provider,
+            Err(e) => return failed(e, None),
+        };
     let next = pending.next.clone();
     let redirect_uri = redirect_uri(&state.sso, &headers);
     let identity =
@@ -178,10 +183,8 @@ pub async fn callback(
         Ok(actor) => actor,
         Err(e) => return failed(e, None),
     };
-    // A new id at sign-in defeats session fixation.
-    if let Err(e) = session.cycle_id().await {
-        tracing::error!(error = %e, "session rotation failed");
-        return Redirect::to("/sign-in?error=unavailable").into_response();
+    if sign_in_as(&session, actor.user_id).await.is_err() {
+        return back_to_sign_in("unavailable");
     }
     let logout = identity
         .end_session_url
@@ -190,22 +193,13 @@ pub async fn callback(
             id_token: identity.id_token,
             client_id: provider.client_id.clone(),
         });
-    let stored = match session.insert(USER_ID_KEY, actor.user_id).await {
-        Ok(()) => match logout {
-            Some(logout) => session.insert(LOGOUT_KEY, logout).await,
-            None => Ok(()),
-        },
-        Err(e) => Err(e),
-    };
-    if let Err(e) = stored {
-        tracing::error!(error = %e, "session write failed");
-        return Redirect::to("/sign-in?error=unavailable").into_response();
+    if let Some(logout) = logout {
+        if store(&session, LOGOUT_KEY, logout).await.is_err() {
+            return back_to_sign_in("unavailable");
+        }
     }
     Redirect::to(local_path(Some(&next))).into_response()
 }
-
-/// Where the browser lands after signing out.
-pub const SIGNED_OUT: &str = "/sign-in?signed_out=1";
 
 /// The provider's end-session URL for a session that came from single sign-on; it sends the
 /// browser back to the sign-in page.

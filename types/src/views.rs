@@ -1,14 +1,17 @@
-use crate::Role;
+use crate::{Permission, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The signed-in user as the UI needs it: who, which roles, and under whose branding.
+/// The signed-in user as the UI needs it: who, which roles and permissions, and under whose
+/// branding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub user_id: i64,
     pub email: String,
     pub display_name: String,
     pub roles: Vec<Role>,
+    /// What the user may do, as the server's policy decides: the navigation reads these.
+    pub permissions: Vec<Permission>,
     pub tenant_name: Option<String>,
     pub account_name: Option<String>,
     pub must_change_password: bool,
@@ -20,12 +23,8 @@ pub struct SessionInfo {
 }
 
 impl SessionInfo {
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        roles.iter().any(|role| self.has(*role))
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
     }
 }
 

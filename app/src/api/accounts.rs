@@ -59,7 +59,7 @@ pub async fn account_workspace(id: i64) -> Result<AccountPageData, AppError> {
         let query = ProductQuery {
             status: Some(types::ProductStatus::Active),
             after: after.clone(),
-            limit: catalog::MAX_PAGE_SIZE,
+            limit: simdesk_domain::paging::MAX_PAGE_SIZE,
             ..ProductQuery::default()
         };
         let page = catalog::products(&db, &actor, query).await?;

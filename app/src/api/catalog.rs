@@ -114,7 +114,7 @@ pub async fn set_option_active(id: i64, active: bool) -> Result<types::OptionVie
 #[server(endpoint = "tenant_settings")]
 pub async fn tenant_settings() -> Result<types::TenantSettings, AppError> {
     let actor = ssr::actor()?;
-    Ok(simdesk_domain::catalog::settings(&ssr::db()?, &actor).await?)
+    Ok(simdesk_domain::tenants::settings(&ssr::db()?, &actor).await?)
 }
 
 #[server(endpoint = "update_tenant_settings")]
@@ -122,7 +122,7 @@ pub async fn update_tenant_settings(
     settings: types::TenantSettings,
 ) -> Result<types::TenantSettings, AppError> {
     let actor = ssr::actor()?;
-    Ok(simdesk_domain::catalog::update_settings(&ssr::db()?, &actor, settings).await?)
+    Ok(simdesk_domain::tenants::update_settings(&ssr::db()?, &actor, settings).await?)
 }
 
 /// The outcome of the last product import of this session, once: the server put it there.

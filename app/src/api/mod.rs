@@ -45,6 +45,15 @@ pub(crate) mod ssr {
         session.remove(key).await.map_err(|_| AppError::Internal)
     }
 
+    /// The key that seals and opens stored secrets (identity providers' client secrets,
+    /// procurement systems' shared secrets).
+    pub fn sealing_key() -> Result<simdesk_domain::secret::SecretKey, AppError> {
+        use_context::<simdesk_domain::secret::SecretKey>().ok_or_else(|| {
+            tracing::error!("no sealing key in the server-function context");
+            AppError::Internal
+        })
+    }
+
     /// Single sign-on's run-time settings, and the redirect URI as this request's browser sees it.
     pub fn sso() -> Result<(simdesk_domain::sso::SsoRuntime, String), AppError> {
         let runtime = use_context::<simdesk_domain::sso::SsoRuntime>().ok_or_else(|| {

@@ -26,10 +26,10 @@ pub async fn orders_page(
     #[server(default)] after: Option<String>,
 ) -> Result<OrdersPageData, AppError> {
     use simdesk_domain::orders::{self, PoQuery};
-    use types::Role;
+    use simdesk_domain::policy::{self, Permission};
     let actor = ssr::actor()?;
     let db = ssr::db()?;
-    let provider = actor.account_id.is_none();
+    let provider = policy::allows(&actor, Permission::ReviewOrders);
     let query = PoQuery {
         status: types::PoStatus::parse(&status),
         account_id: account.parse().ok(),
@@ -56,7 +56,7 @@ pub async fn orders_page(
         list,
         accounts,
         provider,
-        can_raise: provider || actor.has_any(&[Role::Purchaser, Role::AccountAdmin]),
+        can_raise: policy::allows(&actor, Permission::RaiseOrders),
     })
 }
 

@@ -53,10 +53,10 @@ pub async fn save_punchout_credential(
 ) -> Result<types::SavedPunchoutCredential, AppError> {
     use simdesk_domain::punchout::credentials;
     let actor = ssr::actor()?;
-    let (runtime, _) = ssr::sso()?;
+    let key = ssr::sealing_key()?;
     let account_id = input.account_id;
     let identity = input.identity.trim().to_owned();
-    let saved = credentials::save(&ssr::db()?, &runtime.key, &actor, id, version, input).await?;
+    let saved = credentials::save(&ssr::db()?, &key, &actor, id, version, input).await?;
     if let Some(secret) = &saved.generated_secret {
         let session = leptos_axum::extract::<tower_sessions::Session>()
             .await

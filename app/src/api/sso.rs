@@ -24,10 +24,10 @@ pub async fn save_sso_settings(
     settings: types::SsoConfigInput,
 ) -> Result<types::SsoConfigView, AppError> {
     let actor = ssr::actor()?;
-    let (runtime, redirect_uri) = ssr::sso()?;
+    let (_, redirect_uri) = ssr::sso()?;
     Ok(simdesk_domain::sso::save(
         &ssr::db()?,
-        &runtime.key,
+        &ssr::sealing_key()?,
         &actor,
         account_id,
         version,
@@ -46,7 +46,7 @@ pub async fn test_sso_connection(
     let (runtime, _) = ssr::sso()?;
     Ok(simdesk_domain::sso::test_connection(
         &ssr::db()?,
-        &runtime.key,
+        &ssr::sealing_key()?,
         &actor,
         account_id,
         &runtime.oidc,

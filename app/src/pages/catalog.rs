@@ -27,7 +27,7 @@ fn can_edit() -> Resource<bool> {
                 .await
                 .ok()
                 .flatten()
-                .is_some_and(|u| u.has(simdesk_types::Role::TenantAdmin))
+                .is_some_and(|u| u.can(simdesk_types::Permission::ManageCatalog))
         },
     )
 }

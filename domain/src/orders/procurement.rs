@@ -6,13 +6,14 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use simdesk_types::{Entitlements, PoAction, PoAddress, PoStatus, Price};
+use simdesk_types::{Entitlements, PoAddress, PoStatus, Price};
 
+use super::draft::{replace_lines, ValidLine};
+use super::plausibility::plausibility;
+use super::scope::{refused, status_of};
+use super::sim_settings::set_overrides;
+use super::transition::{record_event, transition, update_unchanged, TimelineEntry};
 use super::workflow::{Capacity, Event};
-use super::{
-    next_po_number, plausibility, record_event, replace_lines, set_overrides, status_of,
-    transition, update_unchanged, ValidLine,
-};
 use crate::audit::AuditEvent;
 use crate::entity::{purchase_order, shipping_address};
 use crate::{Actor, DomainError, DomainResult};
@@ -181,10 +182,10 @@ async fn create_waiting(
         txn,
         actor,
         &po,
-        PoAction::Create,
-        None,
-        PoStatus::AwaitingBuyerPo,
-        "Cart returned to the procurement system.",
+        TimelineEntry::created(
+            PoStatus::AwaitingBuyerPo,
+            "Cart returned to the procurement system.",
+        ),
     )
     .await?;
     Ok(po)
@@ -205,7 +206,7 @@ pub(crate) async fn record_cart(
     let edited = match editing {
         Some(id) => account_po(txn, tenant_id, account_id, id)
             .await?
-            .filter(|po| po.status == PoStatus::AwaitingBuyerPo.as_str()),
+            .filter(|po| status_of(po).is_ok_and(|s| s == PoStatus::AwaitingBuyerPo)),
         None => None,
     };
     let Some(po) = edited else {
@@ -309,10 +310,6 @@ async fn maybe_accept(
     if !(order.auto_accept && exact) {
         return status_of(&po);
     }
-    let changes = purchase_order::ActiveModel {
-        po_number: Set(Some(next_po_number(txn, tenant_id).await?)),
-        ..Default::default()
-    };
     transition(
         txn,
         actor,
@@ -320,7 +317,7 @@ async fn maybe_accept(
         PROVIDER,
         Event::Accept,
         "Accepted automatically: the order matches the contract exactly.",
-        changes,
+        Default::default(),
     )
     .await
 }
@@ -344,7 +341,7 @@ pub(crate) async fn receive_order(
                         "The order refers to a cart this account never returned.",
                     )
                 })?;
-            if po.status != PoStatus::AwaitingBuyerPo.as_str() {
+            if status_of(&po)? != PoStatus::AwaitingBuyerPo {
                 let ordered = po
                     .external_reference
                     .as_deref()
@@ -425,7 +422,7 @@ pub(crate) async fn revise_order(
     po: &purchase_order::Model,
     order: &BuyerOrder,
 ) -> DomainResult<PoStatus> {
-    super::workflow::next(status_of(po)?, Event::ReviseBuyerPo, BUYER).map_err(super::refused)?;
+    super::workflow::next(status_of(po)?, Event::ReviseBuyerPo, BUYER).map_err(refused)?;
     let (changes, exact) = order_changes(txn, po, order).await?;
     transition(
         txn,

@@ -11,14 +11,16 @@ use sea_orm::{
 use simdesk_types::{Entitlements, FieldError, OptionKind, PoStatus};
 use std::collections::HashMap;
 
-use super::stock::{ASSIGNED, FREE};
+use super::scope::{load, refused, status_of, CHANGED_MEANWHILE};
+use super::sim_settings::overrides_of;
+use super::stock::SimStatus;
+use super::transition::transition;
+use super::workflow;
 use super::workflow::Event;
-use super::{
-    load, overrides_of, refused, status_of, transition, workflow, Side, CHANGED_MEANWHILE,
-};
 use crate::audit::denials;
 use crate::db::{begin_write, DataScope};
 use crate::entity::{account, purchase_order, purchase_order_line, sim_card};
+use crate::policy::OrderScope;
 use crate::{Actor, DomainError, DomainResult};
 
 /// The most SIM identities one upload may name.
@@ -90,7 +92,7 @@ async fn take_free(
             backend,
             sql,
             [
-                ASSIGNED.into(),
+                SimStatus::Assigned.as_str().into(),
                 po.account_id.into(),
                 po.id.into(),
                 line.id.into(),
@@ -102,7 +104,7 @@ async fn take_free(
                 Utc::now().into(),
                 po.tenant_id.into(),
                 line.product_id.into(),
-                FREE.into(),
+                SimStatus::Free.as_str().into(),
                 wanted.into(),
             ],
         ))
@@ -128,8 +130,8 @@ pub async fn provision(
     source: Source<'_>,
 ) -> DomainResult<PoStatus> {
     denials(db, actor, async {
-        let side = Side::of(actor)?;
-        let txn = begin_write(db, DataScope::Tenant(side.tenant_id())).await?;
+        let scope = OrderScope::of(actor)?;
+        let txn = begin_write(db, DataScope::Tenant(scope.tenant_id())).await?;
         let (po, capacity) = load(&txn, actor, po_id).await?;
         // Either outcome needs the same status and capacity; check before touching stock.
         workflow::next(
@@ -271,7 +273,7 @@ async fn assign_named(
             ));
             continue;
         };
-        if sim.status != FREE {
+        if SimStatus::parse(&sim.status) != Some(SimStatus::Free) {
             errors.push(FieldError::new(
                 "identifiers",
                 format!("Line {line_number}: SIM {name} is already assigned."),
@@ -309,7 +311,10 @@ async fn assign_named(
     for (line_id, sim_ids) in assigned_to_line {
         for chunk in sim_ids.chunks(1_000) {
             let result = sim_card::Entity::update_many()
-                .col_expr(sim_card::Column::Status, Expr::value(ASSIGNED))
+                .col_expr(
+                    sim_card::Column::Status,
+                    Expr::value(SimStatus::Assigned.as_str()),
+                )
                 .col_expr(sim_card::Column::AccountId, Expr::value(po.account_id))
                 .col_expr(sim_card::Column::PurchaseOrderId, Expr::value(po.id))
                 .col_expr(sim_card::Column::PurchaseOrderLineId, Expr::value(line_id))
@@ -335,7 +340,7 @@ async fn assign_named(
                 )
                 .col_expr(sim_card::Column::AssignedAt, Expr::value(Utc::now()))
                 .filter(sim_card::Column::Id.is_in(chunk.iter().copied()))
-                .filter(sim_card::Column::Status.eq(FREE))
+                .filter(sim_card::Column::Status.eq(SimStatus::Free.as_str()))
                 .exec(txn)
                 .await?;
             if result.rows_affected != chunk.len() as u64 {
@@ -349,62 +354,4 @@ async fn assign_named(
         *provisioned.entry(line_id).or_default() += sim_ids.len() as i64;
     }
     Ok(added)
-}
-
-/// Returns a PO's SIMs to the free stock (when the provider cancels it before READY).
-pub(crate) async fn release(
-    txn: &DatabaseTransaction,
-    po: &purchase_order::Model,
-) -> DomainResult<()> {
-    sim_card::Entity::update_many()
-        .col_expr(sim_card::Column::Status, Expr::value(FREE))
-        .col_expr(
-            sim_card::Column::AccountId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::PurchaseOrderId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::PurchaseOrderLineId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::BillingStatusId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::PricePlanId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::ServiceProfileId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::RoamingProfileId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::ApnGroupId,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            sim_card::Column::AssignedAt,
-            Expr::value(Option::<chrono::DateTime<Utc>>::None),
-        )
-        .filter(sim_card::Column::TenantId.eq(po.tenant_id))
-        .filter(sim_card::Column::PurchaseOrderId.eq(po.id))
-        .exec(txn)
-        .await?;
-    purchase_order_line::Entity::update_many()
-        .col_expr(
-            purchase_order_line::Column::ProvisionedQuantity,
-            Expr::value(0),
-        )
-        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
-        .exec(txn)
-        .await?;
-    Ok(())
 }

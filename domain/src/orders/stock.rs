@@ -3,14 +3,14 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Set,
 };
 use simdesk_types::{ImportReport, RowError, StockLevel};
 use std::collections::{HashMap, HashSet};
 
 use crate::db::{begin, begin_write, DataScope};
-use crate::entity::{product, sim_card};
+use crate::entity::{product, purchase_order, purchase_order_line, sim_card};
 use crate::policy::{self, Permission};
 use crate::{Actor, DomainError, DomainResult};
 
@@ -19,8 +19,29 @@ pub const MAX_STOCK_ROWS: usize = 200_000;
 const INSERT_CHUNK: usize = 1_000;
 const LOOKUP_CHUNK: usize = 1_000;
 
-pub const FREE: &str = "free";
-pub const ASSIGNED: &str = "assigned";
+/// Where a SIM of the stock stands. Stored as its code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimStatus {
+    /// In stock, on no PO.
+    Free,
+    /// Provisioned for a PO's line.
+    Assigned,
+}
+
+impl SimStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SimStatus::Free => "free",
+            SimStatus::Assigned => "assigned",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SimStatus> {
+        [SimStatus::Free, SimStatus::Assigned]
+            .into_iter()
+            .find(|status| status.as_str() == code)
+    }
+}
 
 /// Whether the digits pass the Luhn check (the last digit is the check digit).
 pub fn luhn_valid(digits: &str) -> bool {
@@ -291,7 +312,7 @@ pub async fn import_csv(
                 iccid: Set(row.iccid.clone()),
                 imsi: Set(row.imsi.clone()),
                 msisdn: Set(row.msisdn.clone()),
-                status: Set(FREE.to_owned()),
+                status: Set(SimStatus::Free.as_str().to_owned()),
                 loaded_at: Set(now),
                 ..Default::default()
             }
@@ -360,7 +381,7 @@ pub async fn levels(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<
     for row in counts {
         if let Some(level) = levels.iter_mut().find(|l| l.product_id == row.product_id) {
             let count = u64::try_from(row.count).unwrap_or_default();
-            if row.status == FREE {
+            if SimStatus::parse(&row.status) == Some(SimStatus::Free) {
                 level.free += count;
             } else {
                 level.assigned += count;
@@ -382,7 +403,7 @@ pub(crate) async fn free_counts(
         .column(sim_card::Column::ProductId)
         .column_as(Expr::col(sim_card::Column::Id).count(), "count")
         .filter(sim_card::Column::TenantId.eq(tenant_id))
-        .filter(sim_card::Column::Status.eq(FREE))
+        .filter(sim_card::Column::Status.eq(SimStatus::Free.as_str()))
         .filter(sim_card::Column::ProductId.is_in(product_ids.iter().copied()))
         .group_by(sim_card::Column::ProductId)
         .into_tuple()
@@ -406,6 +427,67 @@ pub fn sample_identities(first: u64, count: u64) -> Vec<(String, String, String)
             )
         })
         .collect()
+}
+
+/// Returns a PO's SIMs to the free stock (when it is cancelled before READY).
+pub(super) async fn release(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+) -> DomainResult<()> {
+    sim_card::Entity::update_many()
+        .col_expr(
+            sim_card::Column::Status,
+            Expr::value(SimStatus::Free.as_str()),
+        )
+        .col_expr(
+            sim_card::Column::AccountId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::PurchaseOrderId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::PurchaseOrderLineId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::BillingStatusId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::PricePlanId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::ServiceProfileId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::RoamingProfileId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::ApnGroupId,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            sim_card::Column::AssignedAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(sim_card::Column::TenantId.eq(po.tenant_id))
+        .filter(sim_card::Column::PurchaseOrderId.eq(po.id))
+        .exec(txn)
+        .await?;
+    purchase_order_line::Entity::update_many()
+        .col_expr(
+            purchase_order_line::Column::ProvisionedQuantity,
+            Expr::value(0),
+        )
+        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,18 +1,11 @@
-//! The purchase-order state machine: the only place that says which status follows which,
-//! and in whose capacity. Services ask it before they write; nothing else changes a status.
+//! The purchase-order state machine: the only place that says which status follows which, in
+//! whose capacity, and what follows from each step (the audit action, who is told, which
+//! document goes to the ordering procurement system). Services ask it before they write;
+//! `transition` carries out what it answers; nothing else changes a status.
 
 use simdesk_types::{PoAction, PoStatus};
 
-/// In which capacities someone acts on one particular PO.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Capacity {
-    /// The service provider's staff (agent or tenant admin) of the PO's tenant.
-    pub provider: bool,
-    /// A purchaser or account admin of the PO's account (or the procurement system for them).
-    pub buyer: bool,
-    /// An approver of the PO's account who did not raise it.
-    pub approver: bool,
-}
+pub use crate::policy::Capacity;
 
 /// Something that happens to a PO, with the facts the next status depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +52,11 @@ impl Event {
         }
     }
 
+    /// What follows from this event, whoever takes it.
+    pub fn consequences(self) -> Consequences {
+        rule(self, Capacity::default()).then
+    }
+
     /// Every event, with each outcome, to enumerate what is possible.
     pub const ALL: [Event; 15] = [
         Event::Edit,
@@ -81,6 +79,83 @@ impl Event {
         Event::ReceiveBuyerPo,
         Event::ReviseBuyerPo,
     ];
+}
+
+/// The audit action of a PO's creation, which is no step of the workflow (a PO starts as a
+/// draft, or waiting for the buyer's order when a procurement system returned a cart).
+pub const CREATED: &str = "po.created";
+
+/// Who hears about a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The provider's agents (tenant admins when the tenant has no agent).
+    Provider,
+    /// The account's approvers, except whoever raised the PO.
+    Approvers,
+    /// Whoever raised the PO; the account's admins when an agent raised it.
+    Buyer,
+}
+
+/// What a step tells the procurement system that ordered the PO (nothing for other POs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuyerDocument {
+    /// `ConfirmationRequest type="accept"`.
+    Acceptance,
+    /// `ConfirmationRequest type="reject"` with the reason.
+    Rejection,
+    /// `ConfirmationRequest type="detail"` with every line's quantity and price, once every
+    /// SIM is assigned. Partial provisioning is the provider's business.
+    Provisioned,
+    /// `ShipNoticeRequest` listing every SIM.
+    ShipNotice,
+}
+
+/// Everything that follows from a step besides its new status and its timeline entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Consequences {
+    /// The audit log's action.
+    pub audit: &'static str,
+    /// Who gets a notification.
+    pub notify: Option<Audience>,
+    /// The document queued for the ordering procurement system.
+    pub document: Option<BuyerDocument>,
+    /// The step takes the tenant's next PO number.
+    pub assigns_po_number: bool,
+    /// The step returns the PO's SIMs to the free stock.
+    pub releases_sims: bool,
+}
+
+impl Consequences {
+    const fn audit(audit: &'static str) -> Self {
+        Consequences {
+            audit,
+            notify: None,
+            document: None,
+            assigns_po_number: false,
+            releases_sims: false,
+        }
+    }
+
+    const fn notify(self, audience: Audience) -> Self {
+        Consequences {
+            notify: Some(audience),
+            ..self
+        }
+    }
+
+    const fn send(self, document: BuyerDocument) -> Self {
+        Consequences {
+            document: Some(document),
+            ..self
+        }
+    }
+}
+
+/// A step the workflow allows: the status it leads to and what follows from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub to: PoStatus,
+    pub then: Consequences,
 }
 
 /// Why an event cannot happen.
@@ -118,81 +193,162 @@ const BEFORE_ACCEPTANCE: [PoStatus; 5] = [
     PoStatus::Rejected,
 ];
 
-/// The status after `event`, when `capacity` allows it from `status`.
-pub fn next(status: PoStatus, event: Event, capacity: Capacity) -> Result<PoStatus, Refusal> {
-    use PoStatus::*;
-    let action = event.action();
-    let (allowed_by, target) = match event {
-        Event::Edit => (
-            capacity.buyer || capacity.provider,
-            from(status, &[Draft], Draft),
-        ),
-        Event::Submit { needs_approval } => (
-            capacity.buyer || capacity.provider,
-            from(
-                status,
-                &[Draft],
-                if needs_approval {
-                    AwaitingApproval
-                } else {
-                    Submitted
-                },
-            ),
-        ),
-        Event::Approve => (
-            capacity.approver,
-            from(status, &[AwaitingApproval], Submitted),
-        ),
-        Event::Decline => (capacity.approver, from(status, &[AwaitingApproval], Draft)),
-        Event::Accept => (capacity.provider, from(status, &[Submitted], Accepted)),
-        Event::Reject => (capacity.provider, from(status, &[Submitted], Rejected)),
-        // The buyer may take back a PO until it is accepted; the provider (which may have
-        // raised it on the account's behalf) only reopens what it rejected.
-        Event::Reopen if capacity.buyer => (
-            true,
-            from(status, &[Rejected, Submitted, AwaitingApproval], Draft),
-        ),
-        Event::Reopen => (capacity.provider, from(status, &[Rejected], Draft)),
-        Event::Cancel => {
-            let open = if capacity.provider {
-                &[
-                    Draft,
-                    AwaitingApproval,
-                    AwaitingBuyerPo,
-                    Submitted,
-                    Rejected,
-                    Accepted,
-                    Provisioning,
-                ][..]
-            } else {
-                &BEFORE_ACCEPTANCE[..]
-            };
-            (
-                capacity.buyer || capacity.provider,
-                from(status, open, Cancelled),
-            )
-        }
-        Event::Provision { complete } => (
-            capacity.provider,
-            from(
-                status,
-                &[Accepted, Provisioning],
-                if complete { Ready } else { Provisioning },
-            ),
-        ),
-        Event::Ship => (capacity.provider, from(status, &[Ready], Shipped)),
-        Event::ConfirmReceipt => (capacity.buyer, from(status, &[Shipped], Closed)),
-        Event::ReceiveBuyerPo => (capacity.buyer, from(status, &[AwaitingBuyerPo], Submitted)),
-        Event::ReviseBuyerPo => (capacity.buyer, from(status, &[Submitted], Submitted)),
-    };
-    if !allowed_by {
-        return Err(Refusal::NotYours { action });
-    }
-    target.ok_or(Refusal::WrongStatus { status, action })
+/// Statuses the provider may still cancel from: everything before the SIMs are ready.
+const BEFORE_READY: [PoStatus; 7] = [
+    PoStatus::Draft,
+    PoStatus::AwaitingApproval,
+    PoStatus::AwaitingBuyerPo,
+    PoStatus::Submitted,
+    PoStatus::Rejected,
+    PoStatus::Accepted,
+    PoStatus::Provisioning,
+];
+
+/// One row of the workflow: who may take the event, from which statuses, to which status,
+/// and what follows.
+struct Rule {
+    allowed: bool,
+    from: &'static [PoStatus],
+    to: PoStatus,
+    then: Consequences,
 }
 
-fn from(status: PoStatus, sources: &[PoStatus], target: PoStatus) -> Option<PoStatus> {
-    sources.contains(&status).then_some(target)
+/// The workflow's table: one row per event.
+fn rule(event: Event, capacity: Capacity) -> Rule {
+    use Audience::{Approvers, Buyer, Provider};
+    use BuyerDocument::*;
+    use PoStatus::*;
+    let row = |allowed, from, to, then| Rule {
+        allowed,
+        from,
+        to,
+        then,
+    };
+    let c = Consequences::audit;
+    let (buyer, provider, approver) = (capacity.buyer, capacity.provider, capacity.approver);
+    match event {
+        Event::Edit => row(buyer || provider, &[Draft], Draft, c("po.edited")),
+        Event::Submit {
+            needs_approval: true,
+        } => row(
+            buyer || provider,
+            &[Draft],
+            AwaitingApproval,
+            c("po.submitted").notify(Approvers),
+        ),
+        Event::Submit {
+            needs_approval: false,
+        } => row(
+            buyer || provider,
+            &[Draft],
+            Submitted,
+            c("po.submitted").notify(Provider),
+        ),
+        Event::Approve => row(
+            approver,
+            &[AwaitingApproval],
+            Submitted,
+            c("po.approved").notify(Provider),
+        ),
+        Event::Decline => row(
+            approver,
+            &[AwaitingApproval],
+            Draft,
+            c("po.declined").notify(Buyer),
+        ),
+        Event::Accept => row(
+            provider,
+            &[Submitted],
+            Accepted,
+            Consequences {
+                assigns_po_number: true,
+                ..c("po.accepted").notify(Buyer).send(Acceptance)
+            },
+        ),
+        Event::Reject => row(
+            provider,
+            &[Submitted],
+            Rejected,
+            c("po.rejected").notify(Buyer).send(Rejection),
+        ),
+        // The buyer may take back a PO until it is accepted; the provider (which may have
+        // raised it on the account's behalf) only reopens what it rejected.
+        Event::Reopen => row(
+            buyer || provider,
+            if buyer {
+                &[Rejected, Submitted, AwaitingApproval]
+            } else {
+                &[Rejected]
+            },
+            Draft,
+            c("po.reopened").notify(Provider),
+        ),
+        Event::Cancel => row(
+            buyer || provider,
+            if provider {
+                &BEFORE_READY
+            } else {
+                &BEFORE_ACCEPTANCE
+            },
+            Cancelled,
+            Consequences {
+                releases_sims: true,
+                ..c("po.cancelled").notify(Provider)
+            },
+        ),
+        Event::Provision { complete: false } => row(
+            provider,
+            &[Accepted, Provisioning],
+            Provisioning,
+            c("po.provisioned"),
+        ),
+        Event::Provision { complete: true } => row(
+            provider,
+            &[Accepted, Provisioning],
+            Ready,
+            c("po.provisioned").notify(Buyer).send(Provisioned),
+        ),
+        Event::Ship => row(
+            provider,
+            &[Ready],
+            Shipped,
+            c("po.shipped").notify(Buyer).send(ShipNotice),
+        ),
+        Event::ConfirmReceipt => row(buyer, &[Shipped], Closed, c("po.closed").notify(Provider)),
+        Event::ReceiveBuyerPo => row(
+            buyer,
+            &[AwaitingBuyerPo],
+            Submitted,
+            c("po.buyer_po_received").notify(Provider),
+        ),
+        Event::ReviseBuyerPo => row(
+            buyer,
+            &[Submitted],
+            Submitted,
+            c("po.edited").notify(Provider),
+        ),
+    }
+}
+
+/// The step `event` takes from `status`, when `capacity` allows it.
+pub fn step(status: PoStatus, event: Event, capacity: Capacity) -> Result<Step, Refusal> {
+    let action = event.action();
+    let rule = rule(event, capacity);
+    if !rule.allowed {
+        return Err(Refusal::NotYours { action });
+    }
+    if !rule.from.contains(&status) {
+        return Err(Refusal::WrongStatus { status, action });
+    }
+    Ok(Step {
+        to: rule.to,
+        then: rule.then,
+    })
+}
+
+/// The status after `event`, when `capacity` allows it from `status`.
+pub fn next(status: PoStatus, event: Event, capacity: Capacity) -> Result<PoStatus, Refusal> {
+    step(status, event, capacity).map(|step| step.to)
 }
 
 /// The actions open to someone acting in `capacity` on a PO in `status`, for the page's
@@ -302,5 +458,44 @@ mod tests {
             available(PoStatus::Rejected, BUYER),
             vec![PoAction::Reopen, PoAction::Cancel]
         );
+    }
+
+    #[test]
+    fn each_step_names_what_follows_from_it() {
+        let accept = step(PoStatus::Submitted, Event::Accept, PROVIDER).expect("allowed");
+        assert_eq!(accept.to, PoStatus::Accepted);
+        assert_eq!(accept.then.audit, "po.accepted");
+        assert_eq!(accept.then.notify, Some(Audience::Buyer));
+        assert_eq!(accept.then.document, Some(BuyerDocument::Acceptance));
+        assert!(accept.then.assigns_po_number && !accept.then.releases_sims);
+
+        let partly = Event::Provision { complete: false }.consequences();
+        assert_eq!((partly.notify, partly.document), (None, None));
+        let fully = Event::Provision { complete: true }.consequences();
+        assert_eq!(fully.notify, Some(Audience::Buyer));
+        assert_eq!(fully.document, Some(BuyerDocument::Provisioned));
+
+        assert!(Event::Cancel.consequences().releases_sims);
+        assert_eq!(
+            Event::Submit {
+                needs_approval: true
+            }
+            .consequences()
+            .notify,
+            Some(Audience::Approvers)
+        );
+        assert_eq!(Event::ReviseBuyerPo.consequences().audit, "po.edited");
+    }
+
+    #[test]
+    fn only_the_number_giving_step_assigns_one_and_documents_go_with_a_notice_to_the_buyer() {
+        for event in Event::ALL {
+            let then = event.consequences();
+            assert_eq!(then.assigns_po_number, event == Event::Accept, "{event:?}");
+            if then.document.is_some() {
+                assert_eq!(then.notify, Some(Audience::Buyer), "{event:?}");
+            }
+            assert!(then.audit.starts_with("po."), "{event:?}");
+        }
     }
 }

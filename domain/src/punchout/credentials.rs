@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     CartEncoding, DeploymentMode, FieldError, PunchoutCredentialInput, PunchoutCredentialView,
-    PunchoutSettings, Role, SavedPunchoutCredential,
+    PunchoutSettings, SavedPunchoutCredential,
 };
 use std::collections::HashMap;
 use subtle::ConstantTimeEq;
@@ -18,19 +18,14 @@ use super::{random_token, PunchOutError};
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{account, punchout_credential, tenant};
-use crate::sso::secret::SecretKey;
+use crate::secret::SecretKey;
 use crate::{Actor, DomainError, DomainResult};
 
 const MIN_SECRET: usize = 16;
 const MAX_FRAME_ANCESTORS: usize = 10;
 
 fn tenant_admin(actor: &Actor) -> DomainResult<i64> {
-    match actor.tenant_id {
-        Some(tenant_id) if actor.account_id.is_none() && actor.has(Role::TenantAdmin) => {
-            Ok(tenant_id)
-        }
-        _ => Err(DomainError::Forbidden),
-    }
+    crate::policy::tenant_for(actor, crate::policy::Permission::ManageProcurementSystems)
 }
 
 fn view_of(model: punchout_credential::Model, account_name: String) -> PunchoutCredentialView {
@@ -137,7 +132,7 @@ struct ValidCredential {
 fn origin_of(text: &str) -> Option<String> {
     let url = url::Url::parse(text).ok()?;
     let secure = url.scheme() == "https"
-        || (url.scheme() == "http" && url.host().as_ref().is_some_and(crate::sso::is_loopback));
+        || (url.scheme() == "http" && url.host().as_ref().is_some_and(crate::urls::is_loopback));
     let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
     (secure && bare && url.username().is_empty()).then(|| url.origin().ascii_serialization())
 }
@@ -230,7 +225,7 @@ fn validate(
         let usable = url::Url::parse(&order_response_url).is_ok_and(|url| {
             url.scheme() == "https"
                 || (url.scheme() == "http"
-                    && url.host().as_ref().is_some_and(crate::sso::is_loopback))
+                    && url.host().as_ref().is_some_and(crate::urls::is_loopback))
         });
         if !usable || order_response_url.len() > 500 {
             errors.push(FieldError::new(

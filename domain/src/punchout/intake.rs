@@ -9,34 +9,21 @@ use cxml::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 use simdesk_types::{PoAddress, PoStatus, Role};
 use std::collections::{BTreeSet, HashMap};
 
-use super::{credentials, error_answer, response_xml, sha256_hex, shopping, Answer, PunchOutError};
+use super::{
+    cart_of, credentials, error_answer, response_xml, setup, sha256_hex, visit, Answer, Endpoint,
+    PunchOutError,
+};
 use crate::actor::roles_of;
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{app_user, cxml_document, punchout_credential, tenant};
 use crate::orders::procurement::{self, BuyerLine, BuyerOrder};
-use crate::sso::secret::SecretKey;
+use crate::secret::SecretKey;
 use crate::{money, Actor};
-
-/// Where a document arrived: the tenant's cXML address.
-#[derive(Debug, Clone, Copy)]
-pub struct Endpoint<'a> {
-    pub key: &'a SecretKey,
-    pub tenant_slug: &'a str,
-    /// The portal's public address, for StartPage and profile URLs.
-    pub base_url: &'a str,
-}
-
-impl Endpoint<'_> {
-    /// The address cXML documents for this tenant are posted to.
-    pub fn url(&self) -> String {
-        format!("{}/cxml/{}", self.base_url, self.tenant_slug)
-    }
-}
 
 /// What is traced about one document.
 struct Trace<'a> {
@@ -147,7 +134,7 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
     let result = match &request.kind {
         RequestKind::ProfileRequest(_) => Ok(profile(endpoint)),
         RequestKind::PunchOutSetupRequest(setup) => {
-            shopping::setup(db, endpoint, &tenant, &credential, setup).await
+            setup::setup(db, endpoint, &tenant, &credential, setup).await
         }
         RequestKind::OrderRequest(order) => {
             return order_request(db, &tenant, &credential, &document, order, &trace).await;
@@ -262,10 +249,6 @@ async fn order_request(
     error_answer(&error)
 }
 
-fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
-    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
 async fn order_attempt(
     db: &DatabaseConnection,
     tenant: &tenant::Model,
@@ -309,7 +292,7 @@ async fn order_attempt(
     claim.idempotency_key = Set(Some(key.to_owned()));
     let claim = match claim.insert(&txn).await {
         Ok(claim) => claim,
-        Err(e) if is_unique_violation(&e) => return Ok(Attempt::Raced),
+        Err(e) if crate::db::is_unique_violation(&e) => return Ok(Attempt::Raced),
         Err(e) => return Err(e.into()),
     };
     let work = txn.begin().await?;
@@ -353,19 +336,6 @@ async fn order_attempt(
     Ok(Attempt::Done(answer))
 }
 
-/// `simdesk:{po}:{line}`: the SupplierPartAuxiliaryID a returned cart's lines carry.
-pub(crate) fn cart_reference(po_id: i64, line: usize) -> String {
-    format!("simdesk:{po_id}:{line}")
-}
-
-pub(crate) fn cart_of(auxiliary_id: &str) -> Option<i64> {
-    let mut parts = auxiliary_id.trim().split(':');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some("simdesk"), Some(po), Some(_line), None) => po.parse().ok(),
-        _ => None,
-    }
-}
-
 /// The user the order is recorded for: the named procurement user of the account, else who
 /// returned the cart, else the admin who set up the credential.
 async fn requester(
@@ -384,10 +354,10 @@ async fn requester(
                 .header
                 .extrinsics
                 .iter()
-                .filter(|e| shopping::is_user_email_extrinsic(&e.name))
+                .filter(|e| visit::is_user_email_extrinsic(&e.name))
                 .map(|e| &e.value),
         )
-        .map(|email| crate::auth::normalize_email(email))
+        .map(|email| crate::email::normalize_email(email))
         .collect::<Vec<_>>();
     let mut user = None;
     if !named.is_empty() {
@@ -452,7 +422,8 @@ async fn order_lines(
         ));
     }
     let contract =
-        crate::orders::orderables(txn, credential.tenant_id, credential.account_id, true).await?;
+        crate::orders::draft::orderables(txn, credential.tenant_id, credential.account_id, true)
+            .await?;
     let by_part: HashMap<&str, _> = contract
         .values()
         .map(|entry| (entry.part_number.as_str(), entry))

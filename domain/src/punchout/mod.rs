@@ -9,16 +9,19 @@ pub mod credentials;
 mod intake;
 pub mod oci;
 pub mod outbox;
+mod setup;
 pub mod shopping;
+pub mod visit;
 
 use chrono::{FixedOffset, Utc};
 use cxml::{Body, Cxml, Response, ResponseKind, Status};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::secret::SecretKey;
 use crate::DomainError;
 
-pub use intake::{handle, Endpoint};
+pub use intake::handle;
 
 /// Why a cXML request was refused; each maps to one cXML status code.
 #[derive(Debug, thiserror::Error)]
@@ -237,4 +240,34 @@ pub(crate) fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Where a document arrived: the tenant's cXML address.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint<'a> {
+    pub key: &'a SecretKey,
+    pub tenant_slug: &'a str,
+    /// The portal's public address, for StartPage and profile URLs.
+    pub base_url: &'a str,
+}
+
+impl Endpoint<'_> {
+    /// The address cXML documents for this tenant are posted to.
+    pub fn url(&self) -> String {
+        format!("{}/cxml/{}", self.base_url, self.tenant_slug)
+    }
+}
+
+/// `simdesk:{po}:{line}`: the SupplierPartAuxiliaryID a returned cart's lines carry.
+pub(crate) fn cart_reference(po_id: i64, line: usize) -> String {
+    format!("simdesk:{po_id}:{line}")
+}
+
+/// The PO a returned cart's line belongs to, from its SupplierPartAuxiliaryID.
+pub(crate) fn cart_of(auxiliary_id: &str) -> Option<i64> {
+    let mut parts = auxiliary_id.trim().split(':');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("simdesk"), Some(po), Some(_line), None) => po.parse().ok(),
+        _ => None,
+    }
 }

@@ -11,13 +11,12 @@ use serde::Deserialize;
 use simdesk_types::{CartReturn, CatalogEntry};
 use std::collections::HashMap;
 
-use super::intake::cart_reference;
-use super::shopping::{procurement_user, Started, Visit, OCI};
-use super::{credentials, random_token, sha256_hex, PunchOutError};
+use super::visit::{procurement_user, Started, Visit, OCI};
+use super::{cart_reference, credentials, random_token, sha256_hex, PunchOutError};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{product, punchout_session, tenant};
 use crate::orders::procurement::BuyerLine;
-use crate::sso::secret::SecretKey;
+use crate::secret::SecretKey;
 
 /// The credential domain of OCI logins.
 pub const OCI_DOMAIN: &str = "oci";
@@ -171,7 +170,8 @@ pub async fn enter(
         &entry.password,
     )
     .await?;
-    let contract = crate::orders::orderables(&txn, tenant.id, credential.account_id, true).await?;
+    let contract =
+        crate::orders::draft::orderables(&txn, tenant.id, credential.account_id, true).await?;
     txn.commit().await?;
     let product_of = |part: &str| {
         contract
@@ -233,7 +233,7 @@ pub async fn enter(
         }
     }
     let hook = hook_url(entry)?;
-    let email = crate::auth::normalize_email(&entry.user_email);
+    let email = crate::email::normalize_email(&entry.user_email);
     if email.is_empty() {
         return Err(PunchOutError::BadRequest(
             "USER_EMAIL is missing: simdesk signs the procurement user in by it.".into(),

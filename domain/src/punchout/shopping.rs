@@ -1,325 +1,41 @@
-//! The PunchOut visit: a PunchOutSetupRequest creates it with a one-time start link, the
-//! browser starts it (signed in as the procurement user, created just in time), the user
-//! fills the cart from the account's contract catalog, and the cart goes back to the
-//! procurement system as a PunchOutOrderMessage in a self-submitting form.
+//! The PunchOut visit once `setup` opened it: the browser starts it with the one-time link
+//! (signed in as the procurement user), the user fills the cart from the account's contract
+//! catalog, and the cart goes back to the procurement system as a PunchOutOrderMessage in a
+//! self-submitting form.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use cxml::{
     Body, Classification, Cxml, Description, ItemDetail, ItemId, ItemIn, Message, Money,
-    OperationAllowed, PunchOutOperation, PunchOutOrderMessage, PunchOutOrderMessageHeader,
-    PunchOutSetupRequest, PunchOutSetupResponse, Quantity, ResponseKind, Status,
+    OperationAllowed, PunchOutOrderMessage, PunchOutOrderMessageHeader, Quantity,
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use simdesk_types::{
     CartEncoding, CartReturn, CatalogEntry, Entitlements, FieldError, PunchoutCart,
-    PunchoutOperation, Role,
+    PunchoutOperation,
 };
 use std::collections::HashMap;
 
-use super::intake::{cart_reference, Endpoint};
-use super::{payload_id, random_token, response_xml, sha256_hex, Answer, PunchOutError};
+use super::visit::{CartItem, OCI};
+/// The visit a started PunchOut signs in, as the routes name it.
+pub use super::visit::{Started, Visit};
+use super::{cart_reference, payload_id, sha256_hex};
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     account, app_user, cxml_document, product, punchout_credential, punchout_session, tenant,
 };
+use crate::orders::draft::quantity_problem;
 use crate::orders::procurement::{self, BuyerCart, BuyerLine};
-use crate::orders::quantity_problem;
 use crate::{Actor, DomainError, DomainResult};
 
-/// How long a StartPage link may wait before the browser opens it.
-pub const START_LINK_LIFETIME_MINUTES: i64 = 5;
-/// The request extension and session value naming the PunchOut visit of a browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Visit(pub i64);
-
-/// The protocols a visit is opened by.
-pub(crate) const CXML: &str = "cxml";
-pub(crate) const OCI: &str = "oci";
-
 const ENDED: &str = "This PunchOut session has ended. Start again from your procurement system.";
-
-/// Extrinsics that carry the procurement user's e-mail address in the systems seen in the
-/// field (Ariba `UserEmail`, Coupa `User`, Oracle `Email`, `UniqueName` where it is one).
-pub(crate) fn is_user_email_extrinsic(name: &str) -> bool {
-    ["UserEmail", "User", "Email", "UniqueName"]
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(name.trim()))
-}
-
-fn user_of(setup: &PunchOutSetupRequest) -> Option<(String, Option<String>)> {
-    let email = setup
-        .extrinsics
-        .iter()
-        .filter(|e| is_user_email_extrinsic(&e.name))
-        .map(|e| e.value.trim())
-        .chain(
-            setup
-                .contacts
-                .iter()
-                .flat_map(|c| c.emails.iter().map(|e| e.trim())),
-        )
-        .find(|value| value.contains('@'))?;
-    let name = setup
-        .extrinsics
-        .iter()
-        .find(|e| {
-            ["UserPrintableName", "UserFullName", "FullName"]
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(e.name.trim()))
-        })
-        .map(|e| e.value.trim().to_owned())
-        .or_else(|| {
-            setup
-                .contacts
-                .first()
-                .map(|c| c.name.value.trim().to_owned())
-        })
-        .filter(|n| !n.is_empty());
-    Some((crate::auth::normalize_email(email), name))
-}
-
-fn web_url(text: &str) -> Option<String> {
-    let url = url::Url::parse(text.trim()).ok()?;
-    matches!(url.scheme(), "https" | "http").then(|| url.to_string())
-}
-
-/// The procurement user as a simdesk user of the account: found, or created as a purchaser.
-pub(super) async fn procurement_user(
-    txn: &DatabaseTransaction,
-    credential: &punchout_credential::Model,
-    email: &str,
-    name: Option<String>,
-) -> Result<app_user::Model, PunchOutError> {
-    let existing = app_user::Entity::find()
-        .filter(app_user::Column::Email.eq(email))
-        .one(txn)
-        .await?;
-    let user = match existing {
-        Some(user) if user.account_id == Some(credential.account_id) => user,
-        Some(_) => {
-            return Err(PunchOutError::Forbidden(
-                "This procurement user cannot shop for this account.".into(),
-            ))
-        }
-        None => {
-            crate::users::validate_email(email).map_err(|_| {
-                PunchOutError::BadRequest(format!("{email} is not a usable e-mail address."))
-            })?;
-            let inserted = crate::users::passwordless_account_user(
-                credential.tenant_id,
-                credential.account_id,
-                email,
-                name.as_deref(),
-            )
-            .insert(txn)
-            .await;
-            let user = match inserted {
-                Ok(user) => user,
-                // A concurrent setup created the same user first; the caller starts over.
-                Err(e)
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    return Err(PunchOutError::Conflict(RACED.into()))
-                }
-                Err(e) => return Err(e.into()),
-            };
-            crate::users::grant(txn, &user, Role::Purchaser).await?;
-            AuditEvent::new("user.created_by_punchout", "user")
-                .target(user.id)
-                .tenant(user.tenant_id, user.account_id)
-                .details(json!({ "credential": credential.id }))
-                .record(txn, None)
-                .await?;
-            user
-        }
-    };
-    if !user.active {
-        return Err(PunchOutError::Forbidden(
-            "This procurement user is deactivated in simdesk.".into(),
-        ));
-    }
-    let roles = crate::actor::roles_of(txn, user.id).await?;
-    if !roles
-        .iter()
-        .any(|r| matches!(r, Role::Purchaser | Role::AccountAdmin))
-    {
-        return Err(PunchOutError::Forbidden(
-            "This procurement user may not order in simdesk.".into(),
-        ));
-    }
-    Ok(user)
-}
-
-/// What a cart holds: `(product_id, quantity)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct CartItem {
-    product_id: i64,
-    quantity: i32,
-}
-
-const RACED: &str = "the procurement user was created concurrently";
-
-/// Answers a PunchOutSetupRequest with a one-time StartPage link.
-pub(crate) async fn setup(
-    db: &DatabaseConnection,
-    endpoint: &Endpoint<'_>,
-    tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
-    request: &PunchOutSetupRequest,
-) -> Result<Answer, PunchOutError> {
-    let mut result = setup_once(db, endpoint, tenant, credential, request).await;
-    for _ in 0..2 {
-        match &result {
-            Err(PunchOutError::Conflict(m)) if m == RACED => {
-                result = setup_once(db, endpoint, tenant, credential, request).await;
-            }
-            _ => break,
-        }
-    }
-    result
-}
-
-async fn setup_once(
-    db: &DatabaseConnection,
-    endpoint: &Endpoint<'_>,
-    tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
-    setup: &PunchOutSetupRequest,
-) -> Result<Answer, PunchOutError> {
-    let operation = match setup.operation {
-        PunchOutOperation::Create => PunchoutOperation::Create,
-        PunchOutOperation::Edit => PunchoutOperation::Edit,
-        PunchOutOperation::Inspect => PunchoutOperation::Inspect,
-        PunchOutOperation::Source => {
-            return Err(PunchOutError::NotAcceptable(
-                "simdesk offers no sourcing PunchOut; use operation create, edit or inspect."
-                    .into(),
-            ))
-        }
-    };
-    let form_post = setup
-        .browser_form_post
-        .as_deref()
-        .ok_or_else(|| {
-            PunchOutError::BadRequest(
-                "BrowserFormPost URL is missing: simdesk needs it to return the cart.".into(),
-            )
-        })
-        .and_then(|url| {
-            web_url(url).filter(|u| u.len() <= 2000).ok_or_else(|| {
-                PunchOutError::BadRequest(format!(
-                    "BrowserFormPost URL {} is not an http or https address.",
-                    url.trim()
-                ))
-            })
-        })?;
-    let buyer_cookie = setup.buyer_cookie.trim();
-    if buyer_cookie.chars().count() > 1000 {
-        return Err(PunchOutError::BadRequest(
-            "BuyerCookie is longer than 1000 characters.".into(),
-        ));
-    }
-    let (email, name) = user_of(setup).ok_or_else(|| {
-        PunchOutError::BadRequest(
-            "The request names no procurement user: send an Extrinsic UserEmail or a Contact with an Email."
-                .into(),
-        )
-    })?;
-
-    // System scope: an e-mail address is unique across tenants, so the lookup sees them all.
-    let txn = begin_write(db, DataScope::System).await?;
-    let account = super::ordering_account(&txn, credential).await?;
-    let user = procurement_user(&txn, credential, &email, name).await?;
-
-    let mut initial = Vec::new();
-    let mut edited_po = None;
-    if operation != PunchoutOperation::Create {
-        let contract = crate::orders::orderables(&txn, tenant.id, account.id, true).await?;
-        let by_part: HashMap<&str, &CatalogEntry> = contract
-            .values()
-            .map(|e| (e.part_number.as_str(), e))
-            .collect();
-        for item in &setup.items {
-            let Some(entry) = by_part.get(item.item_id.supplier_part_id.trim()) else {
-                continue;
-            };
-            let Some(quantity) = item
-                .quantity
-                .as_integer()
-                .and_then(|q| i32::try_from(q).ok())
-                .filter(|q| *q > 0)
-            else {
-                continue;
-            };
-            if edited_po.is_none() {
-                edited_po = item
-                    .item_id
-                    .supplier_part_auxiliary_id
-                    .as_deref()
-                    .and_then(super::intake::cart_of);
-            }
-            initial.push(CartItem {
-                product_id: entry.product_id,
-                quantity,
-            });
-        }
-    }
-    let token = random_token();
-    let now = Utc::now();
-    punchout_session::ActiveModel {
-        tenant_id: Set(tenant.id),
-        account_id: Set(account.id),
-        credential_id: Set(credential.id),
-        user_id: Set(user.id),
-        token_hash: Set(sha256_hex(token.as_bytes())),
-        operation: Set(operation.as_str().to_owned()),
-        buyer_cookie: Set(buyer_cookie.to_owned()),
-        browser_form_post_url: Set(form_post),
-        purchase_order_id: Set(edited_po),
-        initial_cart: Set(
-            serde_json::to_string(&initial).map_err(|e| PunchOutError::Internal(e.to_string()))?
-        ),
-        expires_at: Set(now + Duration::minutes(START_LINK_LIFETIME_MINUTES)),
-        started_at: Set(None),
-        closed_at: Set(None),
-        created_at: Set(now),
-        protocol: Set(CXML.to_owned()),
-        oci_target: Set(String::new()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    let start_page = format!("{}/punchout/start/{token}", endpoint.base_url);
-    Ok(Answer {
-        code: 200,
-        xml: response_xml(
-            Status::new(200, "OK"),
-            Some(ResponseKind::PunchOutSetupResponse(PunchOutSetupResponse {
-                start_page,
-            })),
-        ),
-    })
-}
-
-/// Who a started visit signs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Started {
-    pub user_id: i64,
-    pub visit: Visit,
-}
 
 /// Opens a visit with its one-time token: only once, and only within the link's lifetime.
 pub async fn start(db: &DatabaseConnection, token: &str) -> DomainResult<Started> {
@@ -440,14 +156,15 @@ async fn cart_of_visit(
         .one(&txn)
         .await?
         .ok_or(DomainError::NotFound)?;
-    let contract = crate::orders::orderables(&txn, tenant_id, account.id, false).await?;
+    let contract = crate::orders::draft::orderables(&txn, tenant_id, account.id, false).await?;
     let mut entries: Vec<CatalogEntry> = contract.into_values().collect();
     entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.product_id.cmp(&b.product_id)));
-    let sim_settings = crate::orders::sim_setting_choices(&txn, tenant_id, &account).await?;
+    let sim_settings =
+        crate::orders::sim_settings::sim_setting_choices(&txn, tenant_id, &account).await?;
     let overrides = match session.purchase_order_id {
         Some(po_id) => procurement::account_po(&txn, tenant_id, account.id, po_id)
             .await?
-            .map(|po| crate::orders::overrides_of(&po))
+            .map(|po| crate::orders::sim_settings::overrides_of(&po))
             .unwrap_or_default(),
         None => Entitlements::default(),
     };
@@ -556,7 +273,8 @@ async fn return_cart(
         .ok_or_else(|| DomainError::Conflict(ENDED.into()))?;
     let operation =
         PunchoutOperation::parse(&session.operation).unwrap_or(PunchoutOperation::Create);
-    let contract = crate::orders::orderables(&txn, tenant_id, session.account_id, true).await?;
+    let contract =
+        crate::orders::draft::orderables(&txn, tenant_id, session.account_id, true).await?;
     let unchanged = || -> Vec<BuyerLine> {
         initial_cart(&session)
             .into_iter()
@@ -572,12 +290,12 @@ async fn return_cart(
     };
     let (lines, po_id) = match (&form, operation) {
         (Some(form), PunchoutOperation::Create | PunchoutOperation::Edit) => {
-            let shop =
-                crate::orders::orderables(&txn, tenant_id, session.account_id, false).await?;
+            let shop = crate::orders::draft::orderables(&txn, tenant_id, session.account_id, false)
+                .await?;
             let mut errors = Vec::new();
             let lines = cart_lines(&shop, &form.quantities, &mut errors);
             errors.extend(
-                crate::orders::override_problems(
+                crate::orders::sim_settings::override_problems(
                     &txn,
                     tenant_id,
                     session.account_id,

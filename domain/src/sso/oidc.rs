@@ -17,7 +17,8 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-use super::{ProviderConfig, SsoError};
+use super::error::SsoError;
+use super::provider::ProviderConfig;
 
 /// How simdesk talks to identity providers.
 #[derive(Debug, Clone)]

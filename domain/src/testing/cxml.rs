@@ -145,3 +145,56 @@ pub fn credential_input(
         ..Default::default()
     }
 }
+
+/// The address the tests' portal is reached at.
+pub const PORTAL_URL: &str = "https://portal.example";
+
+/// A tenant's cXML setup for the tests: the sealing key and Hafenlogistik's credential.
+pub struct Buyer {
+    pub key: crate::secret::SecretKey,
+    pub secret: String,
+    pub account_id: i64,
+}
+
+/// Nordwind's credential for Hafenlogistik's procurement system, sending no confirmations.
+pub async fn hafen_buyer(t: &super::TestDatabase) -> Buyer {
+    hafen_buyer_answered_at(t, "").await
+}
+
+/// Nordwind's credential for Hafenlogistik's procurement system, with order confirmations going
+/// to `order_response_url` (none when empty).
+pub async fn hafen_buyer_answered_at(t: &super::TestDatabase, order_response_url: &str) -> Buyer {
+    let admin = super::actor(t, "admin@nordwind.example").await;
+    let purchaser = super::actor(t, "purchaser@hafenlogistik.example").await;
+    let account_id = purchaser.account_id.expect("account user");
+    let key = crate::secret::SecretKey::generate();
+    let saved = crate::punchout::credentials::save(
+        &t.db,
+        &key,
+        &admin,
+        None,
+        None,
+        simdesk_types::PunchoutCredentialInput {
+            frame_ancestors: "https://buyer.example".into(),
+            order_response_url: order_response_url.into(),
+            ..credential_input(account_id, "NetworkID", BUYER_ID)
+        },
+    )
+    .await
+    .expect("save credential");
+    Buyer {
+        key,
+        secret: saved.generated_secret.expect("a generated secret"),
+        account_id,
+    }
+}
+
+/// Posts a cXML document to `tenant`'s endpoint, as the HTTP route would.
+pub async fn post(t: &super::TestDatabase, buyer: &Buyer, tenant: &str, body: &str) -> Answer {
+    let endpoint = crate::punchout::Endpoint {
+        key: &buyer.key,
+        tenant_slug: tenant,
+        base_url: PORTAL_URL,
+    };
+    crate::punchout::handle(&t.db, &endpoint, body.as_bytes()).await
+}

@@ -398,11 +398,13 @@ async fn products_round_trip_through_csv_and_bad_rows_are_reported_by_line() {
 async fn tenant_settings_are_validated_and_audited() {
     let t = demo_db().await;
     let admin = actor(&t, NORDWIND_ADMIN).await;
-    let mut settings = catalog::settings(&t.db, &admin).await.unwrap();
+    let mut settings = simdesk_domain::tenants::settings(&t.db, &admin)
+        .await
+        .unwrap();
     assert!(!settings.allow_default_overrides);
     settings.allow_default_overrides = true;
     settings.brand_color = "#123ABC".into();
-    let saved = catalog::update_settings(&t.db, &admin, settings.clone())
+    let saved = simdesk_domain::tenants::update_settings(&t.db, &admin, settings.clone())
         .await
         .unwrap();
     assert!(saved.allow_default_overrides);
@@ -413,12 +415,12 @@ async fn tenant_settings_are_validated_and_audited() {
         support_email: "nope".into(),
         ..settings
     };
-    let mut found = fields(catalog::update_settings(&t.db, &admin, bad).await);
+    let mut found = fields(simdesk_domain::tenants::update_settings(&t.db, &admin, bad).await);
     found.sort();
     assert_eq!(found, ["brand_color", "logo_url", "support_email"]);
     let agent = actor(&t, NORDWIND_AGENT).await;
     assert!(matches!(
-        catalog::update_settings(&t.db, &agent, saved).await,
+        simdesk_domain::tenants::update_settings(&t.db, &agent, saved).await,
         Err(DomainError::Forbidden)
     ));
 }
@@ -499,7 +501,7 @@ async fn nobody_reaches_another_tenants_catalog() {
         );
         assert!(
             matches!(
-                catalog::settings(&t.db, &user).await,
+                simdesk_domain::tenants::settings(&t.db, &user).await,
                 Err(DomainError::Forbidden)
             ),
             "{email}"

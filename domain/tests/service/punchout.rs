@@ -6,67 +6,15 @@ use simdesk_domain::db::{begin, begin_write, DataScope};
 use simdesk_domain::entity::{
     cxml_document, cxml_outbox, cxml_outbox_attempt, purchase_order, tenant,
 };
-use simdesk_domain::orders::{self, provisioning, provisioning::Source};
-use simdesk_domain::punchout::outbox::{self, deliver_due, OutboxSettings};
+use simdesk_domain::orders;
+use simdesk_domain::punchout::credentials;
+use simdesk_domain::punchout::outbox::{self, OutboxSettings};
 use simdesk_domain::punchout::shopping::{self, CartForm, Visit};
-use simdesk_domain::punchout::{credentials, handle, Answer, Endpoint};
-use simdesk_domain::sso::secret::SecretKey;
+use simdesk_domain::secret::SecretKey;
 use simdesk_domain::testing::cxml::*;
 use simdesk_domain::testing::TestDatabase;
 use simdesk_domain::{Actor, DomainError};
-use simdesk_types::{
-    DeliveryStatus, Entitlements, OptionKind, PoAction, PoStatus, PunchoutCredentialInput,
-    ShipmentInput,
-};
-
-const BASE: &str = "https://portal.example";
-
-/// A tenant's cXML setup for the tests: the sealing key and Hafenlogistik's credential.
-pub struct Buyer {
-    pub key: SecretKey,
-    pub secret: String,
-    pub account_id: i64,
-}
-
-pub async fn hafen_buyer(t: &TestDatabase) -> Buyer {
-    hafen_buyer_answered_at(t, "").await
-}
-
-/// Hafenlogistik's credential, with order confirmations going to `order_response_url`.
-pub async fn hafen_buyer_answered_at(t: &TestDatabase, order_response_url: &str) -> Buyer {
-    let admin = actor(t, NORDWIND_ADMIN).await;
-    let purchaser = actor(t, HAFEN_PURCHASER).await;
-    let account_id = purchaser.account_id.expect("account user");
-    let key = SecretKey::generate();
-    let saved = credentials::save(
-        &t.db,
-        &key,
-        &admin,
-        None,
-        None,
-        PunchoutCredentialInput {
-            frame_ancestors: "https://buyer.example".into(),
-            order_response_url: order_response_url.into(),
-            ..credential_input(account_id, "NetworkID", BUYER_ID)
-        },
-    )
-    .await
-    .expect("save credential");
-    Buyer {
-        key,
-        secret: saved.generated_secret.expect("a generated secret"),
-        account_id,
-    }
-}
-
-pub async fn post(t: &TestDatabase, buyer: &Buyer, tenant: &str, body: &str) -> Answer {
-    let endpoint = Endpoint {
-        key: &buyer.key,
-        tenant_slug: tenant,
-        base_url: BASE,
-    };
-    handle(&t.db, &endpoint, body.as_bytes()).await
-}
+use simdesk_types::{Entitlements, OptionKind, PoAction, PoStatus, PunchoutCredentialInput};
 
 /// The contract price and part number of the account's nano SIM.
 pub async fn nano(t: &TestDatabase, buyer: &Actor) -> (i64, String, String) {
@@ -724,174 +672,9 @@ async fn the_cart_may_choose_other_sim_settings_where_the_tenant_allows_it() {
     assert_eq!(po_count(&t).await, before);
 }
 
-/// A procurement system's cXML address on loopback that answers with `answers` in turn (the
-/// last one for ever after) and keeps what it received.
-async fn procurement_inbox(
-    answers: Vec<(u16, &'static str)>,
-) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use axum::http::StatusCode;
-    use std::sync::{Arc, Mutex};
-    let received: Arc<Mutex<Vec<String>>> = Arc::default();
-    let log = received.clone();
-    let app = axum::Router::new().route(
-        "/cxml",
-        axum::routing::post(move |body: String| {
-            let log = log.clone();
-            let answers = answers.clone();
-            async move {
-                let mut log = log.lock().unwrap();
-                log.push(body);
-                let (status, code) = answers[(log.len() - 1).min(answers.len() - 1)];
-                let xml = format!(
-                    r#"<cXML payloadID="r" timestamp="2026-11-21T10:00:00Z"><Response><Status code="{code}" text="x"/></Response></cXML>"#
-                );
-                (StatusCode::from_u16(status).unwrap(), xml)
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/cxml", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, received)
-}
-
 async fn outbox_rows(t: &TestDatabase) -> Vec<cxml_outbox::Model> {
     let txn = begin(&t.db, DataScope::System).await.unwrap();
     cxml_outbox::Entity::find().all(&txn).await.unwrap()
-}
-
-/// A PO ordered by OrderRequest (10 nano SIMs, payloadID `payload`, orderID `reference`) from a
-/// procurement system whose confirmations go to a loopback inbox answering `answers`.
-struct Ordered {
-    buyer: Buyer,
-    received: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    agent: Actor,
-    po_id: i64,
-    part: String,
-    price: String,
-}
-
-async fn ordered(
-    t: &TestDatabase,
-    answers: Vec<(u16, &'static str)>,
-    payload: &str,
-    reference: &str,
-) -> Ordered {
-    let (url, received) = procurement_inbox(answers).await;
-    let buyer = hafen_buyer_answered_at(t, &url).await;
-    let purchaser = actor(t, HAFEN_PURCHASER).await;
-    let (_, part, price) = nano(t, &purchaser).await;
-    let order = order_request(
-        &buyer.secret,
-        payload,
-        reference,
-        "new",
-        &[(&part, 10, &price, None)],
-    );
-    assert_eq!(code_of(&post(t, &buyer, "nordwind", &order).await), 200);
-    Ordered {
-        buyer,
-        received,
-        agent: actor(t, NORDWIND_AGENT).await,
-        po_id: po_by_reference(t, reference).await.id,
-        part,
-        price,
-    }
-}
-
-impl Ordered {
-    async fn version(&self, t: &TestDatabase) -> i32 {
-        orders::detail(&t.db, &self.agent, self.po_id)
-            .await
-            .unwrap()
-            .version
-    }
-
-    async fn act(&self, t: &TestDatabase, action: PoAction, reason: &str) {
-        let version = self.version(t).await;
-        orders::act(&t.db, &self.agent, self.po_id, version, action, reason)
-            .await
-            .unwrap();
-    }
-
-    /// One outbox pass with retries due at once; how many documents it attempted.
-    async fn deliver(&self, t: &TestDatabase) -> usize {
-        let settings = OutboxSettings {
-            first_retry: chrono::Duration::zero(),
-            ..OutboxSettings::default()
-        };
-        deliver_due(&t.db, &self.buyer.key, &reqwest::Client::new(), &settings)
-            .await
-            .unwrap()
-    }
-
-    fn bodies(&self) -> Vec<String> {
-        self.received.lock().unwrap().clone()
-    }
-}
-
-#[tokio::test]
-async fn confirmations_reach_the_procurement_system_through_retries() {
-    let t = full_demo_db().await;
-    let order = ordered(&t, vec![(503, "500"), (200, "200")], "conf-1", "C-1").await;
-    assert!(
-        outbox_rows(&t).await.is_empty(),
-        "nothing to say before the agent decides"
-    );
-
-    order.act(&t, PoAction::Accept, "").await;
-    let queued = outbox_rows(&t).await;
-    assert_eq!(queued.len(), 1);
-    assert!(
-        !queued[0].payload.contains(&order.buyer.secret),
-        "no secret at rest"
-    );
-
-    assert_eq!(order.deliver(&t).await, 1);
-    let retried = &outbox_rows(&t).await[0];
-    assert_eq!((retried.status.as_str(), retried.attempts), ("pending", 1));
-    assert!(
-        retried.last_error.contains("server error"),
-        "{}",
-        retried.last_error
-    );
-    assert_eq!(order.deliver(&t).await, 1);
-    let sent = &outbox_rows(&t).await[0];
-    assert_eq!((sent.status.as_str(), sent.attempts), ("sent", 2));
-    assert_eq!(order.deliver(&t).await, 0);
-
-    let bodies = order.bodies();
-    assert_eq!(bodies.len(), 2);
-    let document = cxml::parse(bodies[1].as_bytes()).unwrap();
-    let cxml::Body::Request(request) = &document.body else {
-        panic!("a request")
-    };
-    assert_eq!(
-        request.header.shared_secret(),
-        Some(order.buyer.secret.as_str())
-    );
-    let cxml::RequestKind::ConfirmationRequest(confirmation) = &request.kind else {
-        panic!("a ConfirmationRequest")
-    };
-    assert_eq!(
-        confirmation.header.confirmation_type,
-        cxml::ConfirmationType::Accept
-    );
-    assert_eq!(
-        confirmation.order_reference.document_reference.payload_id,
-        "conf-1"
-    );
-    assert_eq!(
-        confirmation.order_reference.order_id.as_deref(),
-        Some("C-1")
-    );
-
-    let txn = begin(&t.db, DataScope::System).await.unwrap();
-    let attempts = cxml_outbox_attempt::Entity::find().all(&txn).await.unwrap();
-    assert_eq!(
-        attempts.iter().map(|a| a.http_status).collect::<Vec<_>>(),
-        vec![Some(503), Some(200)]
-    );
 }
 
 /// The PO of the buyer's order `reference`.
@@ -905,173 +688,185 @@ async fn po_by_reference(t: &TestDatabase, reference: &str) -> purchase_order::M
         .expect("a PO with this reference")
 }
 
-#[tokio::test]
-async fn a_refused_rejection_notice_is_not_retried() {
-    let t = full_demo_db().await;
-    let order = ordered(&t, vec![(400, "400")], "rej-1", "R-1").await;
-    order
-        .act(&t, PoAction::Reject, "No such tariff in 2027.")
-        .await;
-    assert_eq!(order.deliver(&t).await, 1);
-    assert_eq!(order.deliver(&t).await, 0);
-    let failed = &outbox_rows(&t).await[0];
-    assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 1));
-    let bodies = order.bodies();
-    assert_eq!(bodies.len(), 1);
-    assert!(bodies[0].contains(r#"type="reject""#), "{}", bodies[0]);
-    assert!(bodies[0].contains("No such tariff in 2027."));
+/// Hafenlogistik's order `reference` (10 nano SIMs), accepted by the agent: the outbox holds
+/// its confirmation for a procurement system that is never called (nothing here posts).
+async fn accepted(t: &TestDatabase, reference: &str) -> Buyer {
+    let buyer = hafen_buyer_answered_at(t, "https://buyer.example/cxml").await;
+    let purchaser = actor(t, HAFEN_PURCHASER).await;
+    let (_, part, price) = nano(t, &purchaser).await;
+    let order = order_request(
+        &buyer.secret,
+        &format!("payload-{reference}"),
+        reference,
+        "new",
+        &[(&part, 10, &price, None)],
+    );
+    assert_eq!(code_of(&post(t, &buyer, "nordwind", &order).await), 200);
+    let agent = actor(t, NORDWIND_AGENT).await;
+    let po_id = po_by_reference(t, reference).await.id;
+    let version = orders::detail(&t.db, &agent, po_id).await.unwrap().version;
+    orders::act(&t.db, &agent, po_id, version, PoAction::Accept, "")
+        .await
+        .unwrap();
+    buyer
+}
 
-    // The agent sees it on the PO and sends it again; nobody else can.
-    let seen = orders::detail(&t.db, &order.agent, order.po_id)
+/// The one document due, claimed.
+async fn claim_the_one_due(
+    t: &TestDatabase,
+    key: &SecretKey,
+    settings: &OutboxSettings,
+) -> outbox::Delivery {
+    let due = outbox::due(&t.db, settings).await.unwrap();
+    let [due] = due.as_slice() else {
+        panic!("one document due, not {}", due.len())
+    };
+    outbox::claim(&t.db, key, settings, due)
         .await
         .unwrap()
-        .procurement_messages;
-    let [message] = seen.as_slice() else {
-        panic!("one document: {seen:?}")
-    };
-    assert_eq!(message.description, "Order confirmation (reject)");
-    assert_eq!(
-        (message.status, message.attempts),
-        (DeliveryStatus::Failed, 1)
-    );
-    assert!(message.last_error.contains("refused"), "{message:?}");
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let buyer_view = orders::detail(&t.db, &purchaser, order.po_id)
-        .await
-        .unwrap();
-    assert!(buyer_view.procurement_messages.is_empty());
-    for outsider in [&purchaser, &actor(&t, ALPINA_AGENT).await] {
-        let refused = outbox::retry(&t.db, outsider, order.po_id, message.id).await;
-        assert!(
-            matches!(
-                refused,
-                Err(DomainError::Forbidden
-                    | DomainError::NotFound
-                    | DomainError::OutOfScope { .. })
-            ),
-            "{refused:?}"
-        );
-    }
-    assert_eq!(outbox_rows(&t).await[0].status, "failed");
-    outbox::retry(&t.db, &order.agent, order.po_id, message.id)
-        .await
-        .unwrap();
-    assert!(matches!(
-        outbox::retry(&t.db, &order.agent, order.po_id, message.id).await,
-        Err(DomainError::Conflict(_))
-    ));
-    assert_eq!(order.deliver(&t).await, 1, "one more attempt");
-    let again = &outbox_rows(&t).await[0];
-    assert_eq!((again.status.as_str(), again.attempts), ("failed", 2));
-    assert_eq!(order.bodies().len(), 2);
-}
-
-/// The requests the procurement system received, in order.
-fn received_requests(bodies: &[String]) -> Vec<cxml::RequestKind> {
-    bodies
-        .iter()
-        .map(
-            |body| match cxml::parse(body.as_bytes()).expect("cXML").body {
-                cxml::Body::Request(request) => request.kind,
-                other => panic!("expected a request, got {other:?}"),
-            },
-        )
-        .collect()
+        .expect("nobody else claimed it")
 }
 
 #[tokio::test]
-async fn an_ordered_po_is_confirmed_in_detail_and_its_ship_notice_lists_every_sim() {
+async fn a_due_document_is_claimed_once_and_only_then_gets_its_secret() {
     let t = full_demo_db().await;
-    let order = ordered(&t, vec![(200, "200")], "ship-1", "S-1").await;
-    let (agent, po_id) = (&order.agent, order.po_id);
-    order.act(&t, PoAction::Accept, "").await;
-    assert_eq!(
-        provisioning::provision(&t.db, agent, po_id, order.version(&t).await, Source::Stock)
-            .await
-            .unwrap(),
-        PoStatus::Ready
-    );
-    let shipment = ShipmentInput {
-        carrier: "DHL".into(),
-        tracking_number: "JD014600006281230704".into(),
-        shipped_on: chrono::Utc::now().date_naive().to_string(),
+    let buyer = accepted(&t, "CL-1").await;
+    let settings = OutboxSettings::default();
+    let due = outbox::due(&t.db, &settings).await.unwrap();
+    let [due] = due.as_slice() else {
+        panic!("one document due: {due:?}")
     };
-    assert_eq!(
-        orders::ship(&t.db, agent, po_id, order.version(&t).await, shipment)
-            .await
-            .unwrap(),
-        PoStatus::Shipped
-    );
-    assert_eq!(order.deliver(&t).await, 3);
-    let (part, price) = (&order.part, &order.price);
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let [accepted, detailed, shipped] = received_requests(&order.bodies())
-        .try_into()
-        .expect("three documents: accept, detail, ship notice");
-
-    let cxml::RequestKind::ConfirmationRequest(accepted) = accepted else {
-        panic!("first a ConfirmationRequest")
+    let delivery = outbox::claim(&t.db, &buyer.key, &settings, due)
+        .await
+        .unwrap()
+        .expect("claimed");
+    assert_eq!(delivery.id(), due.id());
+    assert_eq!(delivery.url(), "https://buyer.example/cxml");
+    assert_eq!(delivery.document_type(), "ConfirmationRequest");
+    let body = delivery.body().expect("a body to send");
+    let document = cxml::parse(body.as_bytes()).unwrap();
+    let cxml::Body::Request(request) = &document.body else {
+        panic!("a request")
     };
-    assert_eq!(
-        accepted.header.confirmation_type,
-        cxml::ConfirmationType::Accept
-    );
-
-    let cxml::RequestKind::ConfirmationRequest(detailed) = detailed else {
-        panic!("then a ConfirmationRequest")
-    };
-    assert_eq!(
-        detailed.header.confirmation_type,
-        cxml::ConfirmationType::Detail
-    );
-    let [line] = detailed.items.as_slice() else {
-        panic!("one confirmed line")
-    };
-    assert_eq!(
-        (line.line_number, line.quantity.to_string()),
-        (1, "10".into())
-    );
-    let unit_price = line.statuses[0]
-        .unit_price
-        .as_ref()
-        .expect("the unit price");
-    assert_eq!(unit_price.to_string(), format!("{price} EUR"));
-
-    let cxml::RequestKind::ShipNoticeRequest(shipped) = shipped else {
-        panic!("last a ShipNoticeRequest")
-    };
-    assert_eq!(shipped.header.shipment_id, "JD014600006281230704");
-    assert_eq!(
-        shipped.ship_controls[0].carriers[0].value, "DHL",
-        "the carrier"
-    );
-    let portion = &shipped.portions[0];
-    assert_eq!(
-        portion.order_reference.document_reference.payload_id,
-        "ship-1"
-    );
-    assert_eq!(portion.order_reference.order_id.as_deref(), Some("S-1"));
-    let [item] = portion.items.as_slice() else {
-        panic!("one shipped line")
-    };
-    assert_eq!(
-        item.item_id.as_ref().map(|id| id.supplier_part_id.as_str()),
-        Some(part.as_str())
-    );
-    let sims = orders::detail(&t.db, &purchaser, po_id).await.unwrap().sims;
-    assert_eq!(item.assets.len(), 10, "every SIM of the line");
-    for sim in &sims {
-        let asset = item
-            .assets
-            .iter()
-            .find(|a| a.serial_number.as_deref() == Some(sim.iccid.as_str()))
-            .unwrap_or_else(|| panic!("SIM {} is in the ship notice", sim.iccid));
-        let imsi = asset.extrinsics.iter().find(|x| x.name == "IMSI");
-        assert_eq!(imsi.map(|x| x.value.as_str()), Some(sim.imsi.as_str()));
-    }
+    assert_eq!(request.header.shared_secret(), Some(buyer.secret.as_str()));
     assert!(
-        outbox_rows(&t).await.iter().all(|row| row.status == "sent"),
-        "all three delivered"
+        !outbox_rows(&t).await[0].payload.contains(&buyer.secret),
+        "no secret at rest"
+    );
+    assert!(
+        !format!("{delivery:?}").contains(&buyer.secret),
+        "no secret in logs"
+    );
+
+    assert!(
+        outbox::claim(&t.db, &buyer.key, &settings, due)
+            .await
+            .unwrap()
+            .is_none(),
+        "a second worker finds it claimed"
+    );
+    assert!(
+        outbox::due(&t.db, &settings).await.unwrap().is_empty(),
+        "not due while its attempt may still run"
+    );
+    let row = &outbox_rows(&t).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 0));
+}
+
+#[tokio::test]
+async fn a_retry_waits_its_backoff_and_the_last_one_gives_up() {
+    let t = full_demo_db().await;
+    let buyer = accepted(&t, "RT-1").await;
+    let settings = OutboxSettings {
+        max_attempts: 2,
+        ..OutboxSettings::default()
+    };
+    let delivery = claim_the_one_due(&t, &buyer.key, &settings).await;
+    let before = chrono::Utc::now();
+    let answered = |status: i32| outbox::Attempt {
+        outcome: outbox::Outcome::Retry("server error: HTTP 503".into()),
+        http_status: Some(status),
+        cxml_status: None,
+        took: std::time::Duration::from_millis(12),
+    };
+    outbox::record_outcome(&t.db, &settings, &delivery, answered(503))
+        .await
+        .unwrap();
+    let waiting = &outbox_rows(&t).await[0];
+    assert_eq!((waiting.status.as_str(), waiting.attempts), ("pending", 1));
+    assert_eq!(waiting.last_error, "server error: HTTP 503");
+    assert!(waiting.next_attempt_at >= before + settings.backoff(1));
+    assert!(
+        outbox::due(&t.db, &settings).await.unwrap().is_empty(),
+        "not due before its backoff"
+    );
+
+    // Due at once from here on, and the second attempt is the last.
+    let impatient = OutboxSettings {
+        first_retry: chrono::Duration::zero(),
+        ..settings.clone()
+    };
+    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
+    cxml_outbox::ActiveModel {
+        id: sea_orm::Unchanged(waiting.id),
+        next_attempt_at: Set(before),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    let delivery = claim_the_one_due(&t, &buyer.key, &impatient).await;
+    outbox::record_outcome(&t.db, &impatient, &delivery, answered(502))
+        .await
+        .unwrap();
+    let given_up = &outbox_rows(&t).await[0];
+    assert_eq!((given_up.status.as_str(), given_up.attempts), ("failed", 2));
+    assert_eq!(
+        given_up.last_error,
+        "server error: HTTP 503 (gave up after 2 attempts)"
+    );
+    assert!(outbox::due(&t.db, &impatient).await.unwrap().is_empty());
+
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let attempts = cxml_outbox_attempt::Entity::find().all(&txn).await.unwrap();
+    assert_eq!(
+        attempts
+            .iter()
+            .map(|a| (a.http_status, a.duration_ms))
+            .collect::<Vec<_>>(),
+        vec![(Some(503), 12), (Some(502), 12)]
+    );
+}
+
+#[tokio::test]
+async fn a_document_that_cannot_be_prepared_is_refused_unsent() {
+    let t = full_demo_db().await;
+    accepted(&t, "KY-1").await;
+    let settings = OutboxSettings::default();
+    let wrong_key = SecretKey::generate();
+    let delivery = claim_the_one_due(&t, &wrong_key, &settings).await;
+    let reason = delivery.body().expect_err("the secret does not open");
+    assert!(reason.starts_with("cannot prepare: "), "{reason}");
+    outbox::record_outcome(
+        &t.db,
+        &settings,
+        &delivery,
+        outbox::Attempt::refused(reason),
+    )
+    .await
+    .unwrap();
+    let failed = &outbox_rows(&t).await[0];
+    assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 1));
+    assert!(failed.last_error.starts_with("cannot prepare: "));
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let attempts = cxml_outbox_attempt::Entity::find().all(&txn).await.unwrap();
+    assert_eq!(
+        attempts
+            .iter()
+            .map(|a| (a.http_status, a.cxml_status))
+            .collect::<Vec<_>>(),
+        vec![(None, None)]
     );
 }
 

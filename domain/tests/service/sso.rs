@@ -5,7 +5,8 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use simdesk_domain::db::{begin, DataScope};
 use simdesk_domain::entity::{app_user, identity_provider};
-use simdesk_domain::sso::{self, oidc, OidcSettings, ProviderConfig, SecretKey, SsoError};
+use simdesk_domain::secret::SecretKey;
+use simdesk_domain::sso::{self, oidc, OidcSettings, ProviderConfig, SsoError};
 use simdesk_domain::testing::oidc::{OidcProvider, ProviderUser};
 use simdesk_domain::testing::TestDatabase;
 use simdesk_domain::{auth, demo, users, Actor, DomainError};

@@ -1,29 +1,15 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use simdesk_domain::db::{begin, DataScope};
+use simdesk_domain::demo;
 use simdesk_domain::entity::{app_user, audit_log};
+pub use simdesk_domain::testing::actor;
 use simdesk_domain::testing::{self, TestDatabase};
-use simdesk_domain::{demo, Actor};
 
 /// A fresh database with the demo's tenants, accounts and users (no catalog: tests build their own).
 pub async fn demo_db() -> TestDatabase {
     let t = testing::fresh().await;
     assert!(demo::seed_people(&t.db).await.expect("seed demo data"));
     t
-}
-
-pub async fn actor(t: &TestDatabase, email: &str) -> Actor {
-    let txn = begin(&t.db, DataScope::System).await.unwrap();
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::Email.eq(email))
-        .one(&txn)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no demo user {email}"));
-    drop(txn);
-    Actor::load(&t.db, user.id)
-        .await
-        .unwrap()
-        .expect("active user")
 }
 
 pub async fn user_id(t: &TestDatabase, email: &str) -> i64 {

@@ -1,9 +1,11 @@
-//! HTTP-level tests against the real router on a loopback port, with a real database
-//! (SQLite, or PostgreSQL when `SIMDESK_TEST_DATABASE_URL` names one).
+//! HTTP-level tests against the real router on a loopback port, and of the background workers
+//! against peers on loopback, with a real database (SQLite, or PostgreSQL when
+//! `SIMDESK_TEST_DATABASE_URL` names one).
 
 mod access;
 mod catalog;
 mod orders;
+mod outbox;
 mod punchout;
 mod sign_in;
 mod sso;

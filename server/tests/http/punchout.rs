@@ -28,7 +28,7 @@ async fn actor_of(server: &TestServer, email: &str) -> Actor {
 /// `https://buyer.example`.
 async fn procurement() -> Procurement {
     let settings = HttpSettings::default();
-    let key = settings.sso.key.clone();
+    let key = settings.sealing_key.clone();
     let server = start_with(settings).await;
     let admin = actor_of(&server, "admin@nordwind.example").await;
     let purchaser = actor_of(&server, "purchaser@hafenlogistik.example").await;
@@ -347,7 +347,7 @@ async fn a_punchout_visit_lives_in_its_frame_and_returns_the_cart_by_form() {
 #[tokio::test]
 async fn sap_oci_enters_by_form_post_from_its_own_origin() {
     let settings = HttpSettings::default();
-    let key = settings.sso.key.clone();
+    let key = settings.sealing_key.clone();
     let server = start_with(settings).await;
     let admin = actor_of(&server, "admin@nordwind.example").await;
     let purchaser = actor_of(&server, "purchaser@hafenlogistik.example").await;

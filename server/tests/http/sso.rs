@@ -43,12 +43,12 @@ async fn setup(require_sso: bool, timeout_seconds: u64) -> SsoSetup {
         },
         ..SsoRuntime::default()
     };
-    let key = runtime.key.clone();
-    let server = start_with(HttpSettings {
+    let settings = HttpSettings {
         sso: runtime,
         ..HttpSettings::default()
-    })
-    .await;
+    };
+    let key = settings.sealing_key.clone();
+    let server = start_with(settings).await;
     let provider = OidcProvider::start(
         &[
             ProviderUser::new("ada-1", "ada@sso.hafen.example", &["sim-buyers"]),

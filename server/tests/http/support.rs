@@ -26,8 +26,8 @@ pub async fn start() -> TestServer {
     start_with(HttpSettings::default()).await
 }
 
-pub async fn start_with(settings: HttpSettings) -> TestServer {
-    let turn = ONE_AT_A_TIME.clone().lock_owned().await;
+/// A fresh database with the demo data.
+async fn demo_data() -> TestDatabase {
     let limit = std::time::Duration::from_secs(60);
     // The first fresh database also builds the template and drops databases that earlier,
     // killed runs left behind (a benchmark's can hold a million rows): give it longer.
@@ -38,6 +38,35 @@ pub async fn start_with(settings: HttpSettings) -> TestServer {
         .await
         .expect("the demo data within a minute")
         .expect("seed demo data");
+    database
+}
+
+/// The demo data without a server, for the workers beside the routes; taken in turn with the
+/// servers.
+pub struct DemoDatabase {
+    pub database: TestDatabase,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl std::ops::Deref for DemoDatabase {
+    type Target = TestDatabase;
+
+    fn deref(&self) -> &TestDatabase {
+        &self.database
+    }
+}
+
+pub async fn demo_database() -> DemoDatabase {
+    let turn = ONE_AT_A_TIME.clone().lock_owned().await;
+    DemoDatabase {
+        database: demo_data().await,
+        _turn: turn,
+    }
+}
+
+pub async fn start_with(settings: HttpSettings) -> TestServer {
+    let turn = ONE_AT_A_TIME.clone().lock_owned().await;
+    let database = demo_data().await;
     let options = LeptosOptions::builder()
         .output_name("simdesk")
         .site_root("target/site")

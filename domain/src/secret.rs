@@ -1,6 +1,7 @@
-//! Sealing of identity-provider client secrets at rest with XChaCha20-Poly1305 under a key from
-//! configuration. Each sealed value is bound to its account, so a value copied into another
-//! account's row does not open.
+//! Sealing of stored secrets (identity-provider client secrets, procurement systems' shared
+//! secrets) at rest with XChaCha20-Poly1305 under a key from configuration. Each sealed value
+//! is bound to its account, so a value copied into another account's row does not open. A leaf:
+//! imports no service.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -12,7 +13,7 @@ use crate::{DomainError, DomainResult};
 const PREFIX: &str = "v1:";
 const NONCE_LENGTH: usize = 24;
 
-/// The 256-bit key that seals client secrets. Its `Debug` output never shows the key.
+/// The 256-bit key that seals stored secrets. Its `Debug` output never shows the key.
 #[derive(Clone)]
 pub struct SecretKey(Key);
 

@@ -1,0 +1,170 @@
+//! Carrying out one workflow step on a PO: the guarded update, then every consequence the
+//! workflow's row names (PO number, released SIMs, timeline and audit, notifications, the
+//! document for the procurement system), all in the caller's transaction.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+use simdesk_types::{PoAction, PoStatus};
+
+use super::notify::notify;
+use super::scope::{refused, status_of, CHANGED_MEANWHILE};
+use super::stock;
+use super::workflow::{self, Capacity, Event};
+use crate::audit::AuditEvent;
+use crate::entity::{app_user, purchase_order, purchase_order_event, tenant};
+use crate::{Actor, DomainError, DomainResult};
+
+/// Writes `changes` to `po` only if nobody changed it since it was read (same version), with
+/// a new version and update time; otherwise the caller's form is stale.
+pub(crate) async fn update_unchanged(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    changes: purchase_order::ActiveModel,
+) -> DomainResult<()> {
+    let updated = purchase_order::Entity::update_many()
+        .set(changes)
+        .col_expr(
+            purchase_order::Column::Version,
+            Expr::col(purchase_order::Column::Version).add(1),
+        )
+        .col_expr(purchase_order::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(purchase_order::Column::Id.eq(po.id))
+        .filter(purchase_order::Column::Version.eq(po.version))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
+    }
+    Ok(())
+}
+
+/// Applies `event` to `po`: asks the workflow for the step, writes the new status with
+/// `changes` only if nobody changed the PO since it was read, then carries out the step's
+/// consequences in the same transaction: the PO number, released SIMs, the timeline and audit
+/// entry, the notifications and the document for the ordering procurement system.
+pub(crate) async fn transition(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    po: &purchase_order::Model,
+    capacity: Capacity,
+    event: Event,
+    reason: &str,
+    changes: purchase_order::ActiveModel,
+) -> DomainResult<PoStatus> {
+    let from = status_of(po)?;
+    let step = workflow::step(from, event, capacity).map_err(refused)?;
+    let then = step.then;
+    let mut changes = changes;
+    changes.status = Set(step.to.as_str().to_owned());
+    if then.assigns_po_number {
+        changes.po_number = Set(Some(next_po_number(txn, po.tenant_id).await?));
+    }
+    update_unchanged(txn, po, changes).await?;
+    if then.releases_sims {
+        stock::release(txn, po).await?;
+    }
+    let entry = TimelineEntry {
+        action: event.action(),
+        audit: then.audit,
+        from: Some(from),
+        to: step.to,
+        reason,
+    };
+    record_event(txn, actor, po, entry).await?;
+    if let Some(audience) = then.notify {
+        notify(txn, po, audience, step.to).await?;
+    }
+    if let Some(document) = then.document {
+        crate::punchout::outbox::enqueue(txn, po, document, reason).await?;
+    }
+    Ok(step.to)
+}
+
+/// One entry of a PO's timeline, written to the audit log too.
+pub(super) struct TimelineEntry<'a> {
+    pub action: PoAction,
+    pub audit: &'static str,
+    pub from: Option<PoStatus>,
+    pub to: PoStatus,
+    pub reason: &'a str,
+}
+
+impl<'a> TimelineEntry<'a> {
+    /// A PO's first entry: it was created in `status`.
+    pub(super) fn created(status: PoStatus, reason: &'a str) -> Self {
+        TimelineEntry {
+            action: PoAction::Create,
+            audit: workflow::CREATED,
+            from: None,
+            to: status,
+            reason,
+        }
+    }
+}
+
+pub(super) async fn record_event(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    po: &purchase_order::Model,
+    entry: TimelineEntry<'_>,
+) -> DomainResult<()> {
+    let TimelineEntry {
+        action,
+        audit,
+        from,
+        to,
+        reason,
+    } = entry;
+    let actor_name = app_user::Entity::find_by_id(actor.user_id)
+        .one(txn)
+        .await?
+        .map(|u| u.display_name)
+        .unwrap_or_else(|| actor.email.clone());
+    purchase_order_event::ActiveModel {
+        tenant_id: Set(po.tenant_id),
+        account_id: Set(po.account_id),
+        purchase_order_id: Set(po.id),
+        action: Set(action.as_str().to_owned()),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        actor_user_id: Set(Some(actor.user_id)),
+        actor_name: Set(actor_name),
+        reason: Set(reason.to_owned()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    AuditEvent::new(audit, "purchase_order")
+        .target(po.id)
+        .tenant(Some(po.tenant_id), Some(po.account_id))
+        .details(json!({
+            "from": from.map(|s| s.as_str()),
+            "to": to.as_str(),
+            "reason": reason,
+        }))
+        .record(txn, Some(actor.user_id))
+        .await?;
+    Ok(())
+}
+
+/// Takes the tenant's next PO number. The counter row is locked until the transaction ends,
+/// so numbers are unique; a rolled-back acceptance may leave a gap, which is allowed.
+async fn next_po_number(txn: &DatabaseTransaction, tenant_id: i64) -> DomainResult<i64> {
+    tenant::Entity::update_many()
+        .col_expr(
+            tenant::Column::NextPoNumber,
+            Expr::col(tenant::Column::NextPoNumber).add(1),
+        )
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .exec(txn)
+        .await?;
+    let next = tenant::Entity::find_by_id(tenant_id)
+        .one(txn)
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .next_po_number;
+    Ok(next - 1)
+}
