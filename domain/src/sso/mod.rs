@@ -5,7 +5,7 @@
 //!
 //! Where each use case lives:
 //! - `error`: [`SsoError`], why a sign-on did not happen.
-//! - `runtime`: [`SsoRuntime`], the key, provider settings and public address.
+//! - `runtime`: [`SsoRuntime`], the provider settings and the public address.
 //! - `provider`: [`ProviderConfig`], and finding an account's provider by e-mail or id.
 //! - `sign_in`: signing in a verified identity, linking or creating the user, syncing roles.
 //! - `validation`: checking the settings an admin entered.
