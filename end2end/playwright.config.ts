@@ -19,6 +19,10 @@ const oidcClients = [
     response_types: ['code'],
   },
 ];
+// The real SMTP server the portal sends to (server/tests/support/smtp_server.py); tests read
+// what it received from its Maildir (see tests/mailbox.ts).
+const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
+const maildir = path.join(root, 'target', `e2e-mail-${smtpPort}`);
 const databaseUrl =
   process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
 
@@ -70,7 +74,22 @@ export default defineConfig({
       SIMDESK_SIGN_IN_PER_MINUTE: '10000',
       SIMDESK_LOG: 'warn',
       SIMDESK_SECRET_KEY_FILE: 'target/e2e/secret.key',
+      SIMDESK_PUBLIC_URL: baseURL,
+      SIMDESK_SMTP_HOST: '127.0.0.1',
+      SIMDESK_SMTP_PORT: String(smtpPort),
+      SIMDESK_SMTP_TLS: 'none',
+      SIMDESK_MAIL_FROM: 'portal@simdesk.test',
+      SIMDESK_MAIL_POLL_SECONDS: '1',
     },
+  },
+  {
+    command: `rm -rf ${maildir} && exec /usr/bin/python3 server/tests/support/smtp_server.py --port ${smtpPort} --maildir ${maildir}`,
+    cwd: root,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'ignore',
   },
   {
     command: 'exec node end2end/oidc/provider.mjs',

@@ -166,6 +166,11 @@ fn Header(user: SessionInfo) -> impl IntoView {
                             {role_labels}
                         </div>
                     </div>
+                    {user.tenant_name.is_some().then(|| view! {
+                        <a href="/account/notifications" class=BUTTON_SECONDARY>
+                            "E-mails"
+                        </a>
+                    })}
                     {user.has_password.then(|| view! {
                         <a href="/account/password" class=BUTTON_SECONDARY>
                             "Password"

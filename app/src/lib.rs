@@ -15,9 +15,10 @@ use leptos_router::{path, SsrMode};
 use crate::components::AuthenticatedLayout;
 use crate::pages::{
     AccountPage, AccountsPage, AuditPage, CatalogPage, ChangePasswordPage, DashboardPage,
-    ImportPage, NotFound, OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage,
-    ProductNewPage, PunchoutPage, PunchoutSettingsPage, SettingsPage, ShopPage, SignInPage,
-    SsoPage, StockPage, TenantsPage, UsersPage,
+    ForgotPasswordPage, ImportPage, MailPreferencesPage, NotFound, OptionsPage, OrdersPage,
+    PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage,
+    PunchoutSettingsPage, ResetPasswordPage, SettingsPage, ShopPage, SignInPage, SsoPage,
+    StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -58,6 +59,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/punchout") view=PunchoutPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AuthenticatedLayout ssr=SsrMode::Async>
                     <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
@@ -81,6 +84,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id") view=PoPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id/edit") view=PoEditPage ssr=SsrMode::Async />
                     <Route path=path!("/stock") view=StockPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/account/notifications")
+                        view=MailPreferencesPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/account/password")
                         view=ChangePasswordPage

@@ -5,9 +5,10 @@
 //! Layers, lowest first. A module imports from lower layers and from its own, never in a
 //! circle (`scripts/check-layers` checks every file):
 //! 1. Leaves, which import no service: `error`, `money`, `email`, `timestamps`, `urls`,
-//!    `secret`, `text`, `paging`, `password`, `db`, `entity`.
+//!    `secret`, `tokens`, `text`, `paging`, `password`, `db`, `delivery`, `entity`.
 //! 2. Who acts and what they may do: `actor`, [`policy`] (the one place that decides), `audit`.
-//! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`, `sso`.
+//! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`, `sso`,
+//!    the e-mail queue, [`mail`], and `password_reset` (one-time links by e-mail).
 //! 4. Purchase orders: [`orders`] (its `workflow` decides each step and what follows from it,
 //!    `transition` carries it out), with the documents it queues for procurement systems in
 //!    `punchout::outbox`.
@@ -21,14 +22,17 @@ pub mod auth;
 pub mod catalog;
 pub mod dashboard;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod email;
 pub mod entity;
 pub mod error;
+pub mod mail;
 pub mod money;
 pub mod orders;
 pub mod paging;
 pub mod password;
+pub mod password_reset;
 pub mod policy;
 pub mod punchout;
 pub mod secret;
@@ -36,6 +40,7 @@ pub mod sso;
 pub mod tenants;
 mod text;
 pub mod timestamps;
+pub mod tokens;
 pub mod urls;
 pub mod users;
 

@@ -1,4 +1,5 @@
 import { test, expect, signIn, ready } from './fixtures';
+import { mailsTo } from './mailbox';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -127,6 +128,26 @@ test('a purchase order from draft over approval, rejection and reopening to clos
   for (const entry of ['Created', 'Submitted', 'Approved', 'Rejected', 'Reopened', 'Accepted', 'SIMs provisioned', 'Shipped', 'Receipt confirmed']) {
     await expect(timeline).toContainText(entry);
   }
+
+  // Everyone was told by e-mail, in the tenant's name, with a link to the PO.
+  const number = (await page.getByTestId('po-title').textContent())!.replace(/^PO /, '');
+  const draft = `draft #${poUrl.split('/').pop()}`;
+  const link = `${new URL(page.url()).origin}${poUrl}`;
+  const [approval] = await mailsTo('approver@hafenlogistik.example', new RegExp(`^Purchase order ${draft}: awaiting approval$`));
+  expect(approval.text).toContain(link);
+  await mailsTo('agent@nordwind.example', new RegExp(`^Purchase order ${draft}: submitted$`), 2);
+  const [rejected] = await mailsTo('purchaser@hafenlogistik.example', new RegExp(`^Purchase order ${draft}: rejected$`));
+  expect(rejected.text).toContain('Please order at most 200 per delivery');
+  expect(rejected.from?.value[0]).toMatchObject({ name: 'Nordwind Mobile', address: 'portal@simdesk.test' });
+  expect(rejected.replyTo?.value[0].address).toBe('support@nordwind.example');
+  const [accepted] = await mailsTo('purchaser@hafenlogistik.example', new RegExp(`^Purchase order ${number}: accepted$`));
+  expect(accepted.html).toContain(link);
+  expect(accepted.text).toContain('200 x Industrial IoT SIM, nano');
+  const [ready_] = await mailsTo('purchaser@hafenlogistik.example', new RegExp(`^Purchase order ${number}: ready$`));
+  expect(ready_.text).toContain('SIMs: 200');
+  const [shipped] = await mailsTo('purchaser@hafenlogistik.example', new RegExp(`^Purchase order ${number}: shipped$`));
+  expect(shipped.text).toContain('JD0146000062');
+  await mailsTo('agent@nordwind.example', new RegExp(`^Purchase order ${number}: closed$`));
 });
 
 test('an agent raises a purchase order on behalf of an account', async ({ page }) => {

@@ -12,6 +12,7 @@ mod m20261121_000004_single_sign_on;
 mod m20261121_000005_punchout;
 mod m20261121_000006_cxml_outbox;
 mod m20261121_000007_oci;
+mod m20261203_000008_mail_delivery;
 pub mod rls;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_punchout::Migration),
             Box::new(m20261121_000006_cxml_outbox::Migration),
             Box::new(m20261121_000007_oci::Migration),
+            Box::new(m20261203_000008_mail_delivery::Migration),
         ]
     }
 }

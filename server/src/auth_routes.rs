@@ -1,11 +1,12 @@
-//! Sign-in and sign-out as plain form posts, so they work with or without JavaScript.
+//! Sign-in, sign-out and password resets as plain form posts, so they work with or without
+//! JavaScript.
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
-use simdesk_domain::{auth, Actor};
+use simdesk_domain::{auth, password_reset, Actor, DomainError};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
@@ -79,5 +80,72 @@ pub async fn sign_out(
     match provider_logout.and_then(|logout| provider_sign_out_url(&state.sso, &headers, logout)) {
         Some(url) => crate::sso_routes::continue_to(&url),
         None => Redirect::to(SIGNED_OUT).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForgotPasswordForm {
+    #[serde(default)]
+    pub email: String,
+}
+
+/// "Forgot password?": queues a reset link and answers alike whether or not the address has
+/// an account. Counts against the same per-address limit as sign-in attempts.
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<ForgotPasswordForm>,
+) -> Response {
+    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
+        tracing::warn!(ip = %peer.ip(), "password reset rate limit reached");
+        return Redirect::to("/forgot-password?error=throttled").into_response();
+    }
+    match password_reset::request(&state.db, &form.email).await {
+        Ok(()) => Redirect::to("/forgot-password?sent=1").into_response(),
+        Err(DomainError::Invalid(_)) => {
+            Redirect::to("/forgot-password?error=email").into_response()
+        }
+        Err(e) => {
+            HttpError::new("a password reset request failed", e);
+            Redirect::to("/forgot-password?error=unavailable").into_response()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetPasswordForm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub confirm_password: String,
+}
+
+/// Sets a new password through a reset link, then sends the user to sign in with it.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Form(form): Form<ResetPasswordForm>,
+) -> Response {
+    let again = |code: &str| {
+        let token: String = url::form_urlencoded::byte_serialize(form.token.as_bytes()).collect();
+        Redirect::to(&format!("/reset-password?token={token}&error={code}")).into_response()
+    };
+    if form.password != form.confirm_password {
+        return again("mismatch");
+    }
+    match password_reset::complete(&state.db, &form.token, &form.password).await {
+        Ok(()) => Redirect::to("/sign-in?password_reset=1").into_response(),
+        Err(DomainError::Invalid(errors)) if errors.iter().any(|e| e.field == "token") => {
+            again("expired")
+        }
+        Err(DomainError::Invalid(errors)) => {
+            let too_long = errors.iter().any(|e| e.message.contains("at most"));
+            again(if too_long { "too_long" } else { "too_short" })
+        }
+        Err(e) => {
+            HttpError::new("a password reset failed", e);
+            again("unavailable")
+        }
     }
 }

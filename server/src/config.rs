@@ -80,6 +80,51 @@ pub struct ServeArgs {
     /// Seconds an identity provider's clock may be ahead of ours when checking token expiry.
     #[arg(long, env = "SIMDESK_OIDC_CLOCK_SKEW_SECONDS", default_value_t = 60)]
     pub oidc_clock_skew_seconds: i64,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Where e-mail goes: an SMTP server, or, without one, a folder of `.eml` files.
+#[derive(Debug, Args, Clone)]
+pub struct MailArgs {
+    /// The SMTP server. Without it, e-mails are written to SIMDESK_MAIL_FOLDER instead.
+    #[arg(long, env = "SIMDESK_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// Defaults to 587 for STARTTLS, 465 for TLS and 25 without encryption.
+    #[arg(long, env = "SIMDESK_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// How the connection is encrypted.
+    #[arg(long, env = "SIMDESK_SMTP_TLS", value_enum, default_value_t = SmtpTls::Starttls)]
+    pub smtp_tls: SmtpTls,
+    #[arg(long, env = "SIMDESK_SMTP_USER")]
+    pub smtp_user: Option<String>,
+    #[arg(long, env = "SIMDESK_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The sender address of every e-mail; the tenant's name is shown as the sender, and
+    /// replies go to the tenant's support address.
+    #[arg(
+        long,
+        env = "SIMDESK_MAIL_FROM",
+        default_value = "portal@simdesk.localhost"
+    )]
+    pub mail_from: String,
+    /// Where e-mails are written when no SMTP server is set.
+    #[arg(long, env = "SIMDESK_MAIL_FOLDER", default_value = "data/mail")]
+    pub mail_folder: std::path::PathBuf,
+    /// Seconds between two looks at the e-mail queue.
+    #[arg(long, env = "SIMDESK_MAIL_POLL_SECONDS", default_value_t = 5)]
+    pub mail_poll_seconds: u64,
+}
+
+/// How the SMTP connection is encrypted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same host or a trusted network.
+    None,
 }
 
 /// The key that seals identity-provider client secrets at rest.

@@ -246,6 +246,8 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let pages: Router<AppState> = Router::new()
         .route("/auth/sign-in", post(auth_routes::sign_in))
         .route("/auth/sign-out", post(auth_routes::sign_out))
+        .route("/auth/forgot-password", post(auth_routes::forgot_password))
+        .route("/auth/reset-password", post(auth_routes::reset_password))
         .route("/auth/sso", post(sso_routes::start))
         .route(sso_routes::CALLBACK, get(sso_routes::callback))
         .route("/catalog/products.csv", get(csv_routes::export_products))

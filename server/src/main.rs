@@ -99,8 +99,21 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let state = AppState::new(options, database.clone(), &settings);
             let app = router(state, &settings);
-            // Order confirmations and ship notices for procurement systems, among others.
-            workers::spawn(&database, &settings.sealing_key);
+            let portal_url = args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://localhost:{}", addr.port()));
+            let mail_settings = simdesk_domain::mail::MailSettings::default();
+            let mailer =
+                workers::Mailer::from_args(&args.mail, &portal_url, mail_settings.timeout)?;
+            tracing::info!("e-mail goes to {}", mailer.describe());
+            // Order confirmations and ship notices for procurement systems, and e-mail.
+            workers::spawn(
+                &database,
+                &settings.sealing_key,
+                mailer,
+                std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
+            );
             tokio::spawn(expire_sessions(
                 database,
                 std::time::Duration::from_secs(3600),

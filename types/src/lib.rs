@@ -38,6 +38,7 @@ macro_rules! coded_enum {
 mod accounts;
 mod catalog;
 pub mod form;
+mod mail;
 mod orders;
 mod permission;
 mod punchout;
@@ -47,6 +48,7 @@ mod views;
 
 pub use accounts::*;
 pub use catalog::*;
+pub use mail::*;
 pub use orders::*;
 pub use permission::Permission;
 pub use punchout::*;

@@ -197,6 +197,22 @@ pub async fn change_password(
     Ok(())
 }
 
+/// The signed-in user's e-mail preferences.
+#[server(endpoint = "mail_preferences")]
+pub async fn mail_preferences() -> Result<types::MailPreferences, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::mail::preferences::get(&ssr::db()?, &actor).await?)
+}
+
+/// Keeps e-mailing the signed-in user about the `topics` checked, and stops the others.
+#[server(endpoint = "save_mail_preferences")]
+pub async fn save_mail_preferences(
+    #[server(default)] topics: Vec<String>,
+) -> Result<types::MailPreferences, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::mail::preferences::save(&ssr::db()?, &actor, &topics).await?)
+}
+
 pub mod accounts;
 pub mod catalog;
 pub mod orders;

@@ -2,9 +2,11 @@ mod accounts;
 mod audit;
 mod catalog;
 mod dashboard;
+mod mail_preferences;
 mod not_found;
 mod orders;
 mod password;
+mod password_reset;
 mod punchout;
 mod sign_in;
 mod sso;
@@ -17,9 +19,11 @@ pub use catalog::{
     CatalogPage, ImportPage, OptionsPage, ProductEditPage, ProductNewPage, SettingsPage,
 };
 pub use dashboard::DashboardPage;
+pub use mail_preferences::MailPreferencesPage;
 pub use not_found::NotFound;
 pub use orders::{OrdersPage, PoEditPage, PoNewPage, PoPage, StockPage};
 pub use password::ChangePasswordPage;
+pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use punchout::{PunchoutPage, PunchoutSettingsPage};
 pub use sign_in::SignInPage;
 pub use sso::SsoPage;

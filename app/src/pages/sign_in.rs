@@ -29,6 +29,7 @@ pub fn SignInPage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     let error = move || query.read().get("error");
     let signed_out = move || query.read().get("signed_out").is_some();
+    let password_reset = move || query.read().get("password_reset").is_some();
     let next = move || query.read().get("next").unwrap_or_default();
     let email = move || query.read().get("email").unwrap_or_default();
     let (show_password, set_show_password) = signal(false);
@@ -50,6 +51,11 @@ pub fn SignInPage() -> impl IntoView {
                 {move || signed_out().then(|| view! {
                     <div role="status" class="mb-4 rounded-md border border-teal-200 bg-teal-50 px-4 py-3 text-sm text-teal-900">
                         "You are signed out."
+                    </div>
+                })}
+                {move || password_reset().then(|| view! {
+                    <div role="status" class="mb-4 rounded-md border border-teal-200 bg-teal-50 px-4 py-3 text-sm text-teal-900">
+                        "Your password was changed. Sign in with the new one."
                     </div>
                 })}
                 {move || message_for(error().as_deref()).map(|message| view! {
@@ -85,6 +91,9 @@ pub fn SignInPage() -> impl IntoView {
                             required
                             class=format!("mt-1 {INPUT}")
                         />
+                        <p class="mt-1 text-right text-xs">
+                            <a href="/forgot-password" class="font-medium text-teal-700 hover:underline">"Forgot your password?"</a>
+                        </p>
                     </div>
                     <button type="submit" class=format!("w-full {BUTTON_PRIMARY}")>"Sign in"</button>
                     <div class="relative text-center text-xs text-slate-500">

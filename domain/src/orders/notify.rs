@@ -1,20 +1,74 @@
-//! Who hears about a step: one notification row per recipient, for the e-mail sender.
+//! Who hears about a step, and what they read: one queued e-mail per recipient, written from a
+//! snapshot of the PO as the step left it.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
-use simdesk_types::{DeliveryStatus, PoStatus, Role};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use simdesk_types::{PoStatus, Role};
 
 use super::workflow::Audience;
-use crate::entity::{app_user, membership, notification, purchase_order};
-use crate::DomainResult;
+use crate::entity::{
+    account, app_user, membership, product, purchase_order, purchase_order_line, sim_card, tenant,
+};
+use crate::mail::{self, MailContext, NewMail, PoMail, PoMailLine};
+use crate::money;
+use crate::{DomainError, DomainResult};
 
-/// Leaves one notification per recipient for the e-mail sender.
+/// Queues one e-mail per recipient of the step that brought PO `po_id` to `to`, with
+/// `reason` (a rejection's, a cancellation's) in it.
 pub(super) async fn notify(
+    txn: &DatabaseTransaction,
+    po_id: i64,
+    audience: Audience,
+    to: PoStatus,
+    reason: &str,
+) -> DomainResult<()> {
+    // Read after the step, so the e-mail has its PO number, carrier and tracking number.
+    let po = purchase_order::Entity::find_by_id(po_id)
+        .one(txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let event = format!("po.{}", to.as_str());
+    let mut recipients = recipients(txn, &po, audience).await?;
+    let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();
+    let opted_out = mail::preferences::opted_out(txn, &ids, &event).await?;
+    recipients.retain(|u| !opted_out.contains(&u.id));
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let snapshot = snapshot(txn, &po, audience, to, reason).await?;
+    let subject = format!(
+        "Purchase order {}: {}",
+        reference_of(&po),
+        to.label().to_lowercase()
+    );
+    for user in recipients {
+        let context = MailContext::PurchaseOrder(Box::new(PoMail {
+            recipient_name: user.display_name.clone(),
+            ..snapshot.clone()
+        }));
+        mail::enqueue(
+            txn,
+            NewMail {
+                tenant_id: po.tenant_id,
+                account_id: Some(po.account_id),
+                purchase_order_id: Some(po.id),
+                event: &event,
+                recipient_user_id: Some(user.id),
+                recipient_email: &user.email,
+                subject: &subject,
+                context,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The active users `audience` names for `po`.
+async fn recipients(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     audience: Audience,
-    to: PoStatus,
-) -> DomainResult<()> {
+) -> DomainResult<Vec<app_user::Model>> {
     let with_role = |roles: &[Role], account: Option<i64>| {
         let mut query = membership::Entity::find()
             .filter(membership::Column::TenantId.eq(po.tenant_id))
@@ -63,39 +117,155 @@ pub(super) async fn notify(
     };
     user_ids.sort_unstable();
     user_ids.dedup();
-    let recipients = app_user::Entity::find()
+    Ok(app_user::Entity::find()
         .filter(app_user::Column::Id.is_in(user_ids))
         .filter(app_user::Column::Active.eq(true))
+        .order_by_asc(app_user::Column::Id)
+        .all(txn)
+        .await?)
+}
+
+/// What every recipient's e-mail says about `po`, but for their name.
+async fn snapshot(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    audience: Audience,
+    to: PoStatus,
+    reason: &str,
+) -> DomainResult<PoMail> {
+    let tenant_name = tenant::Entity::find_by_id(po.tenant_id)
+        .one(txn)
+        .await?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    let account_name = account::Entity::find_by_id(po.account_id)
+        .one(txn)
+        .await?
+        .map(|a| a.name)
+        .unwrap_or_default();
+    let lines = purchase_order_line::Entity::find()
+        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
+        .order_by_asc(purchase_order_line::Column::LineNumber)
         .all(txn)
         .await?;
-    let subject = format!(
-        "Purchase order {}: {}",
-        reference_of(po),
-        to.label().to_lowercase()
-    );
-    let event = format!("po.{}", to.as_str());
-    let now = Utc::now();
-    for user in recipients {
-        notification::ActiveModel {
-            tenant_id: Set(po.tenant_id),
-            account_id: Set(Some(po.account_id)),
-            purchase_order_id: Set(Some(po.id)),
-            event: Set(event.clone()),
-            recipient_user_id: Set(Some(user.id)),
-            recipient_email: Set(user.email),
-            subject: Set(subject.clone()),
-            status: Set(DeliveryStatus::Pending.as_str().to_owned()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
+    let products = product::Entity::find()
+        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
+        .all(txn)
         .await?;
-    }
-    Ok(())
+    let product_name = |id: i64| {
+        products
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let amount = |minor: i64, currency: &str| money::price(minor, currency).display;
+    let sim_count = if matches!(to, PoStatus::Ready | PoStatus::Shipped) {
+        use sea_orm::PaginatorTrait;
+        sim_card::Entity::find()
+            .filter(sim_card::Column::PurchaseOrderId.eq(po.id))
+            .count(txn)
+            .await?
+    } else {
+        0
+    };
+    let reference = reference_of(po);
+    let reason = if po.rejection_reason.is_empty() || to != PoStatus::Rejected {
+        reason.trim().to_owned()
+    } else {
+        po.rejection_reason.clone()
+    };
+    let (headline, intro) = wording(to, audience, &reference, &account_name, &tenant_name);
+    Ok(PoMail {
+        recipient_name: String::new(),
+        headline,
+        intro,
+        po_id: po.id,
+        reference,
+        account_name,
+        status: to.label().to_owned(),
+        lines: lines
+            .iter()
+            .map(|line| PoMailLine {
+                product: product_name(line.product_id),
+                quantity: line.quantity,
+                unit_price: amount(line.unit_price_minor, &line.currency),
+                line_total: amount(
+                    line.unit_price_minor
+                        .saturating_mul(i64::from(line.quantity)),
+                    &line.currency,
+                ),
+            })
+            .collect(),
+        total: amount(po.total_minor, &po.currency),
+        reason,
+        carrier: po.carrier.clone(),
+        tracking_number: po.tracking_number.clone(),
+        sim_count,
+        external_reference: po.external_reference.clone().unwrap_or_default(),
+    })
+}
+
+/// The headline and first sentence of the e-mail about a step to `to`, for `audience`.
+fn wording(
+    to: PoStatus,
+    audience: Audience,
+    reference: &str,
+    account: &str,
+    provider: &str,
+) -> (String, String) {
+    use Audience::{Approvers, Buyer, Provider};
+    let (headline, intro) = match (to, audience) {
+        (PoStatus::AwaitingApproval, Approvers) => (
+            "A purchase order needs your approval",
+            format!("Purchase order {reference} of {account} is above its purchaser's spending limit. Approve or decline it in the portal."),
+        ),
+        (PoStatus::Submitted, Provider) => (
+            "A purchase order waits for your review",
+            format!("{account} submitted purchase order {reference}. Review it, then accept or reject it."),
+        ),
+        (PoStatus::Draft, Buyer) => (
+            "Your purchase order was declined",
+            format!("An approver of {account} declined purchase order {reference}. It is a draft again: change it and submit it once more."),
+        ),
+        (PoStatus::Draft, _) => (
+            "A purchase order was taken back",
+            format!("Purchase order {reference} of {account} is a draft again and may be changed before it is submitted once more."),
+        ),
+        (PoStatus::Accepted, _) => (
+            "Your purchase order was accepted",
+            format!("{provider} accepted your order as purchase order {reference}. The SIMs are being prepared."),
+        ),
+        (PoStatus::Rejected, _) => (
+            "Your purchase order was rejected",
+            format!("{provider} rejected purchase order {reference}. You can reopen it, change it and submit it again."),
+        ),
+        (PoStatus::Ready, _) => (
+            "Your SIMs are ready",
+            format!("Every SIM of purchase order {reference} is assigned; {provider} ships them next."),
+        ),
+        (PoStatus::Shipped, _) => (
+            "Your SIMs are on their way",
+            format!("{provider} shipped purchase order {reference}. Close it in the portal once everything arrived."),
+        ),
+        (PoStatus::Closed, _) => (
+            "A purchase order was closed",
+            format!("{account} confirmed that everything of purchase order {reference} arrived."),
+        ),
+        (PoStatus::Cancelled, _) => (
+            "A purchase order was cancelled",
+            format!("Purchase order {reference} of {account} was cancelled."),
+        ),
+        (status, _) => (
+            "A purchase order changed",
+            format!("Purchase order {reference} of {account} is now {}.", status.label().to_lowercase()),
+        ),
+    };
+    (headline.to_owned(), intro)
 }
 
 /// The PO number once assigned, its draft id before.
-pub(super) fn reference_of(po: &purchase_order::Model) -> String {
+fn reference_of(po: &purchase_order::Model) -> String {
     match po.po_number {
         Some(number) => number.to_string(),
         None => format!("draft #{}", po.id),

@@ -74,7 +74,7 @@ pub(crate) async fn transition(
     };
     record_event(txn, actor, po, entry).await?;
     if let Some(audience) = then.notify {
-        notify(txn, po, audience, step.to).await?;
+        notify(txn, po.id, audience, step.to, reason).await?;
     }
     if let Some(document) = then.document {
         crate::punchout::outbox::enqueue(txn, po, document, reason).await?;

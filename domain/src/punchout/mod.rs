@@ -13,10 +13,10 @@ mod setup;
 pub mod shopping;
 pub mod visit;
 
+pub(crate) use crate::tokens::{random_token, sha256_hex};
 use chrono::{FixedOffset, Utc};
 use cxml::{Body, Cxml, Response, ResponseKind, Status};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::secret::SecretKey;
 use crate::DomainError;
@@ -177,13 +177,6 @@ pub fn error_answer(error: &PunchOutError) -> Answer {
     }
 }
 
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The header of a document simdesk writes to a procurement system: from the supplier (the
 /// tenant, named `simdesk-tenant-{id}`) to the buyer's credential. No shared secret: the
 /// outbox adds it only when it sends.
@@ -231,15 +224,6 @@ pub(crate) fn deployment_mode(
 ) -> cxml::DeploymentMode {
     cxml::DeploymentMode::parse(&credential.deployment_mode)
         .unwrap_or(cxml::DeploymentMode::Production)
-}
-
-/// A random URL-safe token of 256 bits.
-pub(crate) fn random_token() -> String {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Where a document arrived: the tenant's cXML address.

@@ -5,6 +5,7 @@ mod accounts;
 mod auth;
 mod catalog;
 mod isolation;
+mod mail;
 mod model;
 mod orders;
 mod punchout;

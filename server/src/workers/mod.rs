@@ -1,23 +1,39 @@
 //! The server's background workers, started beside the HTTP server: the delivery of cXML
-//! documents to procurement systems (and, later, of e-mail beside it).
+//! documents to procurement systems, and of e-mail.
 
 pub mod cxml_delivery;
+pub mod mail_delivery;
 
 use sea_orm::DatabaseConnection;
+use simdesk_domain::mail::MailSettings;
 use simdesk_domain::punchout::outbox::OutboxSettings;
 use simdesk_domain::secret::SecretKey;
+
+pub use mail_delivery::Mailer;
 
 /// How often the outbox is looked at for documents that are due.
 pub const CXML_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Starts every background worker on the running Tokio runtime; they run for as long as the
 /// process does.
-pub fn spawn(db: &DatabaseConnection, sealing_key: &SecretKey) {
+pub fn spawn(
+    db: &DatabaseConnection,
+    sealing_key: &SecretKey,
+    mailer: Mailer,
+    mail_period: std::time::Duration,
+) {
     // Order confirmations and ship notices for procurement systems.
     tokio::spawn(cxml_delivery::run(
         db.clone(),
         sealing_key.clone(),
         OutboxSettings::default(),
         CXML_DELIVERY_PERIOD,
+    ));
+    // Notifications, confirmations and invitations by e-mail.
+    tokio::spawn(mail_delivery::run(
+        db.clone(),
+        mailer,
+        MailSettings::default(),
+        mail_period,
     ));
 }

@@ -4,6 +4,7 @@
 
 mod access;
 mod catalog;
+mod mail;
 mod orders;
 mod outbox;
 mod punchout;

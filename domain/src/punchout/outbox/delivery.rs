@@ -12,6 +12,8 @@ use simdesk_types::DeliveryStatus;
 
 use super::documents::with_secret;
 use crate::db::{begin, begin_write, DataScope};
+pub use crate::delivery::Outcome;
+use crate::delivery::RetryPolicy;
 use crate::entity::{cxml_outbox, cxml_outbox_attempt, punchout_credential};
 use crate::secret::SecretKey;
 use crate::DomainResult;
@@ -45,25 +47,17 @@ impl Default for OutboxSettings {
 impl OutboxSettings {
     /// The wait before the attempt after `attempts` failed ones.
     pub fn backoff(&self, attempts: i32) -> Duration {
-        let doublings = attempts.saturating_sub(1).clamp(0, 20) as u32;
-        let wait = self.first_retry * 2i32.pow(doublings.min(30));
-        wait.min(self.max_retry)
+        self.retry().backoff(attempts)
     }
 
-    /// How long a claimed document is left to its sender before it is due again.
-    fn lease(&self) -> Duration {
-        Duration::from_std(self.timeout * 2).unwrap_or_else(|_| Duration::minutes(1))
+    /// When to try again, and when to stop.
+    pub fn retry(&self) -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: self.max_attempts,
+            first_retry: self.first_retry,
+            max_retry: self.max_retry,
+        }
     }
-}
-
-/// How one attempt ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    Delivered,
-    /// Worth another try: a 5xx, a timeout, a refused connection.
-    Retry(String),
-    /// Refused for good: a 4xx, or a document the other side cannot take.
-    Refused(String),
 }
 
 /// One attempt as the worker made it: how it ended, what the other side answered, how long it
@@ -174,7 +168,7 @@ pub async fn claim(
     due: &Due,
 ) -> DomainResult<Option<Delivery>> {
     let item = &due.item;
-    let lease = due.found_at + settings.lease();
+    let lease = due.found_at + crate::delivery::lease(settings.timeout);
     let txn = begin_write(db, DataScope::Tenant(item.tenant_id)).await?;
     let claimed = cxml_outbox::Entity::update_many()
         .col_expr(cxml_outbox::Column::NextAttemptAt, Expr::value(lease))
@@ -205,7 +199,7 @@ pub async fn claim(
 }
 
 /// Records how the attempt at `delivery` ended: the attempt itself, and the document's new
-/// status. A retry waits [`OutboxSettings::backoff`]; after `max_attempts` the document is
+/// status. A retry waits [`RetryPolicy::backoff`]; after `max_attempts` the document is
 /// given up. A document given up or refused is logged as an error: a procurement system did
 /// not hear about an order.
 pub async fn record_outcome(
@@ -216,21 +210,10 @@ pub async fn record_outcome(
 ) -> DomainResult<()> {
     let item = &delivery.item;
     let now = Utc::now();
-    let attempts = item.attempts + 1;
-    let (status, error, next) = match attempt.outcome {
-        Outcome::Delivered => (DeliveryStatus::Sent, String::new(), now),
-        Outcome::Refused(error) => (DeliveryStatus::Failed, error, now),
-        Outcome::Retry(error) if attempts >= settings.max_attempts => (
-            DeliveryStatus::Failed,
-            format!("{error} (gave up after {attempts} attempts)"),
-            now,
-        ),
-        Outcome::Retry(error) => (
-            DeliveryStatus::Pending,
-            error,
-            now + settings.backoff(attempts),
-        ),
-    };
+    // A 5xx, a timeout or a refused connection is retried; a 4xx, or a document the other
+    // side cannot take, is refused.
+    let settled = settings.retry().settle(item.attempts, attempt.outcome, now);
+    let (status, error) = (settled.status, settled.error.as_str());
     if status == DeliveryStatus::Failed {
         // The alarm: a procurement system did not hear about an order.
         tracing::error!(
@@ -249,7 +232,7 @@ pub async fn record_outcome(
         at: Set(now),
         http_status: Set(attempt.http_status),
         cxml_status: Set(attempt.cxml_status),
-        error: Set(error.chars().take(2000).collect()),
+        error: Set(error.to_owned()),
         duration_ms: Set(i64::try_from(attempt.took.as_millis()).unwrap_or(i64::MAX)),
         ..Default::default()
     }
@@ -258,9 +241,9 @@ pub async fn record_outcome(
     cxml_outbox::ActiveModel {
         id: sea_orm::Unchanged(item.id),
         status: Set(status.as_str().to_owned()),
-        attempts: Set(attempts),
-        next_attempt_at: Set(next),
-        last_error: Set(error.chars().take(2000).collect()),
+        attempts: Set(settled.attempts),
+        next_attempt_at: Set(settled.next_attempt_at),
+        last_error: Set(error.to_owned()),
         sent_at: Set((status == DeliveryStatus::Sent).then_some(now)),
         ..Default::default()
     }

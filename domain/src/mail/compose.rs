@@ -1,0 +1,325 @@
+//! Writing an e-mail from what a notification reports: the tenant's branding around the
+//! templates in `domain/templates/mail` (HTML escaped, plain text as is).
+
+use std::sync::OnceLock;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, Value};
+use serde::{Deserialize, Serialize};
+
+/// What an e-mail reports, as the step's transaction saw it. Stored with the notification as
+/// JSON; the kind names the templates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailContext {
+    PurchaseOrder(Box<PoMail>),
+    PasswordReset(PasswordResetMail),
+}
+
+impl MailContext {
+    fn template(&self) -> &'static str {
+        match self {
+            MailContext::PurchaseOrder(_) => "purchase_order",
+            MailContext::PasswordReset(_) => "password_reset",
+        }
+    }
+
+    /// Whether the e-mail carries a secret (a one-time link): its bodies are not kept after
+    /// sending, and the context is dropped once the e-mail is sent or given up.
+    pub fn carries_secret(&self) -> bool {
+        matches!(self, MailContext::PasswordReset(_))
+    }
+}
+
+/// A link to choose a new password.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordResetMail {
+    pub recipient_name: String,
+    /// The one-time token of the link; only its digest is stored with the user.
+    pub token: String,
+    pub valid_minutes: i64,
+}
+
+/// A purchase order's step, for the person told about it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoMail {
+    pub recipient_name: String,
+    /// What happened, in a few words ("Your purchase order was accepted").
+    pub headline: String,
+    /// The sentence under it.
+    pub intro: String,
+    pub po_id: i64,
+    /// The PO number once assigned, the draft's id before.
+    pub reference: String,
+    pub account_name: String,
+    /// The status's label.
+    pub status: String,
+    pub lines: Vec<PoMailLine>,
+    /// With its currency, such as "EUR 49.00".
+    pub total: String,
+    pub reason: String,
+    pub carrier: String,
+    pub tracking_number: String,
+    /// SIMs assigned to the PO.
+    pub sim_count: u64,
+    /// The buyer's own order reference.
+    pub external_reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoMailLine {
+    pub product: String,
+    pub quantity: i32,
+    pub unit_price: String,
+    pub line_total: String,
+}
+
+/// The tenant whose e-mail it is, as its recipients know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Branding {
+    pub name: String,
+    /// A CSS colour; the portal's blue when the tenant has none.
+    pub color: String,
+    pub logo_url: String,
+    pub support_email: String,
+}
+
+impl Branding {
+    pub const DEFAULT_COLOR: &'static str = "#1d4ed8";
+
+    pub fn of(tenant: &crate::entity::tenant::Model) -> Self {
+        // Settings validate both; the checks here keep a bad row from breaking the markup.
+        let color = tenant
+            .brand_color
+            .clone()
+            .filter(|c| {
+                c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|d| d.is_ascii_hexdigit())
+            })
+            .unwrap_or_else(|| Self::DEFAULT_COLOR.to_owned());
+        let logo_url = tenant
+            .logo_url
+            .clone()
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+            .unwrap_or_default();
+        Branding {
+            name: tenant.name.clone(),
+            color,
+            logo_url,
+            support_email: tenant.support_email.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Where the portal is, for the links in e-mails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Portal {
+    /// Such as `https://portal.example.com`, without a trailing slash.
+    pub url: String,
+}
+
+impl Portal {
+    pub fn new(url: &str) -> Self {
+        Portal {
+            url: url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// An e-mail's two bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bodies {
+    pub text: String,
+    pub html: String,
+}
+
+/// Renders both bodies of the e-mail `context` reports.
+pub fn compose(
+    subject: &str,
+    context: &MailContext,
+    branding: &Branding,
+    portal: &Portal,
+) -> Result<Bodies, minijinja::Error> {
+    let preferences_url = format!("{}/account/notifications", portal.url);
+    // Links are built from the configured portal address and ids or tokens, not from
+    // anything users wrote, so they are not escaped.
+    let values = match context {
+        MailContext::PurchaseOrder(po) => minijinja::context! {
+            subject => subject,
+            brand => Value::from(Serde(branding)),
+            recipient_name => po.recipient_name.as_str(),
+            po => Value::from(Serde(po)),
+            po_url => Value::from_safe_string(format!("{}/orders/{}", portal.url, po.po_id)),
+            preferences_url => Value::from_safe_string(preferences_url),
+        },
+        MailContext::PasswordReset(reset) => minijinja::context! {
+            subject => subject,
+            brand => Value::from(Serde(branding)),
+            recipient_name => reset.recipient_name.as_str(),
+            valid_minutes => reset.valid_minutes,
+            reset_url => Value::from_safe_string(format!(
+                "{}/reset-password?token={}",
+                portal.url,
+                url_safe(&reset.token)
+            )),
+            sign_in_url => Value::from_safe_string(format!("{}/sign-in", portal.url)),
+            preferences_url => Value::from_safe_string(preferences_url),
+        },
+    };
+    let name = context.template();
+    let env = templates();
+    Ok(Bodies {
+        text: env.get_template(&format!("{name}.txt"))?.render(&values)?,
+        html: env.get_template(&format!("{name}.html"))?.render(&values)?,
+    })
+}
+
+/// `token` if it is URL-safe base64 (as tokens are made), else nothing: a damaged token
+/// makes a dead link, never markup.
+fn url_safe(token: &str) -> &str {
+    if token
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        token
+    } else {
+        ""
+    }
+}
+
+/// The templates, compiled into the binary so a deployment cannot lose them.
+fn templates() -> &'static Environment<'static> {
+    static TEMPLATES: OnceLock<Environment<'static>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let mut env = Environment::new();
+        // A missing value is a bug in the snapshot, not something to print as blank.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in [
+            (
+                "layout.txt",
+                include_str!("../../templates/mail/layout.txt"),
+            ),
+            (
+                "layout.html",
+                include_str!("../../templates/mail/layout.html"),
+            ),
+            (
+                "purchase_order.txt",
+                include_str!("../../templates/mail/purchase_order.txt"),
+            ),
+            (
+                "purchase_order.html",
+                include_str!("../../templates/mail/purchase_order.html"),
+            ),
+            (
+                "password_reset.txt",
+                include_str!("../../templates/mail/password_reset.txt"),
+            ),
+            (
+                "password_reset.html",
+                include_str!("../../templates/mail/password_reset.html"),
+            ),
+        ] {
+            if let Err(e) = env.add_template(name, source) {
+                // The templates are part of the build; the unit tests render each one.
+                panic!("mail template {name} does not compile: {e}");
+            }
+        }
+        env
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> MailContext {
+        MailContext::PurchaseOrder(Box::new(PoMail {
+            recipient_name: "Hanna <Purchaser>".into(),
+            headline: "Your purchase order was rejected".into(),
+            intro: "Nordwind Mobile rejected it.".into(),
+            po_id: 7,
+            reference: "1001".into(),
+            account_name: "Hafen Logistik".into(),
+            status: "Rejected".into(),
+            lines: vec![PoMailLine {
+                product: "IoT SIM <industrial>".into(),
+                quantity: 10,
+                unit_price: "EUR 4.90".into(),
+                line_total: "EUR 49.00".into(),
+            }],
+            total: "EUR 49.00".into(),
+            reason: "<script>alert(1)</script>".into(),
+            ..PoMail::default()
+        }))
+    }
+
+    fn branding() -> Branding {
+        Branding {
+            name: "Nordwind Mobile".into(),
+            color: "#0f766e".into(),
+            logo_url: String::new(),
+            support_email: "support@nordwind.example".into(),
+        }
+    }
+
+    #[test]
+    fn both_bodies_carry_the_order_and_a_link_to_it() {
+        let portal = Portal::new("https://portal.example/");
+        let bodies = compose(
+            "Purchase order 1001: rejected",
+            &order(),
+            &branding(),
+            &portal,
+        )
+        .unwrap();
+        for body in [&bodies.text, &bodies.html] {
+            assert!(body.contains("1001"), "{body}");
+            assert!(body.contains("EUR 49.00"), "{body}");
+            assert!(body.contains("https://portal.example/orders/7"), "{body}");
+            assert!(body.contains("support@nordwind.example"), "{body}");
+        }
+        assert!(bodies
+            .text
+            .contains("10 x IoT SIM <industrial> at EUR 4.90"));
+        assert!(bodies.text.contains("Reason: <script>alert(1)</script>"));
+        assert!(bodies.html.contains("background:#0f766e"));
+    }
+
+    #[test]
+    fn html_escapes_what_users_wrote() {
+        let bodies = compose("s", &order(), &branding(), &Portal::new("https://p")).unwrap();
+        assert!(!bodies.html.contains("<script>"));
+        assert!(bodies.html.contains("&lt;script&gt;"));
+        assert!(bodies.html.contains("Hanna &lt;Purchaser&gt;"));
+    }
+
+    #[test]
+    fn a_reset_link_carries_its_token_and_nothing_else() {
+        let reset = |token: &str| {
+            MailContext::PasswordReset(PasswordResetMail {
+                recipient_name: "Paul".into(),
+                token: token.into(),
+                valid_minutes: 30,
+            })
+        };
+        let portal = Portal::new("https://portal.example");
+        let bodies = compose("Reset", &reset("abc-DEF_123"), &branding(), &portal).unwrap();
+        let link = "https://portal.example/reset-password?token=abc-DEF_123";
+        assert!(bodies.text.contains(link), "{}", bodies.text);
+        assert!(bodies.html.contains(link), "{}", bodies.html);
+        assert!(bodies.text.contains("30 minutes"));
+        assert!(reset("x").carries_secret());
+        let damaged = compose("Reset", &reset("\"><script>"), &branding(), &portal).unwrap();
+        assert!(!damaged.html.contains("<script>"));
+    }
+
+    #[test]
+    fn a_stored_context_reads_back() {
+        let json = serde_json::to_string(&order()).unwrap();
+        assert!(json.starts_with(r#"{"kind":"purchase_order""#), "{json}");
+        assert_eq!(serde_json::from_str::<MailContext>(&json).unwrap(), order());
+    }
+}

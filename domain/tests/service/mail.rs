@@ -1,0 +1,248 @@
+//! E-mail preferences: each user chooses among their roles' topics, and a topic they opted
+//! out of is not queued for them; other recipients and topics are unaffected. Password
+//! resets: one-time links, stored as digests, answered alike for unknown addresses.
+
+use crate::support::full_demo_db as demo_db;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use simdesk_domain::db::{begin, begin_write, DataScope};
+use simdesk_domain::demo::DEMO_PASSWORD;
+use simdesk_domain::entity::{notification, user_token};
+use simdesk_domain::mail::{preferences, MailContext};
+use simdesk_domain::orders::{self, PoQuery};
+use simdesk_domain::testing::{actor, TestDatabase};
+use simdesk_domain::DomainError;
+use simdesk_domain::{auth, password_reset};
+use simdesk_types::{MailTopic, PoAction, PoStatus};
+
+const NORDWIND_AGENT: &str = "agent@nordwind.example";
+const HAFEN_PURCHASER: &str = "purchaser@hafenlogistik.example";
+
+async fn told(t: &TestDatabase, po_id: i64) -> Vec<(String, String)> {
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    notification::Entity::find()
+        .filter(notification::Column::PurchaseOrderId.eq(po_id))
+        .all(&txn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.event, n.recipient_email))
+        .collect()
+}
+
+async fn submitted_po(t: &TestDatabase) -> (i64, i32) {
+    let agent = actor(t, NORDWIND_AGENT).await;
+    let query = PoQuery {
+        status: Some(PoStatus::Submitted),
+        limit: 10,
+        ..PoQuery::default()
+    };
+    let id = orders::list(&t.db, &agent, query).await.unwrap().rows[0].id;
+    (id, orders::detail(&t.db, &agent, id).await.unwrap().version)
+}
+
+#[tokio::test]
+async fn each_role_chooses_among_its_own_topics() {
+    let t = demo_db().await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let mine = preferences::get(&t.db, &purchaser).await.unwrap();
+    assert_eq!(mine.email, HAFEN_PURCHASER);
+    let topics: Vec<MailTopic> = mine.topics.iter().map(|c| c.topic).collect();
+    assert!(topics.contains(&MailTopic::Accepted) && topics.contains(&MailTopic::Shipped));
+    assert!(
+        !topics.contains(&MailTopic::Submitted),
+        "agents' topic: {topics:?}"
+    );
+    assert!(
+        mine.topics.iter().all(|c| c.enabled),
+        "everything by default"
+    );
+
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let theirs: Vec<MailTopic> = preferences::get(&t.db, &agent)
+        .await
+        .unwrap()
+        .topics
+        .iter()
+        .map(|c| c.topic)
+        .collect();
+    assert!(theirs.contains(&MailTopic::Submitted) && !theirs.contains(&MailTopic::Accepted));
+
+    // A topic of another role, or none at all, is refused with the field named.
+    for code in ["po.submitted", "po.everything"] {
+        match preferences::save(&t.db, &purchaser, &[code.to_owned()]).await {
+            Err(DomainError::Invalid(errors)) => assert_eq!(errors[0].field, "topics"),
+            other => panic!("{code}: {other:?}"),
+        }
+    }
+    assert!(preferences::get(&t.db, &purchaser)
+        .await
+        .unwrap()
+        .topics
+        .iter()
+        .all(|c| c.enabled));
+}
+
+#[tokio::test]
+async fn a_topic_opted_out_of_is_not_emailed_and_the_rest_still_are() {
+    let t = demo_db().await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let keep: Vec<String> = MailTopic::for_roles(&purchaser.roles)
+        .into_iter()
+        .filter(|t| *t != MailTopic::Accepted)
+        .map(|t| t.as_str().to_owned())
+        .collect();
+    let saved = preferences::save(&t.db, &purchaser, &keep).await.unwrap();
+    let accepted = saved
+        .topics
+        .iter()
+        .find(|c| c.topic == MailTopic::Accepted)
+        .unwrap();
+    assert!(!accepted.enabled);
+
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let (id, version) = submitted_po(&t).await;
+    orders::act(&t.db, &agent, id, version, PoAction::Accept, "")
+        .await
+        .unwrap();
+    let after_accept = told(&t, id).await;
+    assert!(
+        !after_accept.iter().any(|(e, _)| e == "po.accepted"),
+        "{after_accept:?}"
+    );
+
+    // Choosing it again brings the e-mails back.
+    let all: Vec<String> = MailTopic::for_roles(&purchaser.roles)
+        .into_iter()
+        .map(|t| t.as_str().to_owned())
+        .collect();
+    preferences::save(&t.db, &purchaser, &all).await.unwrap();
+    let version = orders::detail(&t.db, &agent, id).await.unwrap().version;
+    orders::act(
+        &t.db,
+        &agent,
+        id,
+        version,
+        PoAction::Cancel,
+        "Duplicate order",
+    )
+    .await
+    .unwrap();
+    let after_cancel = told(&t, id).await;
+    assert!(
+        after_cancel
+            .iter()
+            .any(|(e, r)| e == "po.cancelled" && r == NORDWIND_AGENT),
+        "{after_cancel:?}"
+    );
+}
+
+/// The reset links queued for `email`, newest last.
+async fn reset_tokens(t: &TestDatabase, email: &str) -> Vec<String> {
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    notification::Entity::find()
+        .filter(notification::Column::RecipientEmail.eq(email))
+        .filter(notification::Column::Event.eq(password_reset::EVENT))
+        .all(&txn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|n| n.context)
+        .map(|c| match serde_json::from_str(&c).unwrap() {
+            MailContext::PasswordReset(reset) => reset.token,
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once() {
+    let t = demo_db().await;
+    // Unknown and known addresses are answered alike; only the known one gets a link.
+    password_reset::request(&t.db, "nobody@hafenlogistik.example")
+        .await
+        .unwrap();
+    assert!(reset_tokens(&t, "nobody@hafenlogistik.example")
+        .await
+        .is_empty());
+    password_reset::request(&t.db, " Purchaser@Hafenlogistik.example ")
+        .await
+        .unwrap();
+    let tokens = reset_tokens(&t, HAFEN_PURCHASER).await;
+    assert_eq!(tokens.len(), 1);
+    let token = &tokens[0];
+
+    // The token is stored only as a digest.
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let stored = user_token::Entity::find().all(&txn).await.unwrap();
+    drop(txn);
+    assert_eq!(stored.len(), 1);
+    assert_ne!(&stored[0].token_hash, token);
+
+    password_reset::check(&t.db, token).await.unwrap();
+    let short = password_reset::complete(&t.db, token, "short").await;
+    assert!(matches!(short, Err(DomainError::Invalid(e)) if e[0].field == "password"));
+    password_reset::complete(&t.db, token, "a brand new passphrase")
+        .await
+        .unwrap();
+    auth::sign_in(&t.db, HAFEN_PURCHASER, "a brand new passphrase")
+        .await
+        .unwrap();
+    assert!(auth::sign_in(&t.db, HAFEN_PURCHASER, DEMO_PASSWORD)
+        .await
+        .is_err());
+
+    // Used up: neither the page nor a second submission takes it again.
+    for outcome in [
+        password_reset::check(&t.db, token).await,
+        password_reset::complete(&t.db, token, "yet another passphrase").await,
+        password_reset::complete(&t.db, "not-a-token", "yet another passphrase").await,
+    ] {
+        assert!(matches!(outcome, Err(DomainError::Invalid(e)) if e[0].field == "token"));
+    }
+}
+
+#[tokio::test]
+async fn reset_links_expire_and_are_limited_per_hour() {
+    let t = demo_db().await;
+    for _ in 0..5 {
+        password_reset::request(&t.db, HAFEN_PURCHASER)
+            .await
+            .unwrap();
+    }
+    let tokens = reset_tokens(&t, HAFEN_PURCHASER).await;
+    assert_eq!(tokens.len(), 3, "three links an hour");
+
+    // An hour later the first link no longer works; using one link spends the others.
+    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
+    user_token::Entity::update_many()
+        .col_expr(
+            user_token::Column::ExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::minutes(1)),
+        )
+        .filter(
+            user_token::Column::TokenHash
+                .eq(simdesk_domain::tokens::sha256_hex(tokens[0].as_bytes())),
+        )
+        .exec(&txn)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    let expired = password_reset::complete(&t.db, &tokens[0], "a brand new passphrase").await;
+    assert!(matches!(expired, Err(DomainError::Invalid(e)) if e[0].field == "token"));
+    password_reset::complete(&t.db, &tokens[1], "a brand new passphrase")
+        .await
+        .unwrap();
+    let spent = password_reset::complete(&t.db, &tokens[2], "another new passphrase").await;
+    assert!(matches!(spent, Err(DomainError::Invalid(e)) if e[0].field == "token"));
+}
+
+#[tokio::test]
+async fn platform_operators_get_no_reset_link() {
+    let t = demo_db().await;
+    password_reset::request(&t.db, "operator@simdesk.example")
+        .await
+        .unwrap();
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    assert_eq!(user_token::Entity::find().all(&txn).await.unwrap().len(), 0);
+}

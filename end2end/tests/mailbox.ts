@@ -1,0 +1,35 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { simpleParser, ParsedMail } from 'mailparser';
+import { expect } from './fixtures';
+
+// The Maildir of the test SMTP server that playwright.config.ts starts.
+const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
+const maildir = path.resolve(__dirname, '..', '..', 'target', `e2e-mail-${smtpPort}`);
+
+/** Every e-mail the SMTP server accepted so far. */
+export async function received(): Promise<ParsedMail[]> {
+  const files = ['new', 'cur'].flatMap((sub) => {
+    const dir = path.join(maildir, sub);
+    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+  });
+  return Promise.all(files.map((f) => simpleParser(fs.readFileSync(f))));
+}
+
+const recipient = (mail: ParsedMail) =>
+  (Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a?.value ?? []).map((a) => a.address);
+
+/** The e-mails to `address` whose subject matches `subject`, waiting until `count` arrived. */
+export async function mailsTo(address: string, subject: RegExp, count = 1): Promise<ParsedMail[]> {
+  let found: ParsedMail[] = [];
+  await expect
+    .poll(
+      async () => {
+        found = (await received()).filter((m) => recipient(m).includes(address) && subject.test(m.subject ?? ''));
+        return found.length;
+      },
+      { timeout: 20_000, message: `${count} e-mail(s) to ${address} matching ${subject}` },
+    )
+    .toBeGreaterThanOrEqual(count);
+  return found;
+}
