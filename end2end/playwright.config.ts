@@ -56,7 +56,17 @@ export default defineConfig({
     { name: 'javascript', use: { ...chromium, javaScriptEnabled: true } },
     { name: 'no-javascript', use: { ...chromium, javaScriptEnabled: false }, grepInvert: /@hydration/ },
   ],
+  // The SMTP server first, so the portal's first e-mails find it listening.
   webServer: [{
+    command: `rm -rf ${maildir} && exec /usr/bin/python3 server/tests/support/smtp_server.py --port ${smtpPort} --maildir ${maildir}`,
+    cwd: root,
+    port: smtpPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'ignore',
+  },
+  {
     // A fresh SQLite file per run; PostgreSQL when SIMDESK_E2E_DATABASE_URL names a fresh database.
     command: `rm -rf target/e2e && mkdir -p target/e2e && exec target/debug/simdesk serve --demo --addr 127.0.0.1:${port}`,
     cwd: root,
@@ -81,15 +91,6 @@ export default defineConfig({
       SIMDESK_MAIL_FROM: 'portal@simdesk.test',
       SIMDESK_MAIL_POLL_SECONDS: '1',
     },
-  },
-  {
-    command: `rm -rf ${maildir} && exec /usr/bin/python3 server/tests/support/smtp_server.py --port ${smtpPort} --maildir ${maildir}`,
-    cwd: root,
-    port: smtpPort,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'ignore',
   },
   {
     command: 'exec node end2end/oidc/provider.mjs',

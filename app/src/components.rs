@@ -43,6 +43,9 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
         items.push(item("/catalog", "Catalog"));
         items.push(item("/stock", "SIM stock"));
     }
+    if user.can(Permission::ReadMessageTrace) {
+        items.push(item("/messages", "Messages"));
+    }
     if user.can(Permission::ManageTenantStaff) {
         items.push(item("/users", "Staff"));
     }
@@ -442,10 +445,21 @@ pub fn next_page_link(
     next: Option<String>,
 ) -> impl IntoView {
     next.map(|next| {
-        let mut parts: Vec<String> = ["search", "status", "sort", "order", "account", "older_than"]
-            .iter()
-            .filter_map(|key| query.get(key).map(|v| format!("{key}={}", encode(&v))))
-            .collect();
+        let mut parts: Vec<String> = [
+            "search",
+            "status",
+            "sort",
+            "order",
+            "account",
+            "older_than",
+            "channel",
+            "direction",
+            "problems",
+            "q",
+        ]
+        .iter()
+        .filter_map(|key| query.get(key).map(|v| format!("{key}={}", encode(&v))))
+        .collect();
         parts.push(format!("after={}", encode(&next)));
         let href = format!("{path}?{}", parts.join("&"));
         view! {

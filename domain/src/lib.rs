@@ -13,7 +13,8 @@
 //!    `transition` carries it out), with the documents it queues for procurement systems in
 //!    `punchout::outbox`.
 //! 5. Procurement systems driving orders: the rest of [`punchout`].
-//! 6. Views across everything, and demo data: `dashboard`, `demo`.
+//! 6. Views across everything, and demo data: `dashboard`, `trace` (every message in and out),
+//!    `demo`.
 
 pub mod accounts;
 pub mod actor;
@@ -41,6 +42,7 @@ pub mod tenants;
 mod text;
 pub mod timestamps;
 pub mod tokens;
+pub mod trace;
 pub mod urls;
 pub mod users;
 

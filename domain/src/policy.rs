@@ -26,9 +26,10 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::ManageAccountUsers | Permission::RestrictAccountCatalog => {
             account_user(actor, &[Role::AccountAdmin])
         }
-        Permission::ReadCatalog | Permission::ManageAccounts | Permission::ReviewOrders => {
-            provider_staff(actor, &Role::TENANT_STAFF)
-        }
+        Permission::ReadCatalog
+        | Permission::ManageAccounts
+        | Permission::ReviewOrders
+        | Permission::ReadMessageTrace => provider_staff(actor, &Role::TENANT_STAFF),
         Permission::ManageCatalog | Permission::ManageProcurementSystems => {
             provider_staff(actor, &[Role::TenantAdmin])
         }
@@ -307,7 +308,13 @@ mod tests {
         );
         assert_eq!(
             granted(&[Role::SpAgent], Some(7), None),
-            vec![ReadCatalog, ManageAccounts, ReviewOrders, RaiseOrders]
+            vec![
+                ReadCatalog,
+                ManageAccounts,
+                ReviewOrders,
+                RaiseOrders,
+                ReadMessageTrace
+            ]
         );
         let admin = granted(&[Role::TenantAdmin], Some(7), None);
         for permission in [
@@ -316,6 +323,7 @@ mod tests {
             ManageProcurementSystems,
             ReadAuditLog,
             ReviewOrders,
+            ReadMessageTrace,
         ] {
             assert!(admin.contains(&permission), "{permission:?}");
         }

@@ -47,3 +47,56 @@ test('a purchaser chooses which e-mails they get, by keyboard', async ({ page })
   await page.goto('/account/notifications');
   await expect(page.getByTestId('mail-preferences').getByLabel('A purchase order was shipped')).toBeChecked();
 });
+
+test('an agent follows the e-mails of the portal in the message trace', async ({ page }) => {
+  await signIn(page, 'agent@nordwind.example');
+  await ready(page);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+  await ready(page);
+  await expect(page.getByRole('heading', { name: 'Messages' })).toBeVisible();
+  // The demo's submission told this agent; the worker has sent it by now.
+  const table = page.getByTestId('messages-table');
+  await expect(table.getByTestId('message-row').filter({ hasText: 'agent@nordwind.example' }).first()).toBeVisible();
+
+  // Filter by keyboard: channel, then a search, then Enter.
+  const filters = page.getByTestId('message-filters');
+  await filters.getByLabel('Channel').selectOption({ label: 'E-mail' });
+  await filters.getByLabel('Search').focus();
+  await page.keyboard.type('agent@nordwind.example');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/q=agent%40nordwind\.example/);
+  await ready(page);
+  const rows = page.getByTestId('message-row');
+  await expect(rows.first()).toBeVisible();
+  for (const text of await rows.allTextContents()) {
+    expect(text).toContain('agent@nordwind.example');
+  }
+  // The worker sends within seconds: reloading shows them delivered.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return (await page.getByTestId('message-status').allTextContents()).every((s) => s === 'Delivered');
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+
+  // One message: its facts and what it said.
+  await rows.first().getByRole('link', { name: /UTC$/ }).click();
+  await expect(page).toHaveURL(/\/messages\/email-\d+$/);
+  await ready(page);
+  await expect(page.getByTestId('message-facts')).toContainText('agent@nordwind.example');
+  await expect(page.getByTestId('message-facts')).toContainText('Purchase order');
+  await expect(page.getByTestId('message-payload')).toContainText('Hello Aaron Agent');
+});
+
+test('account users have no message trace', async ({ page }) => {
+  await signIn(page, 'purchaser@bergbahn.example');
+  await ready(page);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' })).toHaveCount(0);
+  await page.goto('/messages');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('messages-table')).toHaveCount(0);
+});

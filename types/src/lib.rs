@@ -44,6 +44,7 @@ mod permission;
 mod punchout;
 mod role;
 mod sso;
+mod trace;
 mod views;
 
 pub use accounts::*;
@@ -54,4 +55,5 @@ pub use permission::Permission;
 pub use punchout::*;
 pub use role::{role_labels, Role, RoleScope, UnknownRole};
 pub use sso::*;
+pub use trace::*;
 pub use views::*;

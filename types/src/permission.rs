@@ -33,10 +33,13 @@ pub enum Permission {
     /// Approve or decline the account's purchase orders above a purchaser's spending limit
     /// (never one's own).
     ApproveOrders,
+    /// Read the tenant's message trace (e-mail and cXML in and out) and send given-up
+    /// messages again.
+    ReadMessageTrace,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::ManageTenants,
         Permission::ManageTenantStaff,
         Permission::ManageAccountUsers,
@@ -50,5 +53,6 @@ impl Permission {
         Permission::RaiseOrders,
         Permission::RestrictAccountCatalog,
         Permission::ApproveOrders,
+        Permission::ReadMessageTrace,
     ];
 }

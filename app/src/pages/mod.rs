@@ -3,6 +3,7 @@ mod audit;
 mod catalog;
 mod dashboard;
 mod mail_preferences;
+mod messages;
 mod not_found;
 mod orders;
 mod password;
@@ -20,6 +21,7 @@ pub use catalog::{
 };
 pub use dashboard::DashboardPage;
 pub use mail_preferences::MailPreferencesPage;
+pub use messages::{MessagePage, MessagesPage};
 pub use not_found::NotFound;
 pub use orders::{OrdersPage, PoEditPage, PoNewPage, PoPage, StockPage};
 pub use password::ChangePasswordPage;

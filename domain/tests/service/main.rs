@@ -11,4 +11,5 @@ mod orders;
 mod punchout;
 mod sso;
 mod support;
+mod trace;
 mod users;

@@ -436,3 +436,45 @@ async fn a_reset_link_leaves_no_copy_in_the_database_once_sent() {
     );
     assert!(text.contains("30 minutes"), "{text}");
 }
+
+#[tokio::test]
+async fn nobody_reads_another_tenants_messages_over_http() {
+    let server = crate::support::start().await;
+    let alpina = server.sign_in("agent@alpina.example").await;
+    let (status, trace) = server.call("message_trace", "", Some(&alpina)).await;
+    assert_eq!(status, 200, "{trace}");
+    let key = trace
+        .split("\"key\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("Alpina's demo submission was e-mailed")
+        .to_owned();
+    let (status, _) = server
+        .call("message_detail", &format!("key={key}"), Some(&alpina))
+        .await;
+    assert_eq!(status, 200);
+    for email in [
+        "agent@nordwind.example",
+        "admin@nordwind.example",
+        "purchaser@lakeside.example",
+        "admin@lakeside.example",
+    ] {
+        let cookie = server.sign_in(email).await;
+        for (function, form) in [
+            ("message_detail", format!("key={key}")),
+            ("send_message_again", format!("key={key}")),
+        ] {
+            let (status, body) = server.call(function, &form, Some(&cookie)).await;
+            assert!(
+                status.is_client_error() && !body.contains("alpina"),
+                "{email} {function}: {status} {body}"
+            );
+        }
+        let (status, body) = server.call("message_trace", "", Some(&cookie)).await;
+        if email.contains("lakeside") {
+            assert_eq!(status, 403, "{email}: {body}");
+        } else {
+            assert!(!body.contains("alpina.example"), "{email}: {body}");
+        }
+    }
+}

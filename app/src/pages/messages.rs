@@ -1,0 +1,198 @@
+//! The message trace: every message of the tenant in or out, with filters, search and keyset
+//! pages, and one message's page with its payload and "send again".
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use simdesk_types::{MessageChannel, MessageDirection, MessageStatus, TraceRow};
+
+use crate::api::messages::{message_detail, message_trace, SendMessageAgain};
+use crate::components::{
+    action_feedback, next_page_link, EmptyState, ErrorPanel, PageHeader, BUTTON_PRIMARY,
+    BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+};
+
+fn status_badge(status: MessageStatus) -> impl IntoView {
+    let tone = match status {
+        MessageStatus::Pending => "bg-amber-50 text-amber-800 ring-amber-300",
+        MessageStatus::Sent | MessageStatus::Received => "bg-teal-50 text-teal-800 ring-teal-300",
+        MessageStatus::Failed | MessageStatus::Refused => "bg-red-50 text-red-800 ring-red-300",
+    };
+    view! {
+        <span data-testid="message-status" class=format!("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {tone}")>
+            {status.label()}
+        </span>
+    }
+}
+
+fn when(at: &str) -> String {
+    at.replace('T', " ").replace('Z', " UTC")
+}
+
+fn order_link(row: &TraceRow) -> impl IntoView {
+    row.purchase_order_id.map(|id| {
+        let reference = row.purchase_order_reference.clone().unwrap_or_default();
+        view! { <a class="text-teal-800 underline-offset-2 hover:underline" href=format!("/orders/{id}")>{reference}</a> }
+    })
+}
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.get(),
+        |q| {
+            message_trace(
+                q.get("channel").unwrap_or_default(),
+                q.get("direction").unwrap_or_default(),
+                q.get("problems").unwrap_or_default(),
+                q.get("q").unwrap_or_default(),
+                q.get("after"),
+            )
+        },
+    );
+    view! {
+        <Title text="Messages" />
+        <PageHeader title="Messages".to_owned() subtitle="Every e-mail and cXML document your portal sent or received, newest first." />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let page = match data.await {
+                    Ok(page) => page,
+                    Err(error) => return view! { <ErrorPanel error /> }.into_any(),
+                };
+                let q = query.get_untracked();
+                let channel = q.get("channel").unwrap_or_default();
+                let direction = q.get("direction").unwrap_or_default();
+                let problems = q.get("problems").is_some_and(|p| !p.is_empty());
+                let search = q.get("q").unwrap_or_default();
+                view! {
+                    <form method="get" class="mb-4 flex flex-wrap items-end gap-3" role="search" data-testid="message-filters">
+                        <div>
+                            <label for="filter-channel" class=LABEL>"Channel"</label>
+                            <select id="filter-channel" name="channel" class=format!("mt-1 {INPUT}")>
+                                <option value="">"All channels"</option>
+                                {MessageChannel::ALL.iter().map(|c| view! {
+                                    <option value=c.as_str() selected=channel == c.as_str()>{c.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="filter-direction" class=LABEL>"Direction"</label>
+                            <select id="filter-direction" name="direction" class=format!("mt-1 {INPUT}")>
+                                <option value="">"In and out"</option>
+                                {MessageDirection::ALL.iter().map(|d| view! {
+                                    <option value=d.as_str() selected=direction == d.as_str()>{d.label()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="min-w-64 grow">
+                            <label for="filter-search" class=LABEL>"Search"</label>
+                            <input id="filter-search" name="q" type="search" value=search class=format!("mt-1 {INPUT}") placeholder="PO number, payloadID, Message-ID, address" />
+                        </div>
+                        <label for="filter-problems" class="flex items-center gap-2 pb-2 text-sm text-slate-700">
+                            <input id="filter-problems" type="checkbox" name="problems" value="1" checked=problems class="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />
+                            "Problems only"
+                        </label>
+                        <button type="submit" class=BUTTON_SECONDARY>"Apply"</button>
+                    </form>
+                    {if page.rows.is_empty() {
+                        view! { <EmptyState message="No messages match." /> }.into_any()
+                    } else {
+                        view! {
+                            <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                                <table class=TABLE data-testid="messages-table">
+                                    <thead class="bg-slate-50">
+                                        <tr>
+                                            <th class=TH scope="col">"Time"</th>
+                                            <th class=TH scope="col">"Channel"</th>
+                                            <th class=TH scope="col">"What"</th>
+                                            <th class=TH scope="col">"Counterpart"</th>
+                                            <th class=TH scope="col">"Order"</th>
+                                            <th class=TH scope="col">"Status"</th>
+                                            <th class=format!("{TH} text-right") scope="col">"Attempts"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="divide-y divide-slate-100">
+                                        {page.rows.into_iter().map(|row| view! {
+                                            <tr data-testid="message-row">
+                                                <td class=format!("{TD} whitespace-nowrap")>
+                                                    <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/messages/{}", row.key)>{when(&row.at)}</a>
+                                                </td>
+                                                <td class=TD>{format!("{} {}", row.channel.label(), row.direction.label().to_lowercase())}</td>
+                                                <td class=TD>{row.document_type.clone()}</td>
+                                                <td class=format!("{TD} break-all")>{row.counterpart.clone()}</td>
+                                                <td class=TD>{order_link(&row)}</td>
+                                                <td class=TD>
+                                                    {status_badge(row.status)}
+                                                    {(!row.last_error.is_empty()).then(|| view! { <p class="mt-1 text-xs text-red-700">{row.last_error.clone()}</p> })}
+                                                </td>
+                                                <td class=format!("{TD} text-right tabular-nums")>{row.attempts}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {next_page_link("/messages", &q, page.next)}
+                        }.into_any()
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MessagePage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || params.read().get("key").unwrap_or_default();
+    let again = ServerAction::<SendMessageAgain>::new();
+    let data = Resource::new(
+        move || (key(), again.version().get()),
+        |(key, _)| message_detail(key),
+    );
+    view! {
+        <Title text="Message" />
+        <p class="mb-4 text-sm"><a href="/messages" class="text-teal-800 hover:underline">"← All messages"</a></p>
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(detail) => {
+                        let row = detail.row.clone();
+                        let title = format!("{} {}: {}", row.channel.label(), row.direction.label().to_lowercase(), row.document_type);
+                        view! {
+                            <PageHeader title=title subtitle=when(&row.at) />
+                            <section class=format!("mb-4 {CARD}") aria-labelledby="message-facts">
+                                <h2 id="message-facts" class="sr-only">"About this message"</h2>
+                                <dl class="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]" data-testid="message-facts">
+                                    <dt class="text-slate-500">"Status"</dt><dd>{status_badge(row.status)}</dd>
+                                    <dt class="text-slate-500">"Counterpart"</dt><dd class="break-all">{row.counterpart.clone()}</dd>
+                                    {(!detail.subject.is_empty()).then(|| view! { <dt class="text-slate-500">"Subject"</dt><dd>{detail.subject.clone()}</dd> })}
+                                    <dt class="text-slate-500">"Reference"</dt><dd class="break-all font-mono text-xs">{row.reference.clone()}</dd>
+                                    <dt class="text-slate-500">"Attempts"</dt><dd>{row.attempts}</dd>
+                                    {(!row.last_error.is_empty()).then(|| view! { <dt class="text-slate-500">"Last error"</dt><dd class="text-red-700">{row.last_error.clone()}</dd> })}
+                                    {row.purchase_order_id.is_some().then(|| view! { <dt class="text-slate-500">"Order"</dt><dd>{order_link(&row)}</dd> })}
+                                </dl>
+                                {row.can_resend.then(|| view! {
+                                    <ActionForm action=again attr:class="mt-4">
+                                        <input type="hidden" name="key" value=row.key.clone() />
+                                        <button type="submit" class=BUTTON_PRIMARY>"Send again"</button>
+                                    </ActionForm>
+                                })}
+                                {action_feedback(again.value(), "It will be sent again within a minute.")}
+                            </section>
+                            <section class=CARD aria-labelledby="message-payload">
+                                <h2 id="message-payload" class="text-lg font-semibold">"Content"</h2>
+                                <pre class="mt-3 max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 text-xs" data-testid="message-payload" tabindex="0">{detail.payload.clone()}</pre>
+                                {(!detail.response.is_empty()).then(|| view! {
+                                    <h3 class="mt-4 font-semibold">"Our answer"</h3>
+                                    <pre class="mt-2 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-3 text-xs" tabindex="0">{detail.response.clone()}</pre>
+                                })}
+                            </section>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
