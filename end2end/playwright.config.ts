@@ -90,6 +90,7 @@ export default defineConfig({
       SIMDESK_SMTP_TLS: 'none',
       SIMDESK_MAIL_FROM: 'portal@simdesk.test',
       SIMDESK_MAIL_POLL_SECONDS: '1',
+      SIMDESK_ALARM_SWEEP_SECONDS: '1',
     },
   },
   {

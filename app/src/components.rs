@@ -43,8 +43,9 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
         items.push(item("/catalog", "Catalog"));
         items.push(item("/stock", "SIM stock"));
     }
-    if user.can(Permission::ReadMessageTrace) {
+    if user.can(Permission::MonitorMessages) {
         items.push(item("/messages", "Messages"));
+        items.push(item("/alarms", "Alarms"));
     }
     if user.can(Permission::ManageTenantStaff) {
         items.push(item("/users", "Staff"));

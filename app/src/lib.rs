@@ -14,11 +14,11 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::AuthenticatedLayout;
 use crate::pages::{
-    AccountPage, AccountsPage, AuditPage, CatalogPage, ChangePasswordPage, DashboardPage,
-    ForgotPasswordPage, ImportPage, MailPreferencesPage, MessagePage, MessagesPage, NotFound,
-    OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage,
-    PunchoutPage, PunchoutSettingsPage, ResetPasswordPage, SettingsPage, ShopPage, SignInPage,
-    SsoPage, StockPage, TenantsPage, UsersPage,
+    AccountPage, AccountsPage, AlarmsPage, AuditPage, CatalogPage, ChangePasswordPage,
+    DashboardPage, ForgotPasswordPage, ImportPage, MailPreferencesPage, MessagePage, MessagesPage,
+    NotFound, OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage,
+    ProductNewPage, PunchoutPage, PunchoutSettingsPage, ResetPasswordPage, SettingsPage, ShopPage,
+    SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/:id/edit") view=PoEditPage ssr=SsrMode::Async />
                     <Route path=path!("/stock") view=StockPage ssr=SsrMode::Async />
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("/alarms") view=AlarmsPage ssr=SsrMode::Async />
                     <Route path=path!("/messages/:key") view=MessagePage ssr=SsrMode::Async />
                     <Route
                         path=path!("/account/notifications")

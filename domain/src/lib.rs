@@ -14,10 +14,12 @@
 //!    `punchout::outbox`.
 //! 5. Procurement systems driving orders: the rest of [`punchout`].
 //! 6. Views across everything, and demo data: `dashboard`, `trace` (every message in and out),
+//!    `alarms` (what went wrong with messages),
 //!    `demo`.
 
 pub mod accounts;
 pub mod actor;
+pub mod alarms;
 pub mod audit;
 pub mod auth;
 pub mod catalog;

@@ -29,7 +29,7 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         Permission::ReadCatalog
         | Permission::ManageAccounts
         | Permission::ReviewOrders
-        | Permission::ReadMessageTrace => provider_staff(actor, &Role::TENANT_STAFF),
+        | Permission::MonitorMessages => provider_staff(actor, &Role::TENANT_STAFF),
         Permission::ManageCatalog | Permission::ManageProcurementSystems => {
             provider_staff(actor, &[Role::TenantAdmin])
         }
@@ -313,7 +313,7 @@ mod tests {
                 ManageAccounts,
                 ReviewOrders,
                 RaiseOrders,
-                ReadMessageTrace
+                MonitorMessages
             ]
         );
         let admin = granted(&[Role::TenantAdmin], Some(7), None);
@@ -323,7 +323,7 @@ mod tests {
             ManageProcurementSystems,
             ReadAuditLog,
             ReviewOrders,
-            ReadMessageTrace,
+            MonitorMessages,
         ] {
             assert!(admin.contains(&permission), "{permission:?}");
         }

@@ -1,7 +1,7 @@
 //! The message trace: every message of a tenant in or out, from the three places they are
 //! kept (the e-mail queue, the cXML outbox, the cXML documents received and the carts
 //! returned), newest first with one keyset across them, and "send again" for what was given
-//! up. For the provider's staff only ([`Permission::ReadMessageTrace`]).
+//! up. For the provider's staff only ([`Permission::MonitorMessages`]).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func};
@@ -131,7 +131,7 @@ pub async fn list(
     query: TraceQuery,
 ) -> DomainResult<TracePage> {
     denials(db, actor, async {
-        let tenant_id = policy::tenant_for(actor, Permission::ReadMessageTrace)?;
+        let tenant_id = policy::tenant_for(actor, Permission::MonitorMessages)?;
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
         let after = query.after.as_deref().map(Cursor::parse).transpose()?;
         let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
@@ -434,7 +434,7 @@ pub async fn detail(
     key: &str,
 ) -> DomainResult<TraceDetail> {
     denials(db, actor, async {
-        let tenant_id = policy::tenant_for(actor, Permission::ReadMessageTrace)?;
+        let tenant_id = policy::tenant_for(actor, Permission::MonitorMessages)?;
         let (source, id) = parse_key(key)?;
         let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
         let out_of_scope = || DomainError::out_of_scope("message", key);
@@ -522,7 +522,7 @@ fn outbox_row(o: cxml_outbox::Model) -> TraceRow {
 /// Puts a given-up outgoing message back in its queue, due now.
 pub async fn send_again(db: &DatabaseConnection, actor: &Actor, key: &str) -> DomainResult<()> {
     denials(db, actor, async {
-        let tenant_id = policy::tenant_for(actor, Permission::ReadMessageTrace)?;
+        let tenant_id = policy::tenant_for(actor, Permission::MonitorMessages)?;
         let (source, id) = parse_key(key)?;
         let not_waiting = || {
             DomainError::Conflict(

@@ -19,6 +19,11 @@ export async function received(): Promise<ParsedMail[]> {
 const recipient = (mail: ParsedMail) =>
   (Array.isArray(mail.to) ? mail.to : [mail.to]).flatMap((a) => a?.value ?? []).map((a) => a.address);
 
+/** How many e-mails to `address` whose subject matches `subject` arrived so far. */
+export async function countTo(address: string, subject: RegExp): Promise<number> {
+  return (await received()).filter((m) => recipient(m).includes(address) && subject.test(m.subject ?? '')).length;
+}
+
 /** The e-mails to `address` whose subject matches `subject`, waiting until `count` arrived. */
 export async function mailsTo(address: string, subject: RegExp, count = 1): Promise<ParsedMail[]> {
   let found: ParsedMail[] = [];

@@ -1,11 +1,11 @@
 import { test, expect, ready, signIn, signedOutSignInPage, DEMO_PASSWORD } from './fixtures';
-import { received, mailsTo } from './mailbox';
+import { countTo, mailsTo } from './mailbox';
 
 const who = 'viewer@lakeside.example';
 const subject = /^Choose a new password$/;
 
 test('a user who forgot their password chooses a new one through the e-mailed link', async ({ page }) => {
-  const before = (await received()).filter((m) => m.subject === 'Choose a new password').length;
+  const before = await countTo(who, subject);
   await signedOutSignInPage(page);
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page).toHaveURL(/\/forgot-password$/);

@@ -1,7 +1,8 @@
 //! E-mail delivery: a notification row becomes a durable queue entry (what it reports, as a
 //! snapshot taken in the step's transaction; attempts and the next one's time; the message as
 //! sent), and every attempt to hand it to the SMTP server is kept. Users may opt out of
-//! topics. Password resets go out as one-time links, kept as digests.
+//! topics. Password resets go out as one-time links, kept as digests. Alarms record what went
+//! wrong with messages, and who acknowledged and resolved them.
 
 use crate::columns::{
     add_columns, cols, drop_tables, id, index, required_reference, text, timestamp,
@@ -66,6 +67,27 @@ enum UserToken {
     ExpiresAt,
     UsedAt,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Alarm {
+    Table,
+    Id,
+    TenantId,
+    /// `delivery_failed`, `queue_stale` or `cxml_refusals`.
+    Kind,
+    /// What it is about, such as a message's trace key; one open alarm per kind and subject.
+    Subject,
+    Summary,
+    /// `open`, `acknowledged` or `resolved`.
+    Status,
+    Occurrences,
+    RaisedAt,
+    LastSeenAt,
+    AcknowledgedAt,
+    AcknowledgedBy,
+    ResolvedAt,
+    ResolvedBy,
 }
 
 #[async_trait::async_trait]
@@ -227,8 +249,59 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Alarm::Table)
+                    .if_not_exists()
+                    .col(id(Alarm::Id))
+                    .col(required_reference(Alarm::TenantId))
+                    .col(text(Alarm::Kind, 32))
+                    .col(text(Alarm::Subject, 128))
+                    .col(text(Alarm::Summary, 1000))
+                    .col(text(Alarm::Status, 16))
+                    .col(
+                        ColumnDef::new(Alarm::Occurrences)
+                            .integer()
+                            .not_null()
+                            .default(1),
+                    )
+                    .col(timestamp(Alarm::RaisedAt))
+                    .col(timestamp(Alarm::LastSeenAt))
+                    .col(
+                        ColumnDef::new(Alarm::AcknowledgedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Alarm::AcknowledgedBy).big_integer().null())
+                    .col(
+                        ColumnDef::new(Alarm::ResolvedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(ColumnDef::new(Alarm::ResolvedBy).big_integer().null())
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "alarm_subject",
+            Alarm::Table,
+            cols([
+                Alarm::TenantId.into_iden(),
+                Alarm::Kind.into_iden(),
+                Alarm::Subject.into_iden(),
+            ]),
+            false,
+        )
+        .await?;
         rls::ensure_app_role(manager).await?;
-        for table in ["notification_attempt", "mail_opt_out", "user_token"] {
+        for table in [
+            "notification_attempt",
+            "mail_opt_out",
+            "user_token",
+            "alarm",
+        ] {
             rls::tenant_rls(manager, table, "tenant_id").await?;
         }
         Ok(())
@@ -238,6 +311,7 @@ impl MigrationTrait for Migration {
         drop_tables(
             manager,
             vec![
+                Alarm::Table.into_iden(),
                 UserToken::Table.into_iden(),
                 MailOptOut::Table.into_iden(),
                 NotificationAttempt::Table.into_iden(),

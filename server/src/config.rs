@@ -32,7 +32,7 @@ pub struct DatabaseArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database and serve the portal.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date and exit.
     Migrate,
     /// Load the demo tenants, accounts and users (does nothing if they exist).
@@ -82,6 +82,12 @@ pub struct ServeArgs {
     pub oidc_clock_skew_seconds: i64,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// The bearer token `/metrics` asks for; without one, only loopback clients may read it.
+    #[arg(long, env = "SIMDESK_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Seconds between two looks for alarms.
+    #[arg(long, env = "SIMDESK_ALARM_SWEEP_SECONDS", default_value_t = 60)]
+    pub alarm_sweep_seconds: u64,
 }
 
 /// Where e-mail goes: an SMTP server, or, without one, a folder of `.eml` files.

@@ -5,6 +5,7 @@ pub mod config;
 pub mod csv_routes;
 pub mod cxml_check;
 pub mod http_error;
+pub mod metrics_route;
 pub mod punchout_routes;
 pub mod session;
 pub mod session_store;
@@ -48,6 +49,8 @@ pub struct AppState {
     /// systems' shared secrets.
     pub sealing_key: SecretKey,
     pub sso: SsoRuntime,
+    /// The bearer token `/metrics` asks for; without one, only loopback clients are served.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
@@ -58,6 +61,7 @@ pub struct HttpSettings {
     /// The key stored secrets are sealed with (see [`AppState::sealing_key`]).
     pub sealing_key: SecretKey,
     pub sso: SsoRuntime,
+    pub metrics_token: Option<String>,
 }
 
 impl Default for HttpSettings {
@@ -68,6 +72,7 @@ impl Default for HttpSettings {
             session_idle_minutes: 480,
             sealing_key: SecretKey::generate(),
             sso: SsoRuntime::default(),
+            metrics_token: None,
         }
     }
 }
@@ -85,6 +90,7 @@ impl AppState {
             sign_in_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             sealing_key: settings.sealing_key.clone(),
             sso: settings.sso.clone(),
+            metrics_token: settings.metrics_token.as_deref().map(Arc::from),
         }
     }
 }
@@ -311,6 +317,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .layer(middleware::from_fn(same_origin_writes))
         .route("/cxml/{tenant}", post(punchout_routes::cxml))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_route::metrics))
         .route("/readyz", get(readyz))
         .layer(middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -96,6 +96,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     },
                     public_url: args.public_url.clone(),
                 },
+                metrics_token: args.metrics_token.clone(),
             };
             let state = AppState::new(options, database.clone(), &settings);
             let app = router(state, &settings);
@@ -113,6 +114,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &settings.sealing_key,
                 mailer,
                 std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
+                std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
             );
             tokio::spawn(expire_sessions(
                 database,

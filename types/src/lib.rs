@@ -36,6 +36,7 @@ macro_rules! coded_enum {
 }
 
 mod accounts;
+mod alarm;
 mod catalog;
 pub mod form;
 mod mail;
@@ -48,6 +49,7 @@ mod trace;
 mod views;
 
 pub use accounts::*;
+pub use alarm::*;
 pub use catalog::*;
 pub use mail::*;
 pub use orders::*;

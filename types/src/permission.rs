@@ -33,9 +33,9 @@ pub enum Permission {
     /// Approve or decline the account's purchase orders above a purchaser's spending limit
     /// (never one's own).
     ApproveOrders,
-    /// Read the tenant's message trace (e-mail and cXML in and out) and send given-up
-    /// messages again.
-    ReadMessageTrace,
+    /// Watch the tenant's messages: the trace (e-mail and cXML in and out) and "send again",
+    /// the alarms and acknowledging or resolving them.
+    MonitorMessages,
 }
 
 impl Permission {
@@ -53,6 +53,6 @@ impl Permission {
         Permission::RaiseOrders,
         Permission::RestrictAccountCatalog,
         Permission::ApproveOrders,
-        Permission::ReadMessageTrace,
+        Permission::MonitorMessages,
     ];
 }

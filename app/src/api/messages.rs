@@ -40,3 +40,23 @@ pub async fn send_message_again(key: String) -> Result<(), AppError> {
     let actor = ssr::actor()?;
     Ok(simdesk_domain::trace::send_again(&ssr::db()?, &actor, &key).await?)
 }
+
+/// The tenant's alarms.
+#[server(endpoint = "alarms")]
+pub async fn alarms() -> Result<types::AlarmList, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::alarms::list(&ssr::db()?, &actor).await?)
+}
+
+/// Acknowledges (`resolve` empty) or resolves an alarm.
+#[server(endpoint = "settle_alarm")]
+pub async fn settle_alarm(id: i64, #[server(default)] resolve: String) -> Result<(), AppError> {
+    let actor = ssr::actor()?;
+    let db = ssr::db()?;
+    if resolve.is_empty() {
+        simdesk_domain::alarms::acknowledge(&db, &actor, id).await?;
+    } else {
+        simdesk_domain::alarms::resolve(&db, &actor, id).await?;
+    }
+    Ok(())
+}

@@ -1,12 +1,12 @@
 //! The message trace: every message of the tenant in or out, with filters, search and keyset
-//! pages, and one message's page with its payload and "send again".
+//! pages, and one message's page with its payload and "send again"; and the alarms.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use simdesk_types::{MessageChannel, MessageDirection, MessageStatus, TraceRow};
+use simdesk_types::{AlarmStatus, MessageChannel, MessageDirection, MessageStatus, TraceRow};
 
-use crate::api::messages::{message_detail, message_trace, SendMessageAgain};
+use crate::api::messages::{alarms, message_detail, message_trace, SendMessageAgain, SettleAlarm};
 use crate::components::{
     action_feedback, next_page_link, EmptyState, ErrorPanel, PageHeader, BUTTON_PRIMARY,
     BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
@@ -190,6 +190,81 @@ pub fn MessagePage() -> impl IntoView {
                             </section>
                         }.into_any()
                     }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn alarm_badge(status: AlarmStatus) -> impl IntoView {
+    let tone = match status {
+        AlarmStatus::Open => "bg-red-50 text-red-800 ring-red-300",
+        AlarmStatus::Acknowledged => "bg-amber-50 text-amber-800 ring-amber-300",
+        AlarmStatus::Resolved => "bg-slate-100 text-slate-700 ring-slate-300",
+    };
+    view! {
+        <span data-testid="alarm-status" class=format!("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {tone}")>
+            {status.label()}
+        </span>
+    }
+}
+
+#[component]
+pub fn AlarmsPage() -> impl IntoView {
+    let settle = ServerAction::<SettleAlarm>::new();
+    let data = Resource::new(move || settle.version().get(), |_| alarms());
+    view! {
+        <Title text="Alarms" />
+        <PageHeader title="Alarms".to_owned() subtitle="Deliveries given up, queues that wait too long, bursts of refused cXML documents. Your tenant admins get an e-mail for each new alarm." />
+        {action_feedback(settle.value(), "Saved.")}
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.alarms.is_empty() => view! { <EmptyState message="No alarms. Everything was delivered." /> }.into_any(),
+                    Ok(list) => view! {
+                        <p class="mb-3 text-sm text-slate-600" data-testid="alarms-open">{format!("Open: {}", list.open)}</p>
+                        <ul class="space-y-3" data-testid="alarms">
+                            {list.alarms.into_iter().map(|alarm| {
+                                let id = alarm.id.to_string();
+                                let id_resolve = id.clone();
+                                view! {
+                                    <li class=CARD data-testid="alarm">
+                                        <div class="flex flex-wrap items-start justify-between gap-3">
+                                            <div>
+                                                <h2 class="font-semibold">{alarm.kind.label()}</h2>
+                                                <p class="mt-1 text-sm text-slate-700">{alarm.summary.clone()}</p>
+                                                <p class="mt-1 text-xs text-slate-500">
+                                                    {format!("Raised {}; seen {} time(s), last {}", when(&alarm.raised_at), alarm.occurrences, when(&alarm.last_seen_at))}
+                                                </p>
+                                                {alarm.acknowledged.clone().map(|(who, at)| view! { <p class="text-xs text-slate-500">{format!("Acknowledged by {who}, {}", when(&at))}</p> })}
+                                                {alarm.resolved.clone().map(|(who, at)| view! { <p class="text-xs text-slate-500">{format!("Resolved by {who}, {}", when(&at))}</p> })}
+                                                {alarm.message_key.clone().map(|key| view! {
+                                                    <a class="mt-1 inline-block text-sm text-teal-800 hover:underline" href=format!("/messages/{key}")>"Open the message"</a>
+                                                })}
+                                            </div>
+                                            <div class="flex items-center gap-2">
+                                                {alarm_badge(alarm.status)}
+                                                {(alarm.status == AlarmStatus::Open).then(|| view! {
+                                                    <ActionForm action=settle>
+                                                        <input type="hidden" name="id" value=id />
+                                                        <button type="submit" class=BUTTON_SECONDARY>"Acknowledge"</button>
+                                                    </ActionForm>
+                                                })}
+                                                {(alarm.status != AlarmStatus::Resolved).then(|| view! {
+                                                    <ActionForm action=settle>
+                                                        <input type="hidden" name="id" value=id_resolve />
+                                                        <input type="hidden" name="resolve" value="1" />
+                                                        <button type="submit" class=BUTTON_PRIMARY>"Resolve"</button>
+                                                    </ActionForm>
+                                                })}
+                                            </div>
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}

@@ -21,7 +21,7 @@ pub use catalog::{
 };
 pub use dashboard::DashboardPage;
 pub use mail_preferences::MailPreferencesPage;
-pub use messages::{MessagePage, MessagesPage};
+pub use messages::{AlarmsPage, MessagePage, MessagesPage};
 pub use not_found::NotFound;
 pub use orders::{OrdersPage, PoEditPage, PoNewPage, PoPage, StockPage};
 pub use password::ChangePasswordPage;

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod account_entitlement;
 pub mod account_product;
+pub mod alarm;
 pub mod app_user;
 pub mod audit_log;
 pub mod cxml_document;

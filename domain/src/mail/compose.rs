@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub enum MailContext {
     PurchaseOrder(Box<PoMail>),
     PasswordReset(PasswordResetMail),
+    Alarm(AlarmMail),
 }
 
 impl MailContext {
@@ -21,6 +22,7 @@ impl MailContext {
         match self {
             MailContext::PurchaseOrder(_) => "purchase_order",
             MailContext::PasswordReset(_) => "password_reset",
+            MailContext::Alarm(_) => "alarm",
         }
     }
 
@@ -29,6 +31,17 @@ impl MailContext {
     pub fn carries_secret(&self) -> bool {
         matches!(self, MailContext::PasswordReset(_))
     }
+}
+
+/// An alarm, for the tenant's admins.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlarmMail {
+    pub recipient_name: String,
+    /// What the alarm is about, such as "A message could not be delivered". (Not `kind`: that
+    /// names the context's variant when stored.)
+    pub about: String,
+    pub summary: String,
 }
 
 /// A link to choose a new password.
@@ -167,6 +180,14 @@ pub fn compose(
             sign_in_url => Value::from_safe_string(format!("{}/sign-in", portal.url)),
             preferences_url => Value::from_safe_string(preferences_url),
         },
+        MailContext::Alarm(alarm) => minijinja::context! {
+            subject => subject,
+            brand => Value::from(Serde(branding)),
+            recipient_name => alarm.recipient_name.as_str(),
+            alarm => Value::from(Serde(alarm)),
+            alarms_url => Value::from_safe_string(format!("{}/alarms", portal.url)),
+            preferences_url => Value::from_safe_string(preferences_url),
+        },
     };
     let name = context.template();
     let env = templates();
@@ -212,6 +233,11 @@ fn templates() -> &'static Environment<'static> {
             (
                 "purchase_order.html",
                 include_str!("../../templates/mail/purchase_order.html"),
+            ),
+            ("alarm.txt", include_str!("../../templates/mail/alarm.txt")),
+            (
+                "alarm.html",
+                include_str!("../../templates/mail/alarm.html"),
             ),
             (
                 "password_reset.txt",
@@ -314,6 +340,25 @@ mod tests {
         assert!(reset("x").carries_secret());
         let damaged = compose("Reset", &reset("\"><script>"), &branding(), &portal).unwrap();
         assert!(!damaged.html.contains("<script>"));
+    }
+
+    #[test]
+    fn every_kind_of_context_reads_back() {
+        let alarm = MailContext::Alarm(AlarmMail {
+            recipient_name: "Tessa".into(),
+            about: "A message could not be delivered".into(),
+            summary: "550".into(),
+        });
+        let reset = MailContext::PasswordReset(PasswordResetMail::default());
+        for context in [order(), alarm, reset] {
+            let json = serde_json::to_string(&context).unwrap();
+            assert_eq!(
+                serde_json::from_str::<MailContext>(&json).unwrap(),
+                context,
+                "{json}"
+            );
+            compose("s", &context, &branding(), &Portal::new("https://p")).unwrap();
+        }
     }
 
     #[test]

@@ -10,7 +10,9 @@ pub mod compose;
 pub mod preferences;
 pub mod queue;
 
-pub use compose::{Bodies, Branding, MailContext, PasswordResetMail, PoMail, PoMailLine, Portal};
+pub use compose::{
+    AlarmMail, Bodies, Branding, MailContext, PasswordResetMail, PoMail, PoMailLine, Portal,
+};
 pub use queue::{
     claim, due, enqueue, record_outcome, Attempt, Due, MailSettings, NewMail, OutgoingMail,
 };

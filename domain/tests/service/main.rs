@@ -2,6 +2,7 @@
 //! `SIMDESK_TEST_DATABASE_URL` names one. The same tests run on both.
 
 mod accounts;
+mod alarms;
 mod auth;
 mod catalog;
 mod isolation;

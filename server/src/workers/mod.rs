@@ -1,5 +1,6 @@
 //! The server's background workers, started beside the HTTP server: the delivery of cXML
-//! documents to procurement systems, and of e-mail.
+//! documents to procurement systems and of e-mail, and the sweep that raises alarms about
+//! both.
 
 pub mod cxml_delivery;
 pub mod mail_delivery;
@@ -21,6 +22,7 @@ pub fn spawn(
     sealing_key: &SecretKey,
     mailer: Mailer,
     mail_period: std::time::Duration,
+    alarm_period: std::time::Duration,
 ) {
     // Order confirmations and ship notices for procurement systems.
     tokio::spawn(cxml_delivery::run(
@@ -36,4 +38,19 @@ pub fn spawn(
         MailSettings::default(),
         mail_period,
     ));
+    // Alarms about both.
+    tokio::spawn(alarm_sweep(db.clone(), alarm_period));
+}
+
+/// Looks for alarms every `period`, forever.
+async fn alarm_sweep(db: DatabaseConnection, period: std::time::Duration) {
+    let rules = simdesk_domain::alarms::AlarmRules::default();
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(e) = simdesk_domain::alarms::sweep(&db, &rules).await {
+            tracing::warn!(error = %e, "an alarm sweep failed");
+        }
+    }
 }

@@ -478,3 +478,48 @@ async fn nobody_reads_another_tenants_messages_over_http() {
         }
     }
 }
+
+#[tokio::test]
+async fn metrics_report_the_queues_and_alarms_to_whoever_holds_the_token() {
+    let open = crate::support::start().await;
+    let response = open.client.get(open.url("/metrics")).send().await.unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "a loopback client without a token configured"
+    );
+    assert!(response.headers().get("content-type").is_some_and(|v| v
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text")));
+    let body = response.text().await.unwrap();
+    assert!(body.contains("simdesk_messages{"), "{body}");
+    assert!(body.contains("queue=\"email\""), "{body}");
+    assert!(
+        body.contains("simdesk_queue_oldest_pending_seconds"),
+        "{body}"
+    );
+    assert!(body.trim_end().ends_with("# EOF"), "{body}");
+    drop(open);
+
+    let settings = simdesk_server::HttpSettings {
+        metrics_token: Some("scrape-me".into()),
+        ..simdesk_server::HttpSettings::default()
+    };
+    let guarded = crate::support::start_with(settings).await;
+    for token in [None, Some("Bearer wrong")] {
+        let mut request = guarded.client.get(guarded.url("/metrics"));
+        if let Some(token) = token {
+            request = request.header("authorization", token);
+        }
+        assert_eq!(request.send().await.unwrap().status(), 403, "{token:?}");
+    }
+    let response = guarded
+        .client
+        .get(guarded.url("/metrics"))
+        .header("authorization", "Bearer scrape-me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

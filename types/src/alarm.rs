@@ -1,0 +1,47 @@
+//! Alarms: something went wrong with the tenant's messages and somebody should look.
+
+use serde::{Deserialize, Serialize};
+
+coded_enum! {
+    /// What an alarm is about.
+    AlarmKind {
+        DeliveryFailed => "delivery_failed", "A message could not be delivered";
+        QueueStale => "queue_stale", "Messages wait too long to be sent";
+        CxmlRefusals => "cxml_refusals", "Many cXML documents were refused";
+    }
+}
+
+coded_enum! {
+    AlarmStatus {
+        Open => "open", "Open";
+        Acknowledged => "acknowledged", "Acknowledged";
+        Resolved => "resolved", "Resolved";
+    }
+}
+
+/// An alarm as the provider's staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmView {
+    pub id: i64,
+    pub kind: AlarmKind,
+    pub status: AlarmStatus,
+    /// What happened, in a sentence.
+    pub summary: String,
+    /// The message's trace key, for alarms about one message.
+    pub message_key: Option<String>,
+    /// How often the condition was seen while the alarm was open.
+    pub occurrences: i32,
+    /// RFC 3339.
+    pub raised_at: String,
+    pub last_seen_at: String,
+    /// Who acknowledged or resolved it, and when (RFC 3339).
+    pub acknowledged: Option<(String, String)>,
+    pub resolved: Option<(String, String)>,
+}
+
+/// The alarms page: open and acknowledged ones first, then the latest resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmList {
+    pub alarms: Vec<AlarmView>,
+    pub open: u64,
+}
