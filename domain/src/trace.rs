@@ -17,6 +17,7 @@ use simdesk_types::{
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{cxml_document, cxml_outbox, notification, purchase_order};
+use crate::orders::reference_of;
 use crate::paging::{like_pattern, MAX_PAGE_SIZE};
 use crate::timestamps::rfc3339;
 use crate::{policy, Actor, DatabaseConnection, DomainError, DomainResult};
@@ -194,6 +195,27 @@ async fn matching_po_numbers(
         .await?)
 }
 
+/// The rows of `select` after `cursor` (all without one), newest first, at most `limit`.
+async fn newest<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    mut select: sea_orm::Select<E>,
+    cursor: Option<Cursor>,
+    source: Source,
+    at: E::Column,
+    id: E::Column,
+    limit: u64,
+) -> DomainResult<Vec<E::Model>> {
+    if let Some(cursor) = cursor {
+        select = select.filter(cursor.condition(source, at, id));
+    }
+    Ok(select
+        .order_by_desc(at)
+        .order_by_desc(id)
+        .limit(limit)
+        .all(txn)
+        .await?)
+}
+
 fn contains<C: ColumnTrait>(column: C, search: &str) -> Condition {
     Condition::all().add(Expr::expr(Func::lower(Expr::col(column))).like(like_pattern(search)))
 }
@@ -222,24 +244,21 @@ async fn emails(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    if let Some(cursor) = after {
-        select = select.filter(cursor.condition(Source::Email, C::CreatedAt, C::Id));
-    }
-    let rows = select
-        .order_by_desc(C::CreatedAt)
-        .order_by_desc(C::Id)
-        .limit(limit)
-        .all(txn)
-        .await?;
+    let rows = newest(
+        txn,
+        select,
+        after,
+        Source::Email,
+        C::CreatedAt,
+        C::Id,
+        limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(email_row).collect())
 }
 
 fn email_row(n: notification::Model) -> Found {
-    let status = match DeliveryStatus::parse(&n.status) {
-        Some(DeliveryStatus::Sent) => MessageStatus::Sent,
-        Some(DeliveryStatus::Failed) => MessageStatus::Failed,
-        _ => MessageStatus::Pending,
-    };
+    let status = queued_status(&n.status);
     Found {
         cursor: Cursor {
             at: n.created_at,
@@ -288,15 +307,16 @@ async fn outbox(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    if let Some(cursor) = after {
-        select = select.filter(cursor.condition(Source::Outbox, C::CreatedAt, C::Id));
-    }
-    let rows = select
-        .order_by_desc(C::CreatedAt)
-        .order_by_desc(C::Id)
-        .limit(limit)
-        .all(txn)
-        .await?;
+    let rows = newest(
+        txn,
+        select,
+        after,
+        Source::Outbox,
+        C::CreatedAt,
+        C::Id,
+        limit,
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|o| Found {
@@ -308,6 +328,15 @@ async fn outbox(
             row: outbox_row(o),
         })
         .collect())
+}
+
+/// Where a message of a queue (e-mail, cXML outbox) stands, from its stored delivery status.
+fn queued_status(stored: &str) -> MessageStatus {
+    match DeliveryStatus::parse(stored) {
+        Some(DeliveryStatus::Sent) => MessageStatus::Sent,
+        Some(DeliveryStatus::Failed) => MessageStatus::Failed,
+        _ => MessageStatus::Pending,
+    }
 }
 
 /// The payloadID attribute of a cXML document, read without parsing the whole document.
@@ -345,15 +374,16 @@ async fn documents(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    if let Some(cursor) = after {
-        select = select.filter(cursor.condition(Source::Document, C::CreatedAt, C::Id));
-    }
-    let rows = select
-        .order_by_desc(C::CreatedAt)
-        .order_by_desc(C::Id)
-        .limit(limit)
-        .all(txn)
-        .await?;
+    let rows = newest(
+        txn,
+        select,
+        after,
+        Source::Document,
+        C::CreatedAt,
+        C::Id,
+        limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(document_row).collect())
 }
 
@@ -407,15 +437,9 @@ async fn name_orders(txn: &DatabaseTransaction, rows: &mut [TraceRow]) -> Domain
         .all(txn)
         .await?;
     for row in rows {
-        row.purchase_order_reference = row.purchase_order_id.and_then(|id| {
-            orders
-                .iter()
-                .find(|o| o.id == id)
-                .map(|o| match o.po_number {
-                    Some(number) => number.to_string(),
-                    None => format!("draft #{}", o.id),
-                })
-        });
+        row.purchase_order_reference = row
+            .purchase_order_id
+            .and_then(|id| orders.iter().find(|o| o.id == id).map(reference_of));
     }
     Ok(())
 }
@@ -497,11 +521,7 @@ pub async fn detail(
 }
 
 fn outbox_row(o: cxml_outbox::Model) -> TraceRow {
-    let status = match DeliveryStatus::parse(&o.status) {
-        Some(DeliveryStatus::Sent) => MessageStatus::Sent,
-        Some(DeliveryStatus::Failed) => MessageStatus::Failed,
-        _ => MessageStatus::Pending,
-    };
+    let status = queued_status(&o.status);
     TraceRow {
         key: format!("{}-{}", Source::Outbox.prefix(), o.id),
         channel: MessageChannel::Cxml,

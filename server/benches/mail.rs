@@ -14,7 +14,7 @@ mod smtp;
 use simdesk_domain::db::{begin_write, DataScope};
 use simdesk_domain::mail::{self, MailContext, MailSettings, NewMail, PoMail};
 use simdesk_domain::orders::{self, PoQuery};
-use simdesk_domain::{demo, testing, Actor, DatabaseConnection};
+use simdesk_domain::{demo, testing, DatabaseConnection};
 use simdesk_server::config::{MailArgs, SmtpTls};
 use simdesk_server::workers::mail_delivery::{deliver_due, run, Mailer};
 use simdesk_types::{PoAction, PoStatus};
@@ -36,24 +36,6 @@ fn mailer(port: u16) -> Mailer {
         mail_poll_seconds: 1,
     };
     Mailer::from_args(&args, "http://portal.test", Duration::from_secs(10)).expect("mailer")
-}
-
-async fn actor(db: &DatabaseConnection, email: &str) -> Actor {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use simdesk_domain::db::begin;
-    use simdesk_domain::entity::app_user;
-    let txn = begin(db, DataScope::System).await.expect("transaction");
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::Email.eq(email))
-        .one(&txn)
-        .await
-        .expect("query")
-        .expect("demo user");
-    drop(txn);
-    Actor::load(db, user.id)
-        .await
-        .expect("load")
-        .expect("active")
 }
 
 async fn queue(db: &DatabaseConnection, tenant_id: i64, count: usize) {
@@ -97,7 +79,7 @@ async fn main() {
     let db = database.db.clone();
     demo::seed(&db).await.expect("demo data");
     let smtp = SmtpServer::start();
-    let agent = actor(&db, "agent@nordwind.example").await;
+    let agent = testing::actor(&database, "agent@nordwind.example").await;
     let tenant_id = agent.tenant_id.expect("a tenant");
     let settings = MailSettings::default();
     let before = smtp.count();
@@ -152,7 +134,7 @@ async fn main() {
         MailSettings::default(),
         Duration::from_secs(1),
     ));
-    let purchaser = actor(&db, "purchaser@hafenlogistik.example").await;
+    let purchaser = testing::actor(&database, "purchaser@hafenlogistik.example").await;
     let query = PoQuery {
         status: Some(PoStatus::Submitted),
         limit: 10,

@@ -264,8 +264,8 @@ fn wording(
     (headline.to_owned(), intro)
 }
 
-/// The PO number once assigned, its draft id before.
-fn reference_of(po: &purchase_order::Model) -> String {
+/// The PO number once assigned, its draft id before: how e-mails and the trace name a PO.
+pub(crate) fn reference_of(po: &purchase_order::Model) -> String {
     match po.po_number {
         Some(number) => number.to_string(),
         None => format!("draft #{}", po.id),
