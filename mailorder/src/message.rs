@@ -1,0 +1,214 @@
+//! Reading one e-mail with `mail-parser`: headers, bodies and attachments.
+
+use chrono::{DateTime, Utc};
+use mail_parser::{MessageParser, MimeHeaders};
+use serde::{Deserialize, Serialize};
+
+/// The most a message may weigh; larger ones are refused before parsing.
+pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
+/// The most text kept from one attachment.
+const MAX_ATTACHMENT_TEXT: usize = 256 * 1024;
+
+/// Why a message cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    #[error("the message is empty")]
+    Empty,
+    #[error("the message is larger than {} MB", MAX_MESSAGE_BYTES / 1024 / 1024)]
+    TooLarge,
+    #[error("the message has no readable headers")]
+    NoHeaders,
+    #[error("the message has no sender (From)")]
+    NoSender,
+}
+
+/// What kind of attachment, as far as reading an order goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Csv,
+    Pdf,
+    /// Kept and listed, not read.
+    Other,
+}
+
+/// One attachment, with its text where it has one to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: usize,
+    pub kind: AttachmentKind,
+    /// The CSV as text, or the PDF's extracted text.
+    pub text: Option<String>,
+    /// Why a CSV or PDF could not be read.
+    pub problem: Option<String>,
+}
+
+/// A message as simdesk keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedMessage {
+    /// Without angle brackets; `None` when the sender's system gave none.
+    pub message_id: Option<String>,
+    /// The sender's address, lower-cased.
+    pub from: String,
+    pub from_name: String,
+    /// Where replies go when the sender asked for another address.
+    pub reply_to: Option<String>,
+    pub subject: String,
+    pub date: Option<DateTime<Utc>>,
+    /// Sent by a machine (`Auto-Submitted`, `Precedence: bulk`, a list): never answered, so
+    /// that two robots cannot write to each other forever.
+    pub automatic: bool,
+    /// The plain-text body, or the HTML body's text when there is no plain one.
+    pub text: String,
+    /// The HTML body with everything active removed, ready to show.
+    pub safe_html: Option<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+impl ReceivedMessage {
+    /// Where an answer goes.
+    pub fn answer_to(&self) -> &str {
+        self.reply_to.as_deref().unwrap_or(&self.from)
+    }
+}
+
+/// Reads `raw`, a whole message as received.
+pub fn read_message(raw: &[u8]) -> Result<ReceivedMessage, MessageError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(MessageError::Empty);
+    }
+    if raw.len() > MAX_MESSAGE_BYTES {
+        return Err(MessageError::TooLarge);
+    }
+    let message = MessageParser::default()
+        .parse(raw)
+        .filter(|m| !m.headers().is_empty())
+        .ok_or(MessageError::NoHeaders)?;
+    let sender = message
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address().map(|address| (address, a.name().unwrap_or(""))))
+        .filter(|(address, _)| address.contains('@'))
+        .ok_or(MessageError::NoSender)?;
+    let reply_to = message
+        .reply_to()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .filter(|a| a.contains('@'))
+        .map(|a| a.trim().to_lowercase());
+    let header_text = |name: &str| {
+        message
+            .header_raw(name)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    let auto_submitted = header_text("Auto-Submitted");
+    let precedence = header_text("Precedence");
+    let automatic = (!auto_submitted.is_empty() && auto_submitted != "no")
+        || matches!(precedence.as_str(), "bulk" | "list" | "junk")
+        || message.header_raw("List-Id").is_some();
+
+    let html = message.body_html(0).map(|h| h.into_owned());
+    let text = message
+        .body_text(0)
+        .map(|t| t.into_owned())
+        .unwrap_or_default();
+    let attachments = message.attachments().map(read_attachment).collect();
+    Ok(ReceivedMessage {
+        message_id: message
+            .message_id()
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty()),
+        from: sender.0.trim().to_lowercase(),
+        from_name: sender.1.trim().to_owned(),
+        reply_to,
+        subject: message.subject().unwrap_or("").trim().to_owned(),
+        date: message
+            .date()
+            .and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0)),
+        automatic,
+        text,
+        // Only a plain-text body counts as one: mail-parser offers the text as HTML too.
+        safe_html: html
+            .filter(|_| message.html_body_count() > 0 && is_html_body(&message))
+            .map(|h| ammonia::clean(&h)),
+        attachments,
+    })
+}
+
+fn is_html_body(message: &mail_parser::Message<'_>) -> bool {
+    message.html_bodies().any(|p| p.is_text_html())
+}
+
+fn read_attachment(part: &mail_parser::MessagePart<'_>) -> Attachment {
+    let name = part.attachment_name().unwrap_or("").trim().to_owned();
+    let content_type = part
+        .content_type()
+        .map(|c| match c.subtype() {
+            Some(sub) => format!("{}/{}", c.ctype(), sub),
+            None => c.ctype().to_owned(),
+        })
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let lower_name = name.to_ascii_lowercase();
+    let kind = if content_type == "application/pdf" || lower_name.ends_with(".pdf") {
+        AttachmentKind::Pdf
+    } else if content_type == "text/csv" || lower_name.ends_with(".csv") {
+        AttachmentKind::Csv
+    } else {
+        AttachmentKind::Other
+    };
+    let contents = part.contents();
+    let (text, problem) = match kind {
+        AttachmentKind::Csv => match String::from_utf8(contents.to_vec()) {
+            Ok(text) => (Some(truncate(text)), None),
+            // Spreadsheets exported on Windows are often Latin-1: every byte is a character.
+            Err(e) => (
+                Some(truncate(
+                    e.into_bytes().iter().map(|&b| b as char).collect(),
+                )),
+                None,
+            ),
+        },
+        AttachmentKind::Pdf => match pdf_text(contents) {
+            Ok(text) => (Some(truncate(text)), None),
+            Err(problem) => (None, Some(problem)),
+        },
+        AttachmentKind::Other => (None, None),
+    };
+    Attachment {
+        name,
+        content_type,
+        size: contents.len(),
+        kind,
+        text,
+        problem,
+    }
+}
+
+/// The text of a PDF. The extractor panics on some malformed files; a panic is a file that
+/// cannot be read, not a crash.
+fn pdf_text(bytes: &[u8]) -> Result<String, String> {
+    let owned = bytes.to_vec();
+    match std::panic::catch_unwind(move || pdf_extract::extract_text_from_mem(&owned)) {
+        Ok(Ok(text)) if text.trim().is_empty() => {
+            Err("the PDF has no text (a scanned image?)".to_owned())
+        }
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(e)) => Err(format!("the PDF cannot be read: {e}")),
+        Err(_) => Err("the PDF cannot be read: it is damaged".to_owned()),
+    }
+}
+
+fn truncate(mut text: String) -> String {
+    if text.len() > MAX_ATTACHMENT_TEXT {
+        let mut end = MAX_ATTACHMENT_TEXT;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
+}
