@@ -35,6 +35,7 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
     }
     if user.can(Permission::ReviewOrders) {
         items.push(item("/orders", "Orders"));
+        items.push(item("/email-orders", "E-mail orders"));
     }
     if user.can(Permission::ManageAccounts) {
         items.push(item("/accounts", "Accounts"));

@@ -15,10 +15,11 @@ use leptos_router::{path, SsrMode};
 use crate::components::AuthenticatedLayout;
 use crate::pages::{
     AccountPage, AccountsPage, AlarmsPage, AuditPage, CatalogPage, ChangePasswordPage,
-    DashboardPage, ForgotPasswordPage, ImportPage, MailPreferencesPage, MessagePage, MessagesPage,
-    NotFound, OptionsPage, OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage,
-    ProductNewPage, PunchoutPage, PunchoutSettingsPage, ResetPasswordPage, SettingsPage, ShopPage,
-    SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
+    DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage, ImportPage,
+    MailPreferencesPage, MessagePage, MessagesPage, NotFound, OptionsPage, OrdersPage, PoEditPage,
+    PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage, PunchoutSettingsPage,
+    ResetPasswordPage, SettingsPage, ShopPage, SignInPage, SsoPage, StockPage, TenantsPage,
+    UsersPage,
 };
 
 /// The HTML document around the app.
@@ -83,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders/new") view=PoNewPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id") view=PoPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:id/edit") view=PoEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/email-orders") view=EmailOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/email-orders/:id") view=EmailOrderPage ssr=SsrMode::Async />
                     <Route path=path!("/stock") view=StockPage ssr=SsrMode::Async />
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/alarms") view=AlarmsPage ssr=SsrMode::Async />

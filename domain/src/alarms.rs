@@ -12,12 +12,14 @@ use sea_orm::{
 };
 use serde_json::json;
 use simdesk_types::{
-    AlarmKind, AlarmList, AlarmStatus, AlarmView, DeliveryStatus, Permission, Role,
+    AlarmKind, AlarmList, AlarmStatus, AlarmView, DeliveryStatus, InboundStatus, Permission, Role,
 };
 
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
-use crate::entity::{alarm, app_user, cxml_document, cxml_outbox, membership, notification};
+use crate::entity::{
+    alarm, app_user, cxml_document, cxml_outbox, inbound_email, membership, notification,
+};
 use crate::mail::{self, AlarmMail, MailContext, NewMail};
 use crate::timestamps::rfc3339;
 use crate::{policy, Actor, DatabaseConnection, DomainError, DomainResult};
@@ -139,6 +141,60 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
             tenant_id,
             AlarmKind::QueueStale,
             "cxml-queue",
+            &summary,
+            Once::WhileOpen,
+        )
+        .await? as usize;
+    }
+
+    let unreadable: Vec<(i64, i64, String, String)> = inbound_email::Entity::find()
+        .select_only()
+        .columns([
+            inbound_email::Column::Id,
+            inbound_email::Column::TenantId,
+            inbound_email::Column::Sender,
+            inbound_email::Column::Problem,
+        ])
+        .filter(inbound_email::Column::Status.eq(InboundStatus::Unreadable.as_str()))
+        .filter(inbound_email::Column::ReceivedAt.gt(now - rules.lookback))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (id, tenant_id, sender, problem) in unreadable {
+        let from = if sender.is_empty() {
+            "an unknown sender".to_owned()
+        } else {
+            sender
+        };
+        let summary = format!(
+            "An e-mail to the order mailbox from {from} is kept but cannot be read: {problem}"
+        );
+        raised += raise(
+            &txn,
+            tenant_id,
+            AlarmKind::InboundUnreadable,
+            &format!("email-in-{id}"),
+            &summary,
+            Once::Ever,
+        )
+        .await? as usize;
+    }
+    let waiting: Vec<i64> = inbound_email::Entity::find()
+        .select_only()
+        .column(inbound_email::Column::TenantId)
+        .distinct()
+        .filter(inbound_email::Column::Status.eq(InboundStatus::NeedsReview.as_str()))
+        .filter(inbound_email::Column::ReceivedAt.lt(stale))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for tenant_id in waiting {
+        let summary = format!("Order e-mails from unknown senders have been waiting more than {minutes} minutes for an agent to choose the account.");
+        raised += raise(
+            &txn,
+            tenant_id,
+            AlarmKind::QueueStale,
+            "email-orders",
             &summary,
             Once::WhileOpen,
         )
@@ -333,7 +389,9 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> DomainResult<AlarmL
                 kind: AlarmKind::parse(&a.kind).unwrap_or(AlarmKind::DeliveryFailed),
                 status: AlarmStatus::parse(&a.status).unwrap_or(AlarmStatus::Open),
                 summary: a.summary.clone(),
-                message_key: (a.subject.starts_with("email-") && a.subject != "email-queue"
+                message_key: (a.subject.starts_with("email-")
+                    && a.subject != "email-queue"
+                    && a.subject != "email-orders"
                     || a.subject.starts_with("cxml-out-"))
                 .then(|| a.subject.clone()),
                 occurrences: a.occurrences,

@@ -12,7 +12,8 @@
 //! 4. Purchase orders: [`orders`] (its `workflow` decides each step and what follows from it,
 //!    `transition` carries it out), with the documents it queues for procurement systems in
 //!    `punchout::outbox`.
-//! 5. Procurement systems driving orders: the rest of [`punchout`].
+//! 5. Orders from outside: procurement systems, the rest of [`punchout`]; order e-mails,
+//!    [`intake`].
 //! 6. Views across everything, and demo data: `dashboard`, `trace` (every message in and out),
 //!    `alarms` (what went wrong with messages),
 //!    `demo`.
@@ -30,6 +31,7 @@ pub mod demo;
 pub mod email;
 pub mod entity;
 pub mod error;
+pub mod intake;
 pub mod mail;
 pub mod money;
 pub mod orders;

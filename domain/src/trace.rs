@@ -1,6 +1,6 @@
-//! The message trace: every message of a tenant in or out, from the three places they are
-//! kept (the e-mail queue, the cXML outbox, the cXML documents received and the carts
-//! returned), newest first with one keyset across them, and "send again" for what was given
+//! The message trace: every message of a tenant in or out, from the places they are kept
+//! (the e-mail queue, the order e-mails received, the cXML outbox, the cXML documents
+//! received and the carts returned), newest first with one keyset across them, and "send again" for what was given
 //! up. For the provider's staff only ([`Permission::MonitorMessages`]).
 
 use chrono::{DateTime, Utc};
@@ -10,13 +10,13 @@ use sea_orm::{
 };
 use serde_json::json;
 use simdesk_types::{
-    DeliveryStatus, MessageChannel, MessageDirection, MessageStatus, Permission, TraceDetail,
-    TracePage, TraceRow,
+    DeliveryStatus, InboundStatus, MessageChannel, MessageDirection, MessageStatus, Permission,
+    TraceDetail, TracePage, TraceRow,
 };
 
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
-use crate::entity::{cxml_document, cxml_outbox, notification, purchase_order};
+use crate::entity::{cxml_document, cxml_outbox, inbound_email, notification, purchase_order};
 use crate::orders::reference_of;
 use crate::paging::{like_pattern, MAX_PAGE_SIZE};
 use crate::timestamps::rfc3339;
@@ -41,6 +41,7 @@ enum Source {
     Document = 0,
     Outbox = 1,
     Email = 2,
+    InboundEmail = 3,
 }
 
 impl Source {
@@ -49,13 +50,19 @@ impl Source {
             Source::Document => "cxml-in",
             Source::Outbox => "cxml-out",
             Source::Email => "email",
+            Source::InboundEmail => "email-in",
         }
     }
 
     fn of(prefix: &str) -> Option<Source> {
-        [Source::Document, Source::Outbox, Source::Email]
-            .into_iter()
-            .find(|s| s.prefix() == prefix)
+        [
+            Source::Document,
+            Source::Outbox,
+            Source::Email,
+            Source::InboundEmail,
+        ]
+        .into_iter()
+        .find(|s| s.prefix() == prefix)
     }
 }
 
@@ -93,6 +100,7 @@ impl Cursor {
             Some("0") => Source::Document,
             Some("1") => Source::Outbox,
             Some("2") => Source::Email,
+            Some("3") => Source::InboundEmail,
             _ => return Err(damaged()),
         };
         let id: i64 = parts
@@ -146,6 +154,11 @@ pub async fn list(
         if wants(MessageChannel::Email, MessageDirection::Outbound) {
             found
                 .extend(emails(&txn, tenant_id, &query, &search, &po_ids, after, limit + 1).await?);
+        }
+        if wants(MessageChannel::Email, MessageDirection::Inbound) {
+            found.extend(
+                inbound_emails(&txn, tenant_id, &query, &search, &po_ids, after, limit + 1).await?,
+            );
         }
         if wants(MessageChannel::Cxml, MessageDirection::Outbound) {
             found
@@ -280,6 +293,97 @@ fn email_row(n: notification::Model) -> Found {
             reference: n.message_id,
             // Nothing to write a given-up e-mail from once its context is gone (a used link).
             can_resend: status == MessageStatus::Failed && n.context.is_some(),
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn inbound_emails(
+    txn: &DatabaseTransaction,
+    tenant_id: i64,
+    query: &TraceQuery,
+    search: &str,
+    po_ids: &[i64],
+    after: Option<Cursor>,
+    limit: u64,
+) -> DomainResult<Vec<Found>> {
+    use inbound_email::Column as C;
+    let mut select = inbound_email::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::TenantId,
+            C::MessageId,
+            C::ReceivedAt,
+            C::Sender,
+            C::Status,
+            C::Problem,
+            C::PurchaseOrderId,
+        ])
+        .filter(C::TenantId.eq(tenant_id));
+    if query.problems_only {
+        select = select.filter(C::Status.eq(InboundStatus::Unreadable.as_str()));
+    }
+    if !search.is_empty() {
+        select = select.filter(
+            Condition::any()
+                .add(contains(C::Sender, search))
+                .add(contains(C::MessageId, search))
+                .add(contains(C::Subject, search))
+                .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
+        );
+    }
+    if let Some(cursor) = after {
+        select = select.filter(cursor.condition(Source::InboundEmail, C::ReceivedAt, C::Id));
+    }
+    let rows: Vec<InboundSummary> = select
+        .order_by_desc(C::ReceivedAt)
+        .order_by_desc(C::Id)
+        .limit(limit)
+        .into_model()
+        .all(txn)
+        .await?;
+    Ok(rows.into_iter().map(inbound_row).collect())
+}
+
+/// What the trace shows of a received e-mail, without its bytes.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct InboundSummary {
+    id: i64,
+    message_id: String,
+    received_at: DateTime<Utc>,
+    sender: String,
+    status: String,
+    problem: String,
+    purchase_order_id: Option<i64>,
+}
+
+fn inbound_row(m: InboundSummary) -> Found {
+    let unreadable = m.status == InboundStatus::Unreadable.as_str();
+    Found {
+        cursor: Cursor {
+            at: m.received_at,
+            source: Source::InboundEmail,
+            id: m.id,
+        },
+        row: TraceRow {
+            key: format!("{}-{}", Source::InboundEmail.prefix(), m.id),
+            channel: MessageChannel::Email,
+            direction: MessageDirection::Inbound,
+            at: rfc3339(m.received_at),
+            counterpart: m.sender,
+            document_type: "order e-mail".to_owned(),
+            status: if unreadable {
+                MessageStatus::Refused
+            } else {
+                MessageStatus::Received
+            },
+            attempts: 1,
+            last_error: m.problem,
+            purchase_order_id: m.purchase_order_id,
+            purchase_order_reference: None,
+            reference: m.message_id,
+            can_resend: false,
         },
     }
 }
@@ -426,6 +530,17 @@ fn document_row(d: cxml_document::Model) -> Found {
     }
 }
 
+/// A received message as text, cut where attachments would make it too long to show.
+fn shown_raw(raw: &[u8]) -> String {
+    const SHOWN: usize = 200_000;
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(SHOWN)]).into_owned();
+    if raw.len() > SHOWN {
+        format!("{text}\n… (cut here: {} bytes in all)", raw.len())
+    } else {
+        text
+    }
+}
+
 /// Fills in the PO references of `rows`.
 async fn name_orders(txn: &DatabaseTransaction, rows: &mut [TraceRow]) -> DomainResult<()> {
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.purchase_order_id).collect();
@@ -482,6 +597,39 @@ pub async fn detail(
                     subject,
                     payload,
                     response: String::new(),
+                }
+            }
+            Source::InboundEmail => {
+                let m = inbound_email::Entity::find_by_id(id)
+                    .filter(inbound_email::Column::TenantId.eq(tenant_id))
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(out_of_scope)?;
+                let subject = m.subject.clone();
+                let payload = shown_raw(&m.raw);
+                let response = match InboundStatus::parse(&m.status) {
+                    Some(InboundStatus::Draft) => "A draft purchase order was made of it.",
+                    Some(InboundStatus::NeedsReview) => {
+                        "Waiting for an agent to choose the account."
+                    }
+                    Some(InboundStatus::Dismissed) => "Dismissed by an agent.",
+                    _ => "Kept; it cannot be read.",
+                }
+                .to_owned();
+                TraceDetail {
+                    row: inbound_row(InboundSummary {
+                        id: m.id,
+                        message_id: m.message_id,
+                        received_at: m.received_at,
+                        sender: m.sender,
+                        status: m.status,
+                        problem: m.problem,
+                        purchase_order_id: m.purchase_order_id,
+                    })
+                    .row,
+                    subject,
+                    payload,
+                    response,
                 }
             }
             Source::Outbox => {
@@ -575,7 +723,7 @@ pub async fn send_again(db: &DatabaseConnection, actor: &Actor, key: &str) -> Do
                     .await?
                     .rows_affected
             }
-            Source::Document => 0,
+            Source::Document | Source::InboundEmail => 0,
         };
         if requeued != 1 {
             // Another tenant's message is indistinguishable from one not waiting.

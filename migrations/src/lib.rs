@@ -13,6 +13,7 @@ mod m20261121_000005_punchout;
 mod m20261121_000006_cxml_outbox;
 mod m20261121_000007_oci;
 mod m20261203_000008_mail_delivery;
+mod m20261203_000009_inbound_email;
 pub mod rls;
 
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_cxml_outbox::Migration),
             Box::new(m20261121_000007_oci::Migration),
             Box::new(m20261203_000008_mail_delivery::Migration),
+            Box::new(m20261203_000009_inbound_email::Migration),
         ]
     }
 }

@@ -42,6 +42,25 @@ pub enum Command {
     /// Support tools for cXML documents from procurement systems.
     #[command(subcommand)]
     Cxml(CxmlCommand),
+    /// Orders by e-mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Receive one message for a tenant's order mailbox, as a mail server pipes it, for
+    /// example from /etc/aliases: `orders: "|simdesk mail receive --tenant nordwind"`.
+    /// Exit status (sysexits): 0 kept, 75 try again later, 67 no such tenant, 66 no such
+    /// file, 65 too large.
+    Receive {
+        /// The tenant whose order mailbox it is (its short name, such as `nordwind`).
+        #[arg(long)]
+        tenant: String,
+        /// The message's file, or `-` for standard input.
+        #[arg(default_value = "-")]
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

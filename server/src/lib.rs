@@ -5,6 +5,7 @@ pub mod config;
 pub mod csv_routes;
 pub mod cxml_check;
 pub mod http_error;
+pub mod mail_receive;
 pub mod metrics_route;
 pub mod punchout_routes;
 pub mod session;

@@ -2,7 +2,7 @@ use clap::Parser;
 use leptos::prelude::get_configuration;
 use simdesk_domain::sso::{OidcSettings, SsoRuntime};
 use simdesk_domain::{db, demo};
-use simdesk_server::config::{Cli, Command, CxmlCommand};
+use simdesk_server::config::{Cli, Command, CxmlCommand, MailCommand};
 use simdesk_server::{
     expire_sessions, prepare_sqlite_path, router, workers, AppState, HttpSettings,
 };
@@ -28,6 +28,16 @@ async fn main() -> ExitCode {
     // Support tools need no database.
     if let Command::Cxml(CxmlCommand::Check { file }) = &cli.command {
         let outcome = simdesk_server::cxml_check::run(file, &mut std::io::stdout());
+        return ExitCode::from(outcome.exit_code());
+    }
+    if let Command::Mail(MailCommand::Receive { tenant, file }) = &cli.command {
+        let outcome = simdesk_server::mail_receive::run(
+            &cli.database.database_url,
+            tenant,
+            file,
+            &mut std::io::stdout(),
+        )
+        .await;
         return ExitCode::from(outcome.exit_code());
     }
     match run(cli).await {
@@ -65,7 +75,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Cxml(_) => Ok(()),
+        Command::Cxml(_) | Command::Mail(_) => Ok(()),
         Command::CreateAdmin(args) => {
             let id =
                 demo::create_platform_operator(&database, &args.email, &args.name, &args.password)

@@ -8,6 +8,7 @@ coded_enum! {
         DeliveryFailed => "delivery_failed", "A message could not be delivered";
         QueueStale => "queue_stale", "Messages wait too long to be sent";
         CxmlRefusals => "cxml_refusals", "Many cXML documents were refused";
+        InboundUnreadable => "inbound_unreadable", "An order e-mail cannot be read";
     }
 }
 

@@ -215,6 +215,7 @@ pub async fn save_mail_preferences(
 
 pub mod accounts;
 pub mod catalog;
+pub mod email_orders;
 pub mod messages;
 pub mod orders;
 pub mod punchout;

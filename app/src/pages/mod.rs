@@ -2,6 +2,7 @@ mod accounts;
 mod audit;
 mod catalog;
 mod dashboard;
+mod email_orders;
 mod mail_preferences;
 mod messages;
 mod not_found;
@@ -20,6 +21,8 @@ pub use catalog::{
     CatalogPage, ImportPage, OptionsPage, ProductEditPage, ProductNewPage, SettingsPage,
 };
 pub use dashboard::DashboardPage;
+pub(crate) use email_orders::EmailOrigin;
+pub use email_orders::{EmailOrderPage, EmailOrdersPage};
 pub use mail_preferences::MailPreferencesPage;
 pub use messages::{AlarmsPage, MessagePage, MessagesPage};
 pub use not_found::NotFound;

@@ -489,10 +489,10 @@ fn PoView(
         po.account_name,
         po.created_by,
         po.created_at.get(..10).unwrap_or_default(),
-        if po.source == "agent" {
-            " on the account's behalf"
-        } else {
-            ""
+        match po.source.as_str() {
+            "agent" => " on the account's behalf",
+            "email" => " by e-mail",
+            _ => "",
         }
     );
     let hidden = move || {
@@ -556,6 +556,7 @@ fn PoView(
                 {simple_actions.into_iter().map(simple).collect_view()}
             </div>
         </div>
+        {(po.source == "email").then(|| view! { <crate::pages::EmailOrigin po_id=id /> })}
         {(!po.rejection_reason.is_empty() && po.status == PoStatus::Rejected).then(|| view! {
             <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="rejection">
                 <span class="font-semibold">"Rejected: "</span>{po.rejection_reason.clone()}

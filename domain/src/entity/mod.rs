@@ -13,6 +13,7 @@ pub mod entitlement_option;
 pub mod external_identity;
 pub mod identity_provider;
 pub mod identity_provider_domain;
+pub mod inbound_email;
 pub mod mail_opt_out;
 pub mod membership;
 pub mod notification;

@@ -10,10 +10,12 @@
 //! - [`draft`] and [`sim_settings`]: raising and editing a PO;
 //! - [`steps`]: the people's steps (submit … confirm receipt, ship); [`provisioning`]: SIMs;
 //! - [`plausibility`]: the provider's checks; [`read`]: the PO page, CSV and the list;
-//! - [`procurement`]: POs driven by a procurement system; [`stock`]: the SIM stock;
+//! - [`procurement`]: POs driven by a procurement system; [`from_email`]: drafts made of
+//!   order e-mails; [`stock`]: the SIM stock;
 //!   [`spending`]: purchasers' spending limits.
 
 pub mod draft;
+mod from_email;
 mod notify;
 pub mod plausibility;
 pub mod procurement;
@@ -28,6 +30,7 @@ mod transition;
 pub mod workflow;
 
 pub use draft::{create_draft, form_data, update_draft};
+pub(crate) use from_email::create_from_email;
 pub(crate) use notify::reference_of;
 pub use read::{detail, list, sims_csv, PoQuery, PAGE_SIZE};
 pub use spending::set_spending_limit;

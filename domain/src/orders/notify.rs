@@ -6,7 +6,8 @@ use simdesk_types::{PoStatus, Role};
 
 use super::workflow::Audience;
 use crate::entity::{
-    account, app_user, membership, product, purchase_order, purchase_order_line, sim_card, tenant,
+    account, app_user, inbound_email, membership, product, purchase_order, purchase_order_line,
+    sim_card, tenant,
 };
 use crate::mail::{self, MailContext, NewMail, PoMail, PoMailLine};
 use crate::money;
@@ -31,7 +32,14 @@ pub(super) async fn notify(
     let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();
     let opted_out = mail::preferences::opted_out(txn, &ids, &event).await?;
     recipients.retain(|u| !opted_out.contains(&u.id));
-    if recipients.is_empty() {
+    // Whoever e-mailed the order hears what the buyer hears, user of the account or not.
+    let sender = match audience {
+        Audience::Buyer => email_sender(txn, &po)
+            .await?
+            .filter(|(address, _)| !recipients.iter().any(|u| &u.email == address)),
+        _ => None,
+    };
+    if recipients.is_empty() && sender.is_none() {
         return Ok(());
     }
     let snapshot = snapshot(txn, &po, audience, to, reason).await?;
@@ -60,7 +68,52 @@ pub(super) async fn notify(
         )
         .await?;
     }
+    if let Some((address, name)) = sender {
+        let context = MailContext::PurchaseOrder(Box::new(PoMail {
+            recipient_name: name,
+            ..snapshot
+        }));
+        mail::enqueue(
+            txn,
+            NewMail {
+                tenant_id: po.tenant_id,
+                account_id: Some(po.account_id),
+                purchase_order_id: Some(po.id),
+                event: &event,
+                recipient_user_id: None,
+                recipient_email: &address,
+                subject: &subject,
+                context,
+            },
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// The address (and name) answers to an order e-mail go to, for a PO made of one; none for
+/// other POs and for machine mail.
+async fn email_sender(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+) -> DomainResult<Option<(String, String)>> {
+    if po.source != "email" {
+        return Ok(None);
+    }
+    Ok(inbound_email::Entity::find()
+        .filter(inbound_email::Column::TenantId.eq(po.tenant_id))
+        .filter(inbound_email::Column::PurchaseOrderId.eq(po.id))
+        .one(txn)
+        .await?
+        .filter(|m| !m.answer_to.is_empty())
+        .map(|m| {
+            let name = if m.sender_name.is_empty() {
+                m.answer_to.clone()
+            } else {
+                m.sender_name
+            };
+            (m.answer_to, name)
+        }))
 }
 
 /// The active users `audience` names for `po`.

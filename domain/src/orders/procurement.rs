@@ -105,7 +105,7 @@ fn address_columns(model: &mut purchase_order::ActiveModel, address: &PoAddress)
 }
 
 /// The account's default shipping address (its first one when none is marked default).
-async fn default_address(
+pub(crate) async fn default_address(
     txn: &DatabaseTransaction,
     tenant_id: i64,
     account_id: i64,

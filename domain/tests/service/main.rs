@@ -5,6 +5,7 @@ mod accounts;
 mod alarms;
 mod auth;
 mod catalog;
+mod intake;
 mod isolation;
 mod mail;
 mod model;

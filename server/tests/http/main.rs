@@ -5,6 +5,7 @@
 mod access;
 mod catalog;
 mod mail;
+mod mail_intake;
 mod orders;
 mod outbox;
 mod punchout;

@@ -1,0 +1,104 @@
+//! Orders by e-mail as the provider's agents review them.
+
+use serde::{Deserialize, Serialize};
+
+coded_enum! {
+    /// Where a received order e-mail stands.
+    InboundStatus {
+        Draft => "draft", "Draft created";
+        NeedsReview => "needs_review", "Needs an account";
+        Unreadable => "unreadable", "Cannot be read";
+        Dismissed => "dismissed", "Dismissed";
+    }
+}
+
+coded_enum! {
+    /// A difference between an order e-mail and the draft made of it.
+    FindingKind {
+        UnknownSender => "unknown_sender", "Unknown sender";
+        UnknownProduct => "unknown_product", "Unknown product";
+        UncertainMatch => "uncertain_match", "Uncertain match";
+        PriceDiffers => "price_differs", "Price differs from the contract";
+        QuantityOutsideLimits => "quantity_limits", "Quantity outside the limits";
+        RepeatedProduct => "repeated_product", "Product on several lines";
+        UnreadLine => "unread_line", "Line not understood";
+        NoLines => "no_lines", "No order lines";
+        AddressFromAccount => "address_from_account", "Address from the account";
+        AddressMissing => "address_missing", "Address missing";
+        DateNotUsable => "date_not_usable", "Requested date not usable";
+        DuplicateReference => "duplicate_reference", "Reference already ordered";
+        AttachmentUnreadable => "attachment_unreadable", "Attachment not readable";
+    }
+}
+
+/// One difference, in a sentence the agent can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub message: String,
+}
+
+/// An order e-mail in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailOrderRow {
+    pub id: i64,
+    /// RFC 3339.
+    pub received_at: String,
+    pub sender: String,
+    pub subject: String,
+    pub status: InboundStatus,
+    pub account_name: Option<String>,
+    pub purchase_order_id: Option<i64>,
+    pub findings: usize,
+}
+
+/// An attachment as listed beside the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub name: String,
+    pub content_type: String,
+    pub size: usize,
+    /// Why it could not be read, for a CSV or PDF.
+    pub problem: Option<String>,
+}
+
+/// How one line of the e-mail was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadLine {
+    pub text: String,
+    pub quantity: u32,
+    /// The product it was matched to, if any.
+    pub product: Option<String>,
+    /// How sure the match is, 0 to 100.
+    pub confidence: u8,
+}
+
+/// An order e-mail with the original beside what was made of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailOrderDetail {
+    pub row: EmailOrderRow,
+    pub message_id: String,
+    pub sender_name: String,
+    /// Where answers go; empty for machine mail.
+    pub answer_to: String,
+    pub text: String,
+    /// The HTML body with everything active removed.
+    pub safe_html: Option<String>,
+    pub attachments: Vec<AttachmentView>,
+    pub lines: Vec<ReadLine>,
+    pub reference: Option<String>,
+    pub findings: Vec<Finding>,
+    /// Why the message could not be read.
+    pub problem: String,
+    /// The account the sender's domain points to.
+    pub suggested_account_id: Option<i64>,
+    /// The accounts the agent may assign the message to, by id and name.
+    pub accounts: Vec<(i64, String)>,
+}
+
+/// One page of order e-mails, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailOrderPage {
+    pub rows: Vec<EmailOrderRow>,
+    pub next: Option<String>,
+}
