@@ -304,17 +304,31 @@ pub async fn list(
         let tenant_id = policy::tenant_for(actor, Permission::ReviewOrders)?;
         let limit = limit.clamp(1, MAX_PAGE_SIZE);
         let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
-        let mut select =
-            inbound_email::Entity::find().filter(inbound_email::Column::TenantId.eq(tenant_id));
+        use inbound_email::Column as C;
+        // Never the raw messages: a page lists fifty of them.
+        let mut select = inbound_email::Entity::find()
+            .select_only()
+            .columns([
+                C::Id,
+                C::ReceivedAt,
+                C::Sender,
+                C::Subject,
+                C::Status,
+                C::AccountId,
+                C::PurchaseOrderId,
+                C::Findings,
+            ])
+            .filter(C::TenantId.eq(tenant_id));
         if let Some(status) = status {
-            select = select.filter(inbound_email::Column::Status.eq(status.as_str()));
+            select = select.filter(C::Status.eq(status.as_str()));
         }
         if let Some(after) = after {
-            select = select.filter(inbound_email::Column::Id.lt(after));
+            select = select.filter(C::Id.lt(after));
         }
-        let mut found = select
-            .order_by_desc(inbound_email::Column::Id)
+        let mut found: Vec<Listed> = select
+            .order_by_desc(C::Id)
             .limit(limit + 1)
+            .into_model()
             .all(&txn)
             .await?;
         let next = (found.len() as u64 > limit).then(|| {
@@ -324,7 +338,7 @@ pub async fn list(
         let names = account_names(&txn, tenant_id).await?;
         txn.commit().await?;
         Ok(EmailOrderPage {
-            rows: found.iter().map(|m| row_of(m, &names)).collect(),
+            rows: found.into_iter().map(|m| row(m, &names)).collect(),
             next: next.flatten(),
         })
     })
@@ -346,27 +360,58 @@ async fn account_names(
         .collect())
 }
 
-fn findings_of(m: &inbound_email::Model) -> Vec<Finding> {
-    m.findings
-        .as_deref()
-        .and_then(|f| serde_json::from_str(f).ok())
+/// What the list shows of a message.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Listed {
+    id: i64,
+    received_at: chrono::DateTime<Utc>,
+    sender: String,
+    subject: String,
+    status: String,
+    account_id: Option<i64>,
+    purchase_order_id: Option<i64>,
+    findings: Option<String>,
+}
+
+fn findings_in(json: Option<&str>) -> Vec<Finding> {
+    json.and_then(|f| serde_json::from_str(f).ok())
         .unwrap_or_default()
 }
 
-fn row_of(m: &inbound_email::Model, names: &[(i64, String)]) -> EmailOrderRow {
+fn findings_of(m: &inbound_email::Model) -> Vec<Finding> {
+    findings_in(m.findings.as_deref())
+}
+
+fn row(m: Listed, names: &[(i64, String)]) -> EmailOrderRow {
     EmailOrderRow {
         id: m.id,
         received_at: rfc3339(m.received_at),
-        sender: m.sender.clone(),
-        subject: m.subject.clone(),
+        findings: findings_in(m.findings.as_deref()).len(),
+        sender: m.sender,
+        subject: m.subject,
         status: InboundStatus::parse(&m.status).unwrap_or(InboundStatus::Unreadable),
         account_name: m
             .account_id
             .and_then(|id| names.iter().find(|(a, _)| *a == id))
             .map(|(_, name)| name.clone()),
         purchase_order_id: m.purchase_order_id,
-        findings: findings_of(m).len(),
     }
+}
+
+fn row_of(m: &inbound_email::Model, names: &[(i64, String)]) -> EmailOrderRow {
+    row(
+        Listed {
+            id: m.id,
+            received_at: m.received_at,
+            sender: m.sender.clone(),
+            subject: m.subject.clone(),
+            status: m.status.clone(),
+            account_id: m.account_id,
+            purchase_order_id: m.purchase_order_id,
+            findings: m.findings.clone(),
+        },
+        names,
+    )
 }
 
 /// One of the tenant's order e-mails, by id; another tenant's is not found.

@@ -15,7 +15,7 @@ use crate::auth::password_allowed;
 use crate::db::{begin, begin_write, DataScope};
 use crate::email::normalize_email;
 use crate::entity::{app_user, user_token};
-use crate::mail::{self, MailContext, NewMail, PasswordResetMail};
+use crate::mail::{self, InvitationMail, MailContext, NewMail, PasswordResetMail};
 use crate::tokens::{random_token, sha256_hex};
 use crate::{password, DatabaseConnection, DomainError, DomainResult};
 
@@ -24,6 +24,10 @@ pub const VALID_FOR: Duration = Duration::minutes(30);
 /// Links sent per user and hour at most; further requests are ignored, as unknown ones are.
 const PER_HOUR: u64 = 3;
 const PURPOSE: &str = "password_reset";
+/// A new user's first password is chosen through the same kind of link, valid longer.
+const INVITATION: &str = "invitation";
+pub const INVITATION_VALID_FOR: Duration = Duration::days(7);
+pub const INVITATION_EVENT: &str = "user.invited";
 /// The notification event of the e-mail.
 pub const EVENT: &str = "user.password_reset";
 
@@ -105,6 +109,52 @@ pub async fn request(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
     Ok(())
 }
 
+/// Invites `user`, just created without a password by `invited_by` as `role`: a one-time link
+/// to choose their password, e-mailed in the caller's transaction.
+pub(crate) async fn invite(
+    txn: &sea_orm::DatabaseTransaction,
+    user: &app_user::Model,
+    invited_by: &str,
+    role: &str,
+) -> DomainResult<()> {
+    let Some(tenant_id) = user.tenant_id else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    let token = random_token();
+    user_token::ActiveModel {
+        tenant_id: Set(tenant_id),
+        user_id: Set(user.id),
+        purpose: Set(INVITATION.to_owned()),
+        token_hash: Set(sha256_hex(token.as_bytes())),
+        expires_at: Set(now + INVITATION_VALID_FOR),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    mail::enqueue(
+        txn,
+        NewMail {
+            tenant_id,
+            account_id: user.account_id,
+            purchase_order_id: None,
+            event: INVITATION_EVENT,
+            recipient_user_id: Some(user.id),
+            recipient_email: &user.email,
+            subject: "You are invited to the SIM portal",
+            context: MailContext::Invitation(InvitationMail {
+                recipient_name: user.display_name.clone(),
+                invited_by: invited_by.to_owned(),
+                role: role.to_owned(),
+                token,
+                valid_days: INVITATION_VALID_FOR.num_days(),
+            }),
+        },
+    )
+    .await
+}
+
 /// The valid, unused link `token` names.
 async fn valid_link(
     txn: &sea_orm::DatabaseTransaction,
@@ -115,7 +165,7 @@ async fn valid_link(
     }
     user_token::Entity::find()
         .filter(user_token::Column::TokenHash.eq(sha256_hex(token.as_bytes())))
-        .filter(user_token::Column::Purpose.eq(PURPOSE))
+        .filter(user_token::Column::Purpose.is_in([PURPOSE, INVITATION]))
         .filter(user_token::Column::UsedAt.is_null())
         .filter(user_token::Column::ExpiresAt.gt(Utc::now()))
         .one(txn)

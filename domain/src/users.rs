@@ -11,11 +11,12 @@ use std::collections::HashMap;
 
 use crate::actor::roles_of;
 use crate::audit::{denials, AuditEvent};
+use crate::auth::password_allowed;
 use crate::db::{begin, begin_write, DataScope};
 use crate::email::{normalize_email, validate_email};
 use crate::entity::{account, app_user, membership};
 use crate::policy::UserGroup;
-use crate::{money, password, Actor, DomainError, DomainResult};
+use crate::{money, password, password_reset, Actor, DomainError, DomainResult};
 
 /// What an admin enters to create a user.
 #[derive(Debug, Clone)]
@@ -24,6 +25,7 @@ pub struct NewUser {
     pub display_name: String,
     pub role: Role,
     /// Set by the admin and handed over out of band; the user must change it at first sign-in.
+    /// Empty: the user is e-mailed an invitation link to choose their own.
     pub initial_password: String,
 }
 
@@ -147,8 +149,13 @@ pub(crate) async fn create_in_group(
     validate_email(&email)?;
     let display_name = validate_display_name(&new.display_name)?;
     require_assignable(group, new.role)?;
-    password::validate_new_password(&new.initial_password)?;
-    let hashed = password::hash(new.initial_password).await?;
+    let invite = new.initial_password.is_empty();
+    let hashed = if invite {
+        None
+    } else {
+        password::validate_new_password(&new.initial_password)?;
+        Some(password::hash(new.initial_password).await?)
+    };
 
     // Uniqueness spans tenants (sign-in is by e-mail), so the check runs in the system scope.
     let txn = begin(db, DataScope::System).await?;
@@ -172,9 +179,9 @@ pub(crate) async fn create_in_group(
         account_id: Set(group.account_id()),
         email: Set(email.clone()),
         display_name: Set(display_name),
-        password_hash: Set(Some(hashed)),
+        password_hash: Set(hashed),
         active: Set(true),
-        must_change_password: Set(true),
+        must_change_password: Set(!invite),
         failed_sign_ins: Set(0),
         locked_until: Set(None),
         last_sign_in_at: Set(None),
@@ -186,10 +193,20 @@ pub(crate) async fn create_in_group(
     .await
     .map_err(|e| unique_email_conflict(e, &email))?;
     grant(&txn, &user, new.role).await?;
+    // Users of an account that signs in only through its identity provider need no link.
+    let invited = invite && password_allowed(&txn, &user).await?;
+    if invited {
+        let inviter = app_user::Entity::find_by_id(actor.user_id)
+            .one(&txn)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_else(|| actor.email.clone());
+        password_reset::invite(&txn, &user, &inviter, new.role.label()).await?;
+    }
     AuditEvent::new("user.created", "user")
         .target(user.id)
         .tenant(Some(group.tenant_id()), group.account_id())
-        .details(json!({ "email": email, "role": new.role }))
+        .details(json!({ "email": email, "role": new.role, "invited": invited }))
         .record(&txn, Some(actor.user_id))
         .await?;
     let row = to_rows(&txn, vec![user]).await?.pop();

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { expect } from './fixtures';
 
@@ -37,4 +38,18 @@ export async function mailsTo(address: string, subject: RegExp, count = 1): Prom
     )
     .toBeGreaterThanOrEqual(count);
   return found;
+}
+
+const root = path.resolve(__dirname, '..', '..');
+// The database the portal under test uses (as in playwright.config.ts).
+const databaseUrl =
+  process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
+
+/** Hands `raw` to the order mailbox of `tenant` as a mail server does: piped into
+ * `simdesk mail receive`. Returns what it printed. */
+export function deliverOrderMail(tenant: string, raw: string): string {
+  return execFileSync(path.join(root, 'target', 'debug', 'simdesk'), ['mail', 'receive', '--tenant', tenant], {
+    input: raw,
+    env: { ...process.env, DATABASE_URL: databaseUrl, SIMDESK_LOG: 'error' },
+  }).toString();
 }

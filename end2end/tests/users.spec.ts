@@ -1,4 +1,5 @@
 import { test, expect, signIn, ready, unique } from './fixtures';
+import { mailsTo } from './mailbox';
 
 test('a tenant admin creates an agent, changes the role and deactivates them', async ({ page }) => {
   const email = `${unique('agent')}@nordwind.example`;
@@ -70,6 +71,41 @@ test('an account admin adds a purchaser, who must choose a password at first sig
   await expect(page.getByText('Your password was changed.')).toBeVisible();
   await expect(page.getByTestId('user-name')).toHaveText('Bea Buyer');
   await expect(page.getByTestId('user-roles')).toHaveText('Purchaser');
+});
+
+test('an account admin invites a purchaser by e-mail, who chooses a password through the link', async ({ page }) => {
+  const email = `${unique('invitee')}@lakeside.example`;
+  await signIn(page, 'admin@lakeside.example');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await ready(page);
+  const form = page.getByTestId('create-user-form');
+  await form.getByLabel('E-mail address').fill(email);
+  await form.getByLabel('Name').fill('Ines Invitee');
+  await form.getByLabel('Role').selectOption('purchaser');
+  // No password: the invitation goes out instead.
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByTestId('user-row').filter({ hasText: email })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  const [invitation] = await mailsTo(email, /^You are invited to the SIM portal$/);
+  expect(invitation.text).toContain('added you to the Alpina Telecom SIM portal as Purchaser');
+  const link = invitation.text!.match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/)![0];
+  await page.goto(link);
+  await ready(page);
+  await page.getByLabel('New password', { exact: true }).fill('invitee passphrase 1');
+  await page.getByLabel('New password again').fill('invitee passphrase 1');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?password_reset=1$/);
+  await signIn(page, email, 'invitee passphrase 1');
+  await expect(page.getByTestId('user-name')).toHaveText('Ines Invitee');
+  // The link is spent.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto(link);
+  await ready(page);
+  await page.getByLabel('New password', { exact: true }).fill('another passphrase 2');
+  await page.getByLabel('New password again').fill('another passphrase 2');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page.getByRole('alert')).toContainText('expired or was already used');
 });
 
 test('the platform operator adds a service provider', async ({ page }) => {

@@ -356,7 +356,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <Field id="invite-email" name="email" label="E-mail address" kind="email" required=true error=error_of(invite.value(), "email") />
                                 <Field id="invite-name" name="display_name" label="Name" required=true error=error_of(invite.value(), "display_name") />
-                                <Field id="invite-password" name="initial_password" label="Initial password" kind="password" required=true hint="At least 12 characters; they choose their own at first sign-in" error=error_of(invite.value(), "password") />
+                                <Field id="invite-password" name="initial_password" label="Initial password (optional)" kind="password" required=false hint="Leave it empty to e-mail them a link to choose their own (valid 7 days); a password given here (12 characters at least) is changed at first sign-in" error=error_of(invite.value(), "password") />
                                 <button type="submit" class=BUTTON_PRIMARY>"Create account admin"</button>
                             </ActionForm>
                         </section>

@@ -90,7 +90,7 @@ pub fn UsersPage() -> impl IntoView {
                         </section>
                         <section aria-labelledby="create-heading" class=CARD>
                             <h2 id="create-heading" class="text-lg font-semibold">"Add a user"</h2>
-                            <p class="mt-1 text-sm text-slate-600">"Give the initial password to the person; they choose their own at first sign-in."</p>
+                            <p class="mt-1 text-sm text-slate-600">"They receive an e-mail with a link to choose their password (valid 7 days). Or give them an initial password yourself; they change it at first sign-in."</p>
                             <ActionForm action=create attr:class="mt-4 space-y-4" attr:data-testid="create-user-form">
                                 <div>
                                     <label for="new-email" class=LABEL>"E-mail address"</label>
@@ -110,8 +110,9 @@ pub fn UsersPage() -> impl IntoView {
                                     {field_error(create.value(), "role")}
                                 </div>
                                 <div>
-                                    <label for="new-password" class=LABEL>"Initial password"</label>
-                                    <input id="new-password" name="initial_password" type="password" minlength="12" required autocomplete="new-password" class=format!("mt-1 {INPUT}") />
+                                    <label for="new-password" class=LABEL>"Initial password (optional)"</label>
+                                    <input id="new-password" name="initial_password" type="password" minlength="12" autocomplete="new-password" aria-describedby="new-password-hint" class=format!("mt-1 {INPUT}") />
+                                    <p id="new-password-hint" class="mt-1 text-xs text-slate-500">"Leave it empty to send the invitation link."</p>
                                     {field_error(create.value(), "password")}
                                 </div>
                                 <button type="submit" class=BUTTON_PRIMARY>"Create user"</button>

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub enum MailContext {
     PurchaseOrder(Box<PoMail>),
     PasswordReset(PasswordResetMail),
+    Invitation(InvitationMail),
     Alarm(AlarmMail),
 }
 
@@ -22,6 +23,7 @@ impl MailContext {
         match self {
             MailContext::PurchaseOrder(_) => "purchase_order",
             MailContext::PasswordReset(_) => "password_reset",
+            MailContext::Invitation(_) => "invitation",
             MailContext::Alarm(_) => "alarm",
         }
     }
@@ -29,7 +31,10 @@ impl MailContext {
     /// Whether the e-mail carries a secret (a one-time link): its bodies are not kept after
     /// sending, and the context is dropped once the e-mail is sent or given up.
     pub fn carries_secret(&self) -> bool {
-        matches!(self, MailContext::PasswordReset(_))
+        matches!(
+            self,
+            MailContext::PasswordReset(_) | MailContext::Invitation(_)
+        )
     }
 }
 
@@ -52,6 +57,20 @@ pub struct PasswordResetMail {
     /// The one-time token of the link; only its digest is stored with the user.
     pub token: String,
     pub valid_minutes: i64,
+}
+
+/// An invitation to a new user: a link to choose their password.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvitationMail {
+    pub recipient_name: String,
+    /// Who added the user.
+    pub invited_by: String,
+    /// The role given, as shown.
+    pub role: String,
+    /// The one-time token of the link; only its digest is stored with the user.
+    pub token: String,
+    pub valid_days: i64,
 }
 
 /// A purchase order's step, for the person told about it.
@@ -180,6 +199,21 @@ pub fn compose(
             sign_in_url => Value::from_safe_string(format!("{}/sign-in", portal.url)),
             preferences_url => Value::from_safe_string(preferences_url),
         },
+        MailContext::Invitation(invitation) => minijinja::context! {
+            subject => subject,
+            brand => Value::from(Serde(branding)),
+            recipient_name => invitation.recipient_name.as_str(),
+            invited_by => invitation.invited_by.as_str(),
+            role => invitation.role.as_str(),
+            valid_days => invitation.valid_days,
+            welcome_url => Value::from_safe_string(format!(
+                "{}/reset-password?token={}",
+                portal.url,
+                url_safe(&invitation.token)
+            )),
+            sign_in_url => Value::from_safe_string(format!("{}/sign-in", portal.url)),
+            preferences_url => Value::from_safe_string(preferences_url),
+        },
         MailContext::Alarm(alarm) => minijinja::context! {
             subject => subject,
             brand => Value::from(Serde(branding)),
@@ -246,6 +280,14 @@ fn templates() -> &'static Environment<'static> {
             (
                 "password_reset.html",
                 include_str!("../../templates/mail/password_reset.html"),
+            ),
+            (
+                "invitation.txt",
+                include_str!("../../templates/mail/invitation.txt"),
+            ),
+            (
+                "invitation.html",
+                include_str!("../../templates/mail/invitation.html"),
             ),
         ] {
             if let Err(e) = env.add_template(name, source) {
@@ -350,7 +392,8 @@ mod tests {
             summary: "550".into(),
         });
         let reset = MailContext::PasswordReset(PasswordResetMail::default());
-        for context in [order(), alarm, reset] {
+        let invitation = MailContext::Invitation(InvitationMail::default());
+        for context in [order(), alarm, reset, invitation] {
             let json = serde_json::to_string(&context).unwrap();
             assert_eq!(
                 serde_json::from_str::<MailContext>(&json).unwrap(),

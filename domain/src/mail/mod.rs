@@ -11,7 +11,8 @@ pub mod preferences;
 pub mod queue;
 
 pub use compose::{
-    AlarmMail, Bodies, Branding, MailContext, PasswordResetMail, PoMail, PoMailLine, Portal,
+    AlarmMail, Bodies, Branding, InvitationMail, MailContext, PasswordResetMail, PoMail,
+    PoMailLine, Portal,
 };
 pub use queue::{
     claim, due, enqueue, record_outcome, Attempt, Due, MailSettings, NewMail, OutgoingMail,

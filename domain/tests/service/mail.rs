@@ -12,8 +12,8 @@ use simdesk_domain::mail::{preferences, MailContext};
 use simdesk_domain::orders::{self, PoQuery};
 use simdesk_domain::testing::{actor, TestDatabase};
 use simdesk_domain::DomainError;
-use simdesk_domain::{auth, password_reset};
-use simdesk_types::{MailTopic, PoAction, PoStatus};
+use simdesk_domain::{auth, password_reset, users};
+use simdesk_types::{MailTopic, PoAction, PoStatus, Role};
 
 const NORDWIND_AGENT: &str = "agent@nordwind.example";
 const HAFEN_PURCHASER: &str = "purchaser@hafenlogistik.example";
@@ -245,4 +245,78 @@ async fn platform_operators_get_no_reset_link() {
         .unwrap();
     let txn = begin(&t.db, DataScope::System).await.unwrap();
     assert_eq!(user_token::Entity::find().all(&txn).await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn a_new_user_without_a_password_is_invited_by_a_one_time_link() {
+    let t = demo_db().await;
+    let admin = actor(&t, "admin@hafenlogistik.example").await;
+    let email = "new.buyer@hafenlogistik.example";
+    users::create(
+        &t.db,
+        &admin,
+        users::NewUser {
+            email: email.into(),
+            display_name: "Nina Newcomer".into(),
+            role: Role::Purchaser,
+            initial_password: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    // No password to guess until the link is used.
+    assert!(auth::sign_in(&t.db, email, "").await.is_err());
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let invitations = notification::Entity::find()
+        .filter(notification::Column::RecipientEmail.eq(email))
+        .filter(notification::Column::Event.eq(password_reset::INVITATION_EVENT))
+        .all(&txn)
+        .await
+        .unwrap();
+    drop(txn);
+    assert_eq!(invitations.len(), 1);
+    let token = match serde_json::from_str(invitations[0].context.as_deref().unwrap()).unwrap() {
+        MailContext::Invitation(invitation) => {
+            assert_eq!(invitation.invited_by, "Anna Admin");
+            assert_eq!(invitation.role, "Purchaser");
+            assert_eq!(invitation.valid_days, 7);
+            invitation.token
+        }
+        other => panic!("{other:?}"),
+    };
+    password_reset::check(&t.db, &token).await.unwrap();
+    password_reset::complete(&t.db, &token, "my own passphrase 1")
+        .await
+        .unwrap();
+    let signed_in = auth::sign_in(&t.db, email, "my own passphrase 1")
+        .await
+        .unwrap();
+    assert!(!signed_in.must_change_password);
+    // Once only.
+    assert!(
+        password_reset::complete(&t.db, &token, "another passphrase 2")
+            .await
+            .is_err()
+    );
+
+    // With an initial password, as before: no invitation, and a change at first sign-in.
+    users::create(
+        &t.db,
+        &admin,
+        users::NewUser {
+            email: "second.buyer@hafenlogistik.example".into(),
+            display_name: "Sam Second".into(),
+            role: Role::Purchaser,
+            initial_password: "an initial passphrase".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    assert!(notification::Entity::find()
+        .filter(notification::Column::RecipientEmail.eq("second.buyer@hafenlogistik.example"))
+        .all(&txn)
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -1,0 +1,123 @@
+import { test, expect, signIn, ready, unique } from './fixtures';
+import { deliverOrderMail, mailsTo } from './mailbox';
+
+const nav = (page) => page.getByRole('navigation', { name: 'Main' });
+
+test('an order e-mail from an unknown sender becomes a PO the agent confirms, and the sender is answered by e-mail', async ({ page }) => {
+  test.setTimeout(120_000);
+  // A buyer at Bergbahn who is no user of the portal orders by e-mail, with a CSV attached.
+  const sender = `${unique('einkauf')}@bergbahn.example`;
+  const reference = unique('BB').toUpperCase();
+  const csv = 'Artikelnummer;Bezeichnung;Menge;Einzelpreis\nNORDWIND-IOT-4FF;Industrial IoT SIM;40;4,90\n';
+  const raw = [
+    `From: Berta Einkauf <${sender}>`,
+    'To: orders@nordwind.example',
+    `Subject: Bestellung ${reference}`,
+    `Message-ID: <${reference}@bergbahn.example>`,
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Guten Tag, anbei unsere Bestellung.',
+    '',
+    'Lieferadresse:',
+    'Bergbahn Telematik AG',
+    'Talstation 1',
+    '6020 Innsbruck',
+    'Austria',
+    '--b',
+    'Content-Type: text/csv; name="bestellung.csv"',
+    'Content-Disposition: attachment; filename="bestellung.csv"',
+    '',
+    csv,
+    '--b--',
+    '',
+  ].join('\r\n');
+  const said = deliverOrderMail('nordwind', raw);
+  expect(said).toContain('needs an account');
+  // A mail server delivering it again changes nothing.
+  expect(deliverOrderMail('nordwind', raw)).toContain('nothing new was made');
+
+  await signIn(page, 'agent@nordwind.example');
+  await ready(page);
+  await nav(page).getByRole('link', { name: 'E-mail orders' }).click();
+  await expect(page).toHaveURL(/\/email-orders$/);
+  await ready(page);
+  const row = page.getByTestId('email-order-row').filter({ hasText: sender });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('email-order-status')).toHaveText('Needs an account');
+  await row.getByRole('link').click();
+  await ready(page);
+
+  // The original beside what was read of it.
+  await expect(page.getByRole('heading', { name: `Bestellung ${reference}` })).toBeVisible();
+  await expect(page.getByTestId('email-text')).toContainText('anbei unsere Bestellung');
+  await expect(page.getByTestId('email-attachments')).toContainText('bestellung.csv');
+  await expect(page.getByTestId('email-reference')).toHaveText(reference);
+  await expect(page.getByTestId('email-finding').filter({ hasText: 'Unknown sender' })).toHaveCount(1);
+
+  // The sender's domain suggests Bergbahn; the agent confirms it by keyboard.
+  const account = page.getByLabel('Account');
+  await expect(account.locator('option:checked')).toHaveText('Bergbahn Telematik AG');
+  await page.getByRole('button', { name: 'Make the draft' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/orders\/\d+$/);
+  await ready(page);
+
+  // The draft, with where it came from and what to check.
+  const origin = page.getByTestId('email-origin');
+  await expect(origin).toContainText(sender);
+  await expect(page.getByTestId('po-title')).toContainText('Draft');
+  await expect(page.getByText(`Your reference: ${reference}`)).toBeVisible();
+  await expect(page.getByText('Industrial IoT SIM, nano').first()).toBeVisible();
+
+  await page.getByTestId('po-actions').getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page.getByTestId('po-status').first()).toHaveText('Submitted');
+  await ready(page);
+  await page.getByTestId('po-actions').getByRole('button', { name: 'Accept', exact: true }).click();
+  await expect(page.getByTestId('po-status').first()).toHaveText('Accepted');
+  const title = (await page.getByTestId('po-title').textContent()) ?? '';
+  const number = title.match(/\d+/)?.[0] ?? '';
+  expect(number).not.toBe('');
+
+  // The sender, no user of the portal, gets the confirmation with the PO number.
+  const [confirmation] = await mailsTo(sender, new RegExp(`Purchase order ${number}: accepted`));
+  expect(confirmation.text).toContain(number);
+  expect(confirmation.html).toContain('Industrial IoT SIM, nano');
+
+  // The message is in the trace, linked to its PO.
+  await nav(page).getByRole('link', { name: 'Messages' }).click();
+  await ready(page);
+  await page.getByLabel('Search').fill(`${reference}@bergbahn.example`);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const traced = page.getByTestId('message-row');
+  await expect(traced).toHaveCount(1);
+  await expect(traced).toContainText('order e-mail');
+  await expect(traced).toContainText(number);
+});
+
+test('an e-mail that cannot be read is kept and shown, and the agent dismisses it', async ({ page }) => {
+  const id = unique('garbled');
+  deliverOrderMail('nordwind', `${id}\u0000\u0001 no headers here`);
+  await signIn(page, 'agent@nordwind.example');
+  await ready(page);
+  await page.goto('/email-orders?status=unreadable');
+  await ready(page);
+  const row = page.getByTestId('email-order-row').first();
+  await expect(row.getByTestId('email-order-status')).toHaveText('Cannot be read');
+  await row.getByRole('link').click();
+  await ready(page);
+  await expect(page.getByRole('alert')).toContainText('cannot be read');
+  await page.getByRole('button', { name: 'Dismiss: this is no order' }).click();
+  await expect(page.getByTestId('email-outcome').getByTestId('email-order-status')).toHaveText('Dismissed');
+});
+
+test('account users have no e-mail orders', async ({ page }) => {
+  await signIn(page, 'purchaser@hafenlogistik.example');
+  await ready(page);
+  await expect(nav(page).getByRole('link', { name: 'E-mail orders' })).toHaveCount(0);
+  await page.goto('/email-orders');
+  await expect(page.getByTestId('email-orders-table')).toHaveCount(0);
+});
