@@ -18,8 +18,9 @@ use simdesk_types::{
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
-    alarm, app_user, cxml_document, cxml_outbox, inbound_email, membership, notification,
+    alarm, app_user, cxml_document, cxml_outbox, inbound_email, membership, notification, tenant,
 };
+use std::collections::HashMap;
 use crate::mail::{self, AlarmMail, MailContext, NewMail};
 use crate::timestamps::rfc3339;
 use crate::{policy, Actor, DatabaseConnection, DomainError, DomainResult};
@@ -27,14 +28,11 @@ use crate::{policy, Actor, DatabaseConnection, DomainError, DomainResult};
 /// The notification event of an alarm's e-mail; such e-mails raise no alarm themselves.
 pub const EVENT: &str = "alarm.raised";
 
-/// When a condition is an alarm.
+/// When a condition is an alarm, besides what each tenant sets for itself (how long a queue may
+/// wait, how many refused cXML documents are a burst: `tenant::Model::alarm_*`).
 #[derive(Debug, Clone)]
 pub struct AlarmRules {
-    /// A queued message waiting longer than this.
-    pub stale_after: Duration,
-    /// This many refused inbound cXML documents ...
-    pub refusal_burst: u64,
-    /// ... within this window.
+    /// The window in which a tenant's burst of refused inbound cXML documents is counted.
     pub refusal_window: Duration,
     /// How far back given-up messages are looked for.
     pub lookback: Duration,
@@ -43,8 +41,6 @@ pub struct AlarmRules {
 impl Default for AlarmRules {
     fn default() -> Self {
         Self {
-            stale_after: Duration::minutes(15),
-            refusal_burst: 5,
             refusal_window: Duration::minutes(10),
             lookback: Duration::days(7),
         }
@@ -102,18 +98,18 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
         .await? as usize;
     }
 
-    let stale = now - rules.stale_after;
-    let minutes = rules.stale_after.num_minutes();
-    let stale_emails: Vec<i64> = notification::Entity::find()
-        .select_only()
-        .column(notification::Column::TenantId)
-        .distinct()
-        .filter(notification::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-        .filter(notification::Column::CreatedAt.lt(stale))
-        .into_tuple()
-        .all(&txn)
+    let thresholds = Thresholds::load(&txn).await?;
+    let stale_emails = thresholds
+        .stale(
+            &txn,
+            notification::Entity::find()
+                .filter(notification::Column::Status.eq(DeliveryStatus::Pending.as_str())),
+            notification::Column::TenantId,
+            notification::Column::CreatedAt,
+            now,
+        )
         .await?;
-    for tenant_id in stale_emails {
+    for (tenant_id, minutes) in stale_emails {
         let summary = format!("E-mails have been waiting more than {minutes} minutes to be sent. Is the SMTP server reachable?");
         raised += raise(
             &txn,
@@ -125,16 +121,17 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
         )
         .await? as usize;
     }
-    let stale_documents: Vec<i64> = cxml_outbox::Entity::find()
-        .select_only()
-        .column(cxml_outbox::Column::TenantId)
-        .distinct()
-        .filter(cxml_outbox::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-        .filter(cxml_outbox::Column::CreatedAt.lt(stale))
-        .into_tuple()
-        .all(&txn)
+    let stale_documents = thresholds
+        .stale(
+            &txn,
+            cxml_outbox::Entity::find()
+                .filter(cxml_outbox::Column::Status.eq(DeliveryStatus::Pending.as_str())),
+            cxml_outbox::Column::TenantId,
+            cxml_outbox::Column::CreatedAt,
+            now,
+        )
         .await?;
-    for tenant_id in stale_documents {
+    for (tenant_id, minutes) in stale_documents {
         let summary = format!("cXML documents have been waiting more than {minutes} minutes to reach procurement systems.");
         raised += raise(
             &txn,
@@ -179,16 +176,17 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
         )
         .await? as usize;
     }
-    let waiting: Vec<i64> = inbound_email::Entity::find()
-        .select_only()
-        .column(inbound_email::Column::TenantId)
-        .distinct()
-        .filter(inbound_email::Column::Status.eq(InboundStatus::NeedsReview.as_str()))
-        .filter(inbound_email::Column::ReceivedAt.lt(stale))
-        .into_tuple()
-        .all(&txn)
+    let waiting = thresholds
+        .stale(
+            &txn,
+            inbound_email::Entity::find()
+                .filter(inbound_email::Column::Status.eq(InboundStatus::NeedsReview.as_str())),
+            inbound_email::Column::TenantId,
+            inbound_email::Column::ReceivedAt,
+            now,
+        )
         .await?;
-    for tenant_id in waiting {
+    for (tenant_id, minutes) in waiting {
         let summary = format!("Order e-mails from unknown senders have been waiting more than {minutes} minutes for an agent to choose the account.");
         raised += raise(
             &txn,
@@ -213,7 +211,7 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
         .all(&txn)
         .await?;
     for (tenant_id, count) in refusals {
-        if u64::try_from(count).unwrap_or(0) < rules.refusal_burst {
+        if count < i64::from(thresholds.refusal_burst(tenant_id)) {
             continue;
         }
         let summary = format!(
@@ -232,6 +230,76 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
     }
     txn.commit().await?;
     Ok(raised)
+}
+
+/// What each tenant set: minutes a queue may wait, refusals that are a burst.
+struct Thresholds(HashMap<i64, (i32, i32)>);
+
+impl Thresholds {
+    async fn load(txn: &DatabaseTransaction) -> DomainResult<Self> {
+        let rows: Vec<(i64, i32, i32)> = tenant::Entity::find()
+            .select_only()
+            .columns([
+                tenant::Column::Id,
+                tenant::Column::AlarmStaleMinutes,
+                tenant::Column::AlarmRefusalBurst,
+            ])
+            .into_tuple()
+            .all(txn)
+            .await?;
+        Ok(Self(
+            rows.into_iter()
+                .map(|(id, minutes, burst)| (id, (minutes.max(1), burst.max(1))))
+                .collect(),
+        ))
+    }
+
+    fn minutes(&self, tenant_id: i64) -> i32 {
+        self.0.get(&tenant_id).map_or(15, |t| t.0)
+    }
+
+    fn refusal_burst(&self, tenant_id: i64) -> i32 {
+        self.0.get(&tenant_id).map_or(5, |t| t.1)
+    }
+
+    /// The tenants with a row of `waiting` older than their own limit, with that limit in
+    /// minutes: one query for the shortest limit of all, then one per tenant found.
+    async fn stale<E: EntityTrait>(
+        &self,
+        txn: &DatabaseTransaction,
+        waiting: sea_orm::Select<E>,
+        tenant_column: E::Column,
+        at: E::Column,
+        now: DateTime<Utc>,
+    ) -> DomainResult<Vec<(i64, i32)>> {
+        let shortest = self.0.values().map(|t| t.0).min().unwrap_or(15);
+        let candidates: Vec<i64> = waiting
+            .clone()
+            .select_only()
+            .column(tenant_column)
+            .distinct()
+            .filter(at.lt(now - Duration::minutes(shortest.into())))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let mut stale = Vec::new();
+        for tenant_id in candidates {
+            let minutes = self.minutes(tenant_id);
+            let old = waiting
+                .clone()
+                .select_only()
+                .column(tenant_column)
+                .filter(tenant_column.eq(tenant_id))
+                .filter(at.lt(now - Duration::minutes(minutes.into())))
+                .into_tuple::<i64>()
+                .one(txn)
+                .await?;
+            if old.is_some() {
+                stale.push((tenant_id, minutes));
+            }
+        }
+        Ok(stale)
+    }
 }
 
 /// Whether a condition raises its alarm again after it was resolved.
@@ -489,7 +557,6 @@ pub struct Gauges {
 
 /// The counts behind `/metrics`.
 pub async fn gauges(db: &DatabaseConnection) -> DomainResult<Gauges> {
-    use crate::entity::tenant;
     let txn = begin(db, DataScope::System).await?;
     let now = Utc::now();
     let standing: Vec<(i64, String, i64)> = alarm::Entity::find()

@@ -193,6 +193,32 @@ fn settings_view(t: tenant::Model) -> TenantSettings {
         brand_color: t.brand_color.unwrap_or_default(),
         logo_url: t.logo_url.unwrap_or_default(),
         support_email: t.support_email.unwrap_or_default(),
+        alarm_stale_minutes: t.alarm_stale_minutes.to_string(),
+        alarm_refusal_burst: t.alarm_refusal_burst.to_string(),
+        message_retention_days: t.message_retention_days.to_string(),
+    }
+}
+
+/// A whole number within `range` from a form field, or the field's error.
+fn whole_number(
+    text: &str,
+    field: &str,
+    range: std::ops::RangeInclusive<i32>,
+    errors: &mut Vec<FieldError>,
+) -> i32 {
+    match text.trim().parse::<i32>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "Enter a whole number from {} to {}.",
+                    range.start(),
+                    range.end()
+                ),
+            ));
+            *range.start()
+        }
     }
 }
 
@@ -234,6 +260,24 @@ pub async fn update_settings(
             "Enter an e-mail address such as support@example.com.",
         ));
     }
+    let stale_minutes = whole_number(
+        &new.alarm_stale_minutes,
+        "alarm_stale_minutes",
+        1..=1440,
+        &mut errors,
+    );
+    let refusal_burst = whole_number(
+        &new.alarm_refusal_burst,
+        "alarm_refusal_burst",
+        1..=1000,
+        &mut errors,
+    );
+    let retention_days = whole_number(
+        &new.message_retention_days,
+        "message_retention_days",
+        7..=3650,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
@@ -250,6 +294,9 @@ pub async fn update_settings(
     model.brand_color = Set((!color.is_empty()).then_some(color));
     model.logo_url = Set((!logo.is_empty()).then_some(logo));
     model.support_email = Set((!email.is_empty()).then_some(email));
+    model.alarm_stale_minutes = Set(stale_minutes);
+    model.alarm_refusal_burst = Set(refusal_burst);
+    model.message_retention_days = Set(retention_days);
     let after = settings_view(model.update(&txn).await?);
     AuditEvent::new("tenant.settings_changed", "tenant")
         .target(tenant_id)

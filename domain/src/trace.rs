@@ -1,7 +1,9 @@
 //! The message trace: every message of a tenant in or out, from the places they are kept
 //! (the e-mail queue, the order e-mails received, the cXML outbox, the cXML documents
 //! received and the carts returned), newest first with one keyset across them, and "send again" for what was given
-//! up. For the provider's staff only ([`Permission::MonitorMessages`]).
+//! up. For the provider's staff only ([`Permission::MonitorMessages`]). After the tenant's
+//! retention ([`purge_contents`]) a message's contents are removed and its row stays, so the
+//! trace, the alarms and the protocols' idempotency keep working.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func};
@@ -589,7 +591,7 @@ pub async fn detail(
                     if n.status == DeliveryStatus::Pending.as_str() {
                         "(written when it is sent)".to_owned()
                     } else {
-                        "(not kept: it carried a one-time link, or was never written)".to_owned()
+                        "(not kept: it carried a one-time link, or the provider's retention period removed it)".to_owned()
                     }
                 });
                 TraceDetail {
@@ -606,7 +608,11 @@ pub async fn detail(
                     .await?
                     .ok_or_else(out_of_scope)?;
                 let subject = m.subject.clone();
-                let payload = shown_raw(&m.raw);
+                let payload = if m.raw.is_empty() {
+                    REMOVED.to_owned()
+                } else {
+                    shown_raw(&m.raw)
+                };
                 let response = match InboundStatus::parse(&m.status) {
                     Some(InboundStatus::Draft) => "A draft purchase order was made of it.",
                     Some(InboundStatus::NeedsReview) => {
@@ -638,7 +644,11 @@ pub async fn detail(
                     .one(&txn)
                     .await?
                     .ok_or_else(out_of_scope)?;
-                let payload = o.payload.clone();
+                let payload = if o.payload.is_empty() {
+                    REMOVED.to_owned()
+                } else {
+                    o.payload.clone()
+                };
                 TraceDetail {
                     row: outbox_row(o),
                     subject: String::new(),
@@ -652,7 +662,11 @@ pub async fn detail(
                     .one(&txn)
                     .await?
                     .ok_or_else(out_of_scope)?;
-                let (payload, response) = (d.body.clone(), d.response.clone());
+                let (payload, response) = if d.body.is_empty() {
+                    (REMOVED.to_owned(), String::new())
+                } else {
+                    (d.body.clone(), d.response.clone())
+                };
                 TraceDetail {
                     row: document_row(d).row,
                     subject: String::new(),
@@ -683,8 +697,78 @@ fn outbox_row(o: cxml_outbox::Model) -> TraceRow {
         purchase_order_id: o.purchase_order_id,
         purchase_order_reference: None,
         reference: payload_id_of(&o.payload),
-        can_resend: status == MessageStatus::Failed,
+        can_resend: status == MessageStatus::Failed && !o.payload.is_empty(),
     }
+}
+
+/// What a message whose contents the retention removed says instead.
+pub const REMOVED: &str = "(removed after the provider's retention period)";
+
+/// Removes the contents of every tenant's messages older than its retention
+/// (`tenant.message_retention_days`): e-mail bodies and their snapshots, cXML payloads and
+/// answers, received e-mails. Rows, addresses, types, statuses and ids stay. Messages still
+/// waiting to be sent and order e-mails still waiting for an agent are left alone. Returns how
+/// many messages lost their contents.
+pub async fn purge_contents(db: &DatabaseConnection) -> DomainResult<u64> {
+    let txn = begin_write(db, DataScope::System).await?;
+    let tenants: Vec<(i64, i32)> = crate::entity::tenant::Entity::find()
+        .select_only()
+        .columns([
+            crate::entity::tenant::Column::Id,
+            crate::entity::tenant::Column::MessageRetentionDays,
+        ])
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let mut purged = 0;
+    for (tenant_id, days) in tenants {
+        let cutoff = Utc::now() - chrono::Duration::days(i64::from(days.max(1)));
+        purged += notification::Entity::update_many()
+            .col_expr(notification::Column::BodyText, Expr::value(Option::<String>::None))
+            .col_expr(notification::Column::BodyHtml, Expr::value(Option::<String>::None))
+            .col_expr(notification::Column::Context, Expr::value(Option::<String>::None))
+            .filter(notification::Column::TenantId.eq(tenant_id))
+            .filter(notification::Column::CreatedAt.lt(cutoff))
+            .filter(notification::Column::Status.ne(DeliveryStatus::Pending.as_str()))
+            .filter(
+                Condition::any()
+                    .add(notification::Column::BodyText.is_not_null())
+                    .add(notification::Column::Context.is_not_null()),
+            )
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        purged += cxml_outbox::Entity::update_many()
+            .col_expr(cxml_outbox::Column::Payload, Expr::value(""))
+            .filter(cxml_outbox::Column::TenantId.eq(tenant_id))
+            .filter(cxml_outbox::Column::CreatedAt.lt(cutoff))
+            .filter(cxml_outbox::Column::Status.ne(DeliveryStatus::Pending.as_str()))
+            .filter(cxml_outbox::Column::Payload.ne(""))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        purged += cxml_document::Entity::update_many()
+            .col_expr(cxml_document::Column::Body, Expr::value(""))
+            .col_expr(cxml_document::Column::Response, Expr::value(""))
+            .filter(cxml_document::Column::TenantId.eq(tenant_id))
+            .filter(cxml_document::Column::CreatedAt.lt(cutoff))
+            .filter(cxml_document::Column::Body.ne(""))
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        purged += inbound_email::Entity::update_many()
+            .col_expr(inbound_email::Column::Raw, Expr::value(Vec::<u8>::new()))
+            .col_expr(inbound_email::Column::Reading, Expr::value(Option::<String>::None))
+            .filter(inbound_email::Column::TenantId.eq(tenant_id))
+            .filter(inbound_email::Column::ReceivedAt.lt(cutoff))
+            .filter(inbound_email::Column::Status.ne(InboundStatus::NeedsReview.as_str()))
+            .filter(inbound_email::Column::Reading.is_not_null())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+    }
+    txn.commit().await?;
+    Ok(purged)
 }
 
 /// Puts a given-up outgoing message back in its queue, due now.
@@ -719,6 +803,7 @@ pub async fn send_again(db: &DatabaseConnection, actor: &Actor, key: &str) -> Do
                     .filter(cxml_outbox::Column::Id.eq(id))
                     .filter(cxml_outbox::Column::TenantId.eq(tenant_id))
                     .filter(cxml_outbox::Column::Status.eq(DeliveryStatus::Failed.as_str()))
+                    .filter(cxml_outbox::Column::Payload.ne(""))
                     .exec(&txn)
                     .await?
                     .rows_affected

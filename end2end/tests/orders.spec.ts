@@ -48,7 +48,7 @@ test('a purchase order from draft over approval, rejection and reopening to clos
   test.setTimeout(120_000);
   // The purchaser raises 300 SIMs (1260.00 EUR, above their 1000.00 limit) with another price plan.
   await signIn(page, 'purchaser@hafenlogistik.example');
-  await nav(page).getByRole('link', { name: 'Orders' }).click();
+  await nav(page).getByRole('link', { name: 'Orders', exact: true }).click();
   await page.getByRole('link', { name: 'New purchase order' }).click();
   await ready(page);
   const form = page.getByTestId('po-form');
@@ -70,7 +70,7 @@ test('a purchase order from draft over approval, rejection and reopening to clos
 
   // The agent finds it in the inbox, sees the checks and rejects it with a reason.
   await signIn(page, 'agent@nordwind.example');
-  await nav(page).getByRole('link', { name: 'Orders' }).click();
+  await nav(page).getByRole('link', { name: 'Orders', exact: true }).click();
   await page.getByTestId('status-tabs').getByRole('link', { name: /^Submitted/ }).click();
   await page.locator(`a[href="${poUrl}"]`).click();
   await ready(page);

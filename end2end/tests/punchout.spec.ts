@@ -158,7 +158,7 @@ test('a procurement system punches out in a frame, gets the cart back and orders
   expect(await order.text()).toContain('code="200"');
 
   await signIn(page, 'agent@nordwind.example');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Orders', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Purchase orders' })).toBeVisible();
   await page.goto(`/orders/${poId}`);
   await ready(page);

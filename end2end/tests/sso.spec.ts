@@ -71,7 +71,7 @@ test('an enterprise user signs in at their company provider and signing out ends
   await expect(page).toHaveURL(/localhost:\d+\/$/);
   await ready(page);
   const nav = page.getByRole('navigation');
-  await expect(nav.getByRole('link', { name: 'Orders' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Orders', exact: true })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Products' })).toBeVisible();
   await expect(nav.getByRole('link', { name: 'Users' })).toHaveCount(0);
   await expect(page.getByTestId('user-name')).toHaveText('Ada Buyer');

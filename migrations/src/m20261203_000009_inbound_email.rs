@@ -1,10 +1,11 @@
 //! Orders by e-mail: every message received for a tenant's order mailbox is kept whole, with
 //! what was read from it, the account it was matched to, the draft PO it became and the
 //! differences the agent must look at. One row per Message-ID and tenant, so a message
-//! delivered twice is one row.
+//! delivered twice is one row. Each tenant sets its own alarm thresholds and how long the
+//! contents of its messages are kept.
 
 use crate::columns::{
-    cols, drop_tables, id, index, reference, required_reference, text, timestamp,
+    add_columns, cols, drop_tables, id, index, reference, required_reference, text, timestamp,
 };
 use crate::rls;
 use sea_orm_migration::prelude::*;
@@ -41,6 +42,25 @@ enum InboundEmail {
     /// The message exactly as received.
     Raw,
     UpdatedAt,
+}
+
+#[derive(DeriveIden, Clone)]
+enum Tenant {
+    Table,
+    /// A queue whose oldest message waits longer is an alarm.
+    AlarmStaleMinutes,
+    /// This many refused inbound cXML documents within ten minutes are an alarm.
+    AlarmRefusalBurst,
+    /// After this many days a message's contents are removed; its row stays in the trace.
+    MessageRetentionDays,
+}
+
+fn setting(column: Tenant, default: i32) -> ColumnDef {
+    ColumnDef::new(column)
+        .integer()
+        .not_null()
+        .default(default)
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -101,12 +121,36 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
+        add_columns(
+            manager,
+            Tenant::Table,
+            vec![
+                setting(Tenant::AlarmStaleMinutes, 15),
+                setting(Tenant::AlarmRefusalBurst, 5),
+                setting(Tenant::MessageRetentionDays, 365),
+            ],
+        )
+        .await?;
         rls::ensure_app_role(manager).await?;
         rls::tenant_rls(manager, "inbound_email", "tenant_id").await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for column in [
+            Tenant::AlarmStaleMinutes,
+            Tenant::AlarmRefusalBurst,
+            Tenant::MessageRetentionDays,
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Tenant::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
         drop_tables(manager, vec![InboundEmail::Table.into_iden()]).await
     }
 }

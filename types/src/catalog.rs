@@ -175,6 +175,15 @@ pub struct TenantSettings {
     pub brand_color: String,
     pub logo_url: String,
     pub support_email: String,
+    /// Minutes a queue's oldest message may wait before it is an alarm.
+    #[serde(default)]
+    pub alarm_stale_minutes: String,
+    /// Refused inbound cXML documents within 10 minutes that are an alarm.
+    #[serde(default)]
+    pub alarm_refusal_burst: String,
+    /// Days the contents of messages are kept for the trace.
+    #[serde(default)]
+    pub message_retention_days: String,
 }
 
 /// One line of a CSV import that was refused, by its line number in the file.

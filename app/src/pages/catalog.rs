@@ -437,6 +437,12 @@ pub fn SettingsPage() -> impl IntoView {
                             <Field id="settings-email" name="settings[support_email]" label="Support e-mail" kind="email" value=s.support_email.clone() error=error_of(save.value(), "support_email") />
                             <Checkbox id="settings-overrides" name="settings[allow_default_overrides]" checked=s.allow_default_overrides label="Purchase orders may override an account's default entitlements" hint="Only to options the account is entitled to." />
                             <Checkbox id="settings-auto-accept" name="settings[punchout_auto_accept]" checked=s.punchout_auto_accept label="Accept PunchOut orders that match the contract exactly" hint="An OrderRequest whose plausibility checks all pass is accepted without an agent's review." />
+                            <fieldset class="space-y-4 border-t border-slate-200 pt-4">
+                                <legend class="text-sm font-semibold text-slate-900">"Messages and alarms"</legend>
+                                <Field id="settings-stale" name="settings[alarm_stale_minutes]" label="Alarm when a message waits longer than (minutes)" kind="number" required=true value=s.alarm_stale_minutes.clone() hint="E-mails and cXML documents to send, order e-mails from unknown senders; 1 to 1440" error=error_of(save.value(), "alarm_stale_minutes") />
+                                <Field id="settings-burst" name="settings[alarm_refusal_burst]" label="Alarm at this many refused cXML documents in 10 minutes" kind="number" required=true value=s.alarm_refusal_burst.clone() hint="1 to 1000" error=error_of(save.value(), "alarm_refusal_burst") />
+                                <Field id="settings-retention" name="settings[message_retention_days]" label="Keep the contents of messages for (days)" kind="number" required=true value=s.message_retention_days.clone() hint="Afterwards the trace keeps who, when and what, without the contents; 7 to 3650" error=error_of(save.value(), "message_retention_days") />
+                            </fieldset>
                             <button type="submit" class=BUTTON_PRIMARY>"Save settings"</button>
                             {action_feedback(save.value(), "Settings saved.")}
                         </ActionForm>

@@ -19,6 +19,12 @@ pub struct Model {
     pub next_po_number: i64,
     /// PunchOut orders that match the contract exactly skip the agent's review.
     pub punchout_auto_accept: bool,
+    /// A queue whose oldest message waits longer than this many minutes is an alarm.
+    pub alarm_stale_minutes: i32,
+    /// This many refused inbound cXML documents within the sweep's window are an alarm.
+    pub alarm_refusal_burst: i32,
+    /// After this many days the contents of a message are removed (`trace::purge_contents`).
+    pub message_retention_days: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

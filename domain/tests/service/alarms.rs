@@ -206,3 +206,126 @@ async fn nobody_settles_another_tenants_alarms_or_reads_them_as_an_account_user(
         .unwrap();
     assert_eq!(still.alarms[0].status, AlarmStatus::Open);
 }
+
+async fn set_rules(t: &TestDatabase, admin: &str, stale: &str, burst: &str, retention: &str) {
+    let admin = actor(t, admin).await;
+    let mut settings = simdesk_domain::tenants::settings(&t.db, &admin)
+        .await
+        .unwrap();
+    settings.alarm_stale_minutes = stale.into();
+    settings.alarm_refusal_burst = burst.into();
+    settings.message_retention_days = retention.into();
+    simdesk_domain::tenants::update_settings(&t.db, &admin, settings)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn each_tenant_sets_how_long_a_queue_may_wait() {
+    let t = full_demo_db().await;
+    // Nordwind allows 30 minutes, Alpina keeps the default of 15.
+    set_rules(&t, NORDWIND_ADMIN, "30", "5", "365").await;
+    set_pending_emails(
+        &t,
+        notification::Column::CreatedAt,
+        Expr::value(Utc::now() - Duration::minutes(20)),
+    )
+    .await;
+    assert_eq!(alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(), 1);
+    assert!(alarms::list(&t.db, &actor(&t, NORDWIND_AGENT).await)
+        .await
+        .unwrap()
+        .alarms
+        .is_empty());
+    let alpina = alarms::list(&t.db, &actor(&t, ALPINA_AGENT).await)
+        .await
+        .unwrap();
+    assert_eq!(alpina.alarms[0].kind, AlarmKind::QueueStale);
+    assert!(alpina.alarms[0].summary.contains("15 minutes"));
+    // Past Nordwind's own limit, Nordwind's alarm says its own minutes.
+    set_pending_emails(
+        &t,
+        notification::Column::CreatedAt,
+        Expr::value(Utc::now() - Duration::minutes(40)),
+    )
+    .await;
+    alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap();
+    let nordwind = alarms::list(&t.db, &actor(&t, NORDWIND_AGENT).await)
+        .await
+        .unwrap();
+    assert!(nordwind.alarms[0].summary.contains("30 minutes"));
+}
+
+#[tokio::test]
+async fn the_rules_are_checked_and_only_the_tenant_admin_sets_them() {
+    let t = full_demo_db().await;
+    let admin = actor(&t, NORDWIND_ADMIN).await;
+    let mut settings = simdesk_domain::tenants::settings(&t.db, &admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            settings.alarm_stale_minutes.as_str(),
+            settings.alarm_refusal_burst.as_str(),
+            settings.message_retention_days.as_str()
+        ),
+        ("15", "5", "365")
+    );
+    settings.alarm_stale_minutes = "0".into();
+    settings.alarm_refusal_burst = "many".into();
+    settings.message_retention_days = "3".into();
+    let Err(DomainError::Invalid(errors)) =
+        simdesk_domain::tenants::update_settings(&t.db, &admin, settings.clone()).await
+    else {
+        panic!("refused");
+    };
+    let mut fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        ["alarm_refusal_burst", "alarm_stale_minutes", "message_retention_days"]
+    );
+    assert!(errors[0].message.starts_with("Enter a whole number from"));
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    assert!(matches!(
+        simdesk_domain::tenants::update_settings(&t.db, &agent, settings).await,
+        Err(DomainError::Forbidden)
+    ));
+}
+
+#[tokio::test]
+async fn a_burst_is_what_the_tenant_says_it_is() {
+    let t = full_demo_db().await;
+    set_rules(&t, "admin@alpina.example", "15", "2", "365").await;
+    let alpina = actor(&t, ALPINA_AGENT).await.tenant_id.unwrap();
+    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
+    for n in 0..2 {
+        cxml_document::ActiveModel {
+            tenant_id: Set(alpina),
+            direction: Set("in".into()),
+            document_type: Set("OrderRequest".into()),
+            sender_domain: Set("NetworkID".into()),
+            sender_identity: Set("AN-guess".into()),
+            account_id: Set(None),
+            payload_id: Set(format!("few-{n}")),
+            idempotency_key: Set(None),
+            body_sha256: Set(String::new()),
+            body: Set("<cXML/>".into()),
+            status_code: Set(401),
+            status_text: Set("Unauthorized".into()),
+            response: Set(String::new()),
+            purchase_order_id: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .unwrap();
+    }
+    txn.commit().await.unwrap();
+    assert_eq!(alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(), 1);
+    let list = alarms::list(&t.db, &actor(&t, ALPINA_AGENT).await)
+        .await
+        .unwrap();
+    assert_eq!(list.alarms[0].kind, AlarmKind::CxmlRefusals);
+}

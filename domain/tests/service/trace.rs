@@ -233,3 +233,52 @@ async fn nobody_reads_another_tenants_trace_or_any_as_an_account_user() {
         assert!(trace::detail(&t.db, &someone, key).await.is_err(), "{user}");
     }
 }
+
+#[tokio::test]
+async fn contents_past_the_tenants_retention_are_removed_and_the_rows_stay() {
+    let t = full_demo_db().await;
+    some_traffic(&t).await;
+    let admin = actor(&t, NORDWIND_ADMIN).await;
+    let mut settings = simdesk_domain::tenants::settings(&t.db, &admin)
+        .await
+        .unwrap();
+    settings.message_retention_days = "7".into();
+    simdesk_domain::tenants::update_settings(&t.db, &admin, settings)
+        .await
+        .unwrap();
+    // Everything of both tenants is eight days old and delivered.
+    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
+    notification::Entity::update_many()
+        .col_expr(
+            notification::Column::CreatedAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(8)),
+        )
+        .col_expr(notification::Column::Status, Expr::value("sent"))
+        .col_expr(notification::Column::BodyText, Expr::value("Hello, a body"))
+        .exec(&txn)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    let before = trace::list(&t.db, &admin, everything()).await.unwrap().rows;
+
+    assert!(trace::purge_contents(&t.db).await.unwrap() > 0);
+    assert_eq!(trace::purge_contents(&t.db).await.unwrap(), 0, "once");
+    let after = trace::list(&t.db, &admin, everything()).await.unwrap().rows;
+    assert_eq!(before, after, "the rows stay as they were");
+    let email = after
+        .iter()
+        .find(|r| r.channel == MessageChannel::Email)
+        .unwrap();
+    let detail = trace::detail(&t.db, &admin, &email.key).await.unwrap();
+    assert!(detail.payload.contains("retention"), "{}", detail.payload);
+
+    // Alpina keeps its year: its e-mails still have their bodies.
+    let alpina = actor(&t, ALPINA_AGENT).await;
+    let theirs = trace::list(&t.db, &alpina, everything()).await.unwrap().rows;
+    let theirs = theirs
+        .iter()
+        .find(|r| r.channel == MessageChannel::Email)
+        .unwrap();
+    let kept = trace::detail(&t.db, &alpina, &theirs.key).await.unwrap();
+    assert_eq!(kept.payload, "Hello, a body");
+}

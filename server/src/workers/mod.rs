@@ -42,15 +42,27 @@ pub fn spawn(
     tokio::spawn(alarm_sweep(db.clone(), alarm_period));
 }
 
-/// Looks for alarms every `period`, forever.
+/// How often the contents of messages past their tenant's retention are removed.
+const PURGE_PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Looks for alarms every `period`, and removes expired message contents every hour, forever.
 async fn alarm_sweep(db: DatabaseConnection, period: std::time::Duration) {
     let rules = simdesk_domain::alarms::AlarmRules::default();
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_purge: Option<std::time::Instant> = None;
     loop {
         interval.tick().await;
         if let Err(e) = simdesk_domain::alarms::sweep(&db, &rules).await {
             tracing::warn!(error = %e, "an alarm sweep failed");
+        }
+        if last_purge.is_none_or(|at| at.elapsed() >= PURGE_PERIOD) {
+            last_purge = Some(std::time::Instant::now());
+            match simdesk_domain::trace::purge_contents(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(messages = n, "message contents past retention removed"),
+                Err(e) => tracing::warn!(error = %e, "removing expired message contents failed"),
+            }
         }
     }
 }
