@@ -20,10 +20,10 @@ use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     alarm, app_user, cxml_document, cxml_outbox, inbound_email, membership, notification, tenant,
 };
-use std::collections::HashMap;
 use crate::mail::{self, AlarmMail, MailContext, NewMail};
 use crate::timestamps::rfc3339;
 use crate::{policy, Actor, DatabaseConnection, DomainError, DomainResult};
+use std::collections::HashMap;
 
 /// The notification event of an alarm's e-mail; such e-mails raise no alarm themselves.
 pub const EVENT: &str = "alarm.raised";

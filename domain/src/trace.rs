@@ -724,9 +724,18 @@ pub async fn purge_contents(db: &DatabaseConnection) -> DomainResult<u64> {
     for (tenant_id, days) in tenants {
         let cutoff = Utc::now() - chrono::Duration::days(i64::from(days.max(1)));
         purged += notification::Entity::update_many()
-            .col_expr(notification::Column::BodyText, Expr::value(Option::<String>::None))
-            .col_expr(notification::Column::BodyHtml, Expr::value(Option::<String>::None))
-            .col_expr(notification::Column::Context, Expr::value(Option::<String>::None))
+            .col_expr(
+                notification::Column::BodyText,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                notification::Column::BodyHtml,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                notification::Column::Context,
+                Expr::value(Option::<String>::None),
+            )
             .filter(notification::Column::TenantId.eq(tenant_id))
             .filter(notification::Column::CreatedAt.lt(cutoff))
             .filter(notification::Column::Status.ne(DeliveryStatus::Pending.as_str()))
@@ -758,7 +767,10 @@ pub async fn purge_contents(db: &DatabaseConnection) -> DomainResult<u64> {
             .rows_affected;
         purged += inbound_email::Entity::update_many()
             .col_expr(inbound_email::Column::Raw, Expr::value(Vec::<u8>::new()))
-            .col_expr(inbound_email::Column::Reading, Expr::value(Option::<String>::None))
+            .col_expr(
+                inbound_email::Column::Reading,
+                Expr::value(Option::<String>::None),
+            )
             .filter(inbound_email::Column::TenantId.eq(tenant_id))
             .filter(inbound_email::Column::ReceivedAt.lt(cutoff))
             .filter(inbound_email::Column::Status.ne(InboundStatus::NeedsReview.as_str()))

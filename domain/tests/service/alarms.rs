@@ -231,7 +231,10 @@ async fn each_tenant_sets_how_long_a_queue_may_wait() {
         Expr::value(Utc::now() - Duration::minutes(20)),
     )
     .await;
-    assert_eq!(alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(), 1);
+    assert_eq!(
+        alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(),
+        1
+    );
     assert!(alarms::list(&t.db, &actor(&t, NORDWIND_AGENT).await)
         .await
         .unwrap()
@@ -283,7 +286,11 @@ async fn the_rules_are_checked_and_only_the_tenant_admin_sets_them() {
     fields.sort();
     assert_eq!(
         fields,
-        ["alarm_refusal_burst", "alarm_stale_minutes", "message_retention_days"]
+        [
+            "alarm_refusal_burst",
+            "alarm_stale_minutes",
+            "message_retention_days"
+        ]
     );
     assert!(errors[0].message.starts_with("Enter a whole number from"));
     let agent = actor(&t, NORDWIND_AGENT).await;
@@ -323,7 +330,10 @@ async fn a_burst_is_what_the_tenant_says_it_is() {
         .unwrap();
     }
     txn.commit().await.unwrap();
-    assert_eq!(alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(), 1);
+    assert_eq!(
+        alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(),
+        1
+    );
     let list = alarms::list(&t.db, &actor(&t, ALPINA_AGENT).await)
         .await
         .unwrap();

@@ -274,7 +274,10 @@ async fn contents_past_the_tenants_retention_are_removed_and_the_rows_stay() {
 
     // Alpina keeps its year: its e-mails still have their bodies.
     let alpina = actor(&t, ALPINA_AGENT).await;
-    let theirs = trace::list(&t.db, &alpina, everything()).await.unwrap().rows;
+    let theirs = trace::list(&t.db, &alpina, everything())
+        .await
+        .unwrap()
+        .rows;
     let theirs = theirs
         .iter()
         .find(|r| r.channel == MessageChannel::Email)
