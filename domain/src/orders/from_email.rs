@@ -107,11 +107,8 @@ pub(crate) async fn create_from_email(
         }
     }
     for line in &lines {
-        let entry = catalog
-            .iter()
-            .find(|e| e.product_id == line.product_id)
-            .expect("matched from the catalog");
-        if let Some(problem) = quantity_problem(entry, line.quantity) {
+        let entry = catalog.iter().find(|e| e.product_id == line.product_id);
+        if let Some(problem) = entry.and_then(|e| quantity_problem(e, line.quantity)) {
             finding(FindingKind::QuantityOutsideLimits, problem);
         }
     }

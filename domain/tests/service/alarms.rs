@@ -28,6 +28,35 @@ async fn set_pending_emails(t: &TestDatabase, column: notification::Column, valu
     txn.commit().await.unwrap();
 }
 
+/// `count` refused inbound OrderRequests of `tenant_id`, received now.
+async fn refused_documents(t: &TestDatabase, tenant_id: i64, count: usize) {
+    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
+    for n in 0..count {
+        cxml_document::ActiveModel {
+            tenant_id: Set(tenant_id),
+            account_id: Set(None),
+            direction: Set("in".into()),
+            document_type: Set("OrderRequest".into()),
+            sender_domain: Set("NetworkID".into()),
+            sender_identity: Set("AN-guess".into()),
+            payload_id: Set(format!("guess-{tenant_id}-{n}")),
+            idempotency_key: Set(None),
+            body_sha256: Set(String::new()),
+            body: Set("<cXML/>".into()),
+            status_code: Set(401),
+            status_text: Set("Unauthorized".into()),
+            response: Set(String::new()),
+            purchase_order_id: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .unwrap();
+    }
+    txn.commit().await.unwrap();
+}
+
 async fn alarm_mails(t: &TestDatabase) -> Vec<String> {
     let txn = begin(&t.db, DataScope::System).await.unwrap();
     notification::Entity::find()
@@ -135,33 +164,8 @@ async fn a_burst_of_refused_cxml_raises_an_alarm_for_that_tenant_only() {
     let t = full_demo_db().await;
     let nordwind = actor(&t, NORDWIND_AGENT).await.tenant_id.unwrap();
     let alpina = actor(&t, ALPINA_AGENT).await.tenant_id.unwrap();
-    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
-    for (tenant_id, count) in [(nordwind, 5), (alpina, 4)] {
-        for n in 0..count {
-            cxml_document::ActiveModel {
-                tenant_id: Set(tenant_id),
-                account_id: Set(None),
-                direction: Set("in".into()),
-                document_type: Set("OrderRequest".into()),
-                sender_domain: Set("NetworkID".into()),
-                sender_identity: Set("AN-guess".into()),
-                payload_id: Set(format!("guess-{tenant_id}-{n}")),
-                idempotency_key: Set(None),
-                body_sha256: Set(String::new()),
-                body: Set("<cXML/>".into()),
-                status_code: Set(401),
-                status_text: Set("Unauthorized".into()),
-                response: Set(String::new()),
-                purchase_order_id: Set(None),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .unwrap();
-        }
-    }
-    txn.commit().await.unwrap();
+    refused_documents(&t, nordwind, 5).await;
+    refused_documents(&t, alpina, 4).await;
     assert_eq!(
         alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(),
         1
@@ -305,31 +309,7 @@ async fn a_burst_is_what_the_tenant_says_it_is() {
     let t = full_demo_db().await;
     set_rules(&t, "admin@alpina.example", "15", "2", "365").await;
     let alpina = actor(&t, ALPINA_AGENT).await.tenant_id.unwrap();
-    let txn = begin_write(&t.db, DataScope::System).await.unwrap();
-    for n in 0..2 {
-        cxml_document::ActiveModel {
-            tenant_id: Set(alpina),
-            direction: Set("in".into()),
-            document_type: Set("OrderRequest".into()),
-            sender_domain: Set("NetworkID".into()),
-            sender_identity: Set("AN-guess".into()),
-            account_id: Set(None),
-            payload_id: Set(format!("few-{n}")),
-            idempotency_key: Set(None),
-            body_sha256: Set(String::new()),
-            body: Set("<cXML/>".into()),
-            status_code: Set(401),
-            status_text: Set("Unauthorized".into()),
-            response: Set(String::new()),
-            purchase_order_id: Set(None),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .unwrap();
-    }
-    txn.commit().await.unwrap();
+    refused_documents(&t, alpina, 2).await;
     assert_eq!(
         alarms::sweep(&t.db, &AlarmRules::default()).await.unwrap(),
         1
