@@ -210,8 +210,9 @@ async fn matching_po_numbers(
         .await?)
 }
 
-/// The rows of `select` after `cursor` (all without one), newest first, at most `limit`.
-async fn newest<E: EntityTrait>(
+/// The rows of `select` after `cursor` (all without one), newest first, at most `limit`, read
+/// as `M` (the whole row, or the columns `select` picked).
+async fn newest<E: EntityTrait, M: sea_orm::FromQueryResult>(
     txn: &DatabaseTransaction,
     mut select: sea_orm::Select<E>,
     cursor: Option<Cursor>,
@@ -219,7 +220,7 @@ async fn newest<E: EntityTrait>(
     at: E::Column,
     id: E::Column,
     limit: u64,
-) -> DomainResult<Vec<E::Model>> {
+) -> DomainResult<Vec<M>> {
     if let Some(cursor) = cursor {
         select = select.filter(cursor.condition(source, at, id));
     }
@@ -227,6 +228,7 @@ async fn newest<E: EntityTrait>(
         .order_by_desc(at)
         .order_by_desc(id)
         .limit(limit)
+        .into_model::<M>()
         .all(txn)
         .await?)
 }
@@ -259,7 +261,7 @@ async fn emails(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    let rows = newest(
+    let rows: Vec<notification::Model> = newest(
         txn,
         select,
         after,
@@ -335,16 +337,16 @@ async fn inbound_emails(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    if let Some(cursor) = after {
-        select = select.filter(cursor.condition(Source::InboundEmail, C::ReceivedAt, C::Id));
-    }
-    let rows: Vec<InboundSummary> = select
-        .order_by_desc(C::ReceivedAt)
-        .order_by_desc(C::Id)
-        .limit(limit)
-        .into_model()
-        .all(txn)
-        .await?;
+    let rows: Vec<InboundSummary> = newest(
+        txn,
+        select,
+        after,
+        Source::InboundEmail,
+        C::ReceivedAt,
+        C::Id,
+        limit,
+    )
+    .await?;
     Ok(rows.into_iter().map(inbound_row).collect())
 }
 
@@ -413,7 +415,7 @@ async fn outbox(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    let rows = newest(
+    let rows: Vec<cxml_outbox::Model> = newest(
         txn,
         select,
         after,
@@ -480,7 +482,7 @@ async fn documents(
                 .add(C::PurchaseOrderId.is_in(po_ids.iter().copied())),
         );
     }
-    let rows = newest(
+    let rows: Vec<cxml_document::Model> = newest(
         txn,
         select,
         after,
