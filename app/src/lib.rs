@@ -16,10 +16,10 @@ use crate::components::AuthenticatedLayout;
 use crate::pages::{
     AccountPage, AccountsPage, AlarmsPage, AuditPage, CatalogPage, ChangePasswordPage,
     DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage, ImportPage,
-    MailPreferencesPage, MessagePage, MessagesPage, NotFound, OptionsPage, OrdersPage, PoEditPage,
-    PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage, PunchoutSettingsPage,
-    ResetPasswordPage, SettingsPage, ShopPage, SignInPage, SsoPage, StockPage, TenantsPage,
-    UsersPage,
+    MailPreferencesPage, MailboxPage, MessagePage, MessagesPage, NotFound, OptionsPage, OrdersPage,
+    PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage,
+    PunchoutSettingsPage, ResetPasswordPage, SettingsPage, ShopPage, SignInPage, SsoPage,
+    StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/catalog/options") view=OptionsPage ssr=SsrMode::Async />
                     <Route path=path!("/catalog/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/mailbox") view=MailboxPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id/sso") view=SsoPage ssr=SsrMode::Async />

@@ -199,6 +199,22 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
         .await? as usize;
     }
 
+    for (tenant_id, mailbox, error) in crate::mailbox::failing(&txn).await? {
+        let summary = format!(
+            "The order mailbox {mailbox} could not be read the last {} times: {error}. Orders sent there wait on the mail server until it can.",
+            crate::mailbox::FAILURES_FOR_ALARM
+        );
+        raised += raise(
+            &txn,
+            tenant_id,
+            AlarmKind::MailboxUnreachable,
+            "order-mailbox",
+            &summary,
+            Once::WhileOpen,
+        )
+        .await? as usize;
+    }
+
     let refusals: Vec<(i64, i64)> = cxml_document::Entity::find()
         .select_only()
         .column(cxml_document::Column::TenantId)

@@ -61,10 +61,66 @@ pub async fn tenant_of(db: &DatabaseConnection, slug: &str) -> DomainResult<i64>
         .ok_or_else(|| DomainError::invalid("tenant", format!("There is no tenant \"{slug}\".")))
 }
 
+/// How a message reached the order mailbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    /// Handed over by a mail server (`simdesk mail receive`) or read from a file.
+    Pipe,
+    /// Read from the tenant's IMAP mailbox (`crate::mailbox`).
+    Imap,
+}
+
+impl Arrival {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arrival::Pipe => "pipe",
+            Arrival::Imap => "imap",
+        }
+    }
+}
+
+/// Receives one message handed over by a mail server; see [`receive_via`].
+pub async fn receive(db: &DatabaseConnection, tenant_id: i64, raw: &[u8]) -> DomainResult<Receipt> {
+    receive_via(db, tenant_id, raw, Arrival::Pipe).await
+}
+
 /// Receives one message for the order mailbox of `tenant_id`: kept whatever it holds, and a
 /// draft PO when the sender is a user of an account. Safe to call again with the same
 /// message: the second call finds the first.
-pub async fn receive(db: &DatabaseConnection, tenant_id: i64, raw: &[u8]) -> DomainResult<Receipt> {
+pub async fn receive_via(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    raw: &[u8],
+    arrival: Arrival,
+) -> DomainResult<Receipt> {
+    keep(db, tenant_id, raw, arrival, None).await
+}
+
+/// Keeps the header of a message too large to take (`size` bytes) as unreadable, so it is
+/// traced and alarmed; the message itself stays where it was (the IMAP folder).
+pub async fn receive_too_large(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    header: &[u8],
+    size: u64,
+    limit: u64,
+    arrival: Arrival,
+) -> DomainResult<Receipt> {
+    let problem = format!(
+        "The message is {:.1} MB, more than the {} MB that are taken; it was left in the mailbox, and only its header is kept here.",
+        size as f64 / 1_048_576.0,
+        limit / 1_048_576
+    );
+    keep(db, tenant_id, header, arrival, Some(problem)).await
+}
+
+async fn keep(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    raw: &[u8],
+    arrival: Arrival,
+    refused: Option<String>,
+) -> DomainResult<Receipt> {
     let read = read_message(raw);
     let message_id = match &read {
         Ok(ReceivedMessage {
@@ -83,15 +139,26 @@ pub async fn receive(db: &DatabaseConnection, tenant_id: i64, raw: &[u8]) -> Dom
         message_id: Set(message_id.clone()),
         received_at: Set(now),
         raw: Set(raw.to_vec()),
+        via: Set(arrival.as_str().to_owned()),
         updated_at: Set(now),
         ..Default::default()
     };
     let mut draft = None;
+    let read = match (read, refused) {
+        (Ok(message), Some(problem)) => {
+            row.sender = Set(cut(&message.from, 320));
+            row.sender_name = Set(cut(&message.from_name, 200));
+            row.subject = Set(cut(&message.subject, 500));
+            Err(problem)
+        }
+        (Err(_), Some(problem)) => Err(problem),
+        (read, None) => read.map_err(|problem| format!("The message cannot be read: {problem}.")),
+    };
     match read {
         Err(problem) => {
             tracing::warn!(tenant = tenant_id, %problem, "an order e-mail cannot be read");
             row.status = Set(InboundStatus::Unreadable.as_str().to_owned());
-            row.problem = Set(format!("The message cannot be read: {problem}."));
+            row.problem = Set(cut(&problem, 1000));
         }
         Ok(message) => {
             let order = read_order(&message);

@@ -33,6 +33,7 @@ pub mod entity;
 pub mod error;
 pub mod intake;
 pub mod mail;
+pub mod mailbox;
 pub mod money;
 pub mod orders;
 pub mod paging;

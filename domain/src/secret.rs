@@ -49,15 +49,35 @@ impl SecretKey {
 
     /// Seals `plaintext` for the account `account_id`.
     pub fn seal(&self, account_id: i64, plaintext: &str) -> DomainResult<String> {
+        self.seal_bound(&account_id.to_be_bytes(), plaintext)
+    }
+
+    /// Opens a value sealed by [`SecretKey::seal`] for the same account. Fails when the key
+    /// changed, the value was altered or it belongs to another account.
+    pub fn open(&self, account_id: i64, sealed: &str) -> DomainResult<String> {
+        self.open_bound(&account_id.to_be_bytes(), sealed)
+    }
+
+    /// Seals `plaintext` for the tenant `tenant_id` (its order mailbox's password). Bound
+    /// differently from an account's values, so neither opens as the other.
+    pub fn seal_for_tenant(&self, tenant_id: i64, plaintext: &str) -> DomainResult<String> {
+        self.seal_bound(&tenant_binding(tenant_id), plaintext)
+    }
+
+    /// Opens a value sealed by [`SecretKey::seal_for_tenant`] for the same tenant.
+    pub fn open_for_tenant(&self, tenant_id: i64, sealed: &str) -> DomainResult<String> {
+        self.open_bound(&tenant_binding(tenant_id), sealed)
+    }
+
+    fn seal_bound(&self, aad: &[u8], plaintext: &str) -> DomainResult<String> {
         let cipher = XChaCha20Poly1305::new(&self.0);
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let aad = account_id.to_be_bytes();
         let ciphertext = cipher
             .encrypt(
                 &nonce,
                 Payload {
                     msg: plaintext.as_bytes(),
-                    aad: &aad,
+                    aad,
                 },
             )
             .map_err(|_| DomainError::Internal("sealing a secret failed".into()))?;
@@ -66,12 +86,10 @@ impl SecretKey {
         Ok(format!("{PREFIX}{}", STANDARD.encode(sealed)))
     }
 
-    /// Opens a value sealed by [`SecretKey::seal`] for the same account. Fails when the key
-    /// changed, the value was altered or it belongs to another account.
-    pub fn open(&self, account_id: i64, sealed: &str) -> DomainResult<String> {
+    fn open_bound(&self, aad: &[u8], sealed: &str) -> DomainResult<String> {
         let unusable = || {
             DomainError::Internal(
-                "a stored client secret cannot be opened with the configured secret key".into(),
+                "a stored secret cannot be opened with the configured secret key".into(),
             )
         };
         let bytes = sealed
@@ -80,18 +98,25 @@ impl SecretKey {
             .filter(|bytes| bytes.len() > NONCE_LENGTH)
             .ok_or_else(unusable)?;
         let (nonce, ciphertext) = bytes.split_at(NONCE_LENGTH);
-        let aad = account_id.to_be_bytes();
         let plaintext = XChaCha20Poly1305::new(&self.0)
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
                     msg: ciphertext,
-                    aad: &aad,
+                    aad,
                 },
             )
             .map_err(|_| unusable())?;
         String::from_utf8(plaintext).map_err(|_| unusable())
     }
+}
+
+/// An account's values are bound to the id's 8 bytes; a tenant's to a prefix and the id, so
+/// the two never coincide.
+fn tenant_binding(tenant_id: i64) -> Vec<u8> {
+    let mut aad = b"tenant:".to_vec();
+    aad.extend_from_slice(&tenant_id.to_be_bytes());
+    aad
 }
 
 #[cfg(test)]
@@ -117,6 +142,20 @@ mod tests {
             key.seal(7, "s3cret").unwrap(),
             sealed,
             "a fresh nonce each time"
+        );
+        let tenants = key.seal_for_tenant(7, "mailbox").unwrap();
+        assert_eq!(key.open_for_tenant(7, &tenants).unwrap(), "mailbox");
+        assert!(
+            key.open(7, &tenants).is_err(),
+            "a tenant's value is not an account's"
+        );
+        assert!(
+            key.open_for_tenant(7, &sealed).is_err(),
+            "nor the other way round"
+        );
+        assert!(
+            key.open_for_tenant(8, &tenants).is_err(),
+            "another tenant's row"
         );
     }
 

@@ -14,6 +14,7 @@ mod m20261121_000006_cxml_outbox;
 mod m20261121_000007_oci;
 mod m20261203_000008_mail_delivery;
 mod m20261203_000009_inbound_email;
+mod m20261204_000010_order_mailbox;
 pub mod rls;
 
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000007_oci::Migration),
             Box::new(m20261203_000008_mail_delivery::Migration),
             Box::new(m20261203_000009_inbound_email::Migration),
+            Box::new(m20261204_000010_order_mailbox::Migration),
         ]
     }
 }

@@ -150,6 +150,7 @@ async fn main() {
         mail_from: "portal@simdesk.test".into(),
         mail_folder: "unused".into(),
         mail_poll_seconds: 1,
+        mailbox_poll_seconds: 1,
     };
     let mailer =
         Mailer::from_args(&args, "http://portal.test", Duration::from_secs(10)).expect("mailer");

@@ -34,6 +34,7 @@ fn mailer(port: u16) -> Mailer {
         mail_from: "portal@simdesk.test".into(),
         mail_folder: "unused".into(),
         mail_poll_seconds: 1,
+        mailbox_poll_seconds: 1,
     };
     Mailer::from_args(&args, "http://portal.test", Duration::from_secs(10)).expect("mailer")
 }

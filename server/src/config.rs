@@ -139,6 +139,9 @@ pub struct MailArgs {
     /// Seconds between two looks at the e-mail queue.
     #[arg(long, env = "SIMDESK_MAIL_POLL_SECONDS", default_value_t = 5)]
     pub mail_poll_seconds: u64,
+    /// Seconds between two looks into each tenant's order mailbox (IMAP).
+    #[arg(long, env = "SIMDESK_MAILBOX_POLL_SECONDS", default_value_t = 30)]
+    pub mailbox_poll_seconds: u64,
 }
 
 /// How the SMTP connection is encrypted.

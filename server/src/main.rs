@@ -125,6 +125,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                 mailer,
                 std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
                 std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
+                simdesk_domain::mailbox::ReaderSettings {
+                    poll: std::time::Duration::from_secs(args.mail.mailbox_poll_seconds.max(1)),
+                    ..Default::default()
+                },
             );
             tokio::spawn(expire_sessions(
                 database,

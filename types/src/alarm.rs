@@ -9,6 +9,7 @@ coded_enum! {
         QueueStale => "queue_stale", "Messages wait too long to be sent";
         CxmlRefusals => "cxml_refusals", "Many cXML documents were refused";
         InboundUnreadable => "inbound_unreadable", "An order e-mail cannot be read";
+        MailboxUnreachable => "mailbox_unreachable", "The order mailbox cannot be read";
     }
 }
 

@@ -102,3 +102,66 @@ pub struct EmailOrderPage {
     pub rows: Vec<EmailOrderRow>,
     pub next: Option<String>,
 }
+
+coded_enum! {
+    /// How the connection to an order mailbox is protected.
+    MailboxSecurity {
+        Tls => "tls", "TLS (port 993)";
+        StartTls => "starttls", "STARTTLS (port 143)";
+        Plain => "none", "None (a server on this machine only)";
+    }
+}
+
+/// A tenant's order mailbox as its admins see it; the password is never shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxView {
+    pub enabled: bool,
+    pub host: String,
+    pub port: u16,
+    pub security: MailboxSecurity,
+    pub username: String,
+    pub has_password: bool,
+    pub folder: String,
+    /// The address the provider's mail server delivers to instead, with `simdesk mail receive`.
+    pub tenant_slug: String,
+    /// RFC 3339, when the mailbox was last looked at.
+    pub checked_at: Option<String>,
+    /// RFC 3339, since when every look failed.
+    pub failing_since: Option<String>,
+    pub last_error: String,
+    /// Messages kept from the mailbox so far.
+    pub received: i64,
+    pub version: i32,
+}
+
+/// What the mailbox form posts. An empty `password` keeps the stored one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxInput {
+    #[serde(default, deserialize_with = "crate::form::checkbox")]
+    pub enabled: bool,
+    #[serde(default)]
+    pub host: String,
+    #[serde(default)]
+    pub port: String,
+    #[serde(default)]
+    pub security: String,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub folder: String,
+}
+
+/// What one look into the mailbox found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxCheck {
+    /// New messages kept.
+    pub kept: usize,
+    /// Messages seen before (the same Message-ID), kept once.
+    pub repeated: usize,
+    /// Drafts made at once (senders who are users of an account).
+    pub drafts: usize,
+    /// Messages left in the mailbox because they are too large to keep.
+    pub left: usize,
+}

@@ -64,3 +64,35 @@ pub async fn dismiss_email_order(id: i64) -> Result<(), AppError> {
     let actor = ssr::actor()?;
     Ok(simdesk_domain::intake::dismiss(&ssr::db()?, &actor, id).await?)
 }
+
+/// The tenant's order mailbox (IMAP), for its admins.
+#[server(endpoint = "order_mailbox")]
+pub async fn order_mailbox() -> Result<types::MailboxView, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::mailbox::settings(&ssr::db()?, &actor).await?)
+}
+
+#[server(endpoint = "save_order_mailbox")]
+pub async fn save_order_mailbox(
+    version: i32,
+    settings: types::MailboxInput,
+) -> Result<types::MailboxView, AppError> {
+    let actor = ssr::actor()?;
+    Ok(
+        simdesk_domain::mailbox::save(&ssr::db()?, &ssr::sealing_key()?, &actor, version, settings)
+            .await?,
+    )
+}
+
+/// Reads the mailbox now, as the server does every few seconds.
+#[server(endpoint = "check_order_mailbox")]
+pub async fn check_order_mailbox() -> Result<types::MailboxCheck, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::mailbox::check_now(
+        &ssr::db()?,
+        &ssr::sealing_key()?,
+        &actor,
+        &simdesk_domain::mailbox::ReaderSettings::default(),
+    )
+    .await?)
+}

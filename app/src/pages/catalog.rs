@@ -426,6 +426,10 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings" />
         <PageHeader title="Service-provider settings".to_owned() subtitle="Branding and the rules your enterprise accounts order under." />
+        <p class="mb-4 text-sm">
+            <a href="/settings/mailbox" class="font-medium text-teal-800 underline">"Order mailbox"</a>
+            <span class="text-slate-600">": the IMAP mailbox that orders by e-mail arrive in."</span>
+        </p>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {

@@ -25,6 +25,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub findings: Option<String>,
     pub raw: Vec<u8>,
+    /// `pipe` (a mail server or a file) or `imap` (the tenant's order mailbox).
+    pub via: String,
     pub updated_at: DateTimeUtc,
 }
 

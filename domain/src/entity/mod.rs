@@ -18,6 +18,7 @@ pub mod mail_opt_out;
 pub mod membership;
 pub mod notification;
 pub mod notification_attempt;
+pub mod order_mailbox;
 pub mod product;
 pub mod punchout_credential;
 pub mod punchout_session;

@@ -10,6 +10,7 @@ use tokio::sync::OnceCell;
 use crate::db;
 
 pub mod cxml;
+pub mod imap;
 pub mod oidc;
 
 pub const TEST_DATABASE_ENV: &str = "SIMDESK_TEST_DATABASE_URL";

@@ -8,6 +8,7 @@ mod catalog;
 mod intake;
 mod isolation;
 mod mail;
+mod mailbox;
 mod model;
 mod orders;
 mod punchout;

@@ -1,12 +1,13 @@
 //! The server's background workers, started beside the HTTP server: the delivery of cXML
-//! documents to procurement systems and of e-mail, and the sweep that raises alarms about
-//! both.
+//! documents to procurement systems and of e-mail, the reading of the tenants' order
+//! mailboxes, and the sweep that raises alarms about all of them.
 
 pub mod cxml_delivery;
 pub mod mail_delivery;
 
 use sea_orm::DatabaseConnection;
 use simdesk_domain::mail::MailSettings;
+use simdesk_domain::mailbox::ReaderSettings;
 use simdesk_domain::punchout::outbox::OutboxSettings;
 use simdesk_domain::secret::SecretKey;
 
@@ -23,6 +24,7 @@ pub fn spawn(
     mailer: Mailer,
     mail_period: std::time::Duration,
     alarm_period: std::time::Duration,
+    mailboxes: ReaderSettings,
 ) {
     // Order confirmations and ship notices for procurement systems.
     tokio::spawn(cxml_delivery::run(
@@ -38,8 +40,25 @@ pub fn spawn(
         MailSettings::default(),
         mail_period,
     ));
-    // Alarms about both.
+    // Orders from the tenants' IMAP mailboxes.
+    tokio::spawn(mailbox_reader(db.clone(), sealing_key.clone(), mailboxes));
+    // Alarms about all of them.
     tokio::spawn(alarm_sweep(db.clone(), alarm_period));
+}
+
+/// Looks for order mailboxes that are due every few seconds; each mailbox is read once per
+/// `settings.poll`, by one instance at a time.
+async fn mailbox_reader(db: DatabaseConnection, key: SecretKey, settings: ReaderSettings) {
+    let mut interval = tokio::time::interval(settings.poll.min(std::time::Duration::from_secs(5)));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match simdesk_domain::mailbox::read_due(&db, &key, &settings).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(messages = n, "order e-mails read from mailboxes"),
+            Err(e) => tracing::warn!(error = %e, "reading the order mailboxes failed"),
+        }
+    }
 }
 
 /// How often the contents of messages past their tenant's retention are removed.

@@ -31,6 +31,7 @@ fn mailer(port: u16) -> Mailer {
         mail_from: "portal@simdesk.test".into(),
         mail_folder: "unused".into(),
         mail_poll_seconds: 1,
+        mailbox_poll_seconds: 1,
     };
     Mailer::from_args(&args, "http://portal.test/", Duration::from_secs(5)).unwrap()
 }
@@ -386,6 +387,7 @@ async fn without_an_smtp_server_mail_lands_in_the_folder() {
         mail_from: "portal@simdesk.test".into(),
         mail_folder: folder.path().join("mail"),
         mail_poll_seconds: 1,
+        mailbox_poll_seconds: 1,
     };
     let mailer = Mailer::from_args(&args, "http://localhost:3000", Duration::from_secs(5)).unwrap();
     assert!(mailer.describe().contains("mail"), "{}", mailer.describe());
