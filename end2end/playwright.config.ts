@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
+import { imapMailbox, imapPort } from './tests/servers';
 
 // Runs the debug build of `simdesk serve --demo` on a fresh database and drives Debian's Chromium.
 // Every page test runs twice: with JavaScript (hydrated) and without (server-rendered forms only).
@@ -25,6 +26,8 @@ const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
 const maildir = path.join(root, 'target', `e2e-mail-${smtpPort}`);
 const databaseUrl =
   process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
+// The real IMAP server with the order mailbox the tests set up; they deliver to it by IMAP
+// APPEND (see tests/mailbox.ts).
 
 const chromium = {
   browserName: 'chromium' as const,
@@ -67,6 +70,15 @@ export default defineConfig({
     stderr: 'ignore',
   },
   {
+    command: `exec scripts/imap-server target/e2e-imap-${imapPort} ${imapPort} '${imapMailbox.user}:${imapMailbox.password}'`,
+    cwd: root,
+    port: imapPort,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'ignore',
+  },
+  {
     // A fresh SQLite file per run; PostgreSQL when SIMDESK_E2E_DATABASE_URL names a fresh database.
     command: `rm -rf target/e2e && mkdir -p target/e2e && exec target/debug/simdesk serve --demo --addr 127.0.0.1:${port}`,
     cwd: root,
@@ -90,6 +102,7 @@ export default defineConfig({
       SIMDESK_SMTP_TLS: 'none',
       SIMDESK_MAIL_FROM: 'portal@simdesk.test',
       SIMDESK_MAIL_POLL_SECONDS: '1',
+      SIMDESK_MAILBOX_POLL_SECONDS: '1',
       SIMDESK_ALARM_SWEEP_SECONDS: '1',
     },
   },

@@ -1,5 +1,6 @@
-import { test, expect, signIn, ready, unique } from './fixtures';
-import { deliverOrderMail, mailsTo } from './mailbox';
+import { test, expect, signIn, ready, unique, hydrates } from './fixtures';
+import { deliverByImap, deliverOrderMail, mailsTo } from './mailbox';
+import { imapMailbox, imapPort } from './servers';
 
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
 
@@ -88,6 +89,8 @@ test('an order e-mail from an unknown sender becomes a PO the agent confirms, an
   const [confirmation] = await mailsTo(sender, new RegExp(`Purchase order ${number}: accepted`));
   expect(confirmation.text).toContain(number);
   expect(confirmation.html).toContain('Industrial IoT SIM, nano');
+  // An answer in the thread of the order e-mail.
+  expect(confirmation.inReplyTo).toBe(`<${reference}@hafenlogistik.example>`);
 
   // The message is in the trace, linked to its PO.
   await nav(page).getByRole('link', { name: 'Messages' }).click();
@@ -122,4 +125,83 @@ test('account users have no e-mail orders', async ({ page }) => {
   await expect(nav(page).getByRole('link', { name: 'E-mail orders' })).toHaveCount(0);
   await page.goto('/email-orders');
   await expect(page.getByTestId('email-orders-table')).toHaveCount(0);
+});
+
+test('a tenant admin sets up the IMAP order mailbox, and an order mailed there becomes a draft', async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page, 'admin@nordwind.example');
+  await ready(page);
+  await nav(page).getByRole('link', { name: 'Settings' }).click();
+  await ready(page);
+  await page.getByRole('link', { name: 'Order mailbox' }).click();
+  await expect(page).toHaveURL(/\/settings\/mailbox$/);
+  await ready(page);
+
+  const form = page.getByTestId('mailbox-form');
+  // A mistake first: no password across the network in the clear.
+  await form.getByLabel('Read this mailbox').check();
+  await form.getByLabel('IMAP server').fill('imap.nordwind.example');
+  await form.getByLabel('Encryption').selectOption('none');
+  await form.getByLabel('User name').fill(imapMailbox.user);
+  await form.getByLabel('Password').fill(imapMailbox.password);
+  await form.getByRole('button', { name: 'Save mailbox' }).click();
+  await expect(form.getByText('use TLS or STARTTLS for a mail server on another machine')).toBeVisible();
+
+  // The test server runs on this machine, without TLS.
+  await ready(page);
+  await form.getByLabel('Read this mailbox').check();
+  await form.getByLabel('IMAP server').fill('127.0.0.1');
+  await form.getByLabel('Encryption').selectOption('none');
+  await form.getByLabel('Port').fill(String(imapPort));
+  await form.getByLabel('User name').fill(imapMailbox.user);
+  await form.getByLabel('Password').fill(imapMailbox.password);
+  const save = form.getByRole('button', { name: 'Save mailbox' });
+  if (hydrates(page)) {
+    await save.click();
+    await expect(page.getByText('Order mailbox saved.')).toBeVisible();
+  } else {
+    await Promise.all([page.waitForEvent('load'), save.click()]);
+  }
+  await page.reload();
+  await ready(page);
+  await expect(form.getByLabel('IMAP server')).toHaveValue('127.0.0.1');
+  await expect(form.getByLabel('Password')).toHaveValue('');
+  await expect(page.getByText('Stored and never shown again')).toBeVisible();
+
+  // A purchaser of Hafenlogistik mails an order; the server reads the mailbox every second.
+  const reference = unique('IMAP').toUpperCase();
+  deliverByImap(
+    [
+      'From: Paul Purchaser <purchaser@hafenlogistik.example>',
+      `To: ${imapMailbox.user}`,
+      `Subject: Order ${reference}`,
+      `Message-ID: <${reference}@hafenlogistik.example>`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Please send 12 x NORDWIND-IOT-4FF',
+      '',
+      `Our order number: ${reference}`,
+      '',
+    ].join('\r\n'),
+  );
+  await nav(page).getByRole('link', { name: 'E-mail orders' }).click();
+  await ready(page);
+  const row = page.getByTestId('email-order-row').filter({ hasText: `Order ${reference}` });
+  await expect(async () => {
+    await page.reload();
+    await expect(row).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(row.getByTestId('email-order-status')).toHaveText('Draft created');
+  await row.getByRole('link').first().click();
+  await ready(page);
+  await expect(page.getByTestId('email-reference')).toHaveText(reference);
+
+  // The mailbox page says it was read, and "Check now" finds nothing more.
+  await page.goto('/settings/mailbox');
+  await ready(page);
+  await expect(page.getByTestId('mailbox-status')).toContainText('Last read');
+  await page.getByRole('button', { name: 'Check now' }).click();
+  if (hydrates(page)) {
+    await expect(page.getByTestId('mailbox-check-result')).toContainText('0 new');
+  }
 });

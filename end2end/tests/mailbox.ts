@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { expect } from './fixtures';
+import { imapMailbox, imapPort } from './servers';
 
 // The Maildir of the test SMTP server that playwright.config.ts starts.
 const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
@@ -52,4 +53,17 @@ export function deliverOrderMail(tenant: string, raw: string): string {
     input: raw,
     env: { ...process.env, DATABASE_URL: databaseUrl, SIMDESK_LOG: 'error' },
   }).toString();
+}
+
+/** Puts `raw` into Nordwind's IMAP order mailbox, unseen, as a mail server's delivery does
+ * (IMAP APPEND, with Python's imaplib). */
+export function deliverByImap(raw: string): void {
+  const append = [
+    'import imaplib, sys',
+    `m = imaplib.IMAP4('127.0.0.1', ${imapPort})`,
+    'm.login(sys.argv[1], sys.argv[2])',
+    "m.append('INBOX', None, None, sys.stdin.buffer.read())",
+    'm.logout()',
+  ].join('\n');
+  execFileSync('/usr/bin/python3', ['-c', append, imapMailbox.user, imapMailbox.password], { input: raw });
 }

@@ -2,8 +2,10 @@
 //! - mailbox to draft: 100 messages piped into `simdesk mail receive` one process each, as a
 //!   mail server delivers them (text and CSV in turn), each timed from the start of the process
 //!   to the draft committed (its exit), then the agent's two page reads (the list and the
-//!   message with its draft) timed on a mailbox of 1,100 messages;
+//!   message with its draft) timed on a mailbox of 1,200 messages;
 //! - in-process intake: 1,000 messages through `intake::receive` back to back, the rate;
+//! - mailbox to draft over IMAP: 50 messages appended to a real Dovecot one at a time, each
+//!   followed by one look of the reader, timed; then 50 at once taken by one look;
 //! - confirmation to mailbox: 30 e-mail POs submitted and accepted by the agent with the
 //!   mail worker polling every second, each timed from the acceptance's commit to the
 //!   sender's confirmation in the SMTP server's Maildir.
@@ -16,11 +18,14 @@ mod smtp;
 
 use simdesk_domain::intake;
 use simdesk_domain::mail::MailSettings;
+use simdesk_domain::mailbox::{self, ReaderSettings};
 use simdesk_domain::orders;
+use simdesk_domain::secret::SecretKey;
+use simdesk_domain::testing::imap::ImapServer;
 use simdesk_domain::{demo, testing};
 use simdesk_server::config::{MailArgs, SmtpTls};
 use simdesk_server::workers::mail_delivery::{run, Mailer};
-use simdesk_types::PoAction;
+use simdesk_types::{MailboxInput, PoAction};
 use smtp::SmtpServer;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -29,6 +34,10 @@ use std::time::{Duration, Instant};
 const PIPED: usize = 100;
 const IN_PROCESS: usize = 1_000;
 const CONFIRMED: usize = 30;
+const IMAP_SINGLE: usize = 50;
+const IMAP_BATCH: usize = 50;
+const MAILBOX_USER: &str = "orders@nordwind.example";
+const MAILBOX_PASSWORD: &str = "bench-secret";
 
 fn message(n: usize, from: &str) -> String {
     if n.is_multiple_of(2) {
@@ -121,6 +130,67 @@ async fn main() {
         elapsed.as_secs_f64() * 1000.0 / IN_PROCESS as f64
     );
 
+    // Mailbox to draft over IMAP: each message appended to a real Dovecot, then one look of
+    // the reader (what the server's worker does every SIMDESK_MAILBOX_POLL_SECONDS).
+    let imap = ImapServer::start(&[(MAILBOX_USER, MAILBOX_PASSWORD)]).await;
+    let key = SecretKey::generate();
+    let admin = testing::actor(&database, "admin@nordwind.example").await;
+    mailbox::save(
+        &db,
+        &key,
+        &admin,
+        0,
+        MailboxInput {
+            enabled: true,
+            host: "127.0.0.1".into(),
+            port: imap.port.to_string(),
+            security: "none".into(),
+            username: MAILBOX_USER.into(),
+            password: MAILBOX_PASSWORD.into(),
+            folder: "INBOX".into(),
+        },
+    )
+    .await
+    .expect("the mailbox");
+    let eager = ReaderSettings {
+        poll: Duration::ZERO,
+        ..ReaderSettings::default()
+    };
+    let mut looks = Vec::with_capacity(IMAP_SINGLE);
+    let first = PIPED + IN_PROCESS;
+    for n in first..first + IMAP_SINGLE {
+        imap.deliver(
+            MAILBOX_USER,
+            MAILBOX_PASSWORD,
+            message(n, purchaser).as_bytes(),
+        )
+        .await;
+        let started = Instant::now();
+        let kept = mailbox::read_due(&db, &key, &eager).await.expect("a look");
+        looks.push(started.elapsed());
+        assert_eq!(kept, 1);
+    }
+    report("IMAP: one look taking one new message to a draft", looks);
+    let batch = first + IMAP_SINGLE;
+    for n in batch..batch + IMAP_BATCH {
+        imap.deliver(
+            MAILBOX_USER,
+            MAILBOX_PASSWORD,
+            message(n, purchaser).as_bytes(),
+        )
+        .await;
+    }
+    let started = Instant::now();
+    let kept = mailbox::read_due(&db, &key, &eager).await.expect("a look");
+    let elapsed = started.elapsed();
+    assert_eq!(kept, IMAP_BATCH);
+    println!(
+        "{:<52} {IMAP_BATCH} messages in {:.2} s = {:.0}/s",
+        "IMAP: one look taking a batch to drafts",
+        elapsed.as_secs_f64(),
+        IMAP_BATCH as f64 / elapsed.as_secs_f64()
+    );
+
     // The agent's screen: the list, then the newest message with its draft.
     let mut list = Vec::new();
     let mut detail = Vec::new();
@@ -136,7 +206,7 @@ async fn main() {
             .expect("detail");
         detail.push(started.elapsed());
     }
-    report("agent's list of e-mail orders (1,100 in the mailbox)", list);
+    report("agent's list of e-mail orders (1,200 in the mailbox)", list);
     report("agent's view of one e-mail with its draft", detail);
 
     // Confirmation to the sender's mailbox, with the worker as the server runs it.

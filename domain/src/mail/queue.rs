@@ -14,7 +14,7 @@ use simdesk_types::DeliveryStatus;
 use super::compose::{compose, Bodies, Branding, MailContext, Portal};
 use crate::db::{begin, begin_write, DataScope};
 use crate::delivery::{Outcome, RetryPolicy};
-use crate::entity::{notification, notification_attempt, tenant};
+use crate::entity::{inbound_email, notification, notification_attempt, tenant};
 use crate::DomainResult;
 
 /// An e-mail to queue.
@@ -132,6 +132,9 @@ pub struct OutgoingMail {
     pub reply_to: Option<String>,
     /// The same on every attempt, so a receiver can tell a repeat.
     pub message_id: String,
+    /// The order e-mail this one answers (its Message-ID, in angle brackets), so the sender's
+    /// mail program shows the answer in the same thread.
+    pub in_reply_to: Option<String>,
     bodies: Result<Bodies, String>,
     carries_secret: bool,
 }
@@ -190,6 +193,7 @@ pub async fn claim(
     } else {
         item.message_id.clone()
     };
+    let in_reply_to = answered_order_email(&txn, item).await?;
     let mut update = notification::Entity::update_many()
         .col_expr(notification::Column::NextAttemptAt, Expr::value(lease))
         .col_expr(
@@ -229,9 +233,33 @@ pub async fn claim(
         from_name: branding.name,
         reply_to: (!branding.support_email.is_empty()).then_some(branding.support_email),
         message_id,
+        in_reply_to,
         bodies,
         carries_secret,
     }))
+}
+
+/// The Message-ID of the order e-mail whose sender `item` goes to, for a PO made of one.
+/// Messages without a Message-ID are kept under a digest, which no mail program knows.
+async fn answered_order_email(
+    txn: &DatabaseTransaction,
+    item: &notification::Model,
+) -> DomainResult<Option<String>> {
+    let Some(po_id) = item.purchase_order_id else {
+        return Ok(None);
+    };
+    let found: Option<String> = inbound_email::Entity::find()
+        .select_only()
+        .column(inbound_email::Column::MessageId)
+        .filter(inbound_email::Column::TenantId.eq(item.tenant_id))
+        .filter(inbound_email::Column::PurchaseOrderId.eq(po_id))
+        .filter(inbound_email::Column::AnswerTo.eq(item.recipient_email.as_str()))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(found
+        .filter(|id| !id.starts_with("sha256:"))
+        .map(|id| format!("<{}>", id.trim_start_matches('<').trim_end_matches('>'))))
 }
 
 /// One attempt as the worker made it.

@@ -254,6 +254,24 @@ async fn an_unknown_sender_waits_for_the_agent_and_hears_the_outcome() {
         accepted[0].subject
     );
     assert_eq!(accepted[0].recipient_user_id, None);
+    // Written as an answer to the order e-mail, in its thread.
+    let settings = simdesk_domain::mail::MailSettings::default();
+    let due = simdesk_domain::mail::queue::due(&t.db, &settings)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id() == accepted[0].id)
+        .expect("the acceptance is due");
+    let portal = simdesk_domain::mail::Portal::new("https://portal.example");
+    let outgoing =
+        simdesk_domain::mail::queue::claim(&t.db, &settings, &portal, "portal.example", &due)
+            .await
+            .unwrap()
+            .expect("claimed");
+    assert_eq!(
+        outgoing.in_reply_to.as_deref(),
+        Some("<stranger@mail.example>")
+    );
 }
 
 #[tokio::test]

@@ -103,7 +103,8 @@ fn smtp(
 }
 
 /// The MIME message for `mail`: multipart plain text and HTML, from the tenant's name at the
-/// portal's sender address, replies to the tenant's support address.
+/// portal's sender address, replies to the tenant's support address, threaded under the order
+/// e-mail it answers.
 fn message(mailer: &Mailer, mail: &OutgoingMail) -> Result<Message, String> {
     let bodies = mail.bodies().map_err(str::to_owned)?;
     let to: Mailbox = mail
@@ -124,6 +125,11 @@ fn message(mailer: &Mailer, mail: &OutgoingMail) -> Result<Message, String> {
         .and_then(|r| r.parse::<Mailbox>().ok())
     {
         builder = builder.reply_to(reply_to);
+    }
+    if let Some(order_email) = &mail.in_reply_to {
+        builder = builder
+            .in_reply_to(order_email.clone())
+            .references(order_email.clone());
     }
     builder
         .multipart(MultiPart::alternative_plain_html(
