@@ -8,7 +8,7 @@
 //! review is for the provider's agents ([`Permission::ReviewOrders`]).
 
 use chrono::Utc;
-use mailorder::{read_message, read_order, ReceivedMessage, RequestedOrder};
+use mailorder::{read_message, read_order, read_page, ReceivedMessage, RequestedOrder};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -24,6 +24,7 @@ use crate::actor::roles_of;
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, is_unique_violation, DataScope};
 use crate::entity::{account, app_user, inbound_email, tenant};
+use crate::order_pages::{self, Link, LinkOutcome, PagePolicy};
 use crate::paging::MAX_PAGE_SIZE;
 use crate::timestamps::rfc3339;
 use crate::{orders, policy, Actor, DatabaseConnection, DomainError, DomainResult};
@@ -46,6 +47,9 @@ struct Reading {
     order: RequestedOrder,
     #[serde(default)]
     lines: Vec<ReadLine>,
+    /// The message's links and whether each was followed.
+    #[serde(default)]
+    links: Vec<Link>,
 }
 
 /// The tenant whose order mailbox `slug` names.
@@ -84,6 +88,17 @@ pub async fn receive(db: &DatabaseConnection, tenant_id: i64, raw: &[u8]) -> Dom
     receive_via(db, tenant_id, raw, Arrival::Pipe).await
 }
 
+/// [`receive_via`] with the operator's rules for fetching linked order pages.
+pub async fn receive_with(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    raw: &[u8],
+    arrival: Arrival,
+    pages: &PagePolicy,
+) -> DomainResult<Receipt> {
+    keep(db, tenant_id, raw, arrival, None, pages).await
+}
+
 /// Receives one message for the order mailbox of `tenant_id`: kept whatever it holds, and a
 /// draft PO when the sender is a user of an account. Safe to call again with the same
 /// message: the second call finds the first.
@@ -93,7 +108,7 @@ pub async fn receive_via(
     raw: &[u8],
     arrival: Arrival,
 ) -> DomainResult<Receipt> {
-    keep(db, tenant_id, raw, arrival, None).await
+    keep(db, tenant_id, raw, arrival, None, &PagePolicy::default()).await
 }
 
 /// Keeps the header of a message too large to take (`size` bytes) as unreadable, so it is
@@ -111,7 +126,15 @@ pub async fn receive_too_large(
         size as f64 / 1_048_576.0,
         limit / 1_048_576
     );
-    keep(db, tenant_id, header, arrival, Some(problem)).await
+    keep(
+        db,
+        tenant_id,
+        header,
+        arrival,
+        Some(problem),
+        &PagePolicy::default(),
+    )
+    .await
 }
 
 async fn keep(
@@ -120,8 +143,9 @@ async fn keep(
     raw: &[u8],
     arrival: Arrival,
     refused: Option<String>,
+    pages: &PagePolicy,
 ) -> DomainResult<Receipt> {
-    let read = read_message(raw);
+    let mut read = read_message(raw);
     let message_id = match &read {
         Ok(ReceivedMessage {
             message_id: Some(id),
@@ -131,6 +155,12 @@ async fn keep(
     };
     if let Some(earlier) = find(db, tenant_id, &message_id).await? {
         return Ok(earlier);
+    }
+    // Linked order pages are fetched before the transaction: a slow web server must not hold
+    // the database.
+    let mut links = Vec::new();
+    if let (Ok(message), None) = (&mut read, &refused) {
+        links = follow_links(db, tenant_id, message, pages).await?;
     }
     let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let now = Utc::now();
@@ -172,6 +202,13 @@ async fn keep(
             });
             row.subject = Set(cut(&message.subject, 500));
             let mut findings = attachment_findings(&message);
+            findings.extend(links.iter().filter_map(|link| match &link.outcome {
+                LinkOutcome::Refused(why) => Some(Finding {
+                    kind: FindingKind::LinkNotFollowed,
+                    message: format!("The link {} was not followed: {why}.", link.url),
+                }),
+                _ => None,
+            }));
             let mut lines = Vec::new();
             match sender_account(&txn, tenant_id, &message.from).await? {
                 Sender::User(found) => {
@@ -201,6 +238,7 @@ async fn keep(
                 message,
                 order,
                 lines,
+                links,
             })?));
         }
     }
@@ -335,6 +373,51 @@ fn unknown_sender(from: &str, suggested: bool, may_not_order: bool) -> Finding {
             format!("{from} is no user of an account. Choose the account to make the draft, or dismiss the message.")
         },
     }
+}
+
+/// Follows the message's links to hosts the tenant lists (at most `pages.max_pages`), adding
+/// each page fetched to its attachments.
+async fn follow_links(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    message: &mut ReceivedMessage,
+    pages: &PagePolicy,
+) -> DomainResult<Vec<Link>> {
+    if message.links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let listed = tenant::Entity::find_by_id(tenant_id)
+        .one(&txn)
+        .await?
+        .map(|t| t.order_page_hosts)
+        .unwrap_or_default();
+    txn.commit().await?;
+    let hosts = order_pages::parse_hosts(&listed).unwrap_or_default();
+    let mut links = Vec::new();
+    let mut tried = 0;
+    for url in message.links.clone() {
+        let outcome = if tried >= pages.max_pages {
+            LinkOutcome::NotListed
+        } else {
+            match order_pages::fetch(&url, &hosts, pages).await {
+                Ok(page) => {
+                    tried += 1;
+                    message
+                        .attachments
+                        .push(read_page(&url, &page.content_type, &page.body));
+                    LinkOutcome::Fetched
+                }
+                Err(LinkOutcome::NotListed) => LinkOutcome::NotListed,
+                Err(other) => {
+                    tried += 1;
+                    other
+                }
+            }
+        };
+        links.push(Link { url, outcome });
+    }
+    Ok(links)
 }
 
 fn attachment_findings(message: &ReceivedMessage) -> Vec<Finding> {

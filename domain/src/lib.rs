@@ -35,6 +35,7 @@ pub mod intake;
 pub mod mail;
 pub mod mailbox;
 pub mod money;
+pub mod order_pages;
 pub mod orders;
 pub mod paging;
 pub mod password;

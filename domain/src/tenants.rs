@@ -196,6 +196,7 @@ fn settings_view(t: tenant::Model) -> TenantSettings {
         alarm_stale_minutes: t.alarm_stale_minutes.to_string(),
         alarm_refusal_burst: t.alarm_refusal_burst.to_string(),
         message_retention_days: t.message_retention_days.to_string(),
+        order_page_hosts: t.order_page_hosts,
     }
 }
 
@@ -278,6 +279,13 @@ pub async fn update_settings(
         7..=3650,
         &mut errors,
     );
+    let page_hosts = match crate::order_pages::parse_hosts(&new.order_page_hosts) {
+        Ok(hosts) => hosts.join(", "),
+        Err(message) => {
+            errors.push(FieldError::new("order_page_hosts", message));
+            String::new()
+        }
+    };
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
@@ -297,6 +305,7 @@ pub async fn update_settings(
     model.alarm_stale_minutes = Set(stale_minutes);
     model.alarm_refusal_burst = Set(refusal_burst);
     model.message_retention_days = Set(retention_days);
+    model.order_page_hosts = Set(page_hosts);
     let after = settings_view(model.update(&txn).await?);
     AuditEvent::new("tenant.settings_changed", "tenant")
         .target(tenant_id)

@@ -1,5 +1,7 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test, expect, signIn, ready, unique, hydrates } from './fixtures';
-import { deliverByImap, deliverOrderMail, mailsTo } from './mailbox';
+import { deliverByImap, deliverOrderMail, deliverOrderMailAsync, mailsTo } from './mailbox';
 import { imapMailbox, imapPort } from './servers';
 
 const nav = (page) => page.getByRole('navigation', { name: 'Main' });
@@ -203,5 +205,58 @@ test('a tenant admin sets up the IMAP order mailbox, and an order mailed there b
   await page.getByRole('button', { name: 'Check now' }).click();
   if (hydrates(page)) {
     await expect(page.getByTestId('mailbox-check-result')).toContainText('0 new');
+  }
+});
+
+test('an order e-mail that links to an order page on a listed host becomes a draft with the page\'s lines', async ({ page }) => {
+  test.setTimeout(90_000);
+  // The buyer's web shop, on this machine.
+  const reference = unique('WEB').toUpperCase();
+  let requests = 0;
+  const shop = http.createServer((_request, response) => {
+    requests += 1;
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end(`<html><body><h1>Order</h1><p>Order number: ${reference}</p><table><tr><td>25 x NORDWIND-IOT-4FF</td></tr></table></body></html>`);
+  });
+  await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+  const port = (shop.address() as AddressInfo).port;
+  try {
+    // The tenant admin lists the shop's host.
+    await signIn(page, 'admin@nordwind.example');
+    await ready(page);
+    await nav(page).getByRole('link', { name: 'Settings' }).click();
+    await ready(page);
+    const hosts = page.getByLabel('Order pages may be fetched from');
+    await hosts.fill('shop.example.com, 127.0.0.1');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    if (hydrates(page)) {
+      await expect(page.getByText('Settings saved.')).toBeVisible();
+    } else {
+      await expect(hosts).toHaveValue('shop.example.com, 127.0.0.1');
+    }
+
+    // The purchaser mails only the link. The tests' web server is internal, which the
+    // operator allows here (SIMDESK_FETCH_INTERNAL_PAGES); in production it is never fetched.
+    const raw = [
+      'From: Paul Purchaser <purchaser@hafenlogistik.example>',
+      'To: orders@nordwind.example',
+      `Subject: Web order ${reference}`,
+      `Message-ID: <${reference}@hafenlogistik.example>`,
+      '',
+      `Please find our order at http://127.0.0.1:${port}/orders/${reference}`,
+      '',
+    ].join('\r\n');
+    expect(await deliverOrderMailAsync('nordwind', raw, { SIMDESK_FETCH_INTERNAL_PAGES: 'true' })).toContain('draft purchase order');
+    expect(requests).toBe(1);
+
+    await nav(page).getByRole('link', { name: 'E-mail orders' }).click();
+    await ready(page);
+    await page.getByTestId('email-order-row').filter({ hasText: `Web order ${reference}` }).getByRole('link').first().click();
+    await ready(page);
+    await expect(page.getByTestId('email-reference')).toHaveText(reference);
+    await expect(page.getByTestId('email-attachments')).toContainText(`127.0.0.1:${port}/orders/${reference}`);
+    await expect(page.getByTestId('email-lines')).toContainText('25');
+  } finally {
+    shop.close();
   }
 });

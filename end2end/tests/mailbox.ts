@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { expect } from './fixtures';
 import { imapMailbox, imapPort } from './servers';
@@ -66,4 +66,19 @@ export function deliverByImap(raw: string): void {
     'm.logout()',
   ].join('\n');
   execFileSync('/usr/bin/python3', ['-c', append, imapMailbox.user, imapMailbox.password], { input: raw });
+}
+
+/** `deliverOrderMail` without blocking this process, for a test that serves something the
+ * portal fetches meanwhile (an order page). */
+export function deliverOrderMailAsync(tenant: string, raw: string, env: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(root, 'target', 'debug', 'simdesk'), ['mail', 'receive', '--tenant', tenant], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, SIMDESK_LOG: 'error', ...env },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`simdesk mail receive exited with ${code}: ${out}`))));
+    child.stdin.end(raw);
+  });
 }

@@ -10,5 +10,7 @@ mod message;
 mod order;
 mod table;
 
-pub use message::{read_message, Attachment, AttachmentKind, MessageError, ReceivedMessage};
+pub use message::{
+    read_message, read_page, Attachment, AttachmentKind, MessageError, ReceivedMessage, MAX_LINKS,
+};
 pub use order::{read_order, Address, RequestedLine, RequestedOrder, Source};

@@ -1,13 +1,18 @@
 //! Reading one e-mail with `mail-parser`: headers, bodies and attachments.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use mail_parser::{MessageParser, MimeHeaders};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 /// The most a message may weigh; larger ones are refused before parsing.
 pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
 /// The most text kept from one attachment.
 const MAX_ATTACHMENT_TEXT: usize = 256 * 1024;
+/// The most links kept from one message.
+pub const MAX_LINKS: usize = 5;
 
 /// Why a message cannot be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +33,8 @@ pub enum MessageError {
 pub enum AttachmentKind {
     Csv,
     Pdf,
+    /// An order page a link in the message led to (HTML or plain text), read as text.
+    Page,
     /// Kept and listed, not read.
     Other,
 }
@@ -65,6 +72,10 @@ pub struct ReceivedMessage {
     /// The HTML body with everything active removed, ready to show.
     pub safe_html: Option<String>,
     pub attachments: Vec<Attachment>,
+    /// The web addresses (http, https) in the text and the HTML, in order, at most
+    /// [`MAX_LINKS`]: perhaps an order page.
+    #[serde(default)]
+    pub links: Vec<String>,
 }
 
 impl ReceivedMessage {
@@ -116,6 +127,7 @@ pub fn read_message(raw: &[u8]) -> Result<ReceivedMessage, MessageError> {
         .map(|t| t.into_owned())
         .unwrap_or_default();
     let attachments = message.attachments().map(read_attachment).collect();
+    let links = links_in(&text, html.as_deref());
     Ok(ReceivedMessage {
         message_id: message
             .message_id()
@@ -135,7 +147,104 @@ pub fn read_message(raw: &[u8]) -> Result<ReceivedMessage, MessageError> {
             .filter(|_| message.html_body_count() > 0 && is_html_body(&message))
             .map(|h| ammonia::clean(&h)),
         attachments,
+        links,
     })
+}
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\bhttps?://[^\s<>"'()\[\]{}]+"#).expect("the link pattern is valid")
+});
+
+/// The distinct web addresses in `text` and `html` (its `href`s included), without trailing
+/// punctuation.
+fn links_in(text: &str, html: Option<&str>) -> Vec<String> {
+    let mut links: Vec<String> = Vec::new();
+    for source in std::iter::once(text).chain(html) {
+        for found in LINK.find_iter(source) {
+            let link = found
+                .as_str()
+                .trim_end_matches(['.', ',', ';', ':', '!', '?'])
+                .replace("&amp;", "&");
+            if link.len() <= 2000 && !links.contains(&link) {
+                links.push(link);
+            }
+            if links.len() == MAX_LINKS {
+                return links;
+            }
+        }
+    }
+    links
+}
+
+/// A page that a link led to, fetched by the caller, as an attachment to read: a CSV or PDF
+/// as if attached, HTML as its text, plain text as it is.
+pub fn read_page(url: &str, content_type: &str, body: &[u8]) -> Attachment {
+    let content_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let lower_url = url.to_ascii_lowercase();
+    let (kind, text, problem) = if content_type == "application/pdf" {
+        match pdf_text(body) {
+            Ok(text) => (AttachmentKind::Pdf, Some(truncate(text)), None),
+            Err(problem) => (AttachmentKind::Pdf, None, Some(problem)),
+        }
+    } else if content_type == "text/csv" || lower_url.ends_with(".csv") {
+        (
+            AttachmentKind::Csv,
+            Some(truncate(latin1_or_utf8(body))),
+            None,
+        )
+    } else if content_type == "text/html" || content_type == "application/xhtml+xml" {
+        let html = latin1_or_utf8(body);
+        (AttachmentKind::Page, Some(truncate(page_text(&html))), None)
+    } else if content_type == "text/plain" {
+        (
+            AttachmentKind::Page,
+            Some(truncate(latin1_or_utf8(body))),
+            None,
+        )
+    } else {
+        (
+            AttachmentKind::Other,
+            None,
+            Some(format!("the page is {content_type}, which is not read")),
+        )
+    };
+    Attachment {
+        name: url.to_owned(),
+        content_type,
+        size: body.len(),
+        kind,
+        text,
+        problem,
+    }
+}
+
+static BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(tr|p|div|li|h[1-6]|table|ul|ol|section|article|dt|dd)\b")
+        .expect("the block pattern is valid")
+});
+static CELL_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)</t[dh]\s*>").expect("the cell pattern is valid"));
+
+/// The text of an HTML page with a line per row, paragraph or heading, as order lines stand
+/// in tables: the converter breaks lines only at `<br>`.
+fn page_text(html: &str) -> String {
+    let marked = BLOCK.replace_all(html, "<br><$1");
+    let marked = CELL_END.replace_all(&marked, "$0 ");
+    mail_parser::decoders::html::html_to_text(&marked)
+}
+
+/// Text that should be UTF-8; files exported on Windows are often Latin-1, where every byte
+/// is a character.
+fn latin1_or_utf8(bytes: &[u8]) -> String {
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) => text,
+        Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
+    }
 }
 
 fn is_html_body(message: &mail_parser::Message<'_>) -> bool {
@@ -162,21 +271,12 @@ fn read_attachment(part: &mail_parser::MessagePart<'_>) -> Attachment {
     };
     let contents = part.contents();
     let (text, problem) = match kind {
-        AttachmentKind::Csv => match String::from_utf8(contents.to_vec()) {
-            Ok(text) => (Some(truncate(text)), None),
-            // Spreadsheets exported on Windows are often Latin-1: every byte is a character.
-            Err(e) => (
-                Some(truncate(
-                    e.into_bytes().iter().map(|&b| b as char).collect(),
-                )),
-                None,
-            ),
-        },
+        AttachmentKind::Csv => (Some(truncate(latin1_or_utf8(contents))), None),
         AttachmentKind::Pdf => match pdf_text(contents) {
             Ok(text) => (Some(truncate(text)), None),
             Err(problem) => (None, Some(problem)),
         },
-        AttachmentKind::Other => (None, None),
+        AttachmentKind::Page | AttachmentKind::Other => (None, None),
     };
     Attachment {
         name,

@@ -18,6 +18,8 @@ pub enum Source {
     Body,
     Csv(String),
     Pdf(String),
+    /// An order page a link led to, by its address.
+    Page(String),
 }
 
 /// One line the buyer asked for, as written.
@@ -73,14 +75,14 @@ pub fn read_order(message: &ReceivedMessage) -> RequestedOrder {
                 let (lines, unread) = table::read_lines(text);
                 candidates.push((Source::Csv(attachment.name.clone()), lines, unread, None));
             }
-            AttachmentKind::Pdf => {
+            AttachmentKind::Pdf | AttachmentKind::Page => {
                 let found = read_text(text);
-                candidates.push((
-                    Source::Pdf(attachment.name.clone()),
-                    found.lines,
-                    found.unread,
-                    Some(found.details),
-                ));
+                let source = if attachment.kind == AttachmentKind::Pdf {
+                    Source::Pdf(attachment.name.clone())
+                } else {
+                    Source::Page(attachment.name.clone())
+                };
+                candidates.push((source, found.lines, found.unread, Some(found.details)));
             }
             AttachmentKind::Other => {}
         }

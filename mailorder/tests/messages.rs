@@ -2,7 +2,7 @@
 
 use lopdf::content::{Content, Operation};
 use lopdf::{dictionary, Document, Object, Stream};
-use mailorder::{read_message, read_order, AttachmentKind, MessageError, Source};
+use mailorder::{read_message, read_order, read_page, AttachmentKind, MessageError, Source};
 
 /// A one-page PDF with `lines` of text, as an ERP prints an order.
 fn pdf_with(lines: &[&str]) -> Vec<u8> {
@@ -203,4 +203,74 @@ fn what_cannot_be_read_says_why() {
         Err(MessageError::NoSender)
     );
     assert!(read_message(&[0xff, 0xfe, 0x00, 0x13, 0x37]).is_err());
+}
+
+#[test]
+fn links_to_an_order_page_are_found_in_the_text_and_the_html() {
+    let raw = "From: buyer@example.com\r\nSubject: Order\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n\
+        --b\r\nContent-Type: text/plain\r\n\r\n\
+        Our order is at https://shop.example.com/orders/77?view=print. Thanks!\r\n\
+        See also ftp://files.example.com/x and http://tracker.example.net/p.gif\r\n\
+        --b\r\nContent-Type: text/html\r\n\r\n\
+        <p><a href=\"https://shop.example.com/orders/77?view=print&amp;lang=de\">Order</a>\
+        <a href=\"https://shop.example.com/orders/77?view=print\">again</a></p>\r\n--b--\r\n";
+    let message = read_message(raw.as_bytes()).unwrap();
+    assert_eq!(
+        message.links,
+        vec![
+            "https://shop.example.com/orders/77?view=print".to_owned(),
+            "http://tracker.example.net/p.gif".to_owned(),
+            "https://shop.example.com/orders/77?view=print&lang=de".to_owned(),
+        ]
+    );
+    let many: String = (0..20)
+        .map(|n| format!("https://x.example/{n}\r\n"))
+        .collect();
+    let raw = format!("From: buyer@example.com\r\nSubject: Links\r\n\r\n{many}");
+    assert_eq!(
+        read_message(raw.as_bytes()).unwrap().links.len(),
+        mailorder::MAX_LINKS
+    );
+}
+
+#[test]
+fn a_fetched_order_page_is_read_like_an_attachment() {
+    let html = "<html><body><h1>Your order</h1><p>Order number: HL-5</p><table><tr><td>30 x NORDWIND-IOT-4FF</td></tr>\
+        <tr><td>10 pcs Embedded IoT chip</td></tr></table><script>alert(1)</script></body></html>";
+    let page = read_page(
+        "https://shop.example.com/o/5",
+        "text/html; charset=utf-8",
+        html.as_bytes(),
+    );
+    assert_eq!(page.kind, AttachmentKind::Page);
+    assert!(!page.text.as_deref().unwrap_or("").contains("<td>"));
+    let raw =
+        "From: buyer@example.com\r\nSubject: Order\r\n\r\nSee https://shop.example.com/o/5\r\n";
+    let mut message = read_message(raw.as_bytes()).unwrap();
+    message.attachments.push(page);
+    let order = read_order(&message);
+    assert_eq!(
+        order.source,
+        Source::Page("https://shop.example.com/o/5".into())
+    );
+    let lines: Vec<(u32, &str)> = order
+        .lines
+        .iter()
+        .map(|l| (l.quantity, l.description.as_str()))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0].0, 30);
+    assert_eq!(lines[1].0, 10);
+    assert_eq!(order.reference.as_deref(), Some("HL-5"));
+
+    let csv = read_page(
+        "https://shop.example.com/o/5.csv",
+        "text/csv",
+        b"sku;qty\nNORDWIND-IOT-4FF;3\n",
+    );
+    assert_eq!(csv.kind, AttachmentKind::Csv);
+    let image = read_page("https://shop.example.com/logo.png", "image/png", b"\x89PNG");
+    assert_eq!(image.kind, AttachmentKind::Other);
+    assert!(image.problem.unwrap().contains("image/png"));
 }

@@ -1,7 +1,8 @@
 //! A tenant's order mailbox read over IMAP: where it is, how to sign in (the password sealed),
 //! and how far it has been read (the folder's UIDVALIDITY and the highest UID kept), so a
 //! restart or a second instance never skips a message; a lease lets one instance read it at a
-//! time. Received e-mails remember how they arrived.
+//! time. Received e-mails remember how they arrived, and each tenant names the hosts whose
+//! order pages may be fetched when an e-mail links to one.
 
 use crate::columns::{add_columns, drop_tables, id, required_reference, text, timestamp};
 use crate::rls;
@@ -39,6 +40,13 @@ enum OrderMailbox {
     LeaseUntil,
     Version,
     UpdatedAt,
+}
+
+#[derive(DeriveIden, Clone)]
+enum Tenant {
+    Table,
+    /// The hosts whose pages may be fetched when an order e-mail links to one, comma-separated.
+    OrderPageHosts,
 }
 
 #[derive(DeriveIden, Clone)]
@@ -127,12 +135,26 @@ impl MigrationTrait for Migration {
                 .to_owned()],
         )
         .await?;
+        add_columns(
+            manager,
+            Tenant::Table,
+            vec![text(Tenant::OrderPageHosts, 1000)],
+        )
+        .await?;
         rls::ensure_app_role(manager).await?;
         rls::tenant_rls(manager, "order_mailbox", "tenant_id").await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Tenant::Table)
+                    .drop_column(Tenant::OrderPageHosts)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

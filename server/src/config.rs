@@ -13,8 +13,30 @@ use std::net::SocketAddr;
 pub struct Cli {
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub pages: PageArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How pages that order e-mails link to are fetched (by `serve`'s mailbox reader and by
+/// `mail receive`).
+#[derive(Debug, Args, Clone)]
+pub struct PageArgs {
+    /// Also fetch order pages from internal addresses (loopback, private networks) and over
+    /// plain http. Off in production: a link must never reach the portal's own network. The
+    /// tests turn it on for their local web server.
+    #[arg(long, env = "SIMDESK_FETCH_INTERNAL_PAGES", global = true, action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub fetch_internal_pages: bool,
+}
+
+impl PageArgs {
+    pub fn policy(&self) -> simdesk_domain::order_pages::PagePolicy {
+        simdesk_domain::order_pages::PagePolicy {
+            allow_internal: self.fetch_internal_pages,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]

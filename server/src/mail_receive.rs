@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use simdesk_domain::intake::{self, Receipt};
+use simdesk_domain::order_pages::PagePolicy;
 use simdesk_domain::{db, DomainError};
 
 /// The most read from the pipe; beyond it the message is bounced, not kept.
@@ -36,8 +37,14 @@ impl Outcome {
 
 /// Receives the message in `file` (`-`: standard input) for the tenant `slug`, and says on
 /// `out` what became of it.
-pub async fn run(database_url: &str, slug: &str, file: &Path, out: &mut impl Write) -> Outcome {
-    let outcome = receive(database_url, slug, file).await;
+pub async fn run(
+    database_url: &str,
+    slug: &str,
+    file: &Path,
+    pages: &PagePolicy,
+    out: &mut impl Write,
+) -> Outcome {
+    let outcome = receive(database_url, slug, file, pages).await;
     let line = match &outcome {
         Outcome::Kept(r) if r.duplicate => format!(
             "received before as e-mail order {} ({}); nothing new was made",
@@ -62,7 +69,7 @@ pub async fn run(database_url: &str, slug: &str, file: &Path, out: &mut impl Wri
     outcome
 }
 
-async fn receive(database_url: &str, slug: &str, file: &Path) -> Outcome {
+async fn receive(database_url: &str, slug: &str, file: &Path, pages: &PagePolicy) -> Outcome {
     let mut raw = Vec::new();
     let read = if file == Path::new("-") {
         std::io::stdin().take(MAX_BYTES + 1).read_to_end(&mut raw)
@@ -95,7 +102,7 @@ async fn receive(database_url: &str, slug: &str, file: &Path) -> Outcome {
         }
         Err(e) => return Outcome::TryAgain(e.to_string()),
     };
-    match intake::receive(&database, tenant_id, &raw).await {
+    match intake::receive_with(&database, tenant_id, &raw, intake::Arrival::Pipe, pages).await {
         Ok(receipt) => Outcome::Kept(receipt),
         Err(e) => Outcome::TryAgain(format!("the message was not kept: {e}")),
     }

@@ -35,6 +35,7 @@ async fn main() -> ExitCode {
             &cli.database.database_url,
             tenant,
             file,
+            &cli.pages.policy(),
             &mut std::io::stdout(),
         )
         .await;
@@ -127,6 +128,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
                 simdesk_domain::mailbox::ReaderSettings {
                     poll: std::time::Duration::from_secs(args.mail.mailbox_poll_seconds.max(1)),
+                    pages: cli.pages.policy(),
                     ..Default::default()
                 },
             );

@@ -184,6 +184,9 @@ pub struct TenantSettings {
     /// Days the contents of messages are kept for the trace.
     #[serde(default)]
     pub message_retention_days: String,
+    /// Hosts whose order pages are fetched when an order e-mail links to one, comma-separated.
+    #[serde(default)]
+    pub order_page_hosts: String,
 }
 
 /// One line of a CSV import that was refused, by its line number in the file.

@@ -28,6 +28,7 @@ coded_enum! {
         DateNotUsable => "date_not_usable", "Requested date not usable";
         DuplicateReference => "duplicate_reference", "Reference already ordered";
         AttachmentUnreadable => "attachment_unreadable", "Attachment not readable";
+        LinkNotFollowed => "link_not_followed", "Link not followed";
     }
 }
 

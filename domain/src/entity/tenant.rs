@@ -25,6 +25,8 @@ pub struct Model {
     pub alarm_refusal_burst: i32,
     /// After this many days the contents of a message are removed (`trace::purge_contents`).
     pub message_retention_days: i32,
+    /// Hosts whose order pages may be fetched, comma-separated (`crate::order_pages`).
+    pub order_page_hosts: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

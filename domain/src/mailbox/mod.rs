@@ -24,6 +24,7 @@ use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{order_mailbox, tenant};
 use crate::intake::{self, Arrival};
+use crate::order_pages::PagePolicy;
 use crate::policy::{self, Permission};
 use crate::secret::SecretKey;
 use crate::timestamps::rfc3339;
@@ -44,6 +45,8 @@ pub struct ReaderSettings {
     pub batch: usize,
     /// Larger messages are left in the mailbox; their header is kept and alarmed.
     pub max_bytes: u64,
+    /// How pages the messages link to are fetched.
+    pub pages: PagePolicy,
 }
 
 impl Default for ReaderSettings {
@@ -54,6 +57,7 @@ impl Default for ReaderSettings {
             timeout: Duration::from_secs(30),
             batch: 50,
             max_bytes: 30 * 1024 * 1024,
+            pages: PagePolicy::default(),
         }
     }
 }
@@ -575,7 +579,8 @@ async fn take_new(
             )
             .await?
         } else {
-            intake::receive_via(db, mailbox.tenant_id, &raw, Arrival::Imap).await?
+            intake::receive_with(db, mailbox.tenant_id, &raw, Arrival::Imap, &settings.pages)
+                .await?
         };
         if receipt.duplicate {
             check.repeated += 1;

@@ -10,6 +10,7 @@ mod isolation;
 mod mail;
 mod mailbox;
 mod model;
+mod order_pages;
 mod orders;
 mod punchout;
 mod sso;
