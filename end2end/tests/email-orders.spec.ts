@@ -260,3 +260,41 @@ test('an order e-mail that links to an order page on a listed host becomes a dra
     shop.close();
   }
 });
+
+test('an agent records a buyer\'s part number, and an order e-mail that uses it is read for sure', async ({ page }) => {
+  await signIn(page, 'agent@nordwind.example');
+  await ready(page);
+  await nav(page).getByRole('link', { name: 'Accounts' }).click();
+  await page.getByRole('link', { name: 'Hafenlogistik GmbH' }).click();
+  await ready(page);
+  const part = unique('MAT').toUpperCase();
+  const form = page.getByTestId('buyer-part-form');
+  // By keyboard: the part number, the product, Enter.
+  await form.getByLabel("Buyer's part number").fill(part.toLowerCase());
+  await form.getByLabel('Means the product').selectOption({ label: 'Embedded IoT chip (NORDWIND-IOT-MFF2)' });
+  await form.getByLabel("Buyer's part number").press('Enter');
+  await expect(page.getByTestId('buyer-parts')).toContainText(`${part} means Embedded IoT chip (NORDWIND-IOT-MFF2)`);
+
+  const said = deliverOrderMail(
+    'nordwind',
+    [
+      'From: Paul Purchaser <purchaser@hafenlogistik.example>',
+      'To: orders@nordwind.example',
+      `Subject: Order ${part}`,
+      `Message-ID: <${part}@hafenlogistik.example>`,
+      '',
+      'Please send',
+      '',
+      `8 x ${part}`,
+      '',
+    ].join('\r\n'),
+  );
+  expect(said).toContain('draft purchase order');
+  await nav(page).getByRole('link', { name: 'E-mail orders' }).click();
+  await ready(page);
+  await page.getByTestId('email-order-row').filter({ hasText: `Order ${part}` }).getByRole('link').first().click();
+  await ready(page);
+  const line = page.getByTestId('email-line').first();
+  await expect(line).toContainText('Embedded IoT chip');
+  await expect(line).toContainText('100');
+});

@@ -2,9 +2,12 @@
 //! and how far it has been read (the folder's UIDVALIDITY and the highest UID kept), so a
 //! restart or a second instance never skips a message; a lease lets one instance read it at a
 //! time. Received e-mails remember how they arrived, and each tenant names the hosts whose
-//! order pages may be fetched when an e-mail links to one.
+//! order pages may be fetched when an e-mail links to one. An account's buyer part numbers
+//! (the SKUs of its purchasing system) name the products they mean.
 
-use crate::columns::{add_columns, drop_tables, id, required_reference, text, timestamp};
+use crate::columns::{
+    add_columns, cols, drop_tables, id, index, required_reference, text, timestamp,
+};
 use crate::rls;
 use sea_orm_migration::prelude::*;
 
@@ -40,6 +43,18 @@ enum OrderMailbox {
     LeaseUntil,
     Version,
     UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum BuyerPartNumber {
+    Table,
+    Id,
+    TenantId,
+    AccountId,
+    /// The buyer's own part number (SKU) as their purchasing system writes it, upper-cased.
+    BuyerPart,
+    ProductId,
+    CreatedAt,
 }
 
 #[derive(DeriveIden, Clone)]
@@ -141,8 +156,34 @@ impl MigrationTrait for Migration {
             vec![text(Tenant::OrderPageHosts, 1000)],
         )
         .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(BuyerPartNumber::Table)
+                    .if_not_exists()
+                    .col(id(BuyerPartNumber::Id))
+                    .col(required_reference(BuyerPartNumber::TenantId))
+                    .col(required_reference(BuyerPartNumber::AccountId))
+                    .col(text(BuyerPartNumber::BuyerPart, 100))
+                    .col(required_reference(BuyerPartNumber::ProductId))
+                    .col(timestamp(BuyerPartNumber::CreatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "buyer_part_number_account",
+            BuyerPartNumber::Table,
+            cols([
+                BuyerPartNumber::AccountId.into_iden(),
+                BuyerPartNumber::BuyerPart.into_iden(),
+            ]),
+            true,
+        )
+        .await?;
         rls::ensure_app_role(manager).await?;
         rls::tenant_rls(manager, "order_mailbox", "tenant_id").await?;
+        rls::tenant_rls(manager, "buyer_part_number", "tenant_id").await?;
         Ok(())
     }
 
@@ -163,6 +204,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        drop_tables(manager, vec![OrderMailbox::Table.into_iden()]).await
+        drop_tables(
+            manager,
+            vec![
+                OrderMailbox::Table.into_iden(),
+                BuyerPartNumber::Table.into_iden(),
+            ],
+        )
+        .await
     }
 }

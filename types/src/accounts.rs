@@ -87,8 +87,20 @@ pub struct AccountDetail {
     pub entitlements: Vec<i64>,
     pub addresses: Vec<ShippingAddressView>,
     pub products: Vec<AssignedProduct>,
+    /// The account's own part numbers for its products, as its purchasing system writes them.
+    pub buyer_parts: Vec<BuyerPart>,
     pub admins: Vec<UserRow>,
     pub checklist: Vec<ChecklistItem>,
+}
+
+/// A buyer's part number and the product it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuyerPart {
+    pub id: i64,
+    pub buyer_part: String,
+    pub product_id: i64,
+    /// The product's name and part number.
+    pub product: String,
 }
 
 impl AccountDetail {

@@ -175,6 +175,33 @@ pub async fn unassign_account_product(
     Ok(simdesk_domain::accounts::unassign_product(&ssr::db()?, &actor, id, product_id).await?)
 }
 
+/// The account's part number `buyer_part` means its assigned product `buyer_product_id`.
+#[server(endpoint = "add_account_buyer_part")]
+pub async fn add_account_buyer_part(
+    id: i64,
+    buyer_part: String,
+    buyer_product_id: i64,
+) -> Result<types::AccountDetail, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::add_buyer_part(
+        &ssr::db()?,
+        &actor,
+        id,
+        &buyer_part,
+        buyer_product_id,
+    )
+    .await?)
+}
+
+#[server(endpoint = "remove_account_buyer_part")]
+pub async fn remove_account_buyer_part(
+    id: i64,
+    buyer_part_id: i64,
+) -> Result<types::AccountDetail, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::accounts::remove_buyer_part(&ssr::db()?, &actor, id, buyer_part_id).await?)
+}
+
 #[server(endpoint = "invite_account_admin")]
 pub async fn invite_account_admin(
     id: i64,

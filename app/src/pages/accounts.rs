@@ -6,13 +6,15 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use simdesk_types::{AccountDetail, OptionKind, OptionView};
 
 use crate::api::accounts::{
-    account_catalog, account_workspace, accounts_page, AddAccountAddress, AssignAccountProduct,
-    CreateAccount, InviteAccountAdmin, RemoveAccountAddress, SetAccountEntitlements,
-    SetDefaultAccountAddress, SetProductVisibility, UnassignAccountProduct, UpdateAccount,
+    account_catalog, account_workspace, accounts_page, AddAccountAddress, AddAccountBuyerPart,
+    AssignAccountProduct, CreateAccount, InviteAccountAdmin, RemoveAccountAddress,
+    RemoveAccountBuyerPart, SetAccountEntitlements, SetDefaultAccountAddress, SetProductVisibility,
+    UnassignAccountProduct, UpdateAccount,
 };
 use crate::components::{
-    action_feedback, error_of, next_page_link, EmptyState, ErrorPanel, Field, OptionSelect,
-    PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, error_of, field_error, next_page_link, EmptyState, ErrorPanel, Field,
+    OptionSelect, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
+    TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -153,6 +155,8 @@ pub fn AccountPage() -> impl IntoView {
     let assign = ServerAction::<AssignAccountProduct>::new();
     let unassign = ServerAction::<UnassignAccountProduct>::new();
     let invite = ServerAction::<InviteAccountAdmin>::new();
+    let add_buyer_part = ServerAction::<AddAccountBuyerPart>::new();
+    let remove_buyer_part = ServerAction::<RemoveAccountBuyerPart>::new();
     let data = Resource::new(
         move || {
             (
@@ -163,6 +167,7 @@ pub fn AccountPage() -> impl IntoView {
                     + default_address.version().get()
                     + remove_address.version().get(),
                 assign.version().get() + unassign.version().get() + invite.version().get(),
+                add_buyer_part.version().get() + remove_buyer_part.version().get(),
             )
         },
         |(id, ..)| account_workspace(id),
@@ -188,7 +193,9 @@ pub fn AccountPage() -> impl IntoView {
                 let addresses = account.addresses.clone();
                 let products = account.products.clone();
                 let admins = account.admins.clone();
+                let buyer_parts = account.buyer_parts.clone();
                 let products_empty = products.is_empty();
+                let buyer_choices = products.clone();
                 view! {
                     <PageHeader title=title subtitle=subtitle />
                     <p class="-mt-3 mb-6">
@@ -204,6 +211,8 @@ pub fn AccountPage() -> impl IntoView {
                         {action_feedback(assign.value(), "Product assigned.")}
                         {action_feedback(unassign.value(), "Product removed from the account.")}
                         {action_feedback(invite.value(), "Account admin created.")}
+                        {action_feedback(add_buyer_part.value(), "Buyer part number added.")}
+                        {action_feedback(remove_buyer_part.value(), "Buyer part number removed.")}
                     </div>
                     <section class=format!("mb-8 {CARD}") aria-labelledby="checklist" data-testid="checklist">
                         <h2 id="checklist" class="text-lg font-semibold">
@@ -345,6 +354,36 @@ pub fn AccountPage() -> impl IntoView {
                                 </div>
                                 <Field id="assign-price" name="contract_price" label="Contract price" hint="Leave empty for the list price" error=error_of(assign.value(), "contract_price") />
                                 <button type="submit" class=BUTTON_PRIMARY>"Assign product"</button>
+                            </ActionForm>
+                        </section>
+                        <section class=CARD aria-labelledby="account-buyer-parts">
+                            <h2 id="account-buyer-parts" class="text-lg font-semibold">"Buyer part numbers"</h2>
+                            <p class="mt-1 text-sm text-slate-600">"The account's own part numbers, as its purchasing system writes them in orders by e-mail."</p>
+                            <ul class="mt-3 divide-y divide-slate-100 text-sm" data-testid="buyer-parts">
+                                {buyer_parts.into_iter().map(|b| view! {
+                                    <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                        <span><span class="font-mono font-medium">{b.buyer_part.clone()}</span>{format!(" means {}", b.product)}</span>
+                                        <ActionForm action=remove_buyer_part>
+                                            <input type="hidden" name="id" value=id.to_string() />
+                                            <input type="hidden" name="buyer_part_id" value=b.id.to_string() />
+                                            <button type="submit" class=BUTTON_DANGER>"Remove"<span class="sr-only">{format!(" {}", b.buyer_part)}</span></button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <ActionForm action=add_buyer_part attr:class="mt-4 space-y-3" attr:data-testid="buyer-part-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <Field id="buyer-part" name="buyer_part" label="Buyer's part number" required=true hint="Such as MAT-0815" error=error_of(add_buyer_part.value(), "buyer_part") />
+                                <div>
+                                    <label for="buyer-product" class=LABEL>"Means the product"</label>
+                                    <select id="buyer-product" name="buyer_product_id" class=format!("mt-1 {INPUT}")>
+                                        {buyer_choices.into_iter().map(|p| view! {
+                                            <option value=p.product_id.to_string()>{format!("{} ({})", p.name, p.part_number)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    {field_error(add_buyer_part.value(), "buyer_product_id")}
+                                </div>
+                                <button type="submit" class=BUTTON_PRIMARY disabled=products_empty>"Add part number"</button>
                             </ActionForm>
                         </section>
                         <section class=CARD aria-labelledby="account-admins">

@@ -9,8 +9,8 @@ use sea_orm::{
     QueryFilter, QueryOrder,
 };
 use simdesk_types::{
-    AccountDetail, AccountInput, AssignedProduct, ChecklistItem, Entitlements, OptionKind,
-    ProductStatus, Role, ShippingAddressView,
+    AccountDetail, AccountInput, AssignedProduct, BuyerPart, ChecklistItem, Entitlements,
+    OptionKind, ProductStatus, Role, ShippingAddressView,
 };
 use std::collections::HashMap;
 
@@ -18,7 +18,8 @@ use crate::audit::denials;
 use crate::catalog::product_view;
 use crate::db::{begin, DataScope};
 use crate::entity::{
-    account, account_entitlement, account_product, app_user, membership, product, shipping_address,
+    account, account_entitlement, account_product, app_user, buyer_part_number, membership,
+    product, shipping_address,
 };
 use crate::policy::{self, Permission};
 use crate::users;
@@ -129,6 +130,23 @@ pub(super) async fn detail_of(
         })
         .collect();
     products.sort_by(|x, y| x.name.cmp(&y.name));
+    let buyer_parts = buyer_part_number::Entity::find()
+        .filter(buyer_part_number::Column::AccountId.eq(a.id))
+        .order_by_asc(buyer_part_number::Column::BuyerPart)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| BuyerPart {
+            id: b.id,
+            product: products
+                .iter()
+                .find(|p| p.product_id == b.product_id)
+                .map(|p| format!("{} ({})", p.name, p.part_number))
+                .unwrap_or_else(|| "a product no longer assigned".into()),
+            buyer_part: b.buyer_part,
+            product_id: b.product_id,
+        })
+        .collect();
     let admin_ids: Vec<i64> = membership::Entity::find()
         .filter(membership::Column::AccountId.eq(a.id))
         .filter(membership::Column::Role.eq(Role::AccountAdmin.as_str()))
@@ -186,6 +204,7 @@ pub(super) async fn detail_of(
         entitlements,
         addresses,
         products,
+        buyer_parts,
         admins,
         checklist,
     })

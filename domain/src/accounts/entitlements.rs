@@ -14,7 +14,7 @@ use super::detail::{claim_version, current_entitlements, defaults_of, detail_of,
 use crate::audit::{denials, AuditEvent};
 use crate::catalog::{check_entitlements, tenant_options};
 use crate::db::{begin_write, unique_violation, DataScope};
-use crate::entity::{account_entitlement, account_product, product};
+use crate::entity::{account_entitlement, account_product, buyer_part_number, product};
 use crate::policy::{self, Permission};
 use crate::{money, Actor, DomainError, DomainResult};
 
@@ -198,6 +198,12 @@ pub async fn unassign_product(
         if deleted == 0 {
             return Err(DomainError::out_of_scope("account_product", product_id));
         }
+        // The buyer's part numbers for it mean nothing any more.
+        buyer_part_number::Entity::delete_many()
+            .filter(buyer_part_number::Column::AccountId.eq(account_id))
+            .filter(buyer_part_number::Column::ProductId.eq(product_id))
+            .exec(&txn)
+            .await?;
         AuditEvent::new("account.product_unassigned", "account")
             .target(account_id)
             .tenant(Some(tenant_id), Some(account_id))

@@ -9,10 +9,12 @@
 //!   (with the onboarding checklist).
 //! - `entitlements`: defaults, allowed options, and assigned products at contract prices.
 //! - `addresses`: shipping addresses.
+//! - `buyer_parts`: the account's own part numbers for its products.
 //! - `listing`: the account list and its CSV export.
 //! - `own_view`: the account's own view for its users: its catalog, hiding products.
 
 mod addresses;
+pub(crate) mod buyer_parts;
 mod detail;
 mod entitlements;
 mod listing;
@@ -21,6 +23,7 @@ mod own_view;
 mod validation;
 
 pub use addresses::{add_shipping_address, remove_address, set_default_address};
+pub use buyer_parts::{add_buyer_part, remove_buyer_part};
 pub use detail::account;
 pub(crate) use detail::{address_view, defaults_of, tenant_account};
 pub use entitlements::{assign_product, set_entitlements, unassign_product};

@@ -6,6 +6,7 @@ pub mod account_product;
 pub mod alarm;
 pub mod app_user;
 pub mod audit_log;
+pub mod buyer_part_number;
 pub mod cxml_document;
 pub mod cxml_outbox;
 pub mod cxml_outbox_attempt;

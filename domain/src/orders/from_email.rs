@@ -11,7 +11,8 @@ use simdesk_types::{CatalogEntry, Finding, FindingKind, PoAddress, PoStatus, Rea
 use super::draft::{orderables, quantity_problem, replace_lines, ValidLine};
 use super::procurement::default_address;
 use super::transition::{record_event, TimelineEntry};
-use crate::entity::{account, purchase_order};
+use crate::accounts::buyer_parts::normalized;
+use crate::entity::{account, buyer_part_number, purchase_order};
 use crate::{money, Actor, DomainResult};
 
 /// Below this, a name match is no match.
@@ -39,12 +40,19 @@ pub(crate) async fn create_from_email(
         .await?
         .into_values()
         .collect();
+    let buyer_parts: Vec<(String, i64)> = buyer_part_number::Entity::find()
+        .filter(buyer_part_number::Column::AccountId.eq(account.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|b| (b.buyer_part, b.product_id))
+        .collect();
     let mut findings = Vec::new();
     let mut finding = |kind: FindingKind, message: String| findings.push(Finding { kind, message });
     let mut read = Vec::new();
     let mut lines: Vec<ValidLine> = Vec::new();
     for line in &order.lines {
-        let Some((entry, confidence)) = best_match(line, &catalog) else {
+        let Some((entry, confidence)) = best_match(line, &catalog, &buyer_parts) else {
             finding(
                 FindingKind::UnknownProduct,
                 format!("“{}”: no product of the account matches.", line.text),
@@ -261,10 +269,12 @@ pub(crate) async fn create_from_email(
     })
 }
 
-/// The product `line` means, with how sure that is (0 to 1).
+/// The product `line` means, with how sure that is (0 to 1): by the provider's part number,
+/// then by the buyer's own (`buyer_parts`: upper-cased part number, product), then by name.
 fn best_match<'a>(
     line: &RequestedLine,
     catalog: &'a [CatalogEntry],
+    buyer_parts: &[(String, i64)],
 ) -> Option<(&'a CatalogEntry, f64)> {
     let squash = |s: &str| -> String {
         s.chars()
@@ -272,9 +282,18 @@ fn best_match<'a>(
             .flat_map(char::to_lowercase)
             .collect()
     };
+    let product = |id: i64| catalog.iter().find(|e| e.product_id == id);
     if let Some(code) = &line.code {
-        let code = squash(code);
-        if let Some(entry) = catalog.iter().find(|e| squash(&e.part_number) == code) {
+        let squashed = squash(code);
+        if let Some(entry) = catalog.iter().find(|e| squash(&e.part_number) == squashed) {
+            return Some((entry, 1.0));
+        }
+        let code = normalized(code);
+        if let Some(entry) = buyer_parts
+            .iter()
+            .find(|(part, _)| *part == code)
+            .and_then(|(_, id)| product(*id))
+        {
             return Some((entry, 1.0));
         }
     }
@@ -286,6 +305,15 @@ fn best_match<'a>(
         let part = e.part_number.to_lowercase();
         !part.is_empty() && contains_token(&text, &part)
     }) {
+        return Some((entry, 1.0));
+    }
+    let upper = line.description.to_uppercase();
+    if let Some(entry) = buyer_parts
+        .iter()
+        .filter(|(part, _)| contains_token(&upper, part))
+        .max_by_key(|(part, _)| part.len())
+        .and_then(|(_, id)| product(*id))
+    {
         return Some((entry, 1.0));
     }
     let mut scored: Vec<(&CatalogEntry, f64)> = catalog
@@ -390,7 +418,7 @@ mod tests {
 
     fn matched(description: &str, code: Option<&str>) -> Option<(i64, u8)> {
         let catalog = catalog();
-        best_match(&line(description, code), &catalog)
+        best_match(&line(description, code), &catalog, &[])
             .map(|(e, c)| (e.product_id, (c * 100.0).round() as u8))
     }
 
@@ -404,6 +432,22 @@ mod tests {
         assert_eq!(matched("whatever", Some("NW IOT 4FF")), Some((1, 100)));
         // A longer part number is not mistaken for a shorter one it contains.
         assert_ne!(matched("NW-IOT-4FF-X", None).map(|m| m.1), Some(100));
+    }
+
+    #[test]
+    fn the_buyers_own_part_number_is_a_sure_match() {
+        let catalog = catalog();
+        let buyer_parts = vec![("MAT-0815".to_owned(), 2), ("SIM".to_owned(), 3)];
+        let found = |description: &str, code: Option<&str>| {
+            best_match(&line(description, code), &catalog, &buyer_parts)
+                .map(|(e, c)| (e.product_id, (c * 100.0).round() as u8))
+        };
+        assert_eq!(found("40 pcs mat-0815 please", None), Some((2, 100)));
+        assert_eq!(found("whatever", Some(" mat-0815 ")), Some((2, 100)));
+        // The provider's part number wins over a buyer part number in the same line.
+        assert_eq!(found("MAT-0815 NW-IOT-4FF", None), Some((1, 100)));
+        // A buyer part number must stand alone, as a part number does.
+        assert_ne!(found("MAT-08150", None).map(|m| m.1), Some(100));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod accounts;
 mod alarms;
 mod auth;
+mod buyer_parts;
 mod catalog;
 mod intake;
 mod isolation;
