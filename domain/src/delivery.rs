@@ -75,6 +75,61 @@ pub struct Settled {
     pub next_attempt_at: DateTime<Utc>,
 }
 
+/// Until when a claim holds a row whose next attempt was `previous`: the attempt's lease from
+/// now, and always later than `previous`, so that a second claim of the same row (whose
+/// compare-and-set looks for `previous`) finds it changed even when the pass that found it had
+/// leased it already.
+pub(crate) fn claim_until(previous: DateTime<Utc>, timeout: std::time::Duration) -> DateTime<Utc> {
+    (Utc::now() + lease(timeout)).max(previous + Duration::milliseconds(1))
+}
+
+/// The rows of a queue that are due, for one worker's pass. On PostgreSQL they are locked
+/// with `FOR UPDATE SKIP LOCKED` and leased until `lease_until` in the same transaction, so
+/// workers on several instances take disjoint batches instead of racing for the same rows;
+/// each row's claim (a compare-and-set on its next attempt, which `set_next` brings up to
+/// date) still decides. SQLite has one writer and no row locks: there the rows are read, and
+/// the claims alone decide.
+pub(crate) async fn due_batch<E>(
+    db: &sea_orm::DatabaseConnection,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    next_attempt: E::Column,
+    lease_until: DateTime<Utc>,
+    id_of: impl Fn(&E::Model) -> i64,
+    set_next: impl Fn(&mut E::Model, DateTime<Utc>),
+) -> crate::DomainResult<Vec<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+{
+    use crate::db::{begin, begin_write, DataScope};
+    use sea_orm::sea_query::{Expr, LockBehavior, LockType};
+    use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, QueryFilter, QuerySelect};
+
+    if db.get_database_backend() != DbBackend::Postgres {
+        let txn = begin(db, DataScope::System).await?;
+        let rows = query.all(&txn).await?;
+        txn.commit().await?;
+        return Ok(rows);
+    }
+    let txn = begin_write(db, DataScope::System).await?;
+    let mut rows = query
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(&txn)
+        .await?;
+    if !rows.is_empty() {
+        E::update_many()
+            .col_expr(next_attempt, Expr::value(lease_until))
+            .filter(id.is_in(rows.iter().map(&id_of)))
+            .exec(&txn)
+            .await?;
+        for row in &mut rows {
+            set_next(row, lease_until);
+        }
+    }
+    txn.commit().await?;
+    Ok(rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ use sea_orm::{
 use simdesk_types::DeliveryStatus;
 
 use super::compose::{compose, Bodies, Branding, MailContext, Portal};
-use crate::db::{begin, begin_write, DataScope};
+use crate::db::{begin_write, DataScope};
 use crate::delivery::{Outcome, RetryPolicy};
 use crate::entity::{inbound_email, notification, notification_attempt, tenant};
 use crate::DomainResult;
@@ -107,16 +107,22 @@ impl Due {
 /// The e-mails due now, oldest first.
 pub async fn due(db: &DatabaseConnection, settings: &MailSettings) -> DomainResult<Vec<Due>> {
     let found_at = Utc::now();
-    let txn = begin(db, DataScope::System).await?;
-    let due = notification::Entity::find()
+    let query = notification::Entity::find()
         .filter(notification::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(notification::Column::NextAttemptAt.lte(found_at))
         .order_by_asc(notification::Column::NextAttemptAt)
         .order_by_asc(notification::Column::Id)
-        .limit(settings.batch)
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
+        .limit(settings.batch);
+    let due = crate::delivery::due_batch(
+        db,
+        query,
+        notification::Column::Id,
+        notification::Column::NextAttemptAt,
+        found_at + crate::delivery::lease(settings.timeout),
+        |n| n.id,
+        |n, at| n.next_attempt_at = Some(at),
+    )
+    .await?;
     Ok(due.into_iter().map(|item| Due { item, found_at }).collect())
 }
 
@@ -167,7 +173,10 @@ pub async fn claim(
     due: &Due,
 ) -> DomainResult<Option<OutgoingMail>> {
     let item = &due.item;
-    let lease = due.found_at + crate::delivery::lease(settings.timeout);
+    let lease = crate::delivery::claim_until(
+        item.next_attempt_at.unwrap_or(due.found_at),
+        settings.timeout,
+    );
     let txn = begin_write(db, DataScope::Tenant(item.tenant_id)).await?;
     let tenant = tenant::Entity::find_by_id(item.tenant_id).one(&txn).await?;
     let branding = tenant.as_ref().map(Branding::of);

@@ -320,3 +320,38 @@ async fn a_new_user_without_a_password_is_invited_by_a_one_time_link() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn two_passes_over_the_queue_at_once_claim_each_email_once() {
+    use simdesk_domain::mail::{self, MailSettings, Portal};
+    let t = demo_db().await;
+    let settings = MailSettings::default();
+    let (a, b) = tokio::join!(mail::due(&t.db, &settings), mail::due(&t.db, &settings));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let ids = |due: &[mail::Due]| due.iter().map(mail::Due::id).collect::<Vec<_>>();
+    if t.backend() == sea_orm::DbBackend::Postgres {
+        // SKIP LOCKED: each pass takes rows the other did not.
+        assert!(
+            ids(&a).iter().all(|id| !ids(&b).contains(id)),
+            "{:?} and {:?}",
+            ids(&a),
+            ids(&b)
+        );
+    }
+    let portal = Portal::new("https://portal.example");
+    let mut claimed = Vec::new();
+    for due in a.iter().chain(b.iter()) {
+        if let Some(mail) = mail::claim(&t.db, &settings, &portal, "portal.example", due)
+            .await
+            .unwrap()
+        {
+            claimed.push(mail.id());
+        }
+    }
+    claimed.sort_unstable();
+    let mut all: Vec<i64> = ids(&a).into_iter().chain(ids(&b)).collect();
+    all.sort_unstable();
+    all.dedup();
+    assert!(!all.is_empty(), "the demo queues e-mails");
+    assert_eq!(claimed, all, "every e-mail due is claimed, and once");
+}

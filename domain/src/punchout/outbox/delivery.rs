@@ -2,7 +2,7 @@
 //! single attempt (so another worker skips it) with its body ready to send, and recording how
 //! the attempt the worker made ended: the attempt row, the new status, the backoff.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -11,7 +11,7 @@ use sea_orm::{
 use simdesk_types::DeliveryStatus;
 
 use super::documents::with_secret;
-use crate::db::{begin, begin_write, DataScope};
+use crate::db::{begin_write, DataScope};
 pub use crate::delivery::Outcome;
 use crate::delivery::RetryPolicy;
 use crate::entity::{cxml_outbox, cxml_outbox_attempt, punchout_credential};
@@ -88,8 +88,6 @@ impl Attempt {
 #[derive(Debug, Clone)]
 pub struct Due {
     item: cxml_outbox::Model,
-    /// When the pass that found it began; its lease counts from then.
-    found_at: DateTime<Utc>,
 }
 
 impl Due {
@@ -146,16 +144,22 @@ impl Delivery {
 /// The documents due now, oldest first, at most `settings.batch` of them.
 pub async fn due(db: &DatabaseConnection, settings: &OutboxSettings) -> DomainResult<Vec<Due>> {
     let found_at = Utc::now();
-    let txn = begin(db, DataScope::System).await?;
-    let due = cxml_outbox::Entity::find()
+    let query = cxml_outbox::Entity::find()
         .filter(cxml_outbox::Column::Status.eq(DeliveryStatus::Pending.as_str()))
         .filter(cxml_outbox::Column::NextAttemptAt.lte(found_at))
         .order_by_asc(cxml_outbox::Column::NextAttemptAt)
-        .limit(settings.batch)
-        .all(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(due.into_iter().map(|item| Due { item, found_at }).collect())
+        .limit(settings.batch);
+    let due = crate::delivery::due_batch(
+        db,
+        query,
+        cxml_outbox::Column::Id,
+        cxml_outbox::Column::NextAttemptAt,
+        found_at + crate::delivery::lease(settings.timeout),
+        |o| o.id,
+        |o, at| o.next_attempt_at = at,
+    )
+    .await?;
+    Ok(due.into_iter().map(|item| Due { item }).collect())
 }
 
 /// Claims a due document for one attempt, just before it is made: its next attempt moves past
@@ -168,7 +172,7 @@ pub async fn claim(
     due: &Due,
 ) -> DomainResult<Option<Delivery>> {
     let item = &due.item;
-    let lease = due.found_at + crate::delivery::lease(settings.timeout);
+    let lease = crate::delivery::claim_until(item.next_attempt_at, settings.timeout);
     let txn = begin_write(db, DataScope::Tenant(item.tenant_id)).await?;
     let claimed = cxml_outbox::Entity::update_many()
         .col_expr(cxml_outbox::Column::NextAttemptAt, Expr::value(lease))
