@@ -1,5 +1,5 @@
 import { test, expect, signIn, signedOutSignInPage, ready, unique } from './fixtures';
-import { countTo, mailsTo } from './mailbox';
+import { countTo, mailsTo, smtpReachable } from './mailbox';
 
 const alarmMail = /^Alarm: A message could not be delivered$/;
 
@@ -63,4 +63,51 @@ test('an e-mail the mail server refuses raises an alarm that the admin acknowled
   await ready(page);
   await page.getByTestId('user-row').filter({ hasText: email }).getByRole('button', { name: /^Deactivate/ }).click();
   await expect(page.getByTestId('user-row').filter({ hasText: email })).toContainText('Deactivated');
+});
+
+test('a stopped SMTP server raises an alarm that the admin acknowledges @outage', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, 'admin@nordwind.example');
+  await ready(page);
+  // E-mails may wait one minute before it is an alarm.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await ready(page);
+  const stale = page.getByLabel('Alarm when a message waits longer than (minutes)');
+  await stale.fill('1');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+
+  smtpReachable(false);
+  try {
+    // An e-mail that cannot go out: a password reset.
+    await signedOutSignInPage(page);
+    await page.goto('/forgot-password');
+    await ready(page);
+    await page.getByLabel('E-mail address').fill('viewer@hafenlogistik.example');
+    await page.getByRole('button', { name: 'E-mail me a link' }).click();
+    await expect(page.getByTestId('reset-sent')).toBeVisible();
+
+    await signIn(page, 'admin@nordwind.example');
+    await ready(page);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alarms' }).click();
+    await ready(page);
+    const alarm = page.getByTestId('alarm').filter({ hasText: 'Is the SMTP server reachable?' }).first();
+    await expect(async () => {
+      await page.reload();
+      await expect(alarm).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 120_000, intervals: [5_000] });
+    await expect(alarm).toContainText('Messages wait too long to be sent');
+    await ready(page);
+    await alarm.getByRole('button', { name: 'Acknowledge' }).click();
+    const current = page.getByTestId('alarm').filter({ hasText: 'Is the SMTP server reachable?' }).first();
+    await expect(current.getByTestId('alarm-status')).toHaveText('Acknowledged');
+    await expect(current).toContainText('Acknowledged by Tessa Admin');
+  } finally {
+    smtpReachable(true);
+    await page.goto('/settings');
+    await ready(page);
+    await stale.fill('15');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByText('Settings saved.')).toBeVisible();
+  }
 });

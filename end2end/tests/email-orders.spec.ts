@@ -298,3 +298,35 @@ test('an agent records a buyer\'s part number, and an order e-mail that uses it 
   await expect(line).toContainText('Embedded IoT chip');
   await expect(line).toContainText('100');
 });
+
+test('an HTML order e-mail is shown sanitised and sandboxed beside its text', async ({ page }) => {
+  const reference = unique('HTML').toUpperCase();
+  deliverOrderMail(
+    'nordwind',
+    [
+      'From: Paul Purchaser <purchaser@hafenlogistik.example>',
+      'To: orders@nordwind.example',
+      `Subject: HTML order ${reference}`,
+      `Message-ID: <${reference}@hafenlogistik.example>`,
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      `<html><body><p onclick="alert(1)">Please send <b>6 x NORDWIND-IOT-4FF</b></p><script>document.title='owned'</script><img src="https://tracker.example/pixel.gif"></body></html>`,
+      '',
+    ].join('\r\n'),
+  );
+  await signIn(page, 'agent@nordwind.example');
+  await page.goto('/email-orders');
+  await ready(page);
+  await page.getByTestId('email-order-row').filter({ hasText: `HTML order ${reference}` }).getByRole('link').first().click();
+  await ready(page);
+  await page.getByText('Show the e-mail as HTML').click();
+  const frame = page.getByTestId('email-html');
+  await expect(frame).toHaveAttribute('sandbox', '');
+  const srcdoc = (await frame.getAttribute('srcdoc')) ?? '';
+  expect(srcdoc).toContain('6 x NORDWIND-IOT-4FF');
+  expect(srcdoc).not.toContain('<script');
+  expect(srcdoc).not.toContain('onclick');
+  expect(srcdoc).not.toContain('tracker.example');
+  await expect(page).not.toHaveTitle('owned');
+});

@@ -9,6 +9,12 @@ import { imapMailbox, imapPort } from './servers';
 const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
 const maildir = path.resolve(__dirname, '..', '..', 'target', `e2e-mail-${smtpPort}`);
 
+/** Closes (`false`) or opens again (`true`) the SMTP server's port, as an outage would. */
+export function smtpReachable(reachable: boolean): void {
+  const pid = Number(fs.readFileSync(`${maildir}.pid`, 'utf8'));
+  process.kill(pid, reachable ? 'SIGUSR2' : 'SIGUSR1');
+}
+
 /** Every e-mail the SMTP server accepted so far. */
 export async function received(): Promise<ParsedMail[]> {
   const files = ['new', 'cur'].flatMap((sub) => {

@@ -145,7 +145,7 @@ pub fn read_message(raw: &[u8]) -> Result<ReceivedMessage, MessageError> {
         // Only a plain-text body counts as one: mail-parser offers the text as HTML too.
         safe_html: html
             .filter(|_| message.html_body_count() > 0 && is_html_body(&message))
-            .map(|h| ammonia::clean(&h)),
+            .map(|h| safe_html(&h)),
         attachments,
         links,
     })
@@ -245,6 +245,21 @@ fn latin1_or_utf8(bytes: &[u8]) -> String {
         Ok(text) => text,
         Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
     }
+}
+
+/// The HTML without anything active (ammonia's defaults), and without remote images, which
+/// would tell the sender when and where the message was read.
+fn safe_html(html: &str) -> String {
+    ammonia::Builder::default()
+        .attribute_filter(|element, attribute, value| {
+            if element == "img" && attribute == "src" && !value.starts_with("data:") {
+                None
+            } else {
+                Some(value.into())
+            }
+        })
+        .clean(html)
+        .to_string()
 }
 
 fn is_html_body(message: &mail_parser::Message<'_>) -> bool {

@@ -181,6 +181,7 @@ fn html_is_shown_without_anything_active_and_read_as_text() {
         !html.contains("script") && !html.contains("onclick"),
         "{html}"
     );
+    assert!(!html.contains("tracker.example"), "no remote image: {html}");
     assert!(
         message.text.contains("25 x ALPINA-IOT-4FF"),
         "{}",

@@ -171,6 +171,21 @@ fn Original(detail: EmailOrderDetail) -> impl IntoView {
                 <p role="alert" class="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{detail.problem.clone()}</p>
             })}
             <pre class="mt-4 max-h-[32rem] overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-sm" tabindex="0" data-testid="email-text">{detail.text.clone()}</pre>
+            {detail.safe_html.clone().map(|html| view! {
+                <details class="mt-3 text-sm">
+                    <summary class="cursor-pointer font-medium text-teal-800">"Show the e-mail as HTML"</summary>
+                    // Sanitised when received; shown sandboxed (no scripts, forms or same origin)
+                    // and without loading anything, so the sender learns nothing of the reading.
+                    <iframe
+                        title="The e-mail as HTML"
+                        sandbox=""
+                        referrerpolicy="no-referrer"
+                        srcdoc=format!("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">{html}")
+                        class="mt-2 h-96 w-full rounded border border-slate-200 bg-white"
+                        data-testid="email-html"
+                    ></iframe>
+                </details>
+            })}
             {(!detail.attachments.is_empty()).then(|| view! {
                 <h3 class="mt-4 font-semibold">"Attachments"</h3>
                 <ul class="mt-2 space-y-1 text-sm" data-testid="email-attachments">
