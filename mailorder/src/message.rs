@@ -122,10 +122,15 @@ pub fn read_message(raw: &[u8]) -> Result<ReceivedMessage, MessageError> {
         || message.header_raw("List-Id").is_some();
 
     let html = message.body_html(0).map(|h| h.into_owned());
-    let text = message
-        .body_text(0)
-        .map(|t| t.into_owned())
-        .unwrap_or_default();
+    // An HTML-only message's text breaks a line at each row, item and paragraph, where order
+    // lines stand; mail-parser's own conversion runs them together.
+    let text = match (&html, message.text_bodies().next()) {
+        (Some(html), Some(part)) if part.is_text_html() => page_text(html),
+        _ => message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
+    };
     let attachments = message.attachments().map(read_attachment).collect();
     let links = links_in(&text, html.as_deref());
     Ok(ReceivedMessage {

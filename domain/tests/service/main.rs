@@ -6,6 +6,7 @@ mod alarms;
 mod auth;
 mod buyer_parts;
 mod catalog;
+mod corpus;
 mod intake;
 mod isolation;
 mod mail;
