@@ -78,6 +78,14 @@ test('an order e-mail from an unknown sender becomes a PO the agent confirms, an
   await expect(origin).not.toContainText('Unknown product');
   await expect(page.getByText('Am Kai 12')).toBeVisible();
 
+  // The agent corrects the draft before confirming it: 50 SIMs, not 40, at the contract price.
+  await page.getByRole('link', { name: 'Edit draft' }).click();
+  await ready(page);
+  await page.getByTestId('po-form').getByLabel('Industrial IoT SIM, nano').fill('50');
+  await page.getByTestId('po-form').getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByTestId('po-total')).toHaveText('210.00 EUR');
+  await ready(page);
+
   await page.getByTestId('po-actions').getByRole('button', { name: 'Submit', exact: true }).click();
   await expect(page.getByTestId('po-status').first()).toHaveText('Submitted');
   await ready(page);
