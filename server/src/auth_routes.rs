@@ -89,8 +89,13 @@ pub struct ForgotPasswordForm {
     pub email: String,
 }
 
-/// "Forgot password?": queues a reset link and answers alike whether or not the address has
-/// an account. Counts against the same per-address limit as sign-in attempts.
+/// The least time "Forgot password?" takes to answer: more than queueing a link for a known
+/// address does, so the time tells no one whether an address has an account.
+pub const FORGOT_PASSWORD_ANSWER_TIME: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// "Forgot password?": queues a reset link and answers alike, and after the same time, whether
+/// or not the address has an account. Counts against the same per-address limit as sign-in
+/// attempts.
 pub async fn forgot_password(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -100,7 +105,10 @@ pub async fn forgot_password(
         tracing::warn!(ip = %peer.ip(), "password reset rate limit reached");
         return Redirect::to("/forgot-password?error=throttled").into_response();
     }
-    match password_reset::request(&state.db, &form.email).await {
+    let answer_at = tokio::time::Instant::now() + FORGOT_PASSWORD_ANSWER_TIME;
+    let outcome = password_reset::request(&state.db, &form.email).await;
+    tokio::time::sleep_until(answer_at).await;
+    match outcome {
         Ok(()) => Redirect::to("/forgot-password?sent=1").into_response(),
         Err(DomainError::Invalid(_)) => {
             Redirect::to("/forgot-password?error=email").into_response()

@@ -259,3 +259,31 @@ async fn a_user_with_an_admin_set_password_must_change_it_first() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn forgot_password_answers_alike_and_after_the_same_time_for_any_address() {
+    let server = start().await;
+    let ask = |email: &'static str| {
+        let request = server
+            .client
+            .post(server.url("/auth/forgot-password"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("email={}", urlencode(email)));
+        async move {
+            let started = std::time::Instant::now();
+            let response = request.send().await.unwrap();
+            (response.status(), location(&response), started.elapsed())
+        }
+    };
+    let known = ask("purchaser@hafenlogistik.example").await;
+    let unknown = ask("nobody@nowhere.example").await;
+    assert_eq!((known.0, &known.1), (unknown.0, &unknown.1));
+    assert_eq!(known.1, "/forgot-password?sent=1");
+    // Both wait out the same floor, which is longer than queueing a link takes.
+    for (_, _, took) in [known, unknown] {
+        assert!(
+            took >= simdesk_server::auth_routes::FORGOT_PASSWORD_ANSWER_TIME,
+            "{took:?}"
+        );
+    }
+}
