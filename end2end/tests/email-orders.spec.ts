@@ -178,7 +178,10 @@ test('a tenant admin sets up the IMAP order mailbox, and an order mailed there b
   await expect(form.getByLabel('Password')).toHaveValue('');
   await expect(page.getByText('Stored and never shown again')).toBeVisible();
 
-  // A purchaser of Hafenlogistik mails an order; the server reads the mailbox every second.
+  // The agent's list is open when a purchaser of Hafenlogistik mails an order; the server
+  // reads the mailbox every second.
+  await nav(page).getByRole('link', { name: 'E-mail orders' }).click();
+  await ready(page);
   const reference = unique('IMAP').toUpperCase();
   deliverByImap(
     [
@@ -194,13 +197,16 @@ test('a tenant admin sets up the IMAP order mailbox, and an order mailed there b
       '',
     ].join('\r\n'),
   );
-  await nav(page).getByRole('link', { name: 'E-mail orders' }).click();
-  await ready(page);
   const row = page.getByTestId('email-order-row').filter({ hasText: `Order ${reference}` });
-  await expect(async () => {
-    await page.reload();
-    await expect(row).toHaveCount(1, { timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
+  if (hydrates(page)) {
+    // The list looks again by itself: the draft appears on the agent's screen.
+    await expect(row).toHaveCount(1, { timeout: 30_000 });
+  } else {
+    await expect(async () => {
+      await page.reload();
+      await expect(row).toHaveCount(1, { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+  }
   await expect(row.getByTestId('email-order-status')).toHaveText('Draft created');
   await row.getByRole('link').first().click();
   await ready(page);

@@ -33,17 +33,29 @@ fn status_badge(status: InboundStatus) -> impl IntoView {
     }
 }
 
+/// How often the list of e-mail orders looks for new ones in the browser.
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+
 #[component]
 pub fn EmailOrdersPage() -> impl IntoView {
     let query = use_query_map();
+    // In the browser the list looks again every few seconds, so an order mailed meanwhile
+    // appears without a reload; `Transition` keeps the rows shown while it looks.
+    let (tick, set_tick) = signal(0u32);
+    Effect::new(move |_| {
+        let refresh = move || set_tick.update(|t| *t = t.wrapping_add(1));
+        if let Ok(handle) = set_interval_with_handle(refresh, REFRESH) {
+            on_cleanup(move || handle.clear());
+        }
+    });
     let data = Resource::new(
-        move || query.get(),
-        |q| email_orders(q.get("status").unwrap_or_default(), q.get("after")),
+        move || (query.get(), tick.get()),
+        |(q, _)| email_orders(q.get("status").unwrap_or_default(), q.get("after")),
     );
     view! {
         <Title text="E-mail orders" />
         <PageHeader title="E-mail orders".to_owned() subtitle="Orders that arrived by e-mail, newest first. Each becomes a draft to check and submit." />
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let page = match data.await {
                     Ok(page) => page,
@@ -90,7 +102,7 @@ pub fn EmailOrdersPage() -> impl IntoView {
                     }}
                 }.into_any()
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
