@@ -111,6 +111,13 @@ test('an order e-mail from an unknown sender becomes a PO the agent confirms, an
   await expect(traced).toHaveCount(1);
   await expect(traced).toContainText('order e-mail');
   await expect(traced).toContainText(number);
+  // And the journey with the sender: their order e-mail in, the confirmation out.
+  await page.getByLabel('Search').fill(sender);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const journey = page.getByTestId('message-row');
+  await expect(journey).toHaveCount(2);
+  await expect(journey.filter({ hasText: 'order e-mail' })).toHaveCount(1);
+  await expect(journey.filter({ hasText: 'accepted' })).toHaveCount(1);
 });
 
 test('an e-mail that cannot be read is kept and shown, and the agent dismisses it', async ({ page }) => {
