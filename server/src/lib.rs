@@ -23,6 +23,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
+use simdesk_domain::mailbox::ReaderSettings;
 use simdesk_domain::secret::SecretKey;
 use simdesk_domain::sso::SsoRuntime;
 use simdesk_domain::Actor;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub sso: SsoRuntime,
     /// The bearer token `/metrics` asks for; without one, only loopback clients are served.
     pub metrics_token: Option<Arc<str>>,
+    /// How order mailboxes are read, by the worker and by "Check now" alike.
+    pub mailbox: ReaderSettings,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
@@ -63,6 +66,7 @@ pub struct HttpSettings {
     pub sealing_key: SecretKey,
     pub sso: SsoRuntime,
     pub metrics_token: Option<String>,
+    pub mailbox: ReaderSettings,
 }
 
 impl Default for HttpSettings {
@@ -74,6 +78,7 @@ impl Default for HttpSettings {
             sealing_key: SecretKey::generate(),
             sso: SsoRuntime::default(),
             metrics_token: None,
+            mailbox: ReaderSettings::default(),
         }
     }
 }
@@ -92,6 +97,7 @@ impl AppState {
             sealing_key: settings.sealing_key.clone(),
             sso: settings.sso.clone(),
             metrics_token: settings.metrics_token.as_deref().map(Arc::from),
+            mailbox: settings.mailbox.clone(),
         }
     }
 }
@@ -248,6 +254,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let db = state.db.clone();
     let sso = state.sso.clone();
     let sealing_key = state.sealing_key.clone();
+    let mailbox = state.mailbox.clone();
     let leptos_options = state.leptos_options.clone();
 
     let pages: Router<AppState> = Router::new()
@@ -286,6 +293,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
                 provide_context(db.clone());
                 provide_context(sso.clone());
                 provide_context(sealing_key.clone());
+                provide_context(mailbox.clone());
             },
             move || app::shell(leptos_options.clone()),
         )

@@ -108,6 +108,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                     public_url: args.public_url.clone(),
                 },
                 metrics_token: args.metrics_token.clone(),
+                mailbox: simdesk_domain::mailbox::ReaderSettings {
+                    poll: std::time::Duration::from_secs(args.mail.mailbox_poll_seconds.max(1)),
+                    pages: cli.pages.policy(),
+                    ..Default::default()
+                },
             };
             let state = AppState::new(options, database.clone(), &settings);
             let app = router(state, &settings);
@@ -126,11 +131,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 mailer,
                 std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
                 std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
-                simdesk_domain::mailbox::ReaderSettings {
-                    poll: std::time::Duration::from_secs(args.mail.mailbox_poll_seconds.max(1)),
-                    pages: cli.pages.policy(),
-                    ..Default::default()
-                },
+                settings.mailbox.clone(),
             );
             tokio::spawn(expire_sessions(
                 database,

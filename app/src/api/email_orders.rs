@@ -92,7 +92,7 @@ pub async fn check_order_mailbox() -> Result<types::MailboxCheck, AppError> {
         &ssr::db()?,
         &ssr::sealing_key()?,
         &actor,
-        &simdesk_domain::mailbox::ReaderSettings::default(),
+        &ssr::mailbox()?,
     )
     .await?)
 }

@@ -47,6 +47,14 @@ pub(crate) mod ssr {
 
     /// The key that seals and opens stored secrets (identity providers' client secrets,
     /// procurement systems' shared secrets).
+    /// How order mailboxes are read, as the server's worker reads them.
+    pub fn mailbox() -> Result<simdesk_domain::mailbox::ReaderSettings, AppError> {
+        use_context::<simdesk_domain::mailbox::ReaderSettings>().ok_or_else(|| {
+            tracing::error!("no mailbox settings in the server-function context");
+            AppError::Internal
+        })
+    }
+
     pub fn sealing_key() -> Result<simdesk_domain::secret::SecretKey, AppError> {
         use_context::<simdesk_domain::secret::SecretKey>().ok_or_else(|| {
             tracing::error!("no sealing key in the server-function context");

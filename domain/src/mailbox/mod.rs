@@ -359,7 +359,12 @@ pub async fn check_now(
     }
     read(db, key, mailbox, settings)
         .await
-        .map_err(|e| DomainError::invalid("form", format!("The mailbox cannot be read: {e}.")))
+        .map_err(|failure| match failure {
+            Failure::Mailbox(e) => {
+                DomainError::invalid("form", format!("The mailbox cannot be read: {e}."))
+            }
+            Failure::Domain(e) => e,
+        })
 }
 
 /// Looks into every enabled mailbox that is due and not being read by another instance;
