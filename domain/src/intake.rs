@@ -83,12 +83,16 @@ impl Arrival {
     }
 }
 
-/// Receives one message handed over by a mail server; see [`receive_via`].
+/// Receives one message handed over by a mail server, with the default rules for linked order
+/// pages; see [`receive_with`].
 pub async fn receive(db: &DatabaseConnection, tenant_id: i64, raw: &[u8]) -> DomainResult<Receipt> {
-    receive_via(db, tenant_id, raw, Arrival::Pipe).await
+    receive_with(db, tenant_id, raw, Arrival::Pipe, &PagePolicy::default()).await
 }
 
-/// [`receive_via`] with the operator's rules for fetching linked order pages.
+/// Receives one message for the order mailbox of `tenant_id`: kept whatever it holds, and a
+/// draft PO when the sender is a user of an account; linked order pages are fetched under the
+/// operator's `pages` rules. Safe to call again with the same message: the second call finds
+/// the first.
 pub async fn receive_with(
     db: &DatabaseConnection,
     tenant_id: i64,
@@ -97,18 +101,6 @@ pub async fn receive_with(
     pages: &PagePolicy,
 ) -> DomainResult<Receipt> {
     keep(db, tenant_id, raw, arrival, None, pages).await
-}
-
-/// Receives one message for the order mailbox of `tenant_id`: kept whatever it holds, and a
-/// draft PO when the sender is a user of an account. Safe to call again with the same
-/// message: the second call finds the first.
-pub async fn receive_via(
-    db: &DatabaseConnection,
-    tenant_id: i64,
-    raw: &[u8],
-    arrival: Arrival,
-) -> DomainResult<Receipt> {
-    keep(db, tenant_id, raw, arrival, None, &PagePolicy::default()).await
 }
 
 /// Keeps the header of a message too large to take (`size` bytes) as unreadable, so it is
@@ -375,8 +367,8 @@ fn unknown_sender(from: &str, suggested: bool, may_not_order: bool) -> Finding {
     }
 }
 
-/// Follows the message's links to hosts the tenant lists (at most `pages.max_pages`), adding
-/// each page fetched to its attachments.
+/// Follows the message's links to hosts the tenant lists (at most `pages.max_pages` of them;
+/// later links are not looked at), adding each page fetched to its attachments.
 async fn follow_links(
     db: &DatabaseConnection,
     tenant_id: i64,
@@ -397,24 +389,21 @@ async fn follow_links(
     let mut links = Vec::new();
     let mut tried = 0;
     for url in message.links.clone() {
-        let outcome = if tried >= pages.max_pages {
-            LinkOutcome::NotListed
-        } else {
-            match order_pages::fetch(&url, &hosts, pages).await {
-                Ok(page) => {
-                    tried += 1;
-                    message
-                        .attachments
-                        .push(read_page(&url, &page.content_type, &page.body));
-                    LinkOutcome::Fetched
-                }
-                Err(LinkOutcome::NotListed) => LinkOutcome::NotListed,
-                Err(other) => {
-                    tried += 1;
-                    other
-                }
+        if tried == pages.max_pages {
+            break;
+        }
+        let outcome = match order_pages::fetch(&url, &hosts, pages).await {
+            Ok(page) => {
+                message
+                    .attachments
+                    .push(read_page(&url, &page.content_type, &page.body));
+                LinkOutcome::Fetched
             }
+            Err(outcome) => outcome,
         };
+        if outcome != LinkOutcome::NotListed {
+            tried += 1;
+        }
         links.push(Link { url, outcome });
     }
     Ok(links)

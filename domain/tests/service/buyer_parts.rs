@@ -1,7 +1,7 @@
 //! An account's own part numbers: kept by the provider's staff for the account's assigned
 //! products, validated, the tenant's own, and matched for sure in orders by e-mail.
 
-use crate::support::full_demo_db;
+use crate::support::{full_demo_db, lines_of};
 use simdesk_domain::testing::actor;
 use simdesk_domain::{accounts, intake, orders, DomainError};
 use simdesk_types::{FindingKind, InboundStatus};
@@ -47,12 +47,8 @@ async fn the_buyers_part_number_names_the_product_in_an_order_email() {
     let po = orders::detail(&t.db, &agent, receipt.purchase_order_id.unwrap())
         .await
         .unwrap();
-    let lines: Vec<(&str, i32)> = po
-        .lines
-        .iter()
-        .map(|l| (l.part_number.as_str(), l.quantity))
-        .collect();
-    assert_eq!(lines, vec![("NORDWIND-IOT-MFF2", 25)]);
+    let lines = lines_of(&po);
+    assert_eq!(lines, vec![("NORDWIND-IOT-MFF2".to_owned(), 25)]);
     let email = intake::detail(&t.db, &agent, receipt.id).await.unwrap();
     assert_eq!(email.lines[0].confidence, 100);
     assert!(!email.findings.iter().any(|f| matches!(

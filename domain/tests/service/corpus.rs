@@ -14,7 +14,7 @@ use simdesk_domain::testing::{actor, TestDatabase};
 use simdesk_domain::{orders, tenants};
 use simdesk_types::{FindingKind, InboundStatus};
 
-use crate::support::full_demo_db;
+use crate::support::{full_demo_db, lines_of};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/service/corpus");
 
@@ -142,11 +142,7 @@ async fn every_message_of_the_corpus_gives_exactly_its_draft_and_differences() {
         let po = orders::detail(&t.db, &agent, receipt.purchase_order_id.unwrap())
             .await
             .unwrap();
-        let lines: Vec<(String, i32)> = po
-            .lines
-            .iter()
-            .map(|l| (l.part_number.clone(), l.quantity))
-            .collect();
+        let lines = lines_of(&po);
         let want: Vec<(String, i32)> = expected
             .lines
             .iter()

@@ -3,7 +3,7 @@
 //! and rejection, an unreadable message is kept, traced and alarmed, and no tenant sees
 //! another's mailbox.
 
-use crate::support::full_demo_db;
+use crate::support::{full_demo_db, lines_of};
 use futures::future::join_all;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use simdesk_domain::alarms::{self, AlarmRules};
@@ -67,11 +67,7 @@ async fn a_users_order_email_becomes_a_draft_with_every_difference() {
     assert_eq!(po.address.city, "Hamburg");
     assert_eq!(po.address.country, "DE");
     assert_eq!(po.address.recipient, "Hafenlogistik GmbH, Lager 3");
-    let lines: Vec<(String, i32)> = po
-        .lines
-        .iter()
-        .map(|l| (l.part_number.clone(), l.quantity))
-        .collect();
+    let lines = lines_of(&po);
     assert_eq!(
         lines,
         vec![

@@ -16,7 +16,7 @@ use simdesk_domain::testing::{actor, TestDatabase};
 use simdesk_domain::{orders, tenants, DomainError};
 use simdesk_types::{FindingKind, InboundStatus};
 
-use crate::support::full_demo_db;
+use crate::support::{full_demo_db, lines_of};
 
 const HAFEN_PURCHASER: &str = "purchaser@hafenlogistik.example";
 
@@ -111,12 +111,8 @@ async fn the_order_page_of_a_listed_host_becomes_the_draft() {
     let po = orders::detail(&t.db, &agent, receipt.purchase_order_id.unwrap())
         .await
         .unwrap();
-    let lines: Vec<(&str, i32)> = po
-        .lines
-        .iter()
-        .map(|l| (l.part_number.as_str(), l.quantity))
-        .collect();
-    assert_eq!(lines, vec![("NORDWIND-IOT-4FF", 30)]);
+    let lines = lines_of(&po);
+    assert_eq!(lines, vec![("NORDWIND-IOT-4FF".to_owned(), 30)]);
     assert_eq!(po.external_reference.as_deref(), Some("WEB-77"));
     let detail = intake::detail(&t.db, &agent, receipt.id).await.unwrap();
     assert!(detail.attachments.iter().any(|a| a.name == link));

@@ -55,3 +55,11 @@ pub async fn full_demo_db() -> TestDatabase {
 
 pub const HAFEN_APPROVER: &str = "approver@hafenlogistik.example";
 pub const HAFEN_VIEWER: &str = "viewer@hafenlogistik.example";
+
+/// A PO's lines as (part number, quantity), in order.
+pub fn lines_of(po: &simdesk_types::PoDetail) -> Vec<(String, i32)> {
+    po.lines
+        .iter()
+        .map(|l| (l.part_number.clone(), l.quantity))
+        .collect()
+}
