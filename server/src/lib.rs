@@ -30,8 +30,11 @@ use simdesk_domain::Actor;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use tower::Layer;
 use tower::ServiceExt;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
@@ -320,6 +323,13 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         };
         target.oneshot(request)
     });
+    // Pages, server functions and CSV files are compressed as they go out; the built files
+    // were compressed once by the build.
+    let by_session = CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .layer(by_session);
+    let site_pkg_dir = format!("/{}", state.leptos_options.site_pkg_dir);
+    let built_files = built_files(&state.leptos_options);
 
     Router::new()
         .fallback_service(by_session)
@@ -328,6 +338,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_route::metrics))
         .route("/readyz", get(readyz))
+        .nest_service(&site_pkg_dir, built_files)
         .layer(middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -340,6 +351,31 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
+
+/// The built front end (`/pkg`): the brotli or gzip copy the build stored when the browser takes
+/// it, and kept by browsers for good when the build named the files by their content.
+fn built_files(options: &LeptosOptions) -> BuiltFiles {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let caching = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        // Same names for every build: the browser asks each time whether the file changed.
+        "no-cache"
+    };
+    tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(caching),
+        ))
+        // The answer depends on Accept-Encoding, which ServeDir does not say to caches.
+        .layer(SetResponseHeaderLayer::appending(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding"),
+        ))
+        .service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+}
+
+type BuiltFiles = SetResponseHeader<SetResponseHeader<ServeDir, HeaderValue>, HeaderValue>;
 
 /// Removes expired sessions every `period`, forever.
 pub async fn expire_sessions(db: DatabaseConnection, period: std::time::Duration) {

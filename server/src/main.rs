@@ -89,6 +89,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             let configuration =
                 get_configuration(None).map_err(|e| format!("bad Leptos configuration: {e}"))?;
             let mut options = configuration.leptos_options;
+            // A release build names its files by their content and leaves the hash file beside
+            // the binary; LEPTOS_HASH_FILES still decides where it is set.
+            if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+                options.hash_files = app::assets::hash_file_present(&options);
+            }
             let addr: SocketAddr = args.addr.unwrap_or(options.site_addr);
             options.site_addr = addr;
             if args.demo {

@@ -20,7 +20,9 @@ use tower_sessions::Session;
 use crate::http_error::HttpError;
 use crate::session::USER_ID_KEY;
 use crate::AppState;
+use app::assets::stylesheet_href;
 use app::security::{CspNonce, PagePolicy};
+use leptos::config::LeptosOptions;
 
 /// The PunchOut visit's own session cookie: `SameSite=None; Partitioned`, so the browser sends
 /// it inside the procurement system's frame, and only there.
@@ -80,16 +82,17 @@ fn escape(text: &str) -> String {
 }
 
 /// A small page of its own: PunchOut pages live in a frame and say one thing.
-fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
+fn message_page(site: &LeptosOptions, status: StatusCode, title: &str, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · simdesk</title><link rel=\"stylesheet\" href=\"/pkg/simdesk.css\"></head>\
+         <title>{title} · simdesk</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
          <body class=\"min-h-screen bg-slate-50 text-slate-900 antialiased\">\
          <main class=\"mx-auto max-w-xl p-8\"><h1 class=\"text-xl font-semibold\">{title}</h1>\
          <p role=\"alert\" class=\"mt-4 text-slate-700\">{message}</p></main></body></html>",
         title = escape(title),
-        message = escape(message)
+        message = escape(message),
+        stylesheet = escape(&stylesheet_href(site)),
     );
     (status, Html(body)).into_response()
 }
@@ -101,30 +104,35 @@ pub async fn start(
     session: Session,
 ) -> Response {
     match shopping::start(&state.db, &token).await {
-        Ok(started) => open_visit(&session, started).await,
+        Ok(started) => open_visit(&state.leptos_options, &session, started).await,
         Err(e) => {
             // A link used before is gone, whatever else went wrong is ours.
             let error = HttpError::new("starting a PunchOut visit failed", e);
             match error.status() {
-                StatusCode::CONFLICT => {
-                    message_page(StatusCode::GONE, "PunchOut link expired", error.message())
-                }
-                _ => unavailable(),
+                StatusCode::CONFLICT => message_page(
+                    &state.leptos_options,
+                    StatusCode::GONE,
+                    "PunchOut link expired",
+                    error.message(),
+                ),
+                _ => unavailable(&state.leptos_options),
             }
         }
     }
 }
 
-fn unavailable() -> Response {
+fn unavailable(site: &LeptosOptions) -> Response {
     message_page(
+        site,
         StatusCode::SERVICE_UNAVAILABLE,
         "Service unavailable",
         "simdesk cannot open the catalog right now. Try again in a moment.",
     )
 }
 
-fn ended() -> Response {
+fn ended(site: &LeptosOptions) -> Response {
     message_page(
+        site,
         StatusCode::UNAUTHORIZED,
         "PunchOut session ended",
         "This PunchOut session has ended. Start again from your procurement system.",
@@ -133,7 +141,7 @@ fn ended() -> Response {
 
 /// The page that posts the cart to the procurement system: by itself with JavaScript, with
 /// its button without.
-fn return_page(cart: &CartReturn, nonce: &str) -> Response {
+fn return_page(site: &LeptosOptions, cart: &CartReturn, nonce: &str) -> Response {
     let fields: String = cart
         .fields
         .iter()
@@ -154,7 +162,7 @@ fn return_page(cart: &CartReturn, nonce: &str) -> Response {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Returning to procurement · simdesk</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/simdesk.css\"></head>\
+         <link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
          <body class=\"min-h-screen bg-slate-50 text-slate-900 antialiased\">\
          <main class=\"mx-auto max-w-xl p-8\">\
          <form id=\"cart-return\" method=\"post\" action=\"{url}\"{target} accept-charset=\"UTF-8\">\
@@ -167,6 +175,7 @@ fn return_page(cart: &CartReturn, nonce: &str) -> Response {
         url = escape(&cart.url),
         summary = escape(&cart.summary),
         nonce = escape(nonce),
+        stylesheet = escape(&stylesheet_href(site)),
     );
     let mut response = Html(body).into_response();
     let origin = url::Url::parse(&cart.url)
@@ -180,7 +189,7 @@ fn return_page(cart: &CartReturn, nonce: &str) -> Response {
 }
 
 /// Signs the browser in for a started visit and sends it to the catalog.
-async fn open_visit(session: &Session, started: Started) -> Response {
+async fn open_visit(site: &LeptosOptions, session: &Session, started: Started) -> Response {
     let stored = async {
         session.cycle_id().await?;
         session.insert(USER_ID_KEY, started.user_id).await?;
@@ -190,7 +199,7 @@ async fn open_visit(session: &Session, started: Started) -> Response {
         Ok(()) => Redirect::to("/punchout").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "storing the PunchOut session failed");
-            unavailable()
+            unavailable(site)
         }
     }
 }
@@ -204,12 +213,12 @@ pub async fn oci(
     Form(entry): Form<OciEntry>,
 ) -> Response {
     match oci::enter(&state.db, &state.sealing_key, &tenant, &entry).await {
-        Ok(OciOutcome::Visit(started)) => open_visit(&session, started).await,
-        Ok(OciOutcome::Validated(cart)) => return_page(&cart, &nonce.0),
+        Ok(OciOutcome::Visit(started)) => open_visit(&state.leptos_options, &session, started).await,
+        Ok(OciOutcome::Validated(cart)) => return_page(&state.leptos_options, &cart, &nonce.0),
         Ok(OciOutcome::Detail(product, provider)) => {
             let body = format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-                 <title>{name} · simdesk</title><link rel=\"stylesheet\" href=\"/pkg/simdesk.css\"></head>\
+                 <title>{name} · simdesk</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
                  <body class=\"min-h-screen bg-slate-50 text-slate-900 antialiased\"><main class=\"mx-auto max-w-xl p-8\">\
                  <p class=\"text-sm text-slate-500\">{provider}</p><h1 class=\"text-xl font-semibold\">{name}</h1>\
                  <p class=\"font-mono text-xs text-slate-500\">{part}</p><p class=\"mt-2\">{description}</p>\
@@ -225,19 +234,22 @@ pub async fn oci(
                 min = product.min_order_quantity,
                 max = product.max_order_quantity,
                 step = product.order_increment,
+                stylesheet = escape(&stylesheet_href(&state.leptos_options)),
             );
             Html(body).into_response()
         }
         Err(PunchOutError::Unauthorized) => message_page(
+            &state.leptos_options,
             StatusCode::UNAUTHORIZED,
             "Catalog login refused",
             "The catalog login was refused. Check USERNAME and PASSWORD in the catalog's settings of your SAP system.",
         ),
         Err(PunchOutError::Internal(detail)) => {
             tracing::error!(error = %detail, "an OCI call failed");
-            unavailable()
+            unavailable(&state.leptos_options)
         }
         Err(error) => message_page(
+            &state.leptos_options,
             StatusCode::from_u16(error.code() as u16).unwrap_or(StatusCode::BAD_REQUEST),
             "Catalog call refused",
             &error.to_string(),
@@ -253,10 +265,10 @@ async fn send_back(
     form: Option<CartForm>,
 ) -> Response {
     let (Some(actor), Ok(Some(visit))) = (actor, session.get::<Visit>(VISIT_KEY).await) else {
-        return ended();
+        return ended(&state.leptos_options);
     };
     match shopping::transfer(&state.db, &actor, visit, form).await {
-        Ok(cart) => return_page(&cart, &nonce.0),
+        Ok(cart) => return_page(&state.leptos_options, &cart, &nonce.0),
         Err(e) => {
             let error = HttpError::new("returning a PunchOut cart failed", e);
             match error.status() {
@@ -267,12 +279,15 @@ async fn send_back(
                         .finish();
                     Redirect::to(&format!("/punchout?{query}")).into_response()
                 }
-                status @ StatusCode::CONFLICT => {
-                    message_page(status, "PunchOut session ended", error.message())
-                }
+                status @ StatusCode::CONFLICT => message_page(
+                    &state.leptos_options,
+                    status,
+                    "PunchOut session ended",
+                    error.message(),
+                ),
                 // The visit is no longer this user's to send back.
-                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => ended(),
-                _ => unavailable(),
+                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => ended(&state.leptos_options),
+                _ => unavailable(&state.leptos_options),
             }
         }
     }

@@ -10,5 +10,6 @@ mod orders;
 mod outbox;
 mod punchout;
 mod sign_in;
+mod site;
 mod sso;
 mod support;

@@ -65,13 +65,18 @@ pub async fn demo_database() -> DemoDatabase {
 }
 
 pub async fn start_with(settings: HttpSettings) -> TestServer {
-    let turn = ONE_AT_A_TIME.clone().lock_owned().await;
-    let database = demo_data().await;
     let options = LeptosOptions::builder()
         .output_name("simdesk")
         .site_root("target/site")
         .site_pkg_dir("pkg")
         .build();
+    start_with_site(settings, options).await
+}
+
+/// A server whose built site is described by `options`.
+pub async fn start_with_site(settings: HttpSettings, options: LeptosOptions) -> TestServer {
+    let turn = ONE_AT_A_TIME.clone().lock_owned().await;
+    let database = demo_data().await;
     let state = AppState::new(options, database.db.clone(), &settings);
     let app = router(state, &settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
