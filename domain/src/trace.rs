@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     DeliveryStatus, InboundStatus, MessageChannel, MessageDirection, MessageStatus, Permission,
-    TraceDetail, TracePage, TraceRow,
+    PoReference, TraceDetail, TracePage, TraceRow,
 };
 
 use crate::audit::{denials, AuditEvent};
@@ -191,20 +191,22 @@ pub async fn list(
     .await
 }
 
-/// The ids of the tenant's POs whose number is `search`.
+/// The ids of the tenant's POs that `search` names (`PO-1001`, `1001`, `REQ-7`).
 async fn matching_po_numbers(
     txn: &DatabaseTransaction,
     tenant_id: i64,
     search: &str,
 ) -> DomainResult<Vec<i64>> {
-    let Ok(number) = search.trim_start_matches("PO ").parse::<i64>() else {
-        return Ok(Vec::new());
+    let named = match search.parse::<PoReference>() {
+        Ok(PoReference::Number(number)) => purchase_order::Column::PoNumber.eq(number),
+        Ok(PoReference::Request(id)) => purchase_order::Column::Id.eq(id),
+        Err(_) => return Ok(Vec::new()),
     };
     Ok(purchase_order::Entity::find()
         .select_only()
         .column(purchase_order::Column::Id)
         .filter(purchase_order::Column::TenantId.eq(tenant_id))
-        .filter(purchase_order::Column::PoNumber.eq(number))
+        .filter(named)
         .into_tuple::<i64>()
         .all(txn)
         .await?)

@@ -104,7 +104,9 @@ test('a purchase order from draft over approval, rejection and reopening to clos
   await signIn(page, 'agent@nordwind.example');
   await page.goto(poUrl);
   await step(page, 'Accept', 'Accepted');
-  await expect(page.getByTestId('po-title')).toHaveText(/^PO \d+$/);
+  // The request reference gives way to the PO number, and stays beside it.
+  await expect(page.getByTestId('po-title')).toHaveText(/^PO-\d+$/);
+  await expect(page.getByText(`REQ-${poUrl.split('/').pop()} · Hafenlogistik`)).toBeVisible();
   await page.getByRole('button', { name: 'Take free SIMs from stock' }).click();
   await expect(status(page)).toHaveText('Ready');
   const ship = page.getByTestId('ship-form');
@@ -130,8 +132,8 @@ test('a purchase order from draft over approval, rejection and reopening to clos
   }
 
   // Everyone was told by e-mail, in the tenant's name, with a link to the PO.
-  const number = (await page.getByTestId('po-title').textContent())!.replace(/^PO /, '');
-  const draft = `draft #${poUrl.split('/').pop()}`;
+  const number = (await page.getByTestId('po-title').textContent())!;
+  const draft = `REQ-${poUrl.split('/').pop()}`;
   const link = `${new URL(page.url()).origin}${poUrl}`;
   const [approval] = await mailsTo('approver@hafenlogistik.example', new RegExp(`^Purchase order ${draft}: awaiting approval$`));
   expect(approval.text).toContain(link);

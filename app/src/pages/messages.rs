@@ -87,7 +87,7 @@ pub fn MessagesPage() -> impl IntoView {
                         </div>
                         <div class="min-w-64 grow">
                             <label for="filter-search" class=LABEL>"Search"</label>
-                            <input id="filter-search" name="q" type="search" value=search class=format!("mt-1 {INPUT}") placeholder="PO number, payloadID, Message-ID, address" />
+                            <input id="filter-search" name="q" type="search" value=search class=format!("mt-1 {INPUT}") placeholder="PO-1001, REQ-7, payloadID, Message-ID, address" />
                         </div>
                         <label for="filter-problems" class="flex items-center gap-2 pb-2 text-sm text-slate-700">
                             <input id="filter-problems" type="checkbox" name="problems" value="1" checked=problems class="h-4 w-4 rounded border-slate-300 text-teal-700 focus:ring-teal-700" />

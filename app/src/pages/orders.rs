@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use simdesk_types::{
-    DeliveryStatus, PoAction, PoDetail, PoFormData, PoStatus, ProcurementMessage,
+    DeliveryStatus, PoAction, PoDetail, PoFormData, PoReference, PoStatus, ProcurementMessage,
     ShippingAddressView,
 };
 
@@ -44,10 +44,7 @@ pub fn StatusBadge(status: PoStatus) -> impl IntoView {
 }
 
 fn po_title(number: Option<i64>, id: i64) -> String {
-    match number {
-        Some(number) => format!("PO {number}"),
-        None => format!("Draft #{id}"),
-    }
+    PoReference::of(number, id).to_string()
 }
 
 #[component]
@@ -484,8 +481,13 @@ fn PoView(
     let id = po.id;
     let version = po.version;
     let title = po_title(po.po_number, po.id);
+    // Once numbered, the request reference it carried before still identifies it.
+    let request = po
+        .po_number
+        .map(|_| format!("{} · ", PoReference::Request(po.id)))
+        .unwrap_or_default();
     let subtitle = format!(
-        "{} · raised by {} on {}{}",
+        "{request}{} · raised by {} on {}{}",
         po.account_name,
         po.created_by,
         po.created_at.get(..10).unwrap_or_default(),

@@ -317,10 +317,7 @@ fn wording(
     (headline.to_owned(), intro)
 }
 
-/// The PO number once assigned, its draft id before: how e-mails and the trace name a PO.
+/// How e-mails, the trace and cXML documents name a PO (see `PoReference`).
 pub(crate) fn reference_of(po: &purchase_order::Model) -> String {
-    match po.po_number {
-        Some(number) => number.to_string(),
-        None => format!("draft #{}", po.id),
-    }
+    simdesk_types::PoReference::of(po.po_number, po.id).to_string()
 }

@@ -22,6 +22,7 @@ use crate::actor::roles_of;
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{app_user, cxml_document, punchout_credential, tenant};
 use crate::orders::procurement::{self, BuyerLine, BuyerOrder};
+use crate::orders::reference_of;
 use crate::secret::SecretKey;
 use crate::{money, Actor};
 
@@ -506,10 +507,6 @@ async fn process_order(
             "OrderRequestHeader orderID must be 1 to 100 characters.".into(),
         ));
     }
-    let reference_of = |po: &crate::entity::purchase_order::Model| match po.po_number {
-        Some(n) => n.to_string(),
-        None => format!("#{}", po.id),
-    };
     match header.order_type {
         OrderType::New => {
             let (lines, carts) = order_lines(txn, credential, order).await?;

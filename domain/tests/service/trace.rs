@@ -82,7 +82,7 @@ async fn pages_walk_the_whole_trace_once_newest_first() {
     assert_eq!(rejected.purchase_order_id, Some(po_id));
     assert_eq!(
         rejected.purchase_order_reference.as_deref(),
-        Some(&*format!("draft #{po_id}"))
+        Some(&*format!("REQ-{po_id}"))
     );
 
     // Three at a time: the same rows, in the same order, none twice.

@@ -194,7 +194,7 @@ async fn ship_notice(
             shipment_id: if tracked {
                 po.tracking_number.clone()
             } else {
-                format!("PO {reference}")
+                reference.to_owned()
             },
             operation: ShipNoticeOperation::New,
             notice_date: now(),
@@ -232,10 +232,7 @@ pub(super) async fn document_for(
     document: BuyerDocument,
     reason: &str,
 ) -> DomainResult<Cxml> {
-    let reference = po
-        .po_number
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| format!("#{}", po.id));
+    let reference = crate::orders::reference_of(po);
     let kind = match document {
         BuyerDocument::Acceptance => {
             confirmation(po, &reference, ConfirmationType::Accept, None, vec![])
