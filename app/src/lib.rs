@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod chart;
 pub mod components;
 pub mod error;
 pub mod pages;

@@ -197,6 +197,7 @@ fn settings_view(t: tenant::Model) -> TenantSettings {
         alarm_refusal_burst: t.alarm_refusal_burst.to_string(),
         message_retention_days: t.message_retention_days.to_string(),
         order_page_hosts: t.order_page_hosts,
+        low_stock_threshold: t.low_stock_threshold.to_string(),
     }
 }
 
@@ -279,6 +280,12 @@ pub async fn update_settings(
         7..=3650,
         &mut errors,
     );
+    let low_stock = whole_number(
+        &new.low_stock_threshold,
+        "low_stock_threshold",
+        0..=1_000_000,
+        &mut errors,
+    );
     let page_hosts = match crate::order_pages::parse_hosts(&new.order_page_hosts) {
         Ok(hosts) => hosts.join(", "),
         Err(message) => {
@@ -306,6 +313,7 @@ pub async fn update_settings(
     model.alarm_refusal_burst = Set(refusal_burst);
     model.message_retention_days = Set(retention_days);
     model.order_page_hosts = Set(page_hosts);
+    model.low_stock_threshold = Set(low_stock);
     let after = settings_view(model.update(&txn).await?);
     AuditEvent::new("tenant.settings_changed", "tenant")
         .target(tenant_id)

@@ -15,6 +15,7 @@ mod m20261121_000007_oci;
 mod m20261203_000008_mail_delivery;
 mod m20261203_000009_inbound_email;
 mod m20261204_000010_order_mailbox;
+mod m20261206_000011_dashboards;
 pub mod rls;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_mail_delivery::Migration),
             Box::new(m20261203_000009_inbound_email::Migration),
             Box::new(m20261204_000010_order_mailbox::Migration),
+            Box::new(m20261206_000011_dashboards::Migration),
         ]
     }
 }

@@ -187,6 +187,9 @@ pub struct TenantSettings {
     /// Hosts whose order pages are fetched when an order e-mail links to one, comma-separated.
     #[serde(default)]
     pub order_page_hosts: String,
+    /// Fewer free SIMs of a product than this is marked as low stock; 0 marks nothing.
+    #[serde(default)]
+    pub low_stock_threshold: String,
 }
 
 /// One line of a CSV import that was refused, by its line number in the file.

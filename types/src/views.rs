@@ -84,7 +84,62 @@ pub struct Dashboard {
     pub greeting: String,
     pub scope_name: String,
     pub cards: Vec<DashboardCard>,
+    pub charts: Vec<Chart>,
     pub recent_activity: Vec<AuditRow>,
+}
+
+/// A bar chart of a dashboard: one bar per label, each of one value per series (stacked). The
+/// page draws it as SVG and lists the same figures in a table, for screen readers and for
+/// anyone who wants the numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    /// Unique on the page; the chart's element ids start with it.
+    pub key: String,
+    pub title: String,
+    /// What the chart shows, in one sentence.
+    pub summary: String,
+    /// The list behind the chart.
+    pub href: String,
+    /// What a value counts: "orders", "hours", "SIMs", a currency code.
+    pub unit: String,
+    /// Digits after the decimal point when a value is written out.
+    pub decimals: u8,
+    pub series: Vec<ChartSeries>,
+    pub bars: Vec<ChartBar>,
+    /// A level drawn across the chart (the low-stock threshold); bars below it are flagged.
+    pub threshold: Option<f64>,
+    /// Something that needs attention, said above the chart.
+    pub warning: Option<String>,
+}
+
+/// One series of a chart, with the list of what it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartSeries {
+    pub name: String,
+    pub href: Option<String>,
+}
+
+/// One bar: a value per series of the chart, in the series' order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChartBar {
+    pub label: String,
+    pub values: Vec<f64>,
+    pub href: Option<String>,
+    /// Below the chart's threshold.
+    pub flagged: bool,
+}
+
+impl ChartBar {
+    pub fn total(&self) -> f64 {
+        self.values.iter().sum()
+    }
+}
+
+impl Chart {
+    /// A value written out as the table and the chart's labels show it.
+    pub fn format(&self, value: f64) -> String {
+        format!("{value:.*}", usize::from(self.decimals))
+    }
 }
 
 /// A service provider as the platform operator sees it.

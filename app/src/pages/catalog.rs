@@ -448,6 +448,10 @@ pub fn SettingsPage() -> impl IntoView {
                                 <Field id="settings-retention" name="settings[message_retention_days]" label="Keep the contents of messages for (days)" kind="number" required=true value=s.message_retention_days.clone() hint="Afterwards the trace keeps who, when and what, without the contents; 7 to 3650" error=error_of(save.value(), "message_retention_days") />
                                 <Field id="settings-page-hosts" name="settings[order_page_hosts]" label="Order pages may be fetched from" value=s.order_page_hosts.clone() hint="Hosts such as shop.example.com, separated by commas. When an order e-mail links to a page on one of them, the page is read into the draft; other links are left alone, and internal addresses are never fetched." error=error_of(save.value(), "order_page_hosts") />
                             </fieldset>
+                            <fieldset class="space-y-4 border-t border-slate-200 pt-4">
+                                <legend class="text-sm font-semibold text-slate-900">"SIM stock"</legend>
+                                <Field id="settings-low-stock" name="settings[low_stock_threshold]" label="Low stock below (free SIMs per product)" kind="number" required=true value=s.low_stock_threshold.clone() hint="The dashboard marks products with fewer free SIMs; 0 marks none" error=error_of(save.value(), "low_stock_threshold") />
+                            </fieldset>
                             <button type="submit" class=BUTTON_PRIMARY>"Save settings"</button>
                             {action_feedback(save.value(), "Settings saved.")}
                         </ActionForm>

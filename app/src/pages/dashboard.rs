@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard;
+use crate::chart::BarChart;
 use crate::components::{format_time, ErrorPanel, Notice, PageHeader, CARD, TABLE, TD, TH};
 
 #[component]
@@ -35,6 +36,11 @@ pub fn DashboardPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
+                        {(!board.charts.is_empty()).then(|| view! {
+                            <div class="mt-8 grid gap-6 lg:grid-cols-2" data-testid="dashboard-charts">
+                                {board.charts.into_iter().map(|chart| view! { <BarChart chart /> }).collect_view()}
+                            </div>
+                        })}
                         {(!board.recent_activity.is_empty()).then(|| view! {
                             <section class="mt-10">
                                 <h2 class="mb-3 text-lg font-semibold">"Recent activity"</h2>

@@ -27,6 +27,8 @@ pub struct Model {
     pub message_retention_days: i32,
     /// Hosts whose order pages may be fetched, comma-separated (`crate::order_pages`).
     pub order_page_hosts: String,
+    /// Fewer free SIMs of a product than this is low stock on the dashboard; 0 warns of nothing.
+    pub low_stock_threshold: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -352,6 +352,16 @@ struct LevelRow {
 pub async fn levels(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<StockLevel>> {
     let tenant_id = policy::tenant_for(actor, Permission::ReadCatalog)?;
     let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
+    let levels = tenant_levels(&txn, tenant_id).await?;
+    txn.commit().await?;
+    Ok(levels)
+}
+
+/// Free and assigned SIMs per product of a tenant, by product name, in the caller's transaction.
+pub(crate) async fn tenant_levels(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> DomainResult<Vec<StockLevel>> {
     let counts = sim_card::Entity::find()
         .select_only()
         .column(sim_card::Column::ProductId)
@@ -361,13 +371,12 @@ pub async fn levels(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Vec<
         .group_by(sim_card::Column::ProductId)
         .group_by(sim_card::Column::Status)
         .into_model::<LevelRow>()
-        .all(&txn)
+        .all(txn)
         .await?;
     let products = product::Entity::find()
         .filter(product::Column::TenantId.eq(tenant_id))
-        .all(&txn)
+        .all(txn)
         .await?;
-    txn.commit().await?;
     let mut levels: Vec<StockLevel> = products
         .into_iter()
         .map(|p| StockLevel {

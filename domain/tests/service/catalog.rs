@@ -413,11 +413,20 @@ async fn tenant_settings_are_validated_and_audited() {
         brand_color: "teal".into(),
         logo_url: "http://insecure.example/logo.png".into(),
         support_email: "nope".into(),
+        low_stock_threshold: "-1".into(),
         ..settings
     };
     let mut found = fields(simdesk_domain::tenants::update_settings(&t.db, &admin, bad).await);
     found.sort();
-    assert_eq!(found, ["brand_color", "logo_url", "support_email"]);
+    assert_eq!(
+        found,
+        [
+            "brand_color",
+            "logo_url",
+            "low_stock_threshold",
+            "support_email"
+        ]
+    );
     let agent = actor(&t, NORDWIND_AGENT).await;
     assert!(matches!(
         simdesk_domain::tenants::update_settings(&t.db, &agent, saved).await,

@@ -7,6 +7,7 @@ mod auth;
 mod buyer_parts;
 mod catalog;
 mod corpus;
+mod dashboard;
 mod intake;
 mod isolation;
 mod mail;

@@ -1,5 +1,7 @@
 //! What each role sees first, and who the signed-in user is.
 
+mod charts;
+
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use simdesk_types::{role_labels, Dashboard, DashboardCard, PoStatus, SessionInfo};
 
@@ -54,6 +56,8 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
     let info = session_info(db, actor).await?;
     let txn = begin(db, DataScope::of(actor)).await?;
     let mut cards = Vec::new();
+    let mut charts = Vec::new();
+    let today = chrono::Utc::now().date_naive();
     let scope_name;
     let recent;
     if policy::allows(actor, Permission::ManageTenants) {
@@ -86,6 +90,13 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .count(&txn)
             .await?;
         cards.push(card("Enterprise accounts", accounts, None));
+        let low_stock_threshold = tenant::Entity::find_by_id(tenant_id)
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound)?
+            .low_stock_threshold;
+        let stock = crate::orders::stock::tenant_levels(&txn, tenant_id).await?;
+        charts = charts::provider(&txn, tenant_id, low_stock_threshold, stock, today).await?;
         if policy::allows(actor, Permission::ManageTenantStaff) {
             let staff = app_user::Entity::find()
                 .filter(app_user::Column::TenantId.eq(tenant_id))
@@ -123,6 +134,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .count(&txn)
             .await?;
         cards.push(card("Open orders", open, Some("/orders")));
+        charts = charts::account(&txn, tenant_id, account_id, today).await?;
         if policy::allows(actor, Permission::ApproveOrders) {
             let waiting = purchase_order::Entity::find()
                 .filter(purchase_order::Column::TenantId.eq(tenant_id))
@@ -157,6 +169,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
         greeting: format!("Welcome, {}", info.display_name),
         scope_name,
         cards,
+        charts,
         recent_activity: recent,
     })
 }

@@ -1,0 +1,655 @@
+//! The dashboards' charts: what a provider and an account see at a glance. Each reads a window
+//! of recent weeks or months in one query, grouped by the database where SQL is the same on
+//! SQLite and PostgreSQL, and bucketed here where dates would need each database's own
+//! functions.
+
+use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef,
+};
+use simdesk_types::{Chart, ChartBar, ChartSeries, PoAction, PoStatus, StockLevel};
+
+use crate::entity::{account, purchase_order, purchase_order_event, purchase_order_line, sim_card};
+use crate::DomainResult;
+
+/// Weeks shown by the provider's weekly charts, this one included.
+const WEEKS: u32 = 8;
+/// Months shown by the account's monthly charts, this one included.
+const MONTHS: u32 = 6;
+/// Accounts in the provider's top list, and the days it looks back.
+const TOP_ACCOUNTS: u64 = 5;
+const TOP_ACCOUNTS_DAYS: i64 = 90;
+/// Products on the stock chart, fewest free SIMs first.
+const STOCK_PRODUCTS: usize = 12;
+
+/// The statuses of an order the provider took on: what was bought.
+const ORDERED: [PoStatus; 5] = [
+    PoStatus::Accepted,
+    PoStatus::Provisioning,
+    PoStatus::Ready,
+    PoStatus::Shipped,
+    PoStatus::Closed,
+];
+
+/// The provider's view of orders by week: received orders grouped by where they stand, each
+/// group's list behind its legend entry.
+const RECEIVED_GROUPS: [(&str, PoStatus, &[PoStatus]); 4] = [
+    ("Submitted", PoStatus::Submitted, &[PoStatus::Submitted]),
+    (
+        "In progress",
+        PoStatus::Accepted,
+        &[PoStatus::Accepted, PoStatus::Provisioning, PoStatus::Ready],
+    ),
+    (
+        "Shipped or closed",
+        PoStatus::Shipped,
+        &[PoStatus::Shipped, PoStatus::Closed],
+    ),
+    (
+        "Rejected or cancelled",
+        PoStatus::Rejected,
+        &[PoStatus::Rejected, PoStatus::Cancelled],
+    ),
+];
+
+/// Consecutive periods, oldest first, each named by its first day.
+struct Periods {
+    starts: Vec<NaiveDate>,
+    label_format: &'static str,
+}
+
+impl Periods {
+    /// The last `WEEKS` weeks, Monday to Sunday, up to `today`'s.
+    fn weeks(today: NaiveDate) -> Self {
+        let this_week = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+        let first = this_week - Duration::weeks(i64::from(WEEKS - 1));
+        Periods {
+            starts: (0..WEEKS)
+                .map(|n| first + Duration::weeks(i64::from(n)))
+                .collect(),
+            label_format: "%-d %b",
+        }
+    }
+
+    /// The last `MONTHS` calendar months, up to `today`'s.
+    fn months(today: NaiveDate) -> Self {
+        let this_month = today.with_day(1).unwrap_or(today);
+        let first = this_month
+            .checked_sub_months(Months::new(MONTHS - 1))
+            .unwrap_or(this_month);
+        Periods {
+            starts: (0..MONTHS)
+                .filter_map(|n| first.checked_add_months(Months::new(n)))
+                .collect(),
+            label_format: "%b %Y",
+        }
+    }
+
+    fn first_day(&self) -> NaiveDate {
+        self.starts[0]
+    }
+
+    fn first_instant(&self) -> chrono::DateTime<Utc> {
+        self.first_day().and_time(chrono::NaiveTime::MIN).and_utc()
+    }
+
+    /// The period `day` falls in, if it is inside the window.
+    fn index_of(&self, day: NaiveDate) -> Option<usize> {
+        if day < self.first_day() {
+            return None;
+        }
+        Some(self.starts.partition_point(|start| *start <= day) - 1)
+    }
+
+    fn labels(&self) -> impl Iterator<Item = String> + '_ {
+        self.starts
+            .iter()
+            .map(|start| start.format(self.label_format).to_string())
+    }
+
+    /// One bar per period, with `series` values each.
+    fn empty_bars(&self, series: usize) -> Vec<ChartBar> {
+        self.labels()
+            .map(|label| ChartBar {
+                label,
+                values: vec![0.0; series],
+                href: None,
+                flagged: false,
+            })
+            .collect()
+    }
+}
+
+fn orders_link(status: PoStatus) -> String {
+    format!("/orders?status={}", status.as_str())
+}
+
+fn line_to_order() -> RelationDef {
+    purchase_order_line::Entity::belongs_to(purchase_order::Entity)
+        .from(purchase_order_line::Column::PurchaseOrderId)
+        .to(purchase_order::Column::Id)
+        .into()
+}
+
+fn order_to_account() -> RelationDef {
+    purchase_order::Entity::belongs_to(account::Entity)
+        .from(purchase_order::Column::AccountId)
+        .to(account::Column::Id)
+        .into()
+}
+
+/// The charts of a provider's staff.
+pub(super) async fn provider(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    low_stock_threshold: i32,
+    stock: Vec<StockLevel>,
+    today: NaiveDate,
+) -> DomainResult<Vec<Chart>> {
+    let weeks = Periods::weeks(today);
+    Ok(vec![
+        orders_per_week(txn, tenant_id, &weeks).await?,
+        time_to_acceptance(txn, tenant_id, &weeks).await?,
+        stock_per_product(stock, low_stock_threshold),
+        top_accounts(txn, tenant_id, today).await?,
+    ])
+}
+
+/// The charts of an account's users.
+pub(super) async fn account(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    account_id: i64,
+    today: NaiveDate,
+) -> DomainResult<Vec<Chart>> {
+    let months = Periods::months(today);
+    Ok(vec![
+        spend_per_month(txn, tenant_id, account_id, &months).await?,
+        orders_by_status(txn, tenant_id, account_id).await?,
+        sims_received(txn, tenant_id, account_id, &months).await?,
+    ])
+}
+
+async fn orders_per_week(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    weeks: &Periods,
+) -> DomainResult<Chart> {
+    let received: Vec<PoStatus> = RECEIVED_GROUPS
+        .iter()
+        .flat_map(|(_, _, statuses)| statuses.iter().copied())
+        .collect();
+    let rows: Vec<(chrono::DateTime<Utc>, String)> = purchase_order::Entity::find()
+        .select_only()
+        .column(purchase_order::Column::CreatedAt)
+        .column(purchase_order::Column::Status)
+        .filter(purchase_order::Column::TenantId.eq(tenant_id))
+        .filter(purchase_order::Column::CreatedAt.gte(weeks.first_instant()))
+        .filter(purchase_order::Column::Status.is_in(received.iter().map(|s| s.as_str())))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut bars = weeks.empty_bars(RECEIVED_GROUPS.len());
+    for (created_at, status) in rows {
+        let group = RECEIVED_GROUPS
+            .iter()
+            .position(|(_, _, statuses)| statuses.iter().any(|s| s.as_str() == status));
+        if let (Some(week), Some(group)) = (weeks.index_of(created_at.date_naive()), group) {
+            bars[week].values[group] += 1.0;
+        }
+    }
+    Ok(Chart {
+        key: "orders-per-week".into(),
+        title: "Orders per week".into(),
+        summary: format!(
+            "Purchase orders received in each of the last {WEEKS} weeks, by where they stand now."
+        ),
+        href: "/orders".into(),
+        unit: "orders".into(),
+        decimals: 0,
+        series: RECEIVED_GROUPS
+            .iter()
+            .map(|(name, link, _)| ChartSeries {
+                name: (*name).into(),
+                href: Some(orders_link(*link)),
+            })
+            .collect(),
+        bars,
+        threshold: None,
+        warning: None,
+    })
+}
+
+async fn time_to_acceptance(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    weeks: &Periods,
+) -> DomainResult<Chart> {
+    let event_to_order: RelationDef =
+        purchase_order_event::Entity::belongs_to(purchase_order::Entity)
+            .from(purchase_order_event::Column::PurchaseOrderId)
+            .to(purchase_order::Column::Id)
+            .into();
+    let rows: Vec<(chrono::DateTime<Utc>, Option<chrono::DateTime<Utc>>)> =
+        purchase_order_event::Entity::find()
+            .select_only()
+            .column(purchase_order_event::Column::At)
+            .column_as(
+                Expr::col((purchase_order::Entity, purchase_order::Column::SubmittedAt)),
+                "submitted_at",
+            )
+            .join(JoinType::InnerJoin, event_to_order)
+            .filter(purchase_order_event::Column::TenantId.eq(tenant_id))
+            .filter(purchase_order_event::Column::Action.eq(PoAction::Accept.as_str()))
+            .filter(purchase_order_event::Column::At.gte(weeks.first_instant()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+    let mut hours_per_week: Vec<Vec<f64>> = vec![Vec::new(); weeks.starts.len()];
+    for (accepted_at, submitted_at) in rows {
+        let (Some(week), Some(submitted_at)) =
+            (weeks.index_of(accepted_at.date_naive()), submitted_at)
+        else {
+            continue;
+        };
+        let hours = (accepted_at - submitted_at).num_seconds().max(0) as f64 / 3600.0;
+        hours_per_week[week].push(hours);
+    }
+    let mut bars = weeks.empty_bars(1);
+    for (bar, hours) in bars.iter_mut().zip(hours_per_week) {
+        bar.values[0] = median(hours);
+    }
+    Ok(Chart {
+        key: "time-to-acceptance".into(),
+        title: "Time from submission to acceptance".into(),
+        summary: format!(
+            "The median hours from an order's submission to its acceptance, by the week it was \
+             accepted, over the last {WEEKS} weeks; 0 where nothing was accepted."
+        ),
+        href: orders_link(PoStatus::Submitted),
+        unit: "hours".into(),
+        decimals: 1,
+        series: vec![ChartSeries {
+            name: "Median hours".into(),
+            href: None,
+        }],
+        bars,
+        threshold: None,
+        warning: None,
+    })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len().is_multiple_of(2) {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    }
+}
+
+fn stock_per_product(mut stock: Vec<StockLevel>, low_stock_threshold: i32) -> Chart {
+    let threshold = u64::try_from(low_stock_threshold).unwrap_or(0);
+    let is_low = |level: &StockLevel| level.free < threshold;
+    let low: Vec<String> = stock
+        .iter()
+        .filter(|level| is_low(level))
+        .map(|level| level.product_name.clone())
+        .collect();
+    // The products that need stock first, then by name.
+    stock.sort_by(|a, b| {
+        a.free
+            .cmp(&b.free)
+            .then_with(|| a.product_name.cmp(&b.product_name))
+    });
+    let shown = stock.len().min(STOCK_PRODUCTS);
+    let bars = stock
+        .iter()
+        .take(STOCK_PRODUCTS)
+        .map(|level| ChartBar {
+            label: level.product_name.clone(),
+            values: vec![level.free as f64],
+            href: Some("/stock".into()),
+            flagged: is_low(level),
+        })
+        .collect();
+    let warning = (!low.is_empty()).then(|| {
+        format!(
+            "Low stock: fewer than {threshold} free SIMs of {}.",
+            low.join(", ")
+        )
+    });
+    Chart {
+        key: "stock".into(),
+        title: "SIM stock per product".into(),
+        summary: if threshold > 0 {
+            format!("Free SIMs of {shown} products, fewest first; below {threshold} is low stock.")
+        } else {
+            format!("Free SIMs of {shown} products, fewest first.")
+        },
+        href: "/stock".into(),
+        unit: "SIMs".into(),
+        decimals: 0,
+        series: vec![ChartSeries {
+            name: "Free SIMs".into(),
+            href: Some("/stock".into()),
+        }],
+        bars,
+        threshold: (threshold > 0).then_some(threshold as f64),
+        warning,
+    }
+}
+
+async fn top_accounts(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    today: NaiveDate,
+) -> DomainResult<Chart> {
+    let since = (today - Duration::days(TOP_ACCOUNTS_DAYS))
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let rows: Vec<(i64, String, i64)> = purchase_order_line::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col((purchase_order::Entity, purchase_order::Column::AccountId)),
+            "account_id",
+        )
+        .column_as(Expr::col((account::Entity, account::Column::Name)), "name")
+        .column_as(
+            Expr::col((
+                purchase_order_line::Entity,
+                purchase_order_line::Column::Quantity,
+            ))
+            .sum()
+            .cast_as(Alias::new("bigint")),
+            "sims",
+        )
+        .join(JoinType::InnerJoin, line_to_order())
+        .join(JoinType::InnerJoin, order_to_account())
+        .filter(purchase_order::Column::TenantId.eq(tenant_id))
+        .filter(purchase_order::Column::Status.is_in(ORDERED.iter().map(|s| s.as_str())))
+        .filter(purchase_order::Column::CreatedAt.gte(since))
+        .group_by(purchase_order::Column::AccountId)
+        .group_by(account::Column::Name)
+        .order_by_desc(Expr::cust("sims"))
+        .order_by_asc(account::Column::Name)
+        .limit(TOP_ACCOUNTS)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(Chart {
+        key: "top-accounts".into(),
+        title: "Top accounts".into(),
+        summary: format!(
+            "The {TOP_ACCOUNTS} accounts that ordered the most SIMs in the last \
+             {TOP_ACCOUNTS_DAYS} days, in orders the provider accepted."
+        ),
+        href: "/accounts".into(),
+        unit: "SIMs".into(),
+        decimals: 0,
+        series: vec![ChartSeries {
+            name: "SIMs ordered".into(),
+            href: None,
+        }],
+        bars: rows
+            .into_iter()
+            .map(|(account_id, name, sims)| ChartBar {
+                label: name,
+                values: vec![sims as f64],
+                href: Some(format!("/orders?account={account_id}")),
+                flagged: false,
+            })
+            .collect(),
+        threshold: None,
+        warning: None,
+    })
+}
+
+async fn spend_per_month(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    account_id: i64,
+    months: &Periods,
+) -> DomainResult<Chart> {
+    let rows: Vec<(chrono::DateTime<Utc>, i64, String, Option<i64>)> =
+        purchase_order::Entity::find()
+            .select_only()
+            .column(purchase_order::Column::CreatedAt)
+            .column(purchase_order::Column::TotalMinor)
+            .column(purchase_order::Column::Currency)
+            .column(purchase_order::Column::ApprovedBy)
+            .filter(purchase_order::Column::TenantId.eq(tenant_id))
+            .filter(purchase_order::Column::AccountId.eq(account_id))
+            .filter(purchase_order::Column::Status.is_in(ORDERED.iter().map(|s| s.as_str())))
+            .filter(purchase_order::Column::CreatedAt.gte(months.first_instant()))
+            .into_tuple()
+            .all(txn)
+            .await?;
+    // One currency per chart: the account's usual one (orders in others are left out).
+    let currency = most_common(rows.iter().map(|(_, _, currency, _)| currency.as_str()))
+        .unwrap_or_default()
+        .to_owned();
+    let digits = iso_currency::Currency::from_code(&currency)
+        .and_then(|c| c.exponent())
+        .unwrap_or(2);
+    let scale = 10_f64.powi(i32::from(digits));
+    let mut bars = months.empty_bars(2);
+    for (created_at, total_minor, row_currency, approved_by) in rows {
+        if row_currency != currency {
+            continue;
+        }
+        if let Some(month) = months.index_of(created_at.date_naive()) {
+            let series = usize::from(approved_by.is_some());
+            bars[month].values[series] += total_minor as f64 / scale;
+        }
+    }
+    Ok(Chart {
+        key: "spend-per-month".into(),
+        title: "Spend per month".into(),
+        summary: format!(
+            "What the account ordered in each of the last {MONTHS} months, in orders the \
+             provider accepted: within the purchasers' spending limits, and above a limit with \
+             an approver's consent."
+        ),
+        href: orders_link(PoStatus::Accepted),
+        unit: if currency.is_empty() {
+            "EUR".into()
+        } else {
+            currency
+        },
+        decimals: u8::try_from(digits).unwrap_or(2),
+        series: vec![
+            ChartSeries {
+                name: "Within spending limits".into(),
+                href: None,
+            },
+            ChartSeries {
+                name: "Approved above a limit".into(),
+                href: None,
+            },
+        ],
+        bars,
+        threshold: None,
+        warning: None,
+    })
+}
+
+fn most_common<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for value in values {
+        match counts.iter_mut().find(|(seen, _)| *seen == value) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((value, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(value, _)| value)
+}
+
+async fn orders_by_status(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    account_id: i64,
+) -> DomainResult<Chart> {
+    let counts: Vec<(String, i64)> = purchase_order::Entity::find()
+        .select_only()
+        .column(purchase_order::Column::Status)
+        .column_as(Expr::col(purchase_order::Column::Id).count(), "count")
+        .filter(purchase_order::Column::TenantId.eq(tenant_id))
+        .filter(purchase_order::Column::AccountId.eq(account_id))
+        .group_by(purchase_order::Column::Status)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let bars = PoStatus::ALL
+        .iter()
+        .filter_map(|status| {
+            let count = counts
+                .iter()
+                .find(|(code, _)| code == status.as_str())
+                .map(|(_, count)| *count)?;
+            Some(ChartBar {
+                label: status.label().into(),
+                values: vec![count as f64],
+                href: Some(orders_link(*status)),
+                flagged: false,
+            })
+        })
+        .collect();
+    Ok(Chart {
+        key: "orders-by-status".into(),
+        title: "Orders by status".into(),
+        summary: "The account's purchase orders by where they stand now.".into(),
+        href: "/orders".into(),
+        unit: "orders".into(),
+        decimals: 0,
+        series: vec![ChartSeries {
+            name: "Orders".into(),
+            href: None,
+        }],
+        bars,
+        threshold: None,
+        warning: None,
+    })
+}
+
+async fn sims_received(
+    txn: &impl ConnectionTrait,
+    tenant_id: i64,
+    account_id: i64,
+    months: &Periods,
+) -> DomainResult<Chart> {
+    let sim_to_order: RelationDef = sim_card::Entity::belongs_to(purchase_order::Entity)
+        .from(sim_card::Column::PurchaseOrderId)
+        .to(purchase_order::Column::Id)
+        .into();
+    let rows: Vec<(NaiveDate, i64)> = sim_card::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::col((purchase_order::Entity, purchase_order::Column::ShippedOn)),
+            "shipped_on",
+        )
+        .column_as(
+            Expr::col((sim_card::Entity, sim_card::Column::Id)).count(),
+            "sims",
+        )
+        .join(JoinType::InnerJoin, sim_to_order)
+        .filter(purchase_order::Column::TenantId.eq(tenant_id))
+        .filter(purchase_order::Column::AccountId.eq(account_id))
+        .filter(purchase_order::Column::ShippedOn.gte(months.first_day()))
+        .group_by(purchase_order::Column::ShippedOn)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut bars = months.empty_bars(1);
+    for (shipped_on, sims) in rows {
+        if let Some(month) = months.index_of(shipped_on) {
+            bars[month].values[0] += sims as f64;
+        }
+    }
+    Ok(Chart {
+        key: "sims-received".into(),
+        title: "SIMs received".into(),
+        summary: format!("SIMs shipped to the account in each of the last {MONTHS} months."),
+        href: orders_link(PoStatus::Shipped),
+        unit: "SIMs".into(),
+        decimals: 0,
+        series: vec![ChartSeries {
+            name: "SIMs shipped".into(),
+            href: None,
+        }],
+        bars,
+        threshold: None,
+        warning: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_end_with_this_one() {
+        let weeks = Periods::weeks(day("2026-12-06")); // a Sunday
+        assert_eq!(weeks.starts.len(), WEEKS as usize);
+        assert_eq!(weeks.starts[7], day("2026-11-30"));
+        assert_eq!(weeks.first_day(), day("2026-10-12"));
+        assert_eq!(weeks.index_of(day("2026-12-06")), Some(7));
+        assert_eq!(weeks.index_of(day("2026-11-29")), Some(6));
+        assert_eq!(weeks.index_of(day("2026-10-12")), Some(0));
+        assert_eq!(weeks.index_of(day("2026-10-11")), None);
+        assert_eq!(weeks.labels().last().unwrap(), "30 Nov");
+    }
+
+    #[test]
+    fn months_cross_the_year() {
+        let months = Periods::months(day("2027-02-15"));
+        assert_eq!(months.first_day(), day("2026-09-01"));
+        assert_eq!(months.index_of(day("2027-01-31")), Some(4));
+        assert_eq!(months.labels().collect::<Vec<_>>()[3], "Dec 2026");
+    }
+
+    #[test]
+    fn the_median_of_even_and_odd_counts() {
+        assert_eq!(median(vec![]), 0.0);
+        assert_eq!(median(vec![5.0, 1.0, 3.0]), 3.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn low_stock_is_flagged_and_named_first() {
+        let level = |name: &str, free| StockLevel {
+            product_id: 1,
+            part_number: name.into(),
+            product_name: name.into(),
+            free,
+            assigned: 0,
+        };
+        let chart = stock_per_product(vec![level("B", 500), level("A", 20), level("C", 99)], 100);
+        let labels: Vec<_> = chart
+            .bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.flagged))
+            .collect();
+        assert_eq!(labels, [("A", true), ("C", true), ("B", false)]);
+        assert_eq!(
+            chart.warning.as_deref(),
+            Some("Low stock: fewer than 100 free SIMs of A, C.")
+        );
+        let unwatched = stock_per_product(vec![level("A", 0)], 0);
+        assert!(unwatched.warning.is_none() && unwatched.threshold.is_none());
+        assert!(!unwatched.bars[0].flagged);
+    }
+}

@@ -1,0 +1,166 @@
+//! The dashboards' charts: each counts the viewer's own tenant or account, and nothing else.
+
+use crate::orders::po_input;
+use crate::support::*;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use simdesk_domain::db::{begin, DataScope};
+use simdesk_domain::entity::purchase_order;
+use simdesk_domain::orders::provisioning::{self, Source};
+use simdesk_domain::orders::{self};
+use simdesk_domain::testing::TestDatabase;
+use simdesk_domain::{dashboard, Actor};
+use simdesk_types::{Chart, Dashboard, PoAction, ShipmentInput};
+
+fn chart<'a>(board: &'a Dashboard, key: &str) -> &'a Chart {
+    board
+        .charts
+        .iter()
+        .find(|chart| chart.key == key)
+        .unwrap_or_else(|| panic!("no chart {key} in {:?}", board.charts))
+}
+
+/// One series' values added up over every bar.
+fn series_total(chart: &Chart, series: usize) -> f64 {
+    chart.bars.iter().map(|bar| bar.values[series]).sum()
+}
+
+async fn board(t: &TestDatabase, email: &str) -> Dashboard {
+    dashboard::for_actor(&t.db, &actor(t, email).await)
+        .await
+        .unwrap()
+}
+
+async fn step(t: &TestDatabase, who: &Actor, id: i64, action: PoAction) {
+    let version = orders::detail(&t.db, who, id).await.unwrap().version;
+    orders::act(&t.db, who, id, version, action, "")
+        .await
+        .unwrap();
+}
+
+/// A Hafenlogistik order of 100 SIMs, submitted five hours ago, then accepted, provisioned and
+/// shipped today. Returns its total in EUR.
+async fn shipped_order(t: &TestDatabase) -> f64 {
+    let purchaser = actor(t, HAFEN_PURCHASER).await;
+    let agent = actor(t, NORDWIND_AGENT).await;
+    let id = orders::create_draft(&t.db, &purchaser, po_input(t, &purchaser, 100).await)
+        .await
+        .unwrap();
+    step(t, &purchaser, id, PoAction::Submit).await;
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let mut po = purchase_order::Entity::find_by_id(id)
+        .one(&txn)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    po.submitted_at = Set(Some(chrono::Utc::now() - chrono::Duration::hours(5)));
+    po.update(&txn).await.unwrap();
+    txn.commit().await.unwrap();
+    step(t, &agent, id, PoAction::Accept).await;
+    let version = orders::detail(&t.db, &agent, id).await.unwrap().version;
+    provisioning::provision(&t.db, &agent, id, version, Source::Stock)
+        .await
+        .unwrap();
+    let version = orders::detail(&t.db, &agent, id).await.unwrap().version;
+    let shipment = ShipmentInput {
+        carrier: "DHL".into(),
+        tracking_number: "JD014600006281230704".into(),
+        shipped_on: chrono::Utc::now().date_naive().to_string(),
+    };
+    orders::ship(&t.db, &agent, id, version, shipment)
+        .await
+        .unwrap();
+    let total = orders::detail(&t.db, &purchaser, id).await.unwrap().total;
+    total.minor as f64 / 100.0
+}
+
+#[tokio::test]
+async fn a_providers_charts_count_its_own_orders_and_stock() {
+    let t = full_demo_db().await;
+    let before = board(&t, NORDWIND_AGENT).await;
+    let alpina_before = board(&t, ALPINA_AGENT).await;
+    // The demo's one submitted order.
+    let weekly = chart(&before, "orders-per-week");
+    assert_eq!(weekly.series[0].name, "Submitted");
+    assert_eq!(series_total(weekly, 0), 1.0);
+    assert_eq!(weekly.bars.len(), 8);
+    assert!(chart(&before, "top-accounts").bars.is_empty());
+
+    shipped_order(&t).await;
+
+    let after = board(&t, NORDWIND_AGENT).await;
+    let weekly = chart(&after, "orders-per-week");
+    assert_eq!(series_total(weekly, 0), 1.0, "the demo's order");
+    assert_eq!(weekly.series[2].name, "Shipped or closed");
+    assert_eq!(series_total(weekly, 2), 1.0);
+    assert_eq!(weekly.bars[7].total(), 2.0, "both in this week");
+
+    let waited = chart(&after, "time-to-acceptance").bars[7].values[0];
+    assert!((waited - 5.0).abs() < 0.05, "{waited} hours");
+
+    let top = chart(&after, "top-accounts");
+    let ranked: Vec<_> = top
+        .bars
+        .iter()
+        .map(|bar| (bar.label.as_str(), bar.values[0]))
+        .collect();
+    assert_eq!(ranked, [("Hafenlogistik GmbH", 100.0)]);
+    assert!(top.bars[0]
+        .href
+        .as_deref()
+        .unwrap()
+        .starts_with("/orders?account="));
+
+    let free = |board: &Dashboard| -> f64 {
+        chart(board, "stock")
+            .bars
+            .iter()
+            .find(|bar| bar.label == "Industrial IoT SIM, nano")
+            .expect("the nano SIM's stock")
+            .values[0]
+    };
+    assert_eq!(free(&before) - free(&after), 100.0);
+
+    // Another provider sees nothing of it.
+    assert_eq!(board(&t, ALPINA_AGENT).await.charts, alpina_before.charts);
+}
+
+#[tokio::test]
+async fn an_accounts_charts_count_its_own_orders() {
+    let t = full_demo_db().await;
+    let neighbour_before = board(&t, BERGBAHN_ADMIN).await;
+    let total = shipped_order(&t).await;
+
+    let own = board(&t, HAFEN_PURCHASER).await;
+    let by_status: Vec<_> = chart(&own, "orders-by-status")
+        .bars
+        .iter()
+        .map(|bar| (bar.label.as_str(), bar.values[0], bar.href.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        by_status,
+        [
+            ("Submitted", 1.0, "/orders?status=submitted".to_owned()),
+            ("Shipped", 1.0, "/orders?status=shipped".to_owned()),
+        ]
+    );
+    let spend = chart(&own, "spend-per-month");
+    assert_eq!(spend.unit, "EUR");
+    assert_eq!(spend.bars.len(), 6);
+    // 100 SIMs are within the purchaser's limit: no approver was needed.
+    assert_eq!(spend.bars[5].values, [total, 0.0]);
+    assert_eq!(chart(&own, "sims-received").bars[5].values, [100.0]);
+
+    // The tenant's other account sees none of it, and no provider chart.
+    let neighbour = board(&t, BERGBAHN_ADMIN).await;
+    assert_eq!(neighbour.charts, neighbour_before.charts);
+    assert_eq!(series_total(chart(&neighbour, "sims-received"), 0), 0.0);
+    assert!(neighbour.charts.iter().all(|c| c.key != "stock"));
+}
+
+#[tokio::test]
+async fn the_platform_operator_has_no_charts_of_any_tenant() {
+    let t = full_demo_db().await;
+    shipped_order(&t).await;
+    assert!(board(&t, OPERATOR).await.charts.is_empty());
+}
