@@ -229,6 +229,37 @@ pub fn Notice(message: String) -> impl IntoView {
     }
 }
 
+/// A step that cannot simply be undone, behind a second, deliberate choice: the first opens a
+/// panel that says what will happen, the button inside it does it. A native `<details>`, so it
+/// works the same without JavaScript and from the keyboard (Enter or Space on the first).
+#[component]
+pub fn ConfirmStep(
+    /// What the first choice says, for example "Reject…".
+    #[prop(into)]
+    label: String,
+    /// Read after the label by screen readers: which item it is about.
+    #[prop(optional, into)]
+    context: String,
+    /// What the step does, and what cannot be taken back.
+    warning: String,
+    /// Open from the start, for example to show why the last attempt failed.
+    #[prop(optional, into)]
+    open: Option<Signal<bool>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <details class="group" open=move || open.is_some_and(|open| open.get())>
+            <summary class=format!("{BUTTON_DANGER} cursor-pointer list-none select-none")>
+                {label}<span class="sr-only">{context}</span>
+            </summary>
+            <div class="mt-2 space-y-2 rounded-md bg-red-50 p-3 ring-1 ring-red-200" data-testid="confirm-panel">
+                <p class="text-sm text-red-900">{warning}</p>
+                {children()}
+            </div>
+        </details>
+    }
+}
+
 /// Shown where a list has nothing in it yet.
 #[component]
 pub fn EmptyState(message: &'static str) -> impl IntoView {

@@ -7,7 +7,9 @@
 //   cold: RUNS fresh navigations, each in a new browser context (empty HTTP cache);
 //   warm: RUNS reloads in one context after a first visit (WASM, JS and CSS from the HTTP cache,
 //         or revalidated, as the server's cache headers decide);
-// and one cold and one warm run of the dashboard (/) after signing in as admin@nordwind.example.
+// and one cold and one warm run of the dashboard (/) after signing in as admin@nordwind.example;
+// then /sign-in cold over a throttled network (THROTTLED_RUNS runs; 1.6 Mbit/s down, 750 kbit/s
+// up, 150 ms round trip: Chromium DevTools' "Fast 3G"-like profile, applied per page by CDP).
 // Times come from the page's own clock (performance.now(), zero at navigation start), recorded
 // by an init script, so Playwright's round trips do not count. Prints median and p95 in ms.
 //
@@ -22,6 +24,13 @@ const RUNS = Number(process.env.SIMDESK_HYDRATION_RUNS ?? 20);
 const EMAIL = 'admin@nordwind.example';
 const PASSWORD = 'simdesk-demo-2026';
 const TIMEOUT_MS = 30_000;
+const THROTTLED_RUNS = Number(process.env.SIMDESK_HYDRATION_THROTTLED_RUNS ?? 5);
+const THROTTLE = {
+  offline: false,
+  latency: 150,
+  downloadThroughput: (1.6 * 1000 * 1000) / 8,
+  uploadThroughput: (750 * 1000) / 8,
+};
 
 // Runs before any page script. The observer watches the whole document (not only
 // documentElement, which may not exist yet when the init script runs) for the attribute.
@@ -160,6 +169,19 @@ try {
     await context.close();
   }
 
+  // Sign-in page, cold, over the throttled network.
+  const throttled = [];
+  for (let i = 0; i < THROTTLED_RUNS; i++) {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    watch(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', THROTTLE);
+    throttled.push(await measure(page, `${base}/sign-in`));
+    await context.close();
+  }
+
   console.log(`Chromium ${browser.version()}, ${base}, times in ms from navigation start`);
   console.log('(ttfb = first response byte, dcl = DOMContentLoaded end, hydrated = data-hydrated set)');
   printTable([
@@ -167,6 +189,7 @@ try {
     summary('/sign-in warm', warm),
     summary('/ (dashboard) cold', dashboardCold),
     summary('/ (dashboard) warm', dashboardWarm),
+    summary('/sign-in cold, 1.6 Mbit/s 150 ms', throttled),
   ]);
   if (errors.length) {
     console.log(`page errors during the runs:\n  ${errors.join('\n  ')}`);

@@ -10,7 +10,9 @@ test('an order e-mail from an unknown sender becomes a PO the agent confirms, an
   test.setTimeout(120_000);
   // A buyer at Hafenlogistik who is no user of the portal orders by e-mail, with a CSV attached.
   const sender = `${unique('einkauf')}@hafenlogistik.example`;
-  const reference = unique('HL').toUpperCase();
+  // A reference has a digit somewhere (the subject's reading asks for one; the run's base-36
+  // stamp may have none).
+  const reference = `${unique('HL').toUpperCase()}-1`;
   const csv = 'Artikelnummer;Bezeichnung;Menge;Einzelpreis\nNORDWIND-IOT-4FF;Industrial IoT SIM;40;4,90\n';
   const raw = [
     `From: Berta Einkauf <${sender}>`,

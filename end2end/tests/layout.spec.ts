@@ -4,8 +4,11 @@ import { test, expect, signIn, ready } from './fixtures';
 test.use({ viewport: { width: 390, height: 844 } });
 
 const pages: Array<{ email: string; paths: string[] }> = [
-  { email: 'admin@nordwind.example', paths: ['/', '/users', '/audit', '/account/password'] },
-  { email: 'admin@hafenlogistik.example', paths: ['/', '/users'] },
+  {
+    email: 'admin@nordwind.example',
+    paths: ['/', '/orders', '/email-orders', '/accounts', '/catalog', '/stock', '/messages', '/alarms', '/users', '/settings', '/audit', '/account/password'],
+  },
+  { email: 'admin@hafenlogistik.example', paths: ['/', '/orders', '/orders/new', '/shop', '/users', '/sso'] },
   { email: 'operator@simdesk.example', paths: ['/', '/tenants', '/audit'] },
 ];
 

@@ -75,6 +75,9 @@ test('a purchase order from draft over approval, rejection and reopening to clos
   await page.locator(`a[href="${poUrl}"]`).click();
   await ready(page);
   await expect(page.getByTestId('plausibility')).toContainText('SIM stock');
+  // Rejecting is behind a second choice that says what it does.
+  await page.locator('summary', { hasText: 'Reject…' }).click();
+  await expect(page.getByTestId('confirm-panel').filter({ hasText: 'may change the order and submit it again' })).toBeVisible();
   const reject = page.getByTestId('reject-form');
   await reject.getByLabel('Reason (the other side sees it)').fill('Please order at most 200 per delivery');
   await reject.getByRole('button', { name: 'Reject purchase order' }).click();

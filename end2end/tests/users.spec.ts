@@ -23,6 +23,7 @@ test('a tenant admin creates an agent, changes the role and deactivates them', a
   await row.getByRole('button', { name: /^Save/ }).click();
   await expect(page.getByTestId('user-row').filter({ hasText: email }).getByRole('combobox')).toHaveValue('tenant_admin');
 
+  await page.getByTestId('user-row').filter({ hasText: email }).locator('summary', { hasText: 'Deactivate…' }).click();
   await page.getByTestId('user-row').filter({ hasText: email }).getByRole('button', { name: /^Deactivate/ }).click();
   await expect(page.getByTestId('user-row').filter({ hasText: email })).toContainText('Deactivated');
 

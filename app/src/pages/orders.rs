@@ -15,8 +15,8 @@ use crate::api::orders::{
 };
 use crate::components::{
     action_feedback, error_of, field_error, import_outcome_view, next_page_link,
-    sim_setting_fields, EmptyState, ErrorPanel, Field, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY,
-    BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    sim_setting_fields, ConfirmStep, EmptyState, ErrorPanel, Field, PageHeader, BUTTON_DANGER,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -425,6 +425,16 @@ fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
     }
 }
 
+/// What a step behind a confirmation does, said before it is done.
+fn step_warning(action: PoAction) -> &'static str {
+    match action {
+        PoAction::Reject => "The account is told your reason; it may change the order and submit it again.",
+        PoAction::Decline => "The order goes back to its purchaser as a draft, with your reason.",
+        PoAction::Cancel => "A cancelled order is closed for good: it cannot be reopened, and SIMs already assigned to it go back to stock.",
+        _ => "This step cannot be taken back.",
+    }
+}
+
 #[component]
 pub fn PoPage() -> impl IntoView {
     let params = use_params_map();
@@ -684,16 +694,20 @@ fn PoView(
                     let field_id = format!("reason-{}", action.as_str());
                     let label_for = field_id.clone();
                     let label = if required { "Reason (the other side sees it)" } else { "Reason (optional)" };
+                    // A failed attempt (a reason of blanks, say) shows its message with the form open.
+                    let failed = Signal::derive(move || step.value().with(|v| matches!(v, Some(Err(_)))));
                     view! {
                         <section class=CARD aria-label=action.label()>
-                            <ActionForm action=step attr:class="space-y-2" attr:data-testid=format!("{}-form", action.as_str())>
-                                {hidden()}
-                                <input type="hidden" name="step" value=action.as_str() />
-                                <label for=label_for class=LABEL>{label}</label>
-                                <textarea id=field_id name="reason" rows="2" required=required maxlength="2000" class=INPUT></textarea>
-                                {field_error(step.value(), "reason")}
-                                <button type="submit" class=BUTTON_DANGER>{format!("{} purchase order", action.label())}</button>
-                            </ActionForm>
+                            <ConfirmStep label=format!("{}…", action.label()) warning=step_warning(action).to_owned() open=failed>
+                                <ActionForm action=step attr:class="space-y-2" attr:data-testid=format!("{}-form", action.as_str())>
+                                    {hidden()}
+                                    <input type="hidden" name="step" value=action.as_str() />
+                                    <label for=label_for class=LABEL>{label}</label>
+                                    <textarea id=field_id name="reason" rows="2" required=required maxlength="2000" class=INPUT></textarea>
+                                    {field_error(step.value(), "reason")}
+                                    <button type="submit" class=BUTTON_DANGER>{format!("{} purchase order", action.label())}</button>
+                                </ActionForm>
+                            </ConfirmStep>
                         </section>
                     }.into_any()
                 }).collect_view()}

@@ -10,8 +10,9 @@ use crate::api::punchout::{
     punchout_cart, punchout_settings, DeletePunchoutCredential, SavePunchoutCredential,
 };
 use crate::components::{
-    action_feedback, brand_accent, sim_setting_fields, Checkbox, EmptyState, ErrorPanel,
-    PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, brand_accent, sim_setting_fields, Checkbox, ConfirmStep, EmptyState,
+    ErrorPanel, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
+    TABLE, TD, TH,
 };
 use simdesk_types::{
     CartEncoding, DeploymentMode, PunchoutCart, PunchoutCredentialView, PunchoutOperation,
@@ -312,10 +313,12 @@ pub fn PunchoutSettingsPage() -> impl IntoView {
                                                             <summary class="cursor-pointer text-sm font-medium text-slate-900">{summary}</summary>
                                                             <div class="mt-4 space-y-4">
                                                                 {credential_form(save, account_id, Some(c))}
-                                                                <ActionForm action=delete>
-                                                                    <input type="hidden" name="id" value=id.to_string() />
-                                                                    <button type="submit" class=BUTTON_DANGER aria-label=format!("Remove credential {name}")>"Remove credential"</button>
-                                                                </ActionForm>
+                                                                <ConfirmStep label="Remove credential…" context=format!(" {name}") warning="The procurement system can no longer punch out or send orders with this identity; its shared secret is gone for good.".to_owned()>
+                                                                    <ActionForm action=delete>
+                                                                        <input type="hidden" name="id" value=id.to_string() />
+                                                                        <button type="submit" class=BUTTON_DANGER aria-label=format!("Remove credential {name}")>"Remove credential"</button>
+                                                                    </ActionForm>
+                                                                </ConfirmStep>
                                                             </div>
                                                         </details>
                                                     </li>

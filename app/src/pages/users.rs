@@ -5,8 +5,8 @@ use simdesk_types::{role_labels, Role, UserRow};
 use crate::api::orders::SetSpendingLimit;
 use crate::api::{user_directory, ChangeRole, CreateUser, SetUserActive};
 use crate::components::{
-    action_feedback, field_error, format_time, EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER,
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, field_error, format_time, ConfirmStep, EmptyState, ErrorPanel, PageHeader,
+    BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 
 #[component]
@@ -188,6 +188,7 @@ fn UserRowView(
     let role_field_label = format!("Role of {}", user.email);
     let save_label = format!(" role of {}", user.email);
     let toggle_label = format!(" {}", user.email);
+    let user_name = user.display_name.clone();
     view! {
         <tr data-testid="user-row" style:display=move || if haystack.contains(&filter.get()) { "" } else { "none" }>
             <td class=TD>
@@ -221,15 +222,28 @@ fn UserRowView(
             </td>
             <td class=format!("{TD} whitespace-nowrap")>{user.last_sign_in_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
             <td class=TD>
-                {(!is_self).then(|| view! {
-                <ActionForm action=toggle>
-                    <input type="hidden" name="user_id" value=id.to_string() />
-                    <input type="hidden" name="active" value=(!active).to_string() />
-                    <button type="submit" class=if active { BUTTON_DANGER } else { BUTTON_SECONDARY }>
-                        {if active { "Deactivate" } else { "Reactivate" }}
-                        <span class="sr-only">{toggle_label}</span>
-                    </button>
-                </ActionForm>
+                {(!is_self).then(|| {
+                    let button_context = toggle_label.clone();
+                    let form = view! {
+                        <ActionForm action=toggle>
+                            <input type="hidden" name="user_id" value=id.to_string() />
+                            <input type="hidden" name="active" value=(!active).to_string() />
+                            <button type="submit" class=if active { BUTTON_DANGER } else { BUTTON_SECONDARY }>
+                                {if active { "Deactivate" } else { "Reactivate" }}
+                                <span class="sr-only">{button_context}</span>
+                            </button>
+                        </ActionForm>
+                    };
+                    // Deactivating ends the user's sessions at once; reactivating needs no second thought.
+                    if active {
+                        view! {
+                            <ConfirmStep label="Deactivate…" context=toggle_label warning=format!("{} can no longer sign in, and their open sessions end now. You can reactivate them later.", user_name)>
+                                {form}
+                            </ConfirmStep>
+                        }.into_any()
+                    } else {
+                        form.into_any()
+                    }
                 })}
             </td>
         </tr>
