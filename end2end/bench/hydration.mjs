@@ -103,7 +103,7 @@ async function signIn(page) {
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await Promise.all([
     page.waitForURL(`${base}/`, { timeout: TIMEOUT_MS }),
-    page.getByRole('button', { name: 'Sign in' }).click(),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click(),
   ]);
 }
 

@@ -40,7 +40,7 @@ pub fn build(workspace: &Path, settings: &SiteSettings, profile: Profile) -> Res
     recreate_dir(&staging)?;
 
     let wasm = build_wasm(workspace, &target_dir, settings, profile)?;
-    bind_wasm(&wasm, &staging, settings, profile)?;
+    bind_wasm(workspace, &wasm, &staging, settings, profile)?;
     build_css(workspace, &staging, settings, profile)?;
     copy_assets(&workspace.join(&settings.assets_dir), &site_root)?;
 
@@ -114,7 +114,23 @@ fn build_wasm(
         .join(format!("{}.wasm", settings.lib_package.replace('-', "_"))))
 }
 
-fn bind_wasm(wasm: &Path, out_dir: &Path, settings: &SiteSettings, profile: Profile) -> Result<()> {
+/// A tool that `npm install` put in the workspace (wasm-opt, tailwindcss), else one on PATH.
+fn node_tool(workspace: &Path, name: &str) -> Command {
+    let installed = workspace.join("node_modules").join(".bin").join(name);
+    Command::new(if installed.is_file() {
+        installed
+    } else {
+        PathBuf::from(name)
+    })
+}
+
+fn bind_wasm(
+    workspace: &Path,
+    wasm: &Path,
+    out_dir: &Path,
+    settings: &SiteSettings,
+    profile: Profile,
+) -> Result<()> {
     run(
         "wasm-bindgen",
         Command::new("wasm-bindgen")
@@ -136,7 +152,7 @@ fn bind_wasm(wasm: &Path, out_dir: &Path, settings: &SiteSettings, profile: Prof
     if profile == Profile::Release {
         run(
             "wasm-opt",
-            Command::new("wasm-opt")
+            node_tool(workspace, "wasm-opt")
                 .arg("-Oz")
                 .args(WASM_FEATURES)
                 .arg(&served)
@@ -153,7 +169,7 @@ fn build_css(
     settings: &SiteSettings,
     profile: Profile,
 ) -> Result<()> {
-    let mut tailwind = Command::new("tailwindcss");
+    let mut tailwind = node_tool(workspace, "tailwindcss");
     // The CLI resolves `tailwindcss` from the workspace's node_modules.
     tailwind
         .current_dir(workspace)
