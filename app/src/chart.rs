@@ -1,5 +1,6 @@
 //! A dashboard's bar chart, drawn as SVG on the server (no script needed to see it) with the
-//! same figures in a table beneath, which screen readers and keyboard users reach directly.
+//! same figures in a table beneath it, behind a disclosure that screen readers and keyboard
+//! users open like any other.
 
 use leptos::prelude::*;
 use simdesk_types::Chart;
@@ -147,12 +148,19 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
             }
         })
         .collect_view();
+    let any_flagged = chart.bars.iter().any(|bar| bar.flagged);
     let threshold_legend = chart.threshold.map(|level| {
         view! {
             <li class="flex items-center gap-1.5">
                 <span class="inline-block h-0 w-4 border-t-2 border-dashed border-amber-600" aria-hidden="true"></span>
                 <span>{format!("Low stock below {}", chart.format(level))}</span>
             </li>
+            {any_flagged.then(|| view! {
+                <li class="flex items-center gap-1.5">
+                    <span class="inline-block h-3 w-3 rounded-sm bg-amber-700" aria-hidden="true"></span>
+                    <span>"Below the threshold (marked “low” in the figures)"</span>
+                </li>
+            })}
         }
     });
 
@@ -167,7 +175,7 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
                 <p id=summary_id.clone() class="mt-1 text-sm text-slate-600">{chart.summary.clone()}</p>
             </figcaption>
             {chart.warning.clone().map(|warning| view! {
-                <p role="status" class="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="chart-warning">{warning}</p>
+                <p class="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="chart-warning">{warning}</p>
             })}
             {if empty {
                 view! { <p class="mt-4 text-sm text-slate-500">"Nothing to show yet."</p> }.into_any()
@@ -223,7 +231,9 @@ fn figures(chart: &Chart) -> AnyView {
         .collect_view();
     view! {
         <details class="mt-3 text-sm">
-            <summary class="cursor-pointer font-medium text-teal-800">{format!("Figures ({})", chart.unit)}</summary>
+            <summary class="cursor-pointer font-medium text-teal-800">
+                {format!("Figures ({})", chart.unit)}<span class="sr-only">{format!(" of {}", chart.title)}</span>
+            </summary>
             <div class="mt-2 overflow-x-auto">
                 <table class=TABLE>
                     <thead class="bg-slate-50">

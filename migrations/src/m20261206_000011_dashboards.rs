@@ -19,7 +19,7 @@ enum Tenant {
 enum PurchaseOrder {
     Table,
     TenantId,
-    CreatedAt,
+    SubmittedAt,
 }
 
 #[derive(DeriveIden)]
@@ -45,11 +45,11 @@ impl MigrationTrait for Migration {
         .await?;
         index(
             manager,
-            "purchase_order_tenant_created",
+            "purchase_order_tenant_submitted",
             PurchaseOrder::Table,
             cols([
                 PurchaseOrder::TenantId.into_iden(),
-                PurchaseOrder::CreatedAt.into_iden(),
+                PurchaseOrder::SubmittedAt.into_iden(),
             ]),
             false,
         )
@@ -75,7 +75,7 @@ impl MigrationTrait for Migration {
                 PurchaseOrderEvent::Table.into_iden(),
             ),
             (
-                "purchase_order_tenant_created",
+                "purchase_order_tenant_submitted",
                 PurchaseOrder::Table.into_iden(),
             ),
         ] {

@@ -694,8 +694,14 @@ fn PoView(
                     let field_id = format!("reason-{}", action.as_str());
                     let label_for = field_id.clone();
                     let label = if required { "Reason (the other side sees it)" } else { "Reason (optional)" };
-                    // A failed attempt (a reason of blanks, say) shows its message with the form open.
-                    let failed = Signal::derive(move || step.value().with(|v| matches!(v, Some(Err(_)))));
+                    // A refused reason (blanks, say) shows its message with the form open. Every step
+                    // of the page shares one action, so only a reason's error opens, and only where
+                    // a reason is required.
+                    let needs_reason = action.needs_reason();
+                    let failed = Signal::derive(move || {
+                        needs_reason
+                            && step.value().with(|v| matches!(v, Some(Err(error)) if error.field("reason").is_some()))
+                    });
                     view! {
                         <section class=CARD aria-label=action.label()>
                             <ConfirmStep label=format!("{}…", action.label()) warning=step_warning(action).to_owned() open=failed>

@@ -181,22 +181,24 @@ async fn orders_per_week(
         .iter()
         .flat_map(|(_, _, statuses)| statuses.iter().copied())
         .collect();
-    let rows: Vec<(chrono::DateTime<Utc>, String)> = purchase_order::Entity::find()
+    // By the week an order was submitted: a draft is not yet received, whenever it was begun.
+    let rows: Vec<(Option<chrono::DateTime<Utc>>, String)> = purchase_order::Entity::find()
         .select_only()
-        .column(purchase_order::Column::CreatedAt)
+        .column(purchase_order::Column::SubmittedAt)
         .column(purchase_order::Column::Status)
         .filter(purchase_order::Column::TenantId.eq(tenant_id))
-        .filter(purchase_order::Column::CreatedAt.gte(weeks.first_instant()))
+        .filter(purchase_order::Column::SubmittedAt.gte(weeks.first_instant()))
         .filter(purchase_order::Column::Status.is_in(received.iter().map(|s| s.as_str())))
         .into_tuple()
         .all(txn)
         .await?;
     let mut bars = weeks.empty_bars(RECEIVED_GROUPS.len());
-    for (created_at, status) in rows {
+    for (submitted_at, status) in rows {
         let group = RECEIVED_GROUPS
             .iter()
             .position(|(_, _, statuses)| statuses.iter().any(|s| s.as_str() == status));
-        if let (Some(week), Some(group)) = (weeks.index_of(created_at.date_naive()), group) {
+        let week = submitted_at.and_then(|at| weeks.index_of(at.date_naive()));
+        if let (Some(week), Some(group)) = (week, group) {
             bars[week].values[group] += 1.0;
         }
     }
@@ -204,7 +206,8 @@ async fn orders_per_week(
         key: "orders-per-week".into(),
         title: "Orders per week".into(),
         summary: format!(
-            "Purchase orders received in each of the last {WEEKS} weeks, by where they stand now."
+            "Purchase orders submitted in each of the last {WEEKS} weeks (weeks from Monday, \
+             UTC), by where they stand now."
         ),
         href: "/orders".into(),
         unit: "orders".into(),
@@ -374,7 +377,7 @@ async fn top_accounts(
         .join(JoinType::InnerJoin, order_to_account())
         .filter(purchase_order::Column::TenantId.eq(tenant_id))
         .filter(purchase_order::Column::Status.is_in(ORDERED.iter().map(|s| s.as_str())))
-        .filter(purchase_order::Column::CreatedAt.gte(since))
+        .filter(purchase_order::Column::SubmittedAt.gte(since))
         .group_by(purchase_order::Column::AccountId)
         .group_by(account::Column::Name)
         .order_by_desc(Expr::cust("sims"))
@@ -411,26 +414,28 @@ async fn top_accounts(
     })
 }
 
+/// An accepted order's submission time, total in minor units, currency and approver.
+type SpendRow = (Option<chrono::DateTime<Utc>>, i64, String, Option<i64>);
+
 async fn spend_per_month(
     txn: &impl ConnectionTrait,
     tenant_id: i64,
     account_id: i64,
     months: &Periods,
 ) -> DomainResult<Chart> {
-    let rows: Vec<(chrono::DateTime<Utc>, i64, String, Option<i64>)> =
-        purchase_order::Entity::find()
-            .select_only()
-            .column(purchase_order::Column::CreatedAt)
-            .column(purchase_order::Column::TotalMinor)
-            .column(purchase_order::Column::Currency)
-            .column(purchase_order::Column::ApprovedBy)
-            .filter(purchase_order::Column::TenantId.eq(tenant_id))
-            .filter(purchase_order::Column::AccountId.eq(account_id))
-            .filter(purchase_order::Column::Status.is_in(ORDERED.iter().map(|s| s.as_str())))
-            .filter(purchase_order::Column::CreatedAt.gte(months.first_instant()))
-            .into_tuple()
-            .all(txn)
-            .await?;
+    let rows: Vec<SpendRow> = purchase_order::Entity::find()
+        .select_only()
+        .column(purchase_order::Column::SubmittedAt)
+        .column(purchase_order::Column::TotalMinor)
+        .column(purchase_order::Column::Currency)
+        .column(purchase_order::Column::ApprovedBy)
+        .filter(purchase_order::Column::TenantId.eq(tenant_id))
+        .filter(purchase_order::Column::AccountId.eq(account_id))
+        .filter(purchase_order::Column::Status.is_in(ORDERED.iter().map(|s| s.as_str())))
+        .filter(purchase_order::Column::SubmittedAt.gte(months.first_instant()))
+        .into_tuple()
+        .all(txn)
+        .await?;
     // One currency per chart: the account's usual one (orders in others are left out).
     let currency = most_common(rows.iter().map(|(_, _, currency, _)| currency.as_str()))
         .unwrap_or_default()
@@ -439,14 +444,21 @@ async fn spend_per_month(
         .and_then(|c| c.exponent())
         .unwrap_or(2);
     let scale = 10_f64.powi(i32::from(digits));
-    let mut bars = months.empty_bars(2);
-    for (created_at, total_minor, row_currency, approved_by) in rows {
+    // Summed in minor units, turned into amounts once per bar.
+    let mut minor = vec![[0_i64; 2]; months.starts.len()];
+    for (submitted_at, total_minor, row_currency, approved_by) in rows {
         if row_currency != currency {
             continue;
         }
-        if let Some(month) = months.index_of(created_at.date_naive()) {
+        if let Some(month) = submitted_at.and_then(|at| months.index_of(at.date_naive())) {
             let series = usize::from(approved_by.is_some());
-            bars[month].values[series] += total_minor as f64 / scale;
+            minor[month][series] = minor[month][series].saturating_add(total_minor);
+        }
+    }
+    let mut bars = months.empty_bars(2);
+    for (bar, sums) in bars.iter_mut().zip(minor) {
+        for (value, sum) in bar.values.iter_mut().zip(sums) {
+            *value = sum as f64 / scale;
         }
     }
     Ok(Chart {
@@ -488,9 +500,10 @@ fn most_common<'a>(values: impl Iterator<Item = &'a str>) -> Option<&'a str> {
             None => counts.push((value, 1)),
         }
     }
+    // The most frequent; of equally frequent ones the first in order, so the choice is stable.
     counts
         .into_iter()
-        .max_by_key(|(_, count)| *count)
+        .max_by(|(a, a_count), (b, b_count)| a_count.cmp(b_count).then_with(|| b.cmp(a)))
         .map(|(value, _)| value)
 }
 
@@ -594,6 +607,14 @@ async fn sims_received(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_most_common_currency_is_chosen_the_same_way_every_time() {
+        assert_eq!(most_common(["EUR", "CHF", "EUR"].into_iter()), Some("EUR"));
+        assert_eq!(most_common(["EUR", "CHF"].into_iter()), Some("CHF"));
+        assert_eq!(most_common(["CHF", "EUR"].into_iter()), Some("CHF"));
+        assert_eq!(most_common([].into_iter()), None);
+    }
+
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
