@@ -65,11 +65,17 @@ pub fn parse_amount(text: &str, digits: u32, field: &str) -> DomainResult<i64> {
     Ok(minor)
 }
 
+/// The digits after the decimal point of a currency's amounts (2 for EUR, 0 for JPY; 2 for a
+/// code ISO 4217 does not know).
+pub fn minor_digits(currency_code: &str) -> u32 {
+    Currency::from_code(currency_code)
+        .and_then(|c| c.exponent())
+        .map_or(2, u32::from)
+}
+
 /// Writes minor units as a decimal with the currency's digits: 490 EUR → "4.90".
 pub fn format_amount(minor: i64, currency_code: &str) -> String {
-    let digits = Currency::from_code(currency_code)
-        .and_then(|c| c.exponent())
-        .map_or(2, u32::from);
+    let digits = minor_digits(currency_code);
     if digits == 0 {
         return minor.to_string();
     }

@@ -9,10 +9,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef,
 };
-use simdesk_types::{Chart, ChartBar, ChartSeries, PoAction, PoStatus, StockLevel};
+use simdesk_types::{Chart, ChartBar, ChartSeries, PoAction, PoStatus, ProductStatus, StockLevel};
 
-use crate::entity::{account, purchase_order, purchase_order_event, purchase_order_line, sim_card};
-use crate::DomainResult;
+use crate::entity::{
+    account, product, purchase_order, purchase_order_event, purchase_order_line, sim_card, tenant,
+};
+use crate::{DomainError, DomainResult};
 
 /// Weeks shown by the provider's weekly charts, this one included.
 const WEEKS: u32 = 8;
@@ -140,14 +142,42 @@ fn order_to_account() -> RelationDef {
         .into()
 }
 
+fn event_to_order() -> RelationDef {
+    purchase_order_event::Entity::belongs_to(purchase_order::Entity)
+        .from(purchase_order_event::Column::PurchaseOrderId)
+        .to(purchase_order::Column::Id)
+        .into()
+}
+
+fn sim_to_order() -> RelationDef {
+    sim_card::Entity::belongs_to(purchase_order::Entity)
+        .from(sim_card::Column::PurchaseOrderId)
+        .to(purchase_order::Column::Id)
+        .into()
+}
+
 /// The charts of a provider's staff.
 pub(super) async fn provider(
     txn: &impl ConnectionTrait,
     tenant_id: i64,
-    low_stock_threshold: i32,
-    stock: Vec<StockLevel>,
     today: NaiveDate,
 ) -> DomainResult<Vec<Chart>> {
+    let low_stock_threshold = tenant::Entity::find_by_id(tenant_id)
+        .one(txn)
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .low_stock_threshold;
+    // Only products that can still be ordered: a retired one's empty stock is no warning.
+    let active: Vec<i64> = product::Entity::find()
+        .select_only()
+        .column(product::Column::Id)
+        .filter(product::Column::TenantId.eq(tenant_id))
+        .filter(product::Column::Status.eq(ProductStatus::Active.as_str()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut stock = crate::orders::stock::tenant_levels(txn, tenant_id).await?;
+    stock.retain(|level| active.contains(&level.product_id));
     let weeks = Periods::weeks(today);
     Ok(vec![
         orders_per_week(txn, tenant_id, &weeks).await?,
@@ -230,11 +260,6 @@ async fn time_to_acceptance(
     tenant_id: i64,
     weeks: &Periods,
 ) -> DomainResult<Chart> {
-    let event_to_order: RelationDef =
-        purchase_order_event::Entity::belongs_to(purchase_order::Entity)
-            .from(purchase_order_event::Column::PurchaseOrderId)
-            .to(purchase_order::Column::Id)
-            .into();
     let rows: Vec<(chrono::DateTime<Utc>, Option<chrono::DateTime<Utc>>)> =
         purchase_order_event::Entity::find()
             .select_only()
@@ -243,7 +268,7 @@ async fn time_to_acceptance(
                 Expr::col((purchase_order::Entity, purchase_order::Column::SubmittedAt)),
                 "submitted_at",
             )
-            .join(JoinType::InnerJoin, event_to_order)
+            .join(JoinType::InnerJoin, event_to_order())
             .filter(purchase_order_event::Column::TenantId.eq(tenant_id))
             .filter(purchase_order_event::Column::Action.eq(PoAction::Accept.as_str()))
             .filter(purchase_order_event::Column::At.gte(weeks.first_instant()))
@@ -440,10 +465,8 @@ async fn spend_per_month(
     let currency = most_common(rows.iter().map(|(_, _, currency, _)| currency.as_str()))
         .unwrap_or_default()
         .to_owned();
-    let digits = iso_currency::Currency::from_code(&currency)
-        .and_then(|c| c.exponent())
-        .unwrap_or(2);
-    let scale = 10_f64.powi(i32::from(digits));
+    let digits = crate::money::minor_digits(&currency);
+    let scale = 10_f64.powi(i32::try_from(digits).unwrap_or(2));
     // Summed in minor units, turned into amounts once per bar.
     let mut minor = vec![[0_i64; 2]; months.starts.len()];
     for (submitted_at, total_minor, row_currency, approved_by) in rows {
@@ -560,10 +583,6 @@ async fn sims_received(
     account_id: i64,
     months: &Periods,
 ) -> DomainResult<Chart> {
-    let sim_to_order: RelationDef = sim_card::Entity::belongs_to(purchase_order::Entity)
-        .from(sim_card::Column::PurchaseOrderId)
-        .to(purchase_order::Column::Id)
-        .into();
     let rows: Vec<(NaiveDate, i64)> = sim_card::Entity::find()
         .select_only()
         .column_as(
@@ -574,7 +593,7 @@ async fn sims_received(
             Expr::col((sim_card::Entity, sim_card::Column::Id)).count(),
             "sims",
         )
-        .join(JoinType::InnerJoin, sim_to_order)
+        .join(JoinType::InnerJoin, sim_to_order())
         .filter(purchase_order::Column::TenantId.eq(tenant_id))
         .filter(purchase_order::Column::AccountId.eq(account_id))
         .filter(purchase_order::Column::ShippedOn.gte(months.first_day()))

@@ -2,13 +2,11 @@
 
 mod charts;
 
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-};
-use simdesk_types::{role_labels, Dashboard, DashboardCard, PoStatus, ProductStatus, SessionInfo};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use simdesk_types::{role_labels, Dashboard, DashboardCard, PoStatus, SessionInfo};
 
 use crate::db::{begin, DataScope};
-use crate::entity::{account, app_user, product, purchase_order, tenant};
+use crate::entity::{account, app_user, purchase_order, tenant};
 use crate::policy::{self, Permission};
 use crate::{audit, Actor, DomainError, DomainResult};
 
@@ -92,23 +90,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .count(&txn)
             .await?;
         cards.push(card("Enterprise accounts", accounts, None));
-        let low_stock_threshold = tenant::Entity::find_by_id(tenant_id)
-            .one(&txn)
-            .await?
-            .ok_or(DomainError::NotFound)?
-            .low_stock_threshold;
-        // Only products that can still be ordered: a retired one's empty stock is no warning.
-        let active: Vec<i64> = product::Entity::find()
-            .select_only()
-            .column(product::Column::Id)
-            .filter(product::Column::TenantId.eq(tenant_id))
-            .filter(product::Column::Status.eq(ProductStatus::Active.as_str()))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let mut stock = crate::orders::stock::tenant_levels(&txn, tenant_id).await?;
-        stock.retain(|level| active.contains(&level.product_id));
-        charts = charts::provider(&txn, tenant_id, low_stock_threshold, stock, today).await?;
+        charts = charts::provider(&txn, tenant_id, today).await?;
         if policy::allows(actor, Permission::ManageTenantStaff) {
             let staff = app_user::Entity::find()
                 .filter(app_user::Column::TenantId.eq(tenant_id))
