@@ -89,6 +89,9 @@ pub fn AuthenticatedLayout() -> impl IntoView {
                     Ok(Some(user)) if user.must_change_password && path != "/account/password" => {
                         view! { <Redirect path="/account/password" /> }.into_any()
                     }
+                    Ok(Some(user)) if user.must_enrol_second_factor && !user.must_change_password && path != "/account/security" => {
+                        view! { <Redirect path="/account/security" /> }.into_any()
+                    }
                     Ok(Some(user)) => view! { <Header user=user /> }.into_any(),
                     Ok(None) => {
                         let next = if path == "/" { String::new() } else { format!("?next={path}") };
@@ -179,6 +182,9 @@ fn Header(user: SessionInfo) -> impl IntoView {
                     {user.has_password.then(|| view! {
                         <a href="/account/password" class=BUTTON_SECONDARY>
                             "Password"
+                        </a>
+                        <a href="/account/security" class=BUTTON_SECONDARY>
+                            "Security"
                         </a>
                     })}
                     <form method="post" action="/auth/sign-out">
@@ -281,6 +287,21 @@ where
             Ok(_) => view! { <Notice message=success.to_owned() /> }.into_any(),
             Err(error) => view! { <ErrorPanel error /> }.into_any(),
         })
+    }
+}
+
+/// A failed action's error, unless it is about one of `fields` (shown beside those).
+pub fn error_beyond_fields<T, S>(value: S, fields: &'static [&'static str]) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value
+            .get()
+            .and_then(|r| r.err())
+            .filter(|e| fields.iter().all(|f| e.field(f).is_none()))
+            .map(|error| view! { <ErrorPanel error /> })
     }
 }
 

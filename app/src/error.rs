@@ -11,6 +11,8 @@ pub enum AppError {
     Unauthenticated,
     #[error("Please choose a new password first.")]
     PasswordChangeRequired,
+    #[error("Your provider requires a second factor: set up an authenticator app first.")]
+    SecondFactorRequired,
     #[error("You are not allowed to do this.")]
     Forbidden,
     #[error("This item does not exist or is not available to you.")]
@@ -55,7 +57,9 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::PasswordChangeRequired | AppError::Forbidden => 403,
+            AppError::PasswordChangeRequired
+            | AppError::SecondFactorRequired
+            | AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 400,
             AppError::Conflict(_) => 409,

@@ -20,8 +20,8 @@ use crate::pages::{
     DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage, ImportPage,
     MailPreferencesPage, MailboxPage, MessagePage, MessagesPage, NotFound, OptionsPage, OrdersPage,
     PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage,
-    PunchoutSettingsPage, ResetPasswordPage, SettingsPage, ShopPage, SignInPage, SsoPage,
-    StockPage, TenantsPage, UsersPage,
+    PunchoutSettingsPage, ResetPasswordPage, SecondFactorSignInPage, SecurityPage, SettingsPage,
+    ShopPage, SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in/code") view=SecondFactorSignInPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/punchout") view=PunchoutPage ssr=SsrMode::Async />
@@ -96,6 +97,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/account/notifications")
                         view=MailPreferencesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/account/security")
+                        view=SecurityPage
                         ssr=SsrMode::Async
                     />
                     <Route

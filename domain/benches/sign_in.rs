@@ -70,16 +70,16 @@ fn sign_in_demo_user(c: &mut Criterion) {
     });
     let backend = format!("{:?}", test_db.backend()).to_lowercase();
     let db = test_db.db.clone();
-    let actor = rt
-        .block_on(auth::sign_in(&db, EMAIL, DEMO_PASSWORD))
+    let step = rt
+        .block_on(auth::sign_in(&db, EMAIL, DEMO_PASSWORD, None))
         .expect("the demo admin signs in");
-    assert!(!actor.must_change_password);
+    assert!(matches!(step, auth::SignInStep::Done(actor) if !actor.must_change_password));
 
     c.bench_function(&format!("auth::sign_in/{backend}"), |b| {
         b.to_async(&rt).iter(|| {
             let db = db.clone();
             async move {
-                let actor = auth::sign_in(&db, black_box(EMAIL), black_box(DEMO_PASSWORD))
+                let actor = auth::sign_in(&db, black_box(EMAIL), black_box(DEMO_PASSWORD), None)
                     .await
                     .expect("sign-in succeeds");
                 black_box(actor)

@@ -15,6 +15,9 @@ pub struct Actor {
     pub roles: Vec<Role>,
     /// Set for users whose password was chosen by an admin: they may do nothing else first.
     pub must_change_password: bool,
+    /// Set for users whose provider requires a second factor they have not set up: they may do
+    /// nothing else first. [`Actor::load`] leaves it unset; `auth::session_actor` decides it.
+    pub must_enrol_second_factor: bool,
 }
 
 impl Actor {
@@ -46,6 +49,7 @@ impl Actor {
             email: user.email,
             roles,
             must_change_password: user.must_change_password,
+            must_enrol_second_factor: false,
         }))
     }
 }

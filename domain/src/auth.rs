@@ -1,4 +1,5 @@
-//! Local sign-in with lockout, password change, and the audit trail of both.
+//! Local sign-in with lockout and a second factor, the actor of a signed-in session, password
+//! change, and the audit trail of each.
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
@@ -12,6 +13,8 @@ use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
 use crate::email::normalize_email;
 use crate::entity::{app_user, identity_provider};
+use crate::second_factor::{self, Passed};
+use crate::secret::SecretKey;
 use crate::{password, Actor, DomainError, DomainResult};
 
 /// Consecutive failures after which an account is paused.
@@ -19,10 +22,26 @@ pub const LOCKOUT_THRESHOLD: i32 = 5;
 /// How long a paused account stays paused.
 pub const LOCKOUT_MINUTES: i64 = 15;
 
+/// Where a sign-in with a correct password stands.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// Signed in.
+    Done(Actor),
+    /// The user has a second factor: a code completes the sign-in ([`complete_second_factor`]).
+    SecondFactor { user_id: i64 },
+}
+
 /// Signs a user in with e-mail and password. Every failure is the same `SignInFailed`, whether
 /// the e-mail is unknown, the password wrong, the user deactivated or the account locked, and
 /// each costs one password verification, so neither the answer nor its timing tells them apart.
-pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> DomainResult<Actor> {
+/// A user with a second factor is asked for a code next, unless `trusted_browser` is the
+/// cookie of a browser they chose to trust.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+    trusted_browser: Option<&str>,
+) -> DomainResult<SignInStep> {
     let email = normalize_email(email);
     if email.is_empty() || password.is_empty() || password.len() > password::MAX_PASSWORD_LENGTH {
         return Err(DomainError::SignInFailed);
@@ -59,22 +78,124 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
         return Err(DomainError::SsoRequired);
     }
     if password_ok && usable {
-        let mut active = user.clone().into_active_model();
-        active.failed_sign_ins = Set(0);
-        active.locked_until = Set(None);
-        active.last_sign_in_at = Set(Some(now));
-        active.update(&txn).await?;
-        AuditEvent::new("user.signed_in", "user")
-            .target(user.id)
-            .tenant(user.tenant_id, user.account_id)
-            .record(&txn, Some(user.id))
-            .await?;
-        txn.commit().await?;
-        return Actor::load(db, user.id)
-            .await?
-            .ok_or(DomainError::SignInFailed);
+        if second_factor::enabled(&user)
+            && !second_factor::browser_trusted(&txn, user.id, trusted_browser, now).await?
+        {
+            // The failure count stays until the code is right, so guessing codes after a
+            // correct password still runs into the lockout.
+            txn.commit().await?;
+            return Ok(SignInStep::SecondFactor { user_id: user.id });
+        }
+        let how = if second_factor::enabled(&user) {
+            json!({ "second_factor": "trusted_browser" })
+        } else {
+            json!({})
+        };
+        return signed_in(db, txn, &user, how).await.map(SignInStep::Done);
     }
+    count_failure(&txn, &user, usable, now).await?;
+    txn.commit().await?;
+    Err(DomainError::SignInFailed)
+}
 
+/// Completes a sign-in whose password was right with a code from the user's authenticator app
+/// or one of their recovery codes. A wrong code counts as a failed sign-in, towards the same
+/// lockout as a wrong password; a code is accepted once.
+pub async fn complete_second_factor(
+    db: &DatabaseConnection,
+    key: &SecretKey,
+    user_id: i64,
+    code: &str,
+) -> DomainResult<Actor> {
+    let now = Utc::now();
+    let txn = begin_write(db, DataScope::System).await?;
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::SignInFailed)?;
+    let usable = user.active && user.locked_until.is_none_or(|until| until <= now);
+    let passed = if usable && code.len() <= 64 {
+        second_factor::spend_code(&txn, key, &user, code, now).await?
+    } else {
+        None
+    };
+    let Some(passed) = passed else {
+        count_failure(&txn, &user, usable, now).await?;
+        txn.commit().await?;
+        return Err(DomainError::SignInFailed);
+    };
+    let mut how = json!({ "second_factor": passed.as_str() });
+    if passed == Passed::RecoveryCode {
+        how["recovery_codes_left"] = second_factor::recovery_codes_left(&txn, user.id)
+            .await?
+            .into();
+    }
+    signed_in(db, txn, &user, how).await
+}
+
+/// The actor of a signed-in session, or `None` when the user is gone or deactivated. Marks a
+/// user whose provider requires a second factor they have not set up, unless the session's
+/// sign-in was vouched for elsewhere (their company's identity provider, a procurement
+/// system's shared secret), where a second factor is that side's business.
+pub async fn session_actor(
+    db: &DatabaseConnection,
+    user_id: i64,
+    vouched_elsewhere: bool,
+) -> DomainResult<Option<Actor>> {
+    let Some(mut actor) = Actor::load(db, user_id).await? else {
+        return Ok(None);
+    };
+    if !vouched_elsewhere && crate::policy::second_factor_applies(&actor.roles) {
+        let txn = begin(db, DataScope::of(&actor)).await?;
+        if let Some(user) = app_user::Entity::find_by_id(user_id).one(&txn).await? {
+            actor.must_enrol_second_factor =
+                second_factor::enrolment_due(&txn, &user, &actor.roles).await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(Some(actor))
+}
+
+/// Ends a successful sign-in: the failure count and any pause cleared, the time noted, the
+/// audit row written (`how` says which second factor, if any), the actor loaded.
+async fn signed_in(
+    db: &DatabaseConnection,
+    txn: sea_orm::DatabaseTransaction,
+    user: &app_user::Model,
+    how: serde_json::Value,
+) -> DomainResult<Actor> {
+    app_user::Entity::update_many()
+        .col_expr(app_user::Column::FailedSignIns, Expr::value(0))
+        .col_expr(
+            app_user::Column::LockedUntil,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(
+            app_user::Column::LastSignInAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(app_user::Column::Id.eq(user.id))
+        .exec(&txn)
+        .await?;
+    AuditEvent::new("user.signed_in", "user")
+        .target(user.id)
+        .tenant(user.tenant_id, user.account_id)
+        .details(how)
+        .record(&txn, Some(user.id))
+        .await?;
+    txn.commit().await?;
+    session_actor(db, user.id, false)
+        .await?
+        .ok_or(DomainError::SignInFailed)
+}
+
+/// Counts a failed sign-in (a wrong password or code), and pauses the user at the threshold.
+async fn count_failure(
+    txn: &impl ConnectionTrait,
+    user: &app_user::Model,
+    usable: bool,
+    now: chrono::DateTime<Utc>,
+) -> DomainResult<()> {
     // Count the failure atomically, so parallel guesses cannot slip past the threshold.
     app_user::Entity::update_many()
         .col_expr(
@@ -82,10 +203,10 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
             Expr::col(app_user::Column::FailedSignIns).add(1),
         )
         .filter(app_user::Column::Id.eq(user.id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let failures = app_user::Entity::find_by_id(user.id)
-        .one(&txn)
+        .one(txn)
         .await?
         .map_or(0, |u| u.failed_sign_ins);
     let locks_now = failures >= LOCKOUT_THRESHOLD && usable;
@@ -97,7 +218,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
             )
             .col_expr(app_user::Column::FailedSignIns, Expr::value(0))
             .filter(app_user::Column::Id.eq(user.id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
     }
     AuditEvent::new(
@@ -111,10 +232,9 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str) -> Do
     .target(user.id)
     .tenant(user.tenant_id, user.account_id)
     .details(json!({ "consecutive_failures": failures }))
-    .record(&txn, None)
+    .record(txn, None)
     .await?;
-    txn.commit().await?;
-    Err(DomainError::SignInFailed)
+    Ok(())
 }
 
 /// Records a sign-out in the audit log.

@@ -318,6 +318,7 @@ async fn sender_account(
                 roles: roles_of(txn, user.id).await?,
                 email: user.email,
                 must_change_password: false,
+                must_enrol_second_factor: false,
             };
             if !policy::allows(&actor, Permission::RaiseOrders) {
                 return Ok(Sender::Unknown {

@@ -7,7 +7,8 @@
 //! 1. Leaves, which import no service: `error`, `money`, `email`, `timestamps`, `urls`,
 //!    `secret`, `tokens`, `text`, `paging`, `password`, `db`, `delivery`, `entity`.
 //! 2. Who acts and what they may do: `actor`, [`policy`] (the one place that decides), `audit`.
-//! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`, `sso`,
+//! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`,
+//!    `second_factor`, `sso`,
 //!    the e-mail queue, [`mail`], and `password_reset` (one-time links by e-mail).
 //! 4. Purchase orders: [`orders`] (its `workflow` decides each step and what follows from it,
 //!    `transition` carries it out), with the documents it queues for procurement systems in
@@ -42,6 +43,7 @@ pub mod password;
 pub mod password_reset;
 pub mod policy;
 pub mod punchout;
+pub mod second_factor;
 pub mod secret;
 pub mod sso;
 pub mod tenants;

@@ -46,6 +46,14 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
     }
 }
 
+/// Whom a tenant's second-factor requirement covers: its own staff and the admins of its
+/// accounts, who manage other people's access, the catalog or the account's settings.
+pub fn second_factor_applies(roles: &[Role]) -> bool {
+    roles
+        .iter()
+        .any(|role| matches!(role, Role::TenantAdmin | Role::SpAgent | Role::AccountAdmin))
+}
+
 /// Everything the actor may do: sent to the browser with the session.
 pub fn granted(actor: &Actor) -> Vec<Permission> {
     Permission::ALL
@@ -236,6 +244,7 @@ mod tests {
             email: "a@example.com".into(),
             roles: roles.to_vec(),
             must_change_password: false,
+            must_enrol_second_factor: false,
         }
     }
 

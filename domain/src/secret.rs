@@ -69,6 +69,16 @@ impl SecretKey {
         self.open_bound(&tenant_binding(tenant_id), sealed)
     }
 
+    /// Seals `plaintext` for the user `user_id` (their authenticator app's secret).
+    pub fn seal_for_user(&self, user_id: i64, plaintext: &str) -> DomainResult<String> {
+        self.seal_bound(&binding(b"user:", user_id), plaintext)
+    }
+
+    /// Opens a value sealed by [`SecretKey::seal_for_user`] for the same user.
+    pub fn open_for_user(&self, user_id: i64, sealed: &str) -> DomainResult<String> {
+        self.open_bound(&binding(b"user:", user_id), sealed)
+    }
+
     fn seal_bound(&self, aad: &[u8], plaintext: &str) -> DomainResult<String> {
         let cipher = XChaCha20Poly1305::new(&self.0);
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
@@ -111,11 +121,15 @@ impl SecretKey {
     }
 }
 
-/// An account's values are bound to the id's 8 bytes; a tenant's to a prefix and the id, so
-/// the two never coincide.
+/// An account's values are bound to the id's 8 bytes; a tenant's and a user's to a prefix and
+/// the id, so no two kinds of owner coincide.
 fn tenant_binding(tenant_id: i64) -> Vec<u8> {
-    let mut aad = b"tenant:".to_vec();
-    aad.extend_from_slice(&tenant_id.to_be_bytes());
+    binding(b"tenant:", tenant_id)
+}
+
+fn binding(prefix: &[u8], id: i64) -> Vec<u8> {
+    let mut aad = prefix.to_vec();
+    aad.extend_from_slice(&id.to_be_bytes());
     aad
 }
 

@@ -198,6 +198,7 @@ fn settings_view(t: tenant::Model) -> TenantSettings {
         message_retention_days: t.message_retention_days.to_string(),
         order_page_hosts: t.order_page_hosts,
         low_stock_threshold: t.low_stock_threshold.to_string(),
+        require_second_factor: t.require_second_factor,
     }
 }
 
@@ -314,6 +315,7 @@ pub async fn update_settings(
     model.message_retention_days = Set(retention_days);
     model.order_page_hosts = Set(page_hosts);
     model.low_stock_threshold = Set(low_stock);
+    model.require_second_factor = Set(new.require_second_factor);
     let after = settings_view(model.update(&txn).await?);
     AuditEvent::new("tenant.settings_changed", "tenant")
         .target(tenant_id)

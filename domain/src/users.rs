@@ -90,6 +90,7 @@ pub(crate) async fn to_rows(
             let mut user_roles = roles.remove(&u.id).unwrap_or_default();
             user_roles.sort();
             let spending_limit = spending_limit_of(&u);
+            let second_factor = crate::second_factor::enabled(&u);
             UserRow {
                 id: u.id,
                 account_name: u.account_id.and_then(|id| accounts.get(&id).cloned()),
@@ -99,6 +100,7 @@ pub(crate) async fn to_rows(
                 active: u.active,
                 spending_limit,
                 last_sign_in_at: u.last_sign_in_at,
+                second_factor,
             }
         })
         .collect())
@@ -335,6 +337,48 @@ pub async fn set_active(
         .details(json!({ "email": user.email }))
         .record(&txn, Some(actor.user_id))
         .await?;
+        let row = to_rows(&txn, vec![user]).await?.pop();
+        txn.commit().await?;
+        row.ok_or(DomainError::NotFound)
+    })
+    .await
+}
+
+/// Removes a user's second factor (their authenticator app, recovery codes and trusted
+/// browsers), for someone who lost their phone and their recovery codes: they sign in with the
+/// password alone and, if their provider requires it, set up a new app at once.
+pub async fn reset_second_factor(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    user_id: i64,
+) -> DomainResult<UserRow> {
+    denials(db, actor, async {
+        let group = UserGroup::managed_by(actor)?;
+        let txn = begin_write(db, DataScope::of(actor)).await?;
+        let user = managed_user(&txn, group, user_id).await?;
+        if user.id == actor.user_id {
+            return Err(DomainError::invalid(
+                "user",
+                "You cannot reset your own second factor; use a recovery code, or ask another admin.",
+            ));
+        }
+        if !crate::second_factor::enabled(&user) {
+            return Err(DomainError::Conflict(format!(
+                "{} has no second factor to reset.",
+                user.email
+            )));
+        }
+        crate::second_factor::clear(&txn, user.id).await?;
+        AuditEvent::new("user.second_factor_reset", "user")
+            .target(user.id)
+            .scoped_to(actor)
+            .details(json!({ "email": user.email }))
+            .record(&txn, Some(actor.user_id))
+            .await?;
+        let user = app_user::Entity::find_by_id(user.id)
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         let row = to_rows(&txn, vec![user]).await?.pop();
         txn.commit().await?;
         row.ok_or(DomainError::NotFound)

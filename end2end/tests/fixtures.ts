@@ -1,4 +1,5 @@
 import { test as base, expect, Page } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'simdesk-demo-2026';
 
@@ -61,4 +62,40 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export function unique(prefix: string): string {
   const project = test.info().project.name.replace(/[^a-z]/g, '');
   return `${prefix}-${project}-${Date.now().toString(36)}`;
+}
+
+/**
+ * Plays an authenticator app (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) for the base32
+ * key the security page shows. Each call returns a code of a step later than the last one it
+ * gave for that key, waiting for the next step when needed, since a code is accepted once.
+ */
+export async function freshCode(key: string): Promise<string> {
+  const now = () => Math.floor(Date.now() / 30_000);
+  let step = now();
+  const last = lastStep.get(key);
+  if (last !== undefined && last >= step) {
+    step = last + 1;
+    // One step ahead is within the allowed skew; further means waiting for the clock.
+    while (step > now() + 1) await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  lastStep.set(key, step);
+  return totp(key, step);
+}
+
+const lastStep = new Map<string, number>();
+
+function totp(key: string, step: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = key
+    .replace(/[\s=]/g, '')
+    .toUpperCase()
+    .split('')
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0'))
+    .join('');
+  const secret = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = createHmac('sha1', secret).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0xf;
+  return ((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
 }

@@ -16,6 +16,7 @@ mod m20261203_000008_mail_delivery;
 mod m20261203_000009_inbound_email;
 mod m20261204_000010_order_mailbox;
 mod m20261206_000011_dashboards;
+mod m20261206_000012_second_factor;
 pub mod rls;
 
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_inbound_email::Migration),
             Box::new(m20261204_000010_order_mailbox::Migration),
             Box::new(m20261206_000011_dashboards::Migration),
+            Box::new(m20261206_000012_second_factor::Migration),
         ]
     }
 }

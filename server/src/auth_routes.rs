@@ -2,16 +2,21 @@
 //! JavaScript.
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
-use simdesk_domain::{auth, password_reset, Actor, DomainError};
+use simdesk_domain::auth::SignInStep;
+use simdesk_domain::{auth, password_reset, second_factor, Actor, DomainError};
 use std::net::SocketAddr;
+use tower_sessions::cookie::{time, Cookie, SameSite};
 use tower_sessions::Session;
 
 use crate::http_error::HttpError;
-use crate::session::{back_to_sign_in, local_path, sign_in_as, SIGNED_OUT};
+use crate::session::{
+    await_second_factor, back_to_sign_in, complete_second_factor, local_path,
+    pending_second_factor, sign_in_as, SIGNED_OUT, TRUSTED_BROWSER_COOKIE,
+};
 use crate::sso_routes::{provider_sign_out_url, ProviderLogout, LOGOUT_KEY};
 use crate::AppState;
 
@@ -45,20 +50,132 @@ pub async fn sign_in(
         )
         .await;
     }
-    match auth::sign_in(&state.db, &form.email, &form.password).await {
-        Ok(actor) => {
+    let trusted_browser = cookie(&headers, TRUSTED_BROWSER_COOKIE);
+    match auth::sign_in(
+        &state.db,
+        &form.email,
+        &form.password,
+        trusted_browser.as_deref(),
+    )
+    .await
+    {
+        Ok(SignInStep::Done(actor)) => {
             if sign_in_as(&session, actor.user_id).await.is_err() {
                 return back_to_sign_in("unavailable");
             }
-            let target = if actor.must_change_password {
-                "/account/password"
-            } else {
-                local_path(form.next.as_deref())
-            };
-            Redirect::to(target).into_response()
+            Redirect::to(landing(&actor, form.next.as_deref())).into_response()
+        }
+        Ok(SignInStep::SecondFactor { user_id }) => {
+            if await_second_factor(&session, user_id, form.next)
+                .await
+                .is_err()
+            {
+                return back_to_sign_in("unavailable");
+            }
+            Redirect::to(SECOND_FACTOR_PAGE).into_response()
         }
         Err(e) => back_to_sign_in(HttpError::new("sign-in failed on the server", e).sign_in_code()),
     }
+}
+
+/// Where a sign-in leads: first to what the user must do before anything else.
+fn landing<'a>(actor: &Actor, next: Option<&'a str>) -> &'a str {
+    if actor.must_change_password {
+        "/account/password"
+    } else if actor.must_enrol_second_factor {
+        "/account/security"
+    } else {
+        local_path(next)
+    }
+}
+
+/// The page that asks for the second factor.
+const SECOND_FACTOR_PAGE: &str = "/sign-in/code";
+
+#[derive(Debug, Deserialize)]
+pub struct SecondFactorForm {
+    #[serde(default)]
+    pub code: String,
+    /// The user's explicit choice to trust this browser for a while.
+    #[serde(default)]
+    pub remember: Option<String>,
+}
+
+/// The second step of a sign-in: a code from the authenticator app or a recovery code. Counts
+/// against the same per-address limit as passwords, and wrong codes towards the user's lockout.
+pub async fn second_factor(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    session: Session,
+    Form(form): Form<SecondFactorForm>,
+) -> Response {
+    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
+        tracing::warn!(ip = %peer.ip(), "second-factor rate limit reached");
+        return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=throttled")).into_response();
+    }
+    let Some(pending) = pending_second_factor(&session).await else {
+        return back_to_sign_in("code_expired");
+    };
+    let actor = match auth::complete_second_factor(
+        &state.db,
+        &state.sealing_key,
+        pending.user_id,
+        &form.code,
+    )
+    .await
+    {
+        Ok(actor) => actor,
+        Err(DomainError::SignInFailed) => {
+            return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=failed")).into_response()
+        }
+        Err(e) => {
+            HttpError::new("a second-factor check failed", e);
+            return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=unavailable"))
+                .into_response();
+        }
+    };
+    if complete_second_factor(&session, actor.user_id)
+        .await
+        .is_err()
+    {
+        return back_to_sign_in("unavailable");
+    }
+    let mut response = Redirect::to(landing(&actor, pending.next.as_deref())).into_response();
+    if form.remember.is_some() {
+        let browser = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        match second_factor::trust_browser(&state.db, actor.user_id, browser).await {
+            Ok(token) => {
+                let cookie = Cookie::build((TRUSTED_BROWSER_COOKIE, token))
+                    .path("/")
+                    .secure(true)
+                    .http_only(true)
+                    .same_site(SameSite::Lax)
+                    .max_age(time::Duration::days(second_factor::TRUSTED_BROWSER_DAYS));
+                if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+                    response.headers_mut().append(header::SET_COOKIE, value);
+                }
+            }
+            // The sign-in stands; the browser is simply asked again next time.
+            Err(e) => tracing::error!(error = %e, "trusting a browser failed"),
+        }
+    }
+    response
+}
+
+/// The value of the request's cookie `name`.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 pub async fn sign_out(

@@ -23,10 +23,10 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
+use simdesk_domain::auth;
 use simdesk_domain::mailbox::ReaderSettings;
 use simdesk_domain::secret::SecretKey;
 use simdesk_domain::sso::SsoRuntime;
-use simdesk_domain::Actor;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -39,7 +39,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use crate::session::USER_ID_KEY;
+use crate::session::{USER_ID_KEY, VOUCHED_ELSEWHERE_KEY};
 use crate::session_store::DatabaseSessionStore;
 
 /// The session cookie: `__Host-` pins it to this host, path `/`, HTTPS only.
@@ -114,28 +114,38 @@ async fn load_actor(
     next: Next,
 ) -> Response {
     match session.get::<i64>(USER_ID_KEY).await {
-        Ok(Some(user_id)) => match Actor::load(&state.db, user_id).await {
-            Ok(Some(actor)) => {
-                request.extensions_mut().insert(actor);
+        Ok(Some(user_id)) => {
+            match auth::session_actor(&state.db, user_id, vouched(&session).await).await {
+                Ok(Some(actor)) => {
+                    request.extensions_mut().insert(actor);
+                }
+                Ok(None) => {
+                    session.flush().await.ok();
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "loading the signed-in user failed");
+                    return (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "The service is unavailable; try again shortly.",
+                    )
+                        .into_response();
+                }
             }
-            Ok(None) => {
-                session.flush().await.ok();
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "loading the signed-in user failed");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "The service is unavailable; try again shortly.",
-                )
-                    .into_response();
-            }
-        },
+        }
         Ok(None) => {}
         Err(e) => {
             tracing::warn!(error = %e, "unreadable session ignored");
         }
     }
     next.run(request).await
+}
+
+/// Whether the session's sign-in was vouched for elsewhere (see [`VOUCHED_ELSEWHERE_KEY`]).
+async fn vouched(session: &Session) -> bool {
+    matches!(
+        session.get::<bool>(VOUCHED_ELSEWHERE_KEY).await,
+        Ok(Some(true))
+    )
 }
 
 /// Refuses state-changing requests that a browser sent from another origin (cross-site request
@@ -262,6 +272,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
 
     let pages: Router<AppState> = Router::new()
         .route("/auth/sign-in", post(auth_routes::sign_in))
+        .route("/auth/second-factor", post(auth_routes::second_factor))
         .route("/auth/sign-out", post(auth_routes::sign_out))
         .route("/auth/forgot-password", post(auth_routes::forgot_password))
         .route("/auth/reset-password", post(auth_routes::reset_password))

@@ -18,7 +18,7 @@ use simdesk_types::{CartReturn, OptionKind};
 use tower_sessions::Session;
 
 use crate::http_error::HttpError;
-use crate::session::USER_ID_KEY;
+use crate::session::{USER_ID_KEY, VOUCHED_ELSEWHERE_KEY};
 use crate::AppState;
 use app::assets::stylesheet_href;
 use app::security::{CspNonce, PagePolicy};
@@ -193,6 +193,7 @@ async fn open_visit(site: &LeptosOptions, session: &Session, started: Started) -
     let stored = async {
         session.cycle_id().await?;
         session.insert(USER_ID_KEY, started.user_id).await?;
+        session.insert(VOUCHED_ELSEWHERE_KEY, true).await?;
         session.insert(VISIT_KEY, started.visit).await
     };
     match stored.await {

@@ -8,6 +8,27 @@ use tower_sessions::Session;
 /// The session key holding the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
 
+/// Set when the session's sign-in was vouched for outside simdesk (the company's identity
+/// provider, a procurement system's shared secret): simdesk asks no second factor of it.
+pub const VOUCHED_ELSEWHERE_KEY: &str = "vouched_elsewhere";
+
+/// A sign-in whose password was right and which waits for a second factor.
+const PENDING_SECOND_FACTOR_KEY: &str = "second_factor_pending";
+
+/// How long a sign-in waits for its second factor.
+const SECOND_FACTOR_WAIT_SECONDS: i64 = 5 * 60;
+
+/// The cookie of a browser its user chose to trust: no code is asked in it for a while.
+pub const TRUSTED_BROWSER_COOKIE: &str = "__Host-simdesk-browser";
+
+/// A sign-in waiting for its second factor: whose, where to go next, since when.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PendingSecondFactor {
+    pub user_id: i64,
+    pub next: Option<String>,
+    since: i64,
+}
+
 /// Where the browser lands after signing out.
 pub const SIGNED_OUT: &str = "/sign-in?signed_out=1";
 
@@ -44,6 +65,57 @@ pub async fn sign_in_as(session: &Session, user_id: i64) -> Result<(), NotStored
         return Err(NotStored);
     }
     store(session, USER_ID_KEY, user_id).await
+}
+
+/// Signs the browser's session in as `user_id` for a sign-in vouched for elsewhere (see
+/// [`VOUCHED_ELSEWHERE_KEY`]).
+pub async fn sign_in_vouched(session: &Session, user_id: i64) -> Result<(), NotStored> {
+    sign_in_as(session, user_id).await?;
+    store(session, VOUCHED_ELSEWHERE_KEY, true).await
+}
+
+/// Holds a sign-in whose password was right until its second factor arrives, under a new
+/// session id and without signing the session in.
+pub async fn await_second_factor(
+    session: &Session,
+    user_id: i64,
+    next: Option<String>,
+) -> Result<(), NotStored> {
+    if let Err(e) = session.cycle_id().await {
+        tracing::error!(error = %e, "session rotation failed");
+        return Err(NotStored);
+    }
+    let pending = PendingSecondFactor {
+        user_id,
+        next,
+        since: chrono::Utc::now().timestamp(),
+    };
+    store(session, PENDING_SECOND_FACTOR_KEY, pending).await
+}
+
+/// The sign-in waiting for a second factor in this session, if it has not waited too long.
+pub async fn pending_second_factor(session: &Session) -> Option<PendingSecondFactor> {
+    let pending: PendingSecondFactor = session
+        .get(PENDING_SECOND_FACTOR_KEY)
+        .await
+        .ok()
+        .flatten()?;
+    let waited = chrono::Utc::now().timestamp() - pending.since;
+    (0..=SECOND_FACTOR_WAIT_SECONDS)
+        .contains(&waited)
+        .then_some(pending)
+}
+
+/// Signs the session in once the second factor was right.
+pub async fn complete_second_factor(session: &Session, user_id: i64) -> Result<(), NotStored> {
+    if let Err(e) = session
+        .remove::<PendingSecondFactor>(PENDING_SECOND_FACTOR_KEY)
+        .await
+    {
+        tracing::error!(error = %e, "session write failed");
+        return Err(NotStored);
+    }
+    sign_in_as(session, user_id).await
 }
 
 /// Keeps `value` under `key` in the session.

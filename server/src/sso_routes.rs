@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use tower_sessions::Session;
 
 use crate::http_error::HttpError;
-use crate::session::{back_to_sign_in, local_path, sign_in_as, store, SIGNED_OUT};
+use crate::session::{back_to_sign_in, local_path, sign_in_vouched, store, SIGNED_OUT};
 use crate::AppState;
 
 pub const CALLBACK: &str = sso::CALLBACK_PATH;
@@ -183,7 +183,7 @@ pub async fn callback(
         Ok(actor) => actor,
         Err(e) => return failed(e, None),
     };
-    if sign_in_as(&session, actor.user_id).await.is_err() {
+    if sign_in_vouched(&session, actor.user_id).await.is_err() {
         return back_to_sign_in("unavailable");
     }
     let logout = identity

@@ -190,6 +190,9 @@ pub struct TenantSettings {
     /// Fewer free SIMs of a product than this is marked as low stock; 0 marks nothing.
     #[serde(default)]
     pub low_stock_threshold: String,
+    /// Provider staff and account admins who sign in with a password must use a second factor.
+    #[serde(default, deserialize_with = "crate::form::checkbox")]
+    pub require_second_factor: bool,
 }
 
 /// One line of a CSV import that was refused, by its line number in the file.

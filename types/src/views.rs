@@ -15,6 +15,10 @@ pub struct SessionInfo {
     pub tenant_name: Option<String>,
     pub account_name: Option<String>,
     pub must_change_password: bool,
+    /// The provider requires a second factor of this user and none is set up yet: they may do
+    /// nothing else first.
+    #[serde(default)]
+    pub must_enrol_second_factor: bool,
     /// False for users who sign in only through their company's identity provider.
     pub has_password: bool,
     /// The tenant's branding, shown in the header: a colour such as `#0f766e` and a logo URL.
@@ -38,6 +42,9 @@ pub struct UserRow {
     pub active: bool,
     pub account_name: Option<String>,
     pub last_sign_in_at: Option<DateTime<Utc>>,
+    /// The user signs in with an authenticator app's code as well.
+    #[serde(default)]
+    pub second_factor: bool,
     /// Above this total the user's purchase orders wait for an approver.
     pub spending_limit: Option<crate::Price>,
 }

@@ -25,13 +25,30 @@ pub(crate) mod ssr {
             .and_then(|parts| parts.extensions.get::<Actor>().cloned())
     }
 
-    /// The actor, for everything but changing one's own password.
+    /// The actor, for everything but changing one's own password and setting up a second
+    /// factor: what a user must do first.
     pub fn actor() -> Result<Actor, AppError> {
+        let actor = enrolling_actor()?;
+        if actor.must_enrol_second_factor {
+            return Err(AppError::SecondFactorRequired);
+        }
+        Ok(actor)
+    }
+
+    /// The actor, for setting up a second factor, which may come before anything else.
+    pub fn enrolling_actor() -> Result<Actor, AppError> {
         let actor = signed_in().ok_or(AppError::Unauthenticated)?;
         if actor.must_change_password {
             return Err(AppError::PasswordChangeRequired);
         }
         Ok(actor)
+    }
+
+    /// The browser's session.
+    pub async fn session() -> Result<tower_sessions::Session, AppError> {
+        leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(|_| AppError::Internal)
     }
 
     /// Takes what a plain-HTTP upload route left in the session for its page, once.
@@ -201,7 +218,12 @@ pub async fn change_password(
     }
     simdesk_domain::auth::change_password(&ssr::db()?, &actor, &current_password, &new_password)
         .await?;
-    leptos_axum::redirect("/?password_changed=1");
+    // A second factor the provider requires comes next, before anything else.
+    leptos_axum::redirect(if actor.must_enrol_second_factor {
+        "/account/security"
+    } else {
+        "/?password_changed=1"
+    });
     Ok(())
 }
 
@@ -227,4 +249,5 @@ pub mod email_orders;
 pub mod messages;
 pub mod orders;
 pub mod punchout;
+pub mod security;
 pub mod sso;

@@ -452,6 +452,10 @@ pub fn SettingsPage() -> impl IntoView {
                                 <legend class="text-sm font-semibold text-slate-900">"SIM stock"</legend>
                                 <Field id="settings-low-stock" name="settings[low_stock_threshold]" label="Low stock below (free SIMs per product)" kind="number" required=true value=s.low_stock_threshold.clone() hint="The dashboard marks products with fewer free SIMs; 0 marks none" error=error_of(save.value(), "low_stock_threshold") />
                             </fieldset>
+                            <fieldset class="space-y-4 border-t border-slate-200 pt-4">
+                                <legend class="text-sm font-semibold text-slate-900">"Sign-in"</legend>
+                                <Checkbox id="settings-second-factor" name="settings[require_second_factor]" checked=s.require_second_factor label="Require a second factor of your staff and account admins" hint="Who signs in with a password must then enter a code from an authenticator app; who has none set up is asked to at the next click. Single sign-on and procurement systems are left to the company's own checks." />
+                            </fieldset>
                             <button type="submit" class=BUTTON_PRIMARY>"Save settings"</button>
                             {action_feedback(save.value(), "Settings saved.")}
                         </ActionForm>

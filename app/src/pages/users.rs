@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use simdesk_types::{role_labels, Role, UserRow};
 
 use crate::api::orders::SetSpendingLimit;
+use crate::api::security::ResetSecondFactor;
 use crate::api::{user_directory, ChangeRole, CreateUser, SetUserActive};
 use crate::components::{
     action_feedback, field_error, format_time, ConfirmStep, EmptyState, ErrorPanel, PageHeader,
@@ -15,6 +16,7 @@ pub fn UsersPage() -> impl IntoView {
     let change = ServerAction::<ChangeRole>::new();
     let toggle = ServerAction::<SetUserActive>::new();
     let limit = ServerAction::<SetSpendingLimit>::new();
+    let reset = ServerAction::<ResetSecondFactor>::new();
     let directory = Resource::new(
         move || {
             (
@@ -22,6 +24,7 @@ pub fn UsersPage() -> impl IntoView {
                 change.version().get(),
                 toggle.version().get(),
                 limit.version().get(),
+                reset.version().get(),
             )
         },
         |_| user_directory(),
@@ -47,6 +50,7 @@ pub fn UsersPage() -> impl IntoView {
                         {action_feedback(change.value(), "Role changed.")}
                         {action_feedback(toggle.value(), "User updated.")}
                         {action_feedback(limit.value(), "Spending limit saved.")}
+                        {action_feedback(reset.value(), "Second factor reset: they sign in with their password and set up a new app.")}
                     </div>
                     <div class="grid gap-8 lg:grid-cols-3">
                         <section class="min-w-0 lg:col-span-2" aria-labelledby="users-heading">
@@ -79,7 +83,7 @@ pub fn UsersPage() -> impl IntoView {
                                             </thead>
                                             <tbody class="divide-y divide-slate-100">
                                                 {directory.users.into_iter().map(|user| view! {
-                                                    <UserRowView is_self=user.id == acting_user_id user roles=roles.clone() change toggle filter />
+                                                    <UserRowView is_self=user.id == acting_user_id user roles=roles.clone() change toggle reset filter />
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
@@ -178,6 +182,7 @@ fn UserRowView(
     roles: Vec<Role>,
     change: ServerAction<ChangeRole>,
     toggle: ServerAction<SetUserActive>,
+    reset: ServerAction<ResetSecondFactor>,
     filter: ReadSignal<String>,
 ) -> impl IntoView {
     let haystack = format!("{} {}", user.display_name, user.email).to_lowercase();
@@ -189,6 +194,9 @@ fn UserRowView(
     let save_label = format!(" role of {}", user.email);
     let toggle_label = format!(" {}", user.email);
     let user_name = user.display_name.clone();
+    let second_factor = user.second_factor;
+    let reset_context = format!(" of {}", user.email);
+    let reset_warning = format!("{} then signs in with the password alone, and sets up a new authenticator app if your provider requires one. Do this only when you are sure who asks: someone who lost their phone and their recovery codes.", user.display_name);
     view! {
         <tr data-testid="user-row" style:display=move || if haystack.contains(&filter.get()) { "" } else { "none" }>
             <td class=TD>
@@ -219,6 +227,7 @@ fn UserRowView(
                 } else {
                     view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">"Deactivated"</span> }.into_any()
                 }}
+                {second_factor.then(|| view! { <span class="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300" title="Signs in with an authenticator app's code as well">"2-step"</span> })}
             </td>
             <td class=format!("{TD} whitespace-nowrap")>{user.last_sign_in_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
             <td class=TD>
@@ -235,7 +244,17 @@ fn UserRowView(
                         </ActionForm>
                     };
                     // Deactivating ends the user's sessions at once; reactivating needs no second thought.
-                    if active {
+                    let reset_step = second_factor.then(|| view! {
+                        <div class="mt-2">
+                            <ConfirmStep label="Reset second factor…" context=reset_context.clone() warning=reset_warning.clone()>
+                                <ActionForm action=reset>
+                                    <input type="hidden" name="user_id" value=id.to_string() />
+                                    <button type="submit" class=BUTTON_DANGER>"Reset the second factor"<span class="sr-only">{reset_context.clone()}</span></button>
+                                </ActionForm>
+                            </ConfirmStep>
+                        </div>
+                    });
+                    let toggle_step = if active {
                         view! {
                             <ConfirmStep label="Deactivate…" context=toggle_label warning=format!("{} can no longer sign in, and their open sessions end now. You can reactivate them later.", user_name)>
                                 {form}
@@ -243,7 +262,8 @@ fn UserRowView(
                         }.into_any()
                     } else {
                         form.into_any()
-                    }
+                    };
+                    view! { {toggle_step} {reset_step} }
                 })}
             </td>
         </tr>

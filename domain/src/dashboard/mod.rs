@@ -46,6 +46,7 @@ pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResul
         tenant_name: own_tenant.as_ref().map(|t| t.name.clone()),
         account_name,
         must_change_password: user.must_change_password,
+        must_enrol_second_factor: actor.must_enrol_second_factor,
         has_password: user.password_hash.is_some(),
         brand_color: own_tenant.as_ref().and_then(|t| t.brand_color.clone()),
         logo_url: own_tenant.and_then(|t| t.logo_url),

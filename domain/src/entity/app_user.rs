@@ -23,6 +23,12 @@ pub struct Model {
     /// Above this order total a purchaser's PO waits for an approver; none means no limit.
     pub spending_limit_minor: Option<i64>,
     pub spending_limit_currency: Option<String>,
+    /// The authenticator app's secret, sealed for this user; set once enrolment starts.
+    pub totp_secret: Option<String>,
+    /// When the user confirmed enrolment with a first code; until then no code is asked for.
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last time step whose code was accepted, so that no code counts twice.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -29,6 +29,8 @@ pub struct Model {
     pub order_page_hosts: String,
     /// Fewer free SIMs of a product than this is low stock on the dashboard; 0 warns of nothing.
     pub low_stock_threshold: i32,
+    /// Provider staff and account admins who sign in with a password must use a second factor.
+    pub require_second_factor: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -390,6 +390,7 @@ async fn requester(
         email: user.email,
         roles,
         must_change_password: false,
+        must_enrol_second_factor: false,
     })
 }
 

@@ -138,7 +138,7 @@ async fn an_agent_onboards_an_account_through_the_checklist() {
     assert!(ready.ready_to_order(), "{:?}", ready.checklist);
 
     // The invited admin manages exactly this account and must choose a password first.
-    let invited = simdesk_domain::auth::sign_in(&t.db, "it@c100.example", "initial password 1")
+    let invited = password_sign_in(&t, "it@c100.example", "initial password 1")
         .await
         .unwrap();
     assert_eq!(invited.account_id, Some(created.id));

@@ -8,14 +8,14 @@ use simdesk_types::Role;
 async fn demo_users_sign_in_with_their_roles() {
     let t = demo_db().await;
     for login in demo::logins() {
-        let actor = auth::sign_in(&t.db, &login.email, DEMO_PASSWORD)
+        let actor = password_sign_in(&t, &login.email, DEMO_PASSWORD)
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", login.email));
         assert_eq!(actor.roles, vec![login.role], "{}", login.email);
     }
     // Case and surrounding spaces in the e-mail do not matter.
     assert!(
-        auth::sign_in(&t.db, "  Admin@Nordwind.Example ", DEMO_PASSWORD)
+        password_sign_in(&t, "  Admin@Nordwind.Example ", DEMO_PASSWORD)
             .await
             .is_ok()
     );
@@ -53,9 +53,9 @@ async fn the_full_demo_seeds_once_and_onboards_an_account() {
 #[tokio::test]
 async fn wrong_password_and_unknown_user_fail_the_same_way() {
     let t = demo_db().await;
-    let wrong = auth::sign_in(&t.db, NORDWIND_ADMIN, "not the password").await;
-    let unknown = auth::sign_in(&t.db, "nobody@nowhere.example", DEMO_PASSWORD).await;
-    let empty = auth::sign_in(&t.db, "", "").await;
+    let wrong = password_sign_in(&t, NORDWIND_ADMIN, "not the password").await;
+    let unknown = password_sign_in(&t, "nobody@nowhere.example", DEMO_PASSWORD).await;
+    let empty = password_sign_in(&t, "", "").await;
     for result in [wrong, unknown, empty] {
         assert!(
             matches!(result, Err(DomainError::SignInFailed)),
@@ -68,11 +68,11 @@ async fn wrong_password_and_unknown_user_fail_the_same_way() {
 async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     let t = demo_db().await;
     for _ in 0..LOCKOUT_THRESHOLD {
-        assert!(auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess")
+        assert!(password_sign_in(&t, NORDWIND_AGENT, "guess guess guess")
             .await
             .is_err());
     }
-    let locked = auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD).await;
+    let locked = password_sign_in(&t, NORDWIND_AGENT, DEMO_PASSWORD).await;
     assert!(
         matches!(locked, Err(DomainError::SignInFailed)),
         "{locked:?}"
@@ -80,7 +80,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
     let actions: Vec<String> = audit_actions(&t).await.into_iter().map(|a| a.1).collect();
     assert!(actions.contains(&"user.locked_out".to_owned()));
     // Other users are unaffected.
-    assert!(auth::sign_in(&t.db, NORDWIND_ADMIN, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, NORDWIND_ADMIN, DEMO_PASSWORD)
         .await
         .is_ok());
 }
@@ -89,19 +89,19 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 async fn a_success_resets_the_failure_count() {
     let t = demo_db().await;
     for _ in 0..LOCKOUT_THRESHOLD - 1 {
-        assert!(auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess")
+        assert!(password_sign_in(&t, NORDWIND_AGENT, "guess guess guess")
             .await
             .is_err());
     }
-    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, NORDWIND_AGENT, DEMO_PASSWORD)
         .await
         .is_ok());
     for _ in 0..LOCKOUT_THRESHOLD - 1 {
-        assert!(auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess")
+        assert!(password_sign_in(&t, NORDWIND_AGENT, "guess guess guess")
             .await
             .is_err());
     }
-    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, NORDWIND_AGENT, DEMO_PASSWORD)
         .await
         .is_ok());
 }
@@ -110,11 +110,11 @@ async fn a_success_resets_the_failure_count() {
 async fn parallel_guesses_cannot_exceed_the_threshold_unnoticed() {
     let t = demo_db().await;
     let guesses = (0..LOCKOUT_THRESHOLD * 2)
-        .map(|_| auth::sign_in(&t.db, NORDWIND_AGENT, "guess guess guess"));
+        .map(|_| password_sign_in(&t, NORDWIND_AGENT, "guess guess guess"));
     for result in futures::future::join_all(guesses).await {
         assert!(result.is_err());
     }
-    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, NORDWIND_AGENT, DEMO_PASSWORD)
         .await
         .is_err());
 }
@@ -127,7 +127,7 @@ async fn deactivated_users_cannot_sign_in_and_lose_their_actor() {
     users::set_active(&t.db, &admin, agent_id, false)
         .await
         .unwrap();
-    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, NORDWIND_AGENT, DEMO_PASSWORD)
         .await
         .is_err());
     assert!(simdesk_domain::Actor::load(&t.db, agent_id)
@@ -137,7 +137,7 @@ async fn deactivated_users_cannot_sign_in_and_lose_their_actor() {
     users::set_active(&t.db, &admin, agent_id, true)
         .await
         .unwrap();
-    assert!(auth::sign_in(&t.db, NORDWIND_AGENT, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, NORDWIND_AGENT, DEMO_PASSWORD)
         .await
         .is_ok());
 }
@@ -158,7 +158,7 @@ async fn new_users_must_change_their_initial_password() {
     )
     .await
     .unwrap();
-    let agent = auth::sign_in(&t.db, "new.agent@nordwind.example", "initial password 1")
+    let agent = password_sign_in(&t, "new.agent@nordwind.example", "initial password 1")
         .await
         .unwrap();
     let info = simdesk_domain::dashboard::session_info(&t.db, &agent)
@@ -179,12 +179,12 @@ async fn new_users_must_change_their_initial_password() {
         .unwrap();
     assert!(!info.must_change_password);
     assert!(
-        auth::sign_in(&t.db, "new.agent@nordwind.example", "initial password 1")
+        password_sign_in(&t, "new.agent@nordwind.example", "initial password 1")
             .await
             .is_err()
     );
     assert!(
-        auth::sign_in(&t.db, "new.agent@nordwind.example", "a brand new password")
+        password_sign_in(&t, "new.agent@nordwind.example", "a brand new password")
             .await
             .is_ok()
     );

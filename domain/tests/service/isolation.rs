@@ -124,10 +124,10 @@ async fn audit_logs_and_tenant_lists_stay_within_their_scope() {
     let nordwind = actor(&t, NORDWIND_ADMIN).await;
     let alpina = actor(&t, ALPINA_ADMIN).await;
     // Give both tenants some history.
-    simdesk_domain::auth::sign_in(&t.db, ALPINA_AGENT, simdesk_domain::demo::DEMO_PASSWORD)
+    password_sign_in(&t, ALPINA_AGENT, simdesk_domain::demo::DEMO_PASSWORD)
         .await
         .unwrap();
-    simdesk_domain::auth::sign_in(&t.db, NORDWIND_AGENT, simdesk_domain::demo::DEMO_PASSWORD)
+    password_sign_in(&t, NORDWIND_AGENT, simdesk_domain::demo::DEMO_PASSWORD)
         .await
         .unwrap();
     let alpina_agent = user_id(&t, ALPINA_AGENT).await.to_string();

@@ -3,6 +3,7 @@
 //! resets: one-time links, stored as digests, answered alike for unknown addresses.
 
 use crate::support::full_demo_db as demo_db;
+use crate::support::password_sign_in;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use simdesk_domain::db::{begin, begin_write, DataScope};
@@ -12,7 +13,7 @@ use simdesk_domain::mail::{preferences, MailContext};
 use simdesk_domain::orders::{self, PoQuery};
 use simdesk_domain::testing::{actor, TestDatabase};
 use simdesk_domain::DomainError;
-use simdesk_domain::{auth, password_reset, users};
+use simdesk_domain::{password_reset, users};
 use simdesk_types::{MailTopic, PoAction, PoStatus, Role};
 
 const NORDWIND_AGENT: &str = "agent@nordwind.example";
@@ -185,10 +186,10 @@ async fn a_reset_link_sets_a_new_password_once() {
     password_reset::complete(&t.db, token, "a brand new passphrase")
         .await
         .unwrap();
-    auth::sign_in(&t.db, HAFEN_PURCHASER, "a brand new passphrase")
+    password_sign_in(&t, HAFEN_PURCHASER, "a brand new passphrase")
         .await
         .unwrap();
-    assert!(auth::sign_in(&t.db, HAFEN_PURCHASER, DEMO_PASSWORD)
+    assert!(password_sign_in(&t, HAFEN_PURCHASER, DEMO_PASSWORD)
         .await
         .is_err());
 
@@ -265,7 +266,7 @@ async fn a_new_user_without_a_password_is_invited_by_a_one_time_link() {
     .await
     .unwrap();
     // No password to guess until the link is used.
-    assert!(auth::sign_in(&t.db, email, "").await.is_err());
+    assert!(password_sign_in(&t, email, "").await.is_err());
     let txn = begin(&t.db, DataScope::System).await.unwrap();
     let invitations = notification::Entity::find()
         .filter(notification::Column::RecipientEmail.eq(email))
@@ -288,7 +289,7 @@ async fn a_new_user_without_a_password_is_invited_by_a_one_time_link() {
     password_reset::complete(&t.db, &token, "my own passphrase 1")
         .await
         .unwrap();
-    let signed_in = auth::sign_in(&t.db, email, "my own passphrase 1")
+    let signed_in = password_sign_in(&t, email, "my own passphrase 1")
         .await
         .unwrap();
     assert!(!signed_in.must_change_password);

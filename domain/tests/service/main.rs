@@ -16,6 +16,7 @@ mod model;
 mod order_pages;
 mod orders;
 mod punchout;
+mod second_factor;
 mod sso;
 mod support;
 mod trace;

@@ -2,6 +2,7 @@
 //! loopback): configuration, the code flow, ID-token checks, just-in-time users, role mapping,
 //! policy, and isolation between accounts and tenants.
 
+use crate::support::password_sign_in;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use simdesk_domain::db::{begin, DataScope};
 use simdesk_domain::entity::{app_user, identity_provider};
@@ -9,7 +10,7 @@ use simdesk_domain::secret::SecretKey;
 use simdesk_domain::sso::{self, oidc, OidcSettings, ProviderConfig, SsoError};
 use simdesk_domain::testing::oidc::{OidcProvider, ProviderUser};
 use simdesk_domain::testing::TestDatabase;
-use simdesk_domain::{auth, demo, users, Actor, DomainError};
+use simdesk_domain::{demo, users, Actor, DomainError};
 use simdesk_types::{Role, SsoConfigInput};
 
 use crate::support::{actor, demo_db, user_id};
@@ -697,24 +698,20 @@ async fn required_sso_disables_passwords_except_for_the_break_glass_admin() {
     required.break_glass_user_id = Some(admin.user_id);
     save_own(&t, &key, &admin, 0, required).await.unwrap();
 
-    let purchaser = auth::sign_in(
-        &t.db,
-        "purchaser@hafenlogistik.example",
-        demo::DEMO_PASSWORD,
-    )
-    .await;
+    let purchaser =
+        password_sign_in(&t, "purchaser@hafenlogistik.example", demo::DEMO_PASSWORD).await;
     assert!(
         matches!(purchaser, Err(DomainError::SsoRequired)),
         "{purchaser:?}"
     );
     // A wrong password still says only "sign-in failed".
-    let wrong = auth::sign_in(&t.db, "purchaser@hafenlogistik.example", "wrong-password").await;
+    let wrong = password_sign_in(&t, "purchaser@hafenlogistik.example", "wrong-password").await;
     assert!(matches!(wrong, Err(DomainError::SignInFailed)), "{wrong:?}");
-    auth::sign_in(&t.db, HAFEN_ADMIN, demo::DEMO_PASSWORD)
+    password_sign_in(&t, HAFEN_ADMIN, demo::DEMO_PASSWORD)
         .await
         .expect("the break-glass admin keeps the password");
     // Other accounts are unaffected.
-    auth::sign_in(&t.db, "purchaser@lakeside.example", demo::DEMO_PASSWORD)
+    password_sign_in(&t, "purchaser@lakeside.example", demo::DEMO_PASSWORD)
         .await
         .expect("another account");
     let inactive_check = {

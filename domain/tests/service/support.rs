@@ -63,3 +63,17 @@ pub fn lines_of(po: &simdesk_types::PoDetail) -> Vec<(String, i32)> {
         .map(|l| (l.part_number.clone(), l.quantity))
         .collect()
 }
+
+/// Signs in with a password, for users without a second factor.
+pub async fn password_sign_in(
+    t: &TestDatabase,
+    email: &str,
+    password: &str,
+) -> simdesk_domain::DomainResult<simdesk_domain::Actor> {
+    match simdesk_domain::auth::sign_in(&t.db, email, password, None).await? {
+        simdesk_domain::auth::SignInStep::Done(actor) => Ok(actor),
+        simdesk_domain::auth::SignInStep::SecondFactor { .. } => {
+            panic!("{email} has a second factor")
+        }
+    }
+}

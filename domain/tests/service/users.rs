@@ -184,7 +184,7 @@ async fn platform_operator_creates_a_tenant_with_its_first_admin() {
     assert_eq!(created.users, 1);
     let listed = tenants::list(&t.db, &operator).await.unwrap();
     assert_eq!(listed.len(), 3);
-    let admin = simdesk_domain::auth::sign_in(&t.db, "admin@fjord.example", "first password 1")
+    let admin = password_sign_in(&t, "admin@fjord.example", "first password 1")
         .await
         .unwrap();
     assert_eq!(admin.roles, vec![Role::TenantAdmin]);

@@ -9,6 +9,7 @@ mod mail_intake;
 mod orders;
 mod outbox;
 mod punchout;
+mod second_factor;
 mod sign_in;
 mod site;
 mod sso;

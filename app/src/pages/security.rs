@@ -1,0 +1,235 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use simdesk_types::{SecondFactorStatus, TotpEnrolment, TrustedBrowser};
+
+use crate::api::security::{
+    second_factor_status, ConfirmSecondFactor, ForgetBrowsers, RenewRecoveryCodes,
+    StartSecondFactor, TurnOffSecondFactor,
+};
+use crate::components::{
+    action_feedback, error_beyond_fields, field_error, format_time, ConfirmStep, ErrorPanel,
+    PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
+};
+
+/// The signed-in user's second factor: setting up an authenticator app, recovery codes,
+/// trusted browsers, turning it off.
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let start = ServerAction::<StartSecondFactor>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let renew = ServerAction::<RenewRecoveryCodes>::new();
+    let turn_off = ServerAction::<TurnOffSecondFactor>::new();
+    let forget = ServerAction::<ForgetBrowsers>::new();
+    let status = Resource::new(
+        move || {
+            (
+                start.version().get(),
+                confirm.version().get(),
+                renew.version().get(),
+                turn_off.version().get(),
+                forget.version().get(),
+            )
+        },
+        |_| second_factor_status(),
+    );
+    let actions = Actions {
+        start,
+        confirm,
+        renew,
+        turn_off,
+        forget,
+    };
+    view! {
+        <Title text="Sign-in security" />
+        <PageHeader title="Sign-in security".to_owned() subtitle="A second factor: after your password, a code from an authenticator app on your phone." />
+        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Ok(status) => view! { <SecondFactor status actions /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    start: ServerAction<StartSecondFactor>,
+    confirm: ServerAction<ConfirmSecondFactor>,
+    renew: ServerAction<RenewRecoveryCodes>,
+    turn_off: ServerAction<TurnOffSecondFactor>,
+    forget: ServerAction<ForgetBrowsers>,
+}
+
+#[component]
+fn SecondFactor(status: SecondFactorStatus, actions: Actions) -> impl IntoView {
+    let enabled = status.enabled_at.is_some();
+    let app = match (status.enabled_at, status.enrolment.clone()) {
+        (Some(since), _) => view! { <AppOn since status=status.clone() actions /> }.into_any(),
+        (None, Some(enrolment)) => view! { <Enrolment enrolment actions /> }.into_any(),
+        (None, None) => view! {
+            <section class=format!("max-w-2xl {CARD}") aria-labelledby="app-heading">
+                <h2 id="app-heading" class="text-lg font-semibold">"Authenticator app: off"</h2>
+                <p class="mt-1 text-sm text-slate-600">"Any app that shows time-based codes works, for example Microsoft Authenticator, Google Authenticator, 1Password or Bitwarden."</p>
+                <ActionForm action=actions.start attr:class="mt-4">
+                    <button type="submit" class=BUTTON_PRIMARY data-testid="start-second-factor">"Set up an authenticator app"</button>
+                </ActionForm>
+                {error_beyond_fields(actions.start.value(), &[])}
+            </section>
+        }.into_any(),
+    };
+    view! {
+        <div class="space-y-6">
+            {(status.required && !enabled).then(|| view! {
+                <div role="alert" class="max-w-2xl rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="second-factor-required">
+                    "Your provider requires a second factor for your role. Set up an authenticator app to continue; until then, this is the only page open to you."
+                </div>
+            })}
+            {(!status.new_recovery_codes.is_empty()).then(|| view! { <RecoveryCodes codes=status.new_recovery_codes.clone() /> })}
+            {app}
+            {enabled.then(|| view! { <TrustedBrowsers browsers=status.trusted_browsers.clone() forget=actions.forget /> })}
+        </div>
+    }
+}
+
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <section role="status" class="max-w-2xl rounded-lg border border-amber-200 bg-amber-50 p-6" aria-labelledby="codes-heading" data-testid="recovery-codes">
+            <h2 id="codes-heading" class="text-lg font-semibold text-amber-950">"Your recovery codes, shown this once"</h2>
+            <p class="mt-1 text-sm text-amber-900">"Each code signs you in once when your phone is not at hand. Keep them somewhere safe, such as a password manager; this page will not show them again."</p>
+            <ol class="mt-4 grid grid-cols-2 gap-2 font-mono text-sm text-slate-900 sm:grid-cols-3">
+                {codes.into_iter().map(|code| view! { <li class="rounded bg-white px-2 py-1 ring-1 ring-amber-200">{code}</li> }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn Enrolment(enrolment: TotpEnrolment, actions: Actions) -> impl IntoView {
+    view! {
+        <section class=format!("max-w-2xl {CARD}") aria-labelledby="enrol-heading" data-testid="enrolment">
+            <h2 id="enrol-heading" class="text-lg font-semibold">"Set up your authenticator app"</h2>
+            <ol class="mt-4 space-y-6 text-sm text-slate-700">
+                <li>
+                    <p class="font-medium text-slate-900">"1. Scan this QR code with the app."</p>
+                    <div class="mt-3 flex flex-wrap items-start gap-6">
+                        <div role="img" aria-label="QR code of your new sign-in key" class="h-[200px] w-[200px] shrink-0 bg-white [&>svg]:h-full [&>svg]:w-full" inner_html=enrolment.qr_svg.clone()></div>
+                        <div class="min-w-0 space-y-2">
+                            <p>"Or type this key into the app, as a time-based key:"</p>
+                            <p class="break-all rounded bg-slate-100 px-2 py-1 font-mono text-base tracking-wide text-slate-900" data-testid="totp-key">{enrolment.key.clone()}</p>
+                            <p><a href=enrolment.otpauth_url.clone() class="font-medium text-teal-700 hover:underline">"Open in an authenticator app on this device"</a></p>
+                        </div>
+                    </div>
+                </li>
+                <li>
+                    <p class="font-medium text-slate-900">"2. Enter the 6-digit code the app shows now."</p>
+                    <ActionForm action=actions.confirm attr:class="mt-3 flex flex-wrap items-end gap-3">
+                        <CodeField id="enrol-code" />
+                        <button type="submit" class=BUTTON_PRIMARY>"Turn on"</button>
+                    </ActionForm>
+                    {field_error(actions.confirm.value(), "code")}
+                    {error_beyond_fields(actions.confirm.value(), &["code"])}
+                </li>
+            </ol>
+            <ActionForm action=actions.start attr:class="mt-6 border-t border-slate-100 pt-4">
+                <button type="submit" class=BUTTON_SECONDARY>"Start again with a new key"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn AppOn(
+    since: chrono::DateTime<chrono::Utc>,
+    status: SecondFactorStatus,
+    actions: Actions,
+) -> impl IntoView {
+    let left = status.recovery_codes_left;
+    view! {
+        <section class=format!("max-w-2xl {CARD}") aria-labelledby="app-heading" data-testid="second-factor-on">
+            <h2 id="app-heading" class="text-lg font-semibold">"Authenticator app: on"</h2>
+            <p class="mt-1 text-sm text-slate-600">
+                {format!("Since {}. Signing in asks for a code from the app after your password.", format_time(&since))}
+            </p>
+            <p class=if left <= 2 { "mt-2 text-sm font-medium text-amber-800" } else { "mt-2 text-sm text-slate-600" } data-testid="recovery-codes-left">
+                {match left {
+                    0 => "No recovery codes are left: make new ones.".to_owned(),
+                    1 => "1 recovery code is left.".to_owned(),
+                    n => format!("{n} recovery codes are left."),
+                }}
+            </p>
+            <ActionForm action=actions.renew attr:class="mt-4 flex flex-wrap items-end gap-3">
+                <CodeField id="renew-code" />
+                <button type="submit" class=BUTTON_SECONDARY>"Make new recovery codes"</button>
+            </ActionForm>
+            {field_error(actions.renew.value(), "code")}
+            {error_beyond_fields(actions.renew.value(), &["code"])}
+            <div class="mt-6 border-t border-slate-100 pt-4">
+                {if status.required {
+                    view! { <p class="text-sm text-slate-600">"Your provider requires a second factor for your role, so it stays on. On a new phone, ask an admin to reset it, then set it up again."</p> }.into_any()
+                } else {
+                    view! {
+                        <ConfirmStep label="Turn off…" warning="Without the app, your password alone signs you in. Your recovery codes and trusted browsers are removed.".to_owned()>
+                            <ActionForm action=actions.turn_off attr:class="flex flex-wrap items-end gap-3">
+                                <CodeField id="off-code" />
+                                <button type="submit" class=BUTTON_PRIMARY>"Turn off the second factor"</button>
+                            </ActionForm>
+                        </ConfirmStep>
+                        {field_error(actions.turn_off.value(), "code")}
+                        {error_beyond_fields(actions.turn_off.value(), &["code"])}
+                    }.into_any()
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn TrustedBrowsers(
+    browsers: Vec<TrustedBrowser>,
+    forget: ServerAction<ForgetBrowsers>,
+) -> impl IntoView {
+    view! {
+        <section class=format!("max-w-2xl {CARD}") aria-labelledby="browsers-heading" data-testid="trusted-browsers">
+            <h2 id="browsers-heading" class="text-lg font-semibold">"Trusted browsers"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Browsers where you chose not to be asked for a code for 30 days."</p>
+            {if browsers.is_empty() {
+                view! { <p class="mt-4 text-sm text-slate-500">"None."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-4 divide-y divide-slate-100">
+                        {browsers.into_iter().map(|b| view! {
+                            <li class="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
+                                <span>
+                                    <span class="font-medium text-slate-900">{b.label.clone()}</span>
+                                    <span class="text-slate-500">{format!(" · trusted {} until {}", format_time(&b.since), format_time(&b.until))}</span>
+                                </span>
+                                <ActionForm action=forget>
+                                    <input type="hidden" name="id" value=b.id.to_string() />
+                                    <button type="submit" class=BUTTON_SECONDARY>"Forget"<span class="sr-only">{format!(" {}", b.label)}</span></button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <ActionForm action=forget attr:class="mt-4">
+                        <button type="submit" class=BUTTON_SECONDARY>"Forget all browsers"</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+            {action_feedback(forget.value(), "Forgotten: the code will be asked there again.")}
+        </section>
+    }
+}
+
+/// The field for a code from the app (or, where it counts, a recovery code).
+#[component]
+fn CodeField(id: &'static str) -> impl IntoView {
+    view! {
+        <div>
+            <label for=id class=LABEL>"Code from the app"</label>
+            <input id=id name="code" required autocomplete="one-time-code" maxlength="11" class=format!("mt-1 w-40 {INPUT}") />
+        </div>
+    }
+}
