@@ -109,6 +109,16 @@ pub async fn complete_second_factor(
 ) -> DomainResult<Actor> {
     let now = Utc::now();
     let txn = begin_write(db, DataScope::System).await?;
+    // The user's row is locked before it is read, so parallel guesses take turns and each sees
+    // the failures counted before it: none is checked once the lockout holds.
+    app_user::Entity::update_many()
+        .col_expr(
+            app_user::Column::FailedSignIns,
+            Expr::col(app_user::Column::FailedSignIns).into(),
+        )
+        .filter(app_user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await?;
     let user = app_user::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
@@ -282,6 +292,7 @@ pub async fn change_password(
     active.must_change_password = Set(false);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
+    second_factor::distrust_browsers(&txn, actor.user_id).await?;
     AuditEvent::new("user.password_changed", "user")
         .target(actor.user_id)
         .scoped_to(actor)

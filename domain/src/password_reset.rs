@@ -223,6 +223,7 @@ pub async fn complete(
     active.locked_until = Set(None);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
+    crate::second_factor::distrust_browsers(&txn, link.user_id).await?;
     AuditEvent::new("user.password_reset", "user")
         .target(link.user_id)
         .tenant(Some(link.tenant_id), account_id)

@@ -112,7 +112,7 @@ pub(crate) async fn spend_code(
         .col_expr(second_factor_token::Column::UsedAt, Expr::value(Some(now)))
         .filter(second_factor_token::Column::UserId.eq(user.id))
         .filter(second_factor_token::Column::Kind.eq(RECOVERY))
-        .filter(second_factor_token::Column::TokenHash.eq(recovery_hash(&code)))
+        .filter(second_factor_token::Column::TokenHash.eq(recovery_hash(key, user.id, &code)))
         .filter(second_factor_token::Column::UsedAt.is_null())
         .exec(txn)
         .await?;
@@ -222,6 +222,12 @@ pub async fn trust_browser(
         .ok_or(DomainError::NotFound)?;
     let token = random_token();
     let now = Utc::now();
+    second_factor_token::Entity::delete_many()
+        .filter(second_factor_token::Column::UserId.eq(user.id))
+        .filter(second_factor_token::Column::Kind.eq(BROWSER))
+        .filter(second_factor_token::Column::ExpiresAt.lte(now))
+        .exec(&txn)
+        .await?;
     second_factor_token::ActiveModel {
         tenant_id: Set(user.tenant_id),
         user_id: Set(user.id),
@@ -407,7 +413,7 @@ pub async fn confirm_enrolment(
         .filter(app_user::Column::Id.eq(user.id))
         .exec(&txn)
         .await?;
-    let codes = replace_recovery_codes(&txn, &user, now).await?;
+    let codes = replace_recovery_codes(&txn, key, &user, now).await?;
     commit_audited(txn, actor, "user.second_factor_enabled").await?;
     Ok(codes)
 }
@@ -421,7 +427,7 @@ pub async fn renew_recovery_codes(
 ) -> DomainResult<Vec<String>> {
     let txn = begin_write(db, DataScope::of(actor)).await?;
     let user = proven_by_code(&txn, key, actor, code).await?;
-    let codes = replace_recovery_codes(&txn, &user, Utc::now()).await?;
+    let codes = replace_recovery_codes(&txn, key, &user, Utc::now()).await?;
     commit_audited(txn, actor, "user.recovery_codes_renewed").await?;
     Ok(codes)
 }
@@ -511,6 +517,20 @@ pub async fn forget_browsers(
     Ok(())
 }
 
+/// Stops trusting every browser of the user, in the caller's transaction: a new password
+/// means whoever held one of its cookies must show a code again.
+pub(crate) async fn distrust_browsers(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+) -> DomainResult<()> {
+    second_factor_token::Entity::delete_many()
+        .filter(second_factor_token::Column::UserId.eq(user_id))
+        .filter(second_factor_token::Column::Kind.eq(BROWSER))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Removes the user's authenticator secret, recovery codes and trusted browsers, in the
 /// caller's transaction: turning it off, or an admin's reset.
 pub(crate) async fn clear(txn: &impl ConnectionTrait, user_id: i64) -> DomainResult<()> {
@@ -540,6 +560,7 @@ pub(crate) async fn clear(txn: &impl ConnectionTrait, user_id: i64) -> DomainRes
 
 async fn replace_recovery_codes(
     txn: &impl ConnectionTrait,
+    key: &SecretKey,
     user: &app_user::Model,
     now: DateTime<Utc>,
 ) -> DomainResult<Vec<String>> {
@@ -555,7 +576,7 @@ async fn replace_recovery_codes(
             tenant_id: Set(user.tenant_id),
             user_id: Set(user.id),
             kind: Set(RECOVERY.to_owned()),
-            token_hash: Set(recovery_hash(&code)),
+            token_hash: Set(recovery_hash(key, user.id, &code)),
             label: Set(String::new()),
             created_at: Set(now),
             expires_at: Set(None),
@@ -576,10 +597,11 @@ fn recovery_code() -> String {
         .collect()
 }
 
-/// Recovery codes are stored as the digest of their upper-case characters, so a code typed in
-/// lower case or without its hyphen still counts.
-fn recovery_hash(code: &str) -> String {
-    sha256_hex(code.to_ascii_uppercase().as_bytes())
+/// Recovery codes are stored as the keyed digest of their upper-case characters, so a code
+/// typed in lower case or without its hyphen still counts, and a copy of the database alone
+/// cannot be searched for them.
+fn recovery_hash(key: &SecretKey, user_id: i64, code: &str) -> String {
+    key.keyed_digest("recovery code", user_id, &code.to_ascii_uppercase())
 }
 
 fn wrong_code() -> DomainError {
@@ -605,10 +627,21 @@ mod tests {
         let code = recovery_code();
         assert_eq!(code.len(), RECOVERY_CODE_LENGTH);
         assert!(code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b)));
+        let key = SecretKey::generate();
         assert_eq!(
-            recovery_hash(&code),
-            recovery_hash(&code.to_lowercase()),
+            recovery_hash(&key, 1, &code),
+            recovery_hash(&key, 1, &code.to_lowercase()),
             "case does not matter"
+        );
+        assert_ne!(
+            recovery_hash(&key, 1, &code),
+            recovery_hash(&key, 2, &code),
+            "two users' equal codes differ"
+        );
+        assert_ne!(
+            recovery_hash(&key, 1, &code),
+            recovery_hash(&SecretKey::generate(), 1, &code),
+            "another key, another digest"
         );
     }
 

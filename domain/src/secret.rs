@@ -79,6 +79,25 @@ impl SecretKey {
         self.open_bound(&binding(b"user:", user_id), sealed)
     }
 
+    /// A keyed digest (HMAC-SHA-256, hex) of `value` for the owner `id`, for short secrets that
+    /// are checked but never read back (recovery codes): a copy of the database without the
+    /// key cannot test guesses against it, and equal values of two owners differ.
+    pub fn keyed_digest(&self, purpose: &str, id: i64, value: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.0.as_slice())
+            .expect("HMAC takes a key of any length");
+        mac.update(b"simdesk digest v1\0");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\0");
+        mac.update(&id.to_be_bytes());
+        mac.update(value.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     fn seal_bound(&self, aad: &[u8], plaintext: &str) -> DomainResult<String> {
         let cipher = XChaCha20Poly1305::new(&self.0);
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);

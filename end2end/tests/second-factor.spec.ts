@@ -138,8 +138,13 @@ test('a provider that requires a second factor sends its staff to set one up fir
     await ready(page);
     const requirement = page.getByLabel('Require a second factor of your staff and account admins');
     await requirement.setChecked(on);
+    // With or without JavaScript, the form posts to the server function; once it answered and
+    // the page settled, the saved setting is read back.
+    const saved = page.waitForResponse((r) => r.url().includes('/api/') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.reload();
+    await saved;
+    await page.waitForLoadState('load');
+    await page.goto('/settings');
     await ready(page);
     await expect(requirement).toBeChecked({ checked: on });
   };

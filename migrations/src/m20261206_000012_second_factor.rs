@@ -4,7 +4,7 @@
 //! staff and account admins.
 
 use crate::columns::{
-    add_columns, cols, id, index, reference, required_reference, text, timestamp,
+    add_columns, cols, fk, id, index, reference, required_reference, text, timestamp,
 };
 use crate::rls;
 use sea_orm_migration::prelude::*;
@@ -100,6 +100,18 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .null(),
                     )
+                    .foreign_key(&mut fk(
+                        SecondFactorToken::Table,
+                        SecondFactorToken::UserId,
+                        AppUser::Table,
+                        Alias::new("id"),
+                    ))
+                    .foreign_key(&mut fk(
+                        SecondFactorToken::Table,
+                        SecondFactorToken::TenantId,
+                        Tenant::Table,
+                        Alias::new("id"),
+                    ))
                     .to_owned(),
             )
             .await?;

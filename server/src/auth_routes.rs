@@ -14,8 +14,8 @@ use tower_sessions::Session;
 
 use crate::http_error::HttpError;
 use crate::session::{
-    await_second_factor, back_to_sign_in, complete_second_factor, local_path,
-    pending_second_factor, sign_in_as, SIGNED_OUT, TRUSTED_BROWSER_COOKIE,
+    await_second_factor, back_to_sign_in, local_path, pending_second_factor, sign_in_as,
+    SIGNED_OUT, TRUSTED_BROWSER_COOKIE,
 };
 use crate::sso_routes::{provider_sign_out_url, ProviderLogout, LOGOUT_KEY};
 use crate::AppState;
@@ -135,10 +135,8 @@ pub async fn second_factor(
                 .into_response();
         }
     };
-    if complete_second_factor(&session, actor.user_id)
-        .await
-        .is_err()
-    {
+    // Signing in drops the waiting sign-in with everything else the session held.
+    if sign_in_as(&session, actor.user_id).await.is_err() {
         return back_to_sign_in("unavailable");
     }
     let mut response = Redirect::to(landing(&actor, pending.next.as_deref())).into_response();

@@ -32,6 +32,28 @@ fn download(name: &str, body: String) -> Response {
         .into_response()
 }
 
+/// The signed-in actor, or where the browser must go first: to sign in (and back to
+/// `sign_in_next`), to change the password an admin chose, or to set up the second factor the
+/// provider requires.
+fn ready(
+    actor: Option<Extension<Actor>>,
+    sign_in_next: impl AsRef<str>,
+) -> Result<Actor, Redirect> {
+    match actor {
+        None => Err(Redirect::to(&format!(
+            "/sign-in?next={}",
+            sign_in_next.as_ref()
+        ))),
+        Some(Extension(actor)) if actor.must_change_password => {
+            Err(Redirect::to("/account/password"))
+        }
+        Some(Extension(actor)) if actor.must_enrol_second_factor => {
+            Err(Redirect::to("/account/security"))
+        }
+        Some(Extension(actor)) => Ok(actor),
+    }
+}
+
 fn refused(error: DomainError) -> Response {
     HttpError::new("CSV request failed", error).into_response()
 }
@@ -40,8 +62,9 @@ pub async fn export_products(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return Redirect::to("/sign-in?next=/catalog").into_response();
+    let actor = match ready(actor, "/catalog") {
+        Ok(actor) => actor,
+        Err(elsewhere) => return elsewhere.into_response(),
     };
     match catalog::export_products_csv(&state.db, &actor).await {
         Ok(csv) => download("products.csv", csv),
@@ -53,8 +76,9 @@ pub async fn export_accounts(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return Redirect::to("/sign-in?next=/accounts").into_response();
+    let actor = match ready(actor, "/accounts") {
+        Ok(actor) => actor,
+        Err(elsewhere) => return elsewhere.into_response(),
     };
     match accounts::export_csv(&state.db, &actor).await {
         Ok(csv) => download("accounts.csv", csv),
@@ -67,8 +91,9 @@ pub async fn export_po_sims(
     actor: Option<Extension<Actor>>,
     Path(id): Path<i64>,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return Redirect::to(&format!("/sign-in?next=/orders/{id}")).into_response();
+    let actor = match ready(actor, format!("/orders/{id}")) {
+        Ok(actor) => actor,
+        Err(elsewhere) => return elsewhere.into_response(),
     };
     match orders::sims_csv(&state.db, &actor, id).await {
         Ok(csv) => download(&format!("sims-{id}.csv"), csv),
@@ -108,8 +133,9 @@ pub async fn import_stock(
     let scripted = headers
         .get("x-requested-with")
         .is_some_and(|v| v == "XMLHttpRequest");
-    let Some(Extension(actor)) = actor else {
-        return Redirect::to("/sign-in?next=/stock").into_response();
+    let actor = match ready(actor, "/stock") {
+        Ok(actor) => actor,
+        Err(elsewhere) => return elsewhere.into_response(),
     };
     let outcome = match read_file(&mut form).await {
         Err(message) => ImportOutcome::Refused(message),
@@ -137,8 +163,9 @@ pub async fn import_products(
     session: Session,
     mut form: Multipart,
 ) -> Response {
-    let Some(Extension(actor)) = actor else {
-        return Redirect::to("/sign-in?next=/catalog/import").into_response();
+    let actor = match ready(actor, "/catalog/import") {
+        Ok(actor) => actor,
+        Err(elsewhere) => return elsewhere.into_response(),
     };
     let outcome = match read_file(&mut form).await {
         Err(message) => ImportOutcome::Refused(message),

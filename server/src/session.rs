@@ -60,11 +60,28 @@ pub struct NotStored;
 /// Signs the browser's session in as `user_id`, under a new session id: a new id at sign-in
 /// defeats session fixation.
 pub async fn sign_in_as(session: &Session, user_id: i64) -> Result<(), NotStored> {
+    begin_sign_in(session).await?;
+    store(session, USER_ID_KEY, user_id).await
+}
+
+/// A new session id, and nothing of an earlier sign-in in it: neither its user, nor its waiting
+/// second factor, nor an exemption its way of signing in had.
+async fn begin_sign_in(session: &Session) -> Result<(), NotStored> {
     if let Err(e) = session.cycle_id().await {
         tracing::error!(error = %e, "session rotation failed");
         return Err(NotStored);
     }
-    store(session, USER_ID_KEY, user_id).await
+    for key in [
+        USER_ID_KEY,
+        VOUCHED_ELSEWHERE_KEY,
+        PENDING_SECOND_FACTOR_KEY,
+    ] {
+        if let Err(e) = session.remove_value(key).await {
+            tracing::error!(error = %e, "session write failed");
+            return Err(NotStored);
+        }
+    }
+    Ok(())
 }
 
 /// Signs the browser's session in as `user_id` for a sign-in vouched for elsewhere (see
@@ -81,10 +98,7 @@ pub async fn await_second_factor(
     user_id: i64,
     next: Option<String>,
 ) -> Result<(), NotStored> {
-    if let Err(e) = session.cycle_id().await {
-        tracing::error!(error = %e, "session rotation failed");
-        return Err(NotStored);
-    }
+    begin_sign_in(session).await?;
     let pending = PendingSecondFactor {
         user_id,
         next,
@@ -104,18 +118,6 @@ pub async fn pending_second_factor(session: &Session) -> Option<PendingSecondFac
     (0..=SECOND_FACTOR_WAIT_SECONDS)
         .contains(&waited)
         .then_some(pending)
-}
-
-/// Signs the session in once the second factor was right.
-pub async fn complete_second_factor(session: &Session, user_id: i64) -> Result<(), NotStored> {
-    if let Err(e) = session
-        .remove::<PendingSecondFactor>(PENDING_SECOND_FACTOR_KEY)
-        .await
-    {
-        tracing::error!(error = %e, "session write failed");
-        return Err(NotStored);
-    }
-    sign_in_as(session, user_id).await
 }
 
 /// Keeps `value` under `key` in the session.

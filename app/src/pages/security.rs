@@ -126,7 +126,7 @@ fn Enrolment(enrolment: TotpEnrolment, actions: Actions) -> impl IntoView {
                 <li>
                     <p class="font-medium text-slate-900">"2. Enter the 6-digit code the app shows now."</p>
                     <ActionForm action=actions.confirm attr:class="mt-3 flex flex-wrap items-end gap-3">
-                        <CodeField id="enrol-code" />
+                        <CodeField id="enrol-code" label="Code from the app" />
                         <button type="submit" class=BUTTON_PRIMARY>"Turn on"</button>
                     </ActionForm>
                     {field_error(actions.confirm.value(), "code")}
@@ -161,7 +161,7 @@ fn AppOn(
                 }}
             </p>
             <ActionForm action=actions.renew attr:class="mt-4 flex flex-wrap items-end gap-3">
-                <CodeField id="renew-code" />
+                <CodeField id="renew-code" label="Code from the app, or a recovery code" />
                 <button type="submit" class=BUTTON_SECONDARY>"Make new recovery codes"</button>
             </ActionForm>
             {field_error(actions.renew.value(), "code")}
@@ -171,9 +171,13 @@ fn AppOn(
                     view! { <p class="text-sm text-slate-600">"Your provider requires a second factor for your role, so it stays on. On a new phone, ask an admin to reset it, then set it up again."</p> }.into_any()
                 } else {
                     view! {
-                        <ConfirmStep label="Turn off…" warning="Without the app, your password alone signs you in. Your recovery codes and trusted browsers are removed.".to_owned()>
+                        <ConfirmStep
+                            label="Turn off…"
+                            warning="Without the app, your password alone signs you in. Your recovery codes and trusted browsers are removed.".to_owned()
+                            open=Signal::derive(move || matches!(actions.turn_off.value().get(), Some(Err(_))))
+                        >
                             <ActionForm action=actions.turn_off attr:class="flex flex-wrap items-end gap-3">
-                                <CodeField id="off-code" />
+                                <CodeField id="off-code" label="Code from the app, or a recovery code" />
                                 <button type="submit" class=BUTTON_PRIMARY>"Turn off the second factor"</button>
                             </ActionForm>
                         </ConfirmStep>
@@ -225,10 +229,10 @@ fn TrustedBrowsers(
 
 /// The field for a code from the app (or, where it counts, a recovery code).
 #[component]
-fn CodeField(id: &'static str) -> impl IntoView {
+fn CodeField(id: &'static str, label: &'static str) -> impl IntoView {
     view! {
         <div>
-            <label for=id class=LABEL>"Code from the app"</label>
+            <label for=id class=LABEL>{label}</label>
             <input id=id name="code" required autocomplete="one-time-code" maxlength="11" class=format!("mt-1 w-40 {INPUT}") />
         </div>
     }

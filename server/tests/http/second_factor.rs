@@ -167,6 +167,10 @@ async fn a_required_second_factor_comes_before_anything_else() {
     assert!(body.contains("SecondFactorRequired"), "{body}");
     let security = server.get("/account/security", Some(&cookie)).await;
     assert_eq!(security.status(), StatusCode::OK);
+    // Plain routes too: no CSV of accounts before the second factor is set up.
+    let export = server.get("/accounts.csv", Some(&cookie)).await;
+    assert_eq!(export.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&export), "/account/security");
 
     enrol(&server, &cookie).await;
     assert_eq!(
