@@ -25,6 +25,7 @@ use simdesk_domain::testing::imap::ImapServer;
 use simdesk_domain::{demo, testing};
 use simdesk_server::config::{MailArgs, SmtpTls};
 use simdesk_server::workers::mail_delivery::{run, Mailer};
+use simdesk_server::workers::Every;
 use simdesk_types::{MailboxInput, PoAction};
 use smtp::SmtpServer;
 use std::io::Write;
@@ -228,7 +229,10 @@ async fn main() {
         db.clone(),
         mailer,
         MailSettings::default(),
-        Duration::from_secs(1),
+        Every::new(
+            Duration::from_secs(1),
+            &tokio_util::sync::CancellationToken::new(),
+        ),
     ));
     let mut confirmed = Vec::with_capacity(CONFIRMED);
     for n in 0..CONFIRMED {

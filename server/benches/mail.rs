@@ -17,6 +17,7 @@ use simdesk_domain::orders::{self, PoQuery};
 use simdesk_domain::{demo, testing, DatabaseConnection};
 use simdesk_server::config::{MailArgs, SmtpTls};
 use simdesk_server::workers::mail_delivery::{deliver_due, run, Mailer};
+use simdesk_server::workers::Every;
 use simdesk_types::{PoAction, PoStatus};
 use smtp::SmtpServer;
 use std::time::{Duration, Instant};
@@ -133,7 +134,10 @@ async fn main() {
         db.clone(),
         mailer(smtp.port),
         MailSettings::default(),
-        Duration::from_secs(1),
+        Every::new(
+            Duration::from_secs(1),
+            &tokio_util::sync::CancellationToken::new(),
+        ),
     ));
     let purchaser = testing::actor(&database, "purchaser@hafenlogistik.example").await;
     let query = PoQuery {

@@ -129,6 +129,13 @@ pub struct ServeArgs {
     /// Seconds between two looks for alarms.
     #[arg(long, env = "SIMDESK_ALARM_SWEEP_SECONDS", default_value_t = 60)]
     pub alarm_sweep_seconds: u64,
+    /// After SIGTERM, seconds `/readyz` answers 503 before the listener closes, so that a load
+    /// balancer stops sending new requests first; requests keep being served meanwhile.
+    #[arg(long, env = "SIMDESK_DRAIN_SECONDS", default_value_t = 5)]
+    pub drain_seconds: u64,
+    /// Seconds the workers may take to finish the pass they are in once the server stopped.
+    #[arg(long, env = "SIMDESK_SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
+    pub shutdown_grace_seconds: u64,
 }
 
 /// Where e-mail goes: an SMTP server, or, without one, a folder of `.eml` files.

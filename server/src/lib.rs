@@ -10,6 +10,7 @@ pub mod metrics_route;
 pub mod punchout_routes;
 pub mod session;
 pub mod session_store;
+pub mod shutdown;
 pub mod sso_routes;
 pub mod workers;
 
@@ -58,6 +59,8 @@ pub struct AppState {
     pub metrics_token: Option<Arc<str>>,
     /// How order mailboxes are read, by the worker and by "Check now" alike.
     pub mailbox: ReaderSettings,
+    /// Set once shutdown began: `/readyz` answers 503.
+    pub draining: shutdown::Draining,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
@@ -101,6 +104,7 @@ impl AppState {
             sso: settings.sso.clone(),
             metrics_token: settings.metrics_token.as_deref().map(Arc::from),
             mailbox: settings.mailbox.clone(),
+            draining: shutdown::Draining::default(),
         }
     }
 }
@@ -233,6 +237,9 @@ async fn healthz() -> &'static str {
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
+    if state.draining.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
     match simdesk_domain::db::ping(&state.db).await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {

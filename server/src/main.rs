@@ -4,10 +4,11 @@ use simdesk_domain::sso::{OidcSettings, SsoRuntime};
 use simdesk_domain::{db, demo};
 use simdesk_server::config::{Cli, Command, CxmlCommand, MailCommand};
 use simdesk_server::{
-    expire_sessions, prepare_sqlite_path, router, workers, AppState, HttpSettings,
+    expire_sessions, prepare_sqlite_path, router, shutdown, workers, AppState, HttpSettings,
 };
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
 fn init_tracing() {
@@ -120,6 +121,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 },
             };
             let state = AppState::new(options, database.clone(), &settings);
+            let draining = state.draining.clone();
             let app = router(state, &settings);
             let portal_url = args
                 .public_url
@@ -130,13 +132,15 @@ async fn run(cli: Cli) -> Result<(), String> {
                 workers::Mailer::from_args(&args.mail, &portal_url, mail_settings.timeout)?;
             tracing::info!("e-mail goes to {}", mailer.describe());
             // Order confirmations and ship notices for procurement systems, and e-mail.
-            workers::spawn(
+            let stop_workers = CancellationToken::new();
+            let workers = workers::spawn(
                 &database,
                 &settings.sealing_key,
                 mailer,
                 std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
                 std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
                 settings.mailbox.clone(),
+                &stop_workers,
             );
             tokio::spawn(expire_sessions(
                 database,
@@ -150,13 +154,39 @@ async fn run(cli: Cli) -> Result<(), String> {
                 print_demo_logins(&url);
             }
             tracing::info!(%addr, "simdesk listening; open {url}");
+            let drain = std::time::Duration::from_secs(args.drain_seconds);
+            let stop = stop_workers.clone();
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),
             )
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown::signal().await;
+                draining.start();
+                stop.cancel();
+                tracing::info!(
+                    seconds = drain.as_secs(),
+                    "shutting down: /readyz answers 503 while the load balancer takes note"
+                );
+                tokio::time::sleep(drain).await;
+                tracing::info!("no new connections; finishing the requests in flight");
+            })
             .await
-            .map_err(|e| format!("server error: {e}"))
+            .map_err(|e| format!("server error: {e}"))?;
+            let grace = std::time::Duration::from_secs(args.shutdown_grace_seconds);
+            let finished = async {
+                for worker in workers {
+                    let _ = worker.await;
+                }
+            };
+            if tokio::time::timeout(grace, finished).await.is_err() {
+                tracing::warn!(
+                    "workers still busy after {} s; leaving them",
+                    grace.as_secs()
+                );
+            }
+            tracing::info!("stopped");
+            Ok(())
         }
     }
 }
@@ -176,24 +206,4 @@ fn print_demo_logins(url: &str) {
         );
     }
     println!();
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        tokio::signal::ctrl_c().await.ok();
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
 }

@@ -8,6 +8,8 @@ use simdesk_domain::punchout::outbox::{self, Attempt, OutboxSettings, Outcome};
 use simdesk_domain::secret::SecretKey;
 use simdesk_domain::DomainResult;
 
+use super::every::Every;
+
 /// The HTTP client for procurement systems: `settings.timeout` per attempt, and no redirects
 /// followed (a document goes where its credential says, nowhere else).
 pub fn client(settings: &OutboxSettings) -> reqwest::Result<reqwest::Client> {
@@ -93,12 +95,12 @@ pub async fn deliver_due(
     Ok(attempted)
 }
 
-/// Delivers due documents every `period`, forever.
+/// Delivers due documents at every pass, until told to stop.
 pub async fn run(
     db: DatabaseConnection,
     key: SecretKey,
     settings: OutboxSettings,
-    period: std::time::Duration,
+    mut every: Every,
 ) {
     let client = match client(&settings) {
         Ok(client) => client,
@@ -107,9 +109,7 @@ pub async fn run(
             return;
         }
     };
-    let mut interval = tokio::time::interval(period);
-    loop {
-        interval.tick().await;
+    while every.next().await {
         if let Err(e) = deliver_due(&db, &key, &client, &settings).await {
             tracing::warn!(error = %e, "a cXML outbox pass failed");
         }

@@ -15,6 +15,8 @@ use simdesk_domain::delivery::Outcome;
 use simdesk_domain::mail::{self, Attempt, MailSettings, OutgoingMail, Portal};
 use simdesk_domain::DomainResult;
 
+use super::every::Every;
+
 use crate::config::{MailArgs, SmtpTls};
 
 /// Where the worker hands e-mails over.
@@ -202,12 +204,9 @@ pub async fn deliver_due(
     Ok(attempted)
 }
 
-/// Sends due e-mails every `period`, forever.
-pub async fn run(db: DatabaseConnection, mailer: Mailer, settings: MailSettings, period: Duration) {
-    let mut interval = tokio::time::interval(period);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
+/// Sends due e-mails at every pass, until told to stop.
+pub async fn run(db: DatabaseConnection, mailer: Mailer, settings: MailSettings, mut every: Every) {
+    while every.next().await {
         if let Err(e) = deliver_due(&db, &mailer, &settings).await {
             tracing::warn!(error = %e, "an e-mail queue pass failed");
         }

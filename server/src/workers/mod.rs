@@ -3,6 +3,7 @@
 //! mailboxes, and the sweep that raises alarms about all of them.
 
 pub mod cxml_delivery;
+mod every;
 pub mod mail_delivery;
 
 use sea_orm::DatabaseConnection;
@@ -10,14 +11,16 @@ use simdesk_domain::mail::MailSettings;
 use simdesk_domain::mailbox::ReaderSettings;
 use simdesk_domain::punchout::outbox::OutboxSettings;
 use simdesk_domain::secret::SecretKey;
+use tokio_util::sync::CancellationToken;
 
+pub use every::Every;
 pub use mail_delivery::Mailer;
 
 /// How often the outbox is looked at for documents that are due.
 pub const CXML_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Starts every background worker on the running Tokio runtime; they run for as long as the
-/// process does.
+/// Starts every background worker on the running Tokio runtime. Each stops after the pass it is
+/// in once `stop` is cancelled; the handles end when they have.
 pub fn spawn(
     db: &DatabaseConnection,
     sealing_key: &SecretKey,
@@ -25,34 +28,44 @@ pub fn spawn(
     mail_period: std::time::Duration,
     alarm_period: std::time::Duration,
     mailboxes: ReaderSettings,
-) {
-    // Order confirmations and ship notices for procurement systems.
-    tokio::spawn(cxml_delivery::run(
-        db.clone(),
-        sealing_key.clone(),
-        OutboxSettings::default(),
-        CXML_DELIVERY_PERIOD,
-    ));
-    // Notifications, confirmations and invitations by e-mail.
-    tokio::spawn(mail_delivery::run(
-        db.clone(),
-        mailer,
-        MailSettings::default(),
-        mail_period,
-    ));
-    // Orders from the tenants' IMAP mailboxes.
-    tokio::spawn(mailbox_reader(db.clone(), sealing_key.clone(), mailboxes));
-    // Alarms about all of them.
-    tokio::spawn(alarm_sweep(db.clone(), alarm_period));
+    stop: &CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    vec![
+        // Order confirmations and ship notices for procurement systems.
+        tokio::spawn(cxml_delivery::run(
+            db.clone(),
+            sealing_key.clone(),
+            OutboxSettings::default(),
+            Every::new(CXML_DELIVERY_PERIOD, stop),
+        )),
+        // Notifications, confirmations and invitations by e-mail.
+        tokio::spawn(mail_delivery::run(
+            db.clone(),
+            mailer,
+            MailSettings::default(),
+            Every::new(mail_period, stop),
+        )),
+        // Orders from the tenants' IMAP mailboxes.
+        tokio::spawn(mailbox_reader(
+            db.clone(),
+            sealing_key.clone(),
+            Every::new(mailboxes.poll.min(std::time::Duration::from_secs(5)), stop),
+            mailboxes,
+        )),
+        // Alarms about all of them.
+        tokio::spawn(alarm_sweep(db.clone(), Every::new(alarm_period, stop))),
+    ]
 }
 
 /// Looks for order mailboxes that are due every few seconds; each mailbox is read once per
 /// `settings.poll`, by one instance at a time.
-async fn mailbox_reader(db: DatabaseConnection, key: SecretKey, settings: ReaderSettings) {
-    let mut interval = tokio::time::interval(settings.poll.min(std::time::Duration::from_secs(5)));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        interval.tick().await;
+async fn mailbox_reader(
+    db: DatabaseConnection,
+    key: SecretKey,
+    mut every: Every,
+    settings: ReaderSettings,
+) {
+    while every.next().await {
         match simdesk_domain::mailbox::read_due(&db, &key, &settings).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(messages = n, "order e-mails read from mailboxes"),
@@ -64,14 +77,11 @@ async fn mailbox_reader(db: DatabaseConnection, key: SecretKey, settings: Reader
 /// How often the contents of messages past their tenant's retention are removed.
 const PURGE_PERIOD: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Looks for alarms every `period`, and removes expired message contents every hour, forever.
-async fn alarm_sweep(db: DatabaseConnection, period: std::time::Duration) {
+/// Looks for alarms at every pass, and removes expired message contents every hour.
+async fn alarm_sweep(db: DatabaseConnection, mut every: Every) {
     let rules = simdesk_domain::alarms::AlarmRules::default();
-    let mut interval = tokio::time::interval(period);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_purge: Option<std::time::Instant> = None;
-    loop {
-        interval.tick().await;
+    while every.next().await {
         if let Err(e) = simdesk_domain::alarms::sweep(&db, &rules).await {
             tracing::warn!(error = %e, "an alarm sweep failed");
         }

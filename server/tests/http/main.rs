@@ -10,6 +10,7 @@ mod orders;
 mod outbox;
 mod punchout;
 mod second_factor;
+mod shutdown;
 mod sign_in;
 mod site;
 mod sso;
