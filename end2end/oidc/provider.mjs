@@ -9,6 +9,7 @@
 //   OIDC_USERS_FILE    a file holding that list, read at every sign-in (instead of OIDC_USERS)
 //   OIDC_CLIENTS       JSON list of static clients (client_id, client_secret, redirect_uris, ...)
 //   OIDC_ID_TOKEN_TTL  lifetime of ID tokens in seconds (default 3600)
+//   OIDC_KEY_ID        the signing key's id (default test-signing-key); a new key is made at each start
 //
 // Prints `OIDC_ISSUER=<url>` on its first line once it listens. Clients may also register
 // themselves at `<issuer>/reg` (OpenID Connect Dynamic Client Registration).
@@ -53,7 +54,7 @@ await new Promise((resolve) => server.listen(Number(process.env.OIDC_PORT ?? 0),
 const issuer = `http://127.0.0.1:${server.address().port}`;
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' };
+const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: process.env.OIDC_KEY_ID ?? 'test-signing-key', alg: 'RS256', use: 'sig' };
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

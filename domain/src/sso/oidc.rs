@@ -1,6 +1,8 @@
 //! The OpenID Connect relying party, on the `openidconnect` crate: discovery, the authorization
 //! code flow with PKCE, `state` and `nonce`, and ID-token verification (signature, exact issuer,
 //! audience, expiry with a clock-skew tolerance). Every call to the provider has a timeout.
+//! Discovery documents and signing keys are kept per issuer for an hour, and fetched again at
+//! once when a token is signed with a key they do not hold (the provider rotated its keys).
 
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
@@ -9,13 +11,16 @@ use openidconnect::core::{
     CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken, DiscoveryError,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken, IdTokenFields,
-    IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadataWithLogout, RedirectUrl,
-    RequestTokenError, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse,
+    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret,
+    CsrfToken, DiscoveryError, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IdToken, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    ProviderMetadataWithLogout, RedirectUrl, RequestTokenError, Scope, SignatureVerificationError,
+    StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::error::SsoError;
 use super::provider::ProviderConfig;
@@ -29,6 +34,8 @@ pub struct OidcSettings {
     pub clock_skew: chrono::Duration,
     /// How long a started sign-in may take before its return is refused.
     pub sign_in_lifetime: chrono::Duration,
+    /// The providers' discovery documents and keys, shared by every clone of these settings.
+    pub metadata: MetadataCache,
 }
 
 impl Default for OidcSettings {
@@ -37,7 +44,72 @@ impl Default for OidcSettings {
             timeout: Duration::from_secs(10),
             clock_skew: chrono::Duration::seconds(60),
             sign_in_lifetime: chrono::Duration::minutes(10),
+            metadata: MetadataCache::default(),
         }
+    }
+}
+
+/// How long a provider's discovery document and keys are used before they are fetched again.
+pub const METADATA_TTL: Duration = Duration::from_secs(3600);
+/// The least time between two fetches of one provider's metadata forced by an unknown key, so
+/// tokens naming made-up keys cannot make simdesk hammer the provider.
+const REFETCH_FLOOR: Duration = Duration::from_secs(10);
+
+/// Discovery documents with their signing keys, per issuer URL.
+#[derive(Debug, Clone, Default)]
+pub struct MetadataCache(Arc<Mutex<HashMap<String, CachedMetadata>>>);
+
+#[derive(Debug, Clone)]
+struct CachedMetadata {
+    metadata: ProviderMetadataWithLogout,
+    fetched_at: Instant,
+    /// When an unknown key last made us fetch it again.
+    forced_at: Option<Instant>,
+}
+
+/// Whether discovery may answer from the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fetch {
+    /// The cached document while it is younger than [`METADATA_TTL`].
+    Cached,
+    /// A new document because a token named an unknown key, unless an unknown key already
+    /// forced one within [`REFETCH_FLOOR`].
+    Again,
+}
+
+impl MetadataCache {
+    fn get(&self, issuer: &str, fetch: Fetch) -> Option<ProviderMetadataWithLogout> {
+        let mut entries = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let cached = entries.get_mut(issuer)?;
+        let keep = match fetch {
+            Fetch::Cached => cached.fetched_at.elapsed() < METADATA_TTL,
+            Fetch::Again => cached
+                .forced_at
+                .is_some_and(|at| at.elapsed() < REFETCH_FLOOR),
+        };
+        if fetch == Fetch::Again && !keep {
+            cached.forced_at = Some(Instant::now());
+        }
+        keep.then(|| cached.metadata.clone())
+    }
+
+    fn put(&self, issuer: &str, metadata: ProviderMetadataWithLogout) {
+        let mut entries = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let forced_at = entries.get(issuer).and_then(|cached| cached.forced_at);
+        entries.insert(
+            issuer.to_owned(),
+            CachedMetadata {
+                metadata,
+                fetched_at: Instant::now(),
+                forced_at,
+            },
+        );
     }
 }
 
@@ -172,13 +244,21 @@ fn describe_request_error(
 async fn discover(
     config: &ProviderConfig,
     settings: &OidcSettings,
+    fetch: Fetch,
 ) -> Result<Discovered, SsoError> {
-    let issuer = IssuerUrl::new(config.issuer_url.clone())
-        .map_err(|e| SsoError::BadProvider(format!("the issuer URL is not valid: {e}")))?;
     let http = http_client(settings)?;
-    let metadata = ProviderMetadataWithLogout::discover_async(issuer, &http)
-        .await
-        .map_err(|e| discover_error(e, settings))?;
+    let metadata = match settings.metadata.get(&config.issuer_url, fetch) {
+        Some(metadata) => metadata,
+        None => {
+            let issuer = IssuerUrl::new(config.issuer_url.clone())
+                .map_err(|e| SsoError::BadProvider(format!("the issuer URL is not valid: {e}")))?;
+            let metadata = ProviderMetadataWithLogout::discover_async(issuer, &http)
+                .await
+                .map_err(|e| discover_error(e, settings))?;
+            settings.metadata.put(&config.issuer_url, metadata.clone());
+            metadata
+        }
+    };
     let end_session_url = metadata
         .additional_metadata()
         .end_session_endpoint
@@ -208,7 +288,7 @@ pub async fn begin(
     next: &str,
     settings: &OidcSettings,
 ) -> Result<(String, PendingSignIn), SsoError> {
-    let discovered = discover(config, settings).await?;
+    let discovered = discover(config, settings, Fetch::Cached).await?;
     let client = discovered
         .client
         .set_redirect_uri(redirect_url(redirect_uri)?);
@@ -247,7 +327,7 @@ pub async fn finish(
     if Utc::now() - pending.started_at > settings.sign_in_lifetime {
         return Err(SsoError::Expired);
     }
-    let discovered = discover(config, settings).await?;
+    let discovered = discover(config, settings, Fetch::Cached).await?;
     let client = discovered
         .client
         .clone()
@@ -277,7 +357,7 @@ pub async fn finish(
     let id_token = response
         .id_token()
         .ok_or_else(|| SsoError::InvalidToken("the token response holds no ID token".into()))?;
-    verify(&discovered, id_token, &pending.nonce, settings)
+    verify_with_current_keys(config, discovered, id_token, &pending.nonce, settings).await
 }
 
 /// Verifies a raw ID token as if it had just come back for `nonce`; what [`finish`] does after
@@ -288,11 +368,34 @@ pub async fn verify_id_token(
     nonce: &str,
     settings: &OidcSettings,
 ) -> Result<VerifiedIdentity, SsoError> {
-    let discovered = discover(config, settings).await?;
+    let discovered = discover(config, settings, Fetch::Cached).await?;
     let token: SsoIdToken = raw_id_token
         .parse()
         .map_err(|e| SsoError::InvalidToken(format!("it is not a JWT: {e}")))?;
-    verify(&discovered, &token, nonce, settings)
+    verify_with_current_keys(config, discovered, &token, nonce, settings).await
+}
+
+/// Verifies the token with the keys at hand and, when it is signed with a key they do not
+/// hold, once more with the provider's keys fetched again: a provider that rotated its keys
+/// is followed at once, not after the cache's hour.
+async fn verify_with_current_keys(
+    config: &ProviderConfig,
+    discovered: Discovered,
+    id_token: &SsoIdToken,
+    nonce: &str,
+    settings: &OidcSettings,
+) -> Result<VerifiedIdentity, SsoError> {
+    match verify(&discovered, id_token, nonce, settings) {
+        Err(ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey,
+        )) => {
+            tracing::info!(issuer = %config.issuer_url, "unknown signing key; fetching the provider's keys again");
+            let again = discover(config, settings, Fetch::Again).await?;
+            verify(&again, id_token, nonce, settings)
+        }
+        other => other,
+    }
+    .map_err(|e| SsoError::InvalidToken(e.to_string()))
 }
 
 fn verify(
@@ -300,7 +403,7 @@ fn verify(
     id_token: &SsoIdToken,
     nonce: &str,
     settings: &OidcSettings,
-) -> Result<VerifiedIdentity, SsoError> {
+) -> Result<VerifiedIdentity, ClaimsVerificationError> {
     let skew = settings.clock_skew;
     // Expiry is checked against "now"; moving now back by the tolerated skew accepts a token
     // that expired no longer ago than that.
@@ -308,9 +411,7 @@ fn verify(
         .client
         .id_token_verifier()
         .set_time_fn(move || Utc::now() - skew);
-    let claims = id_token
-        .claims(&verifier, &Nonce::new(nonce.to_owned()))
-        .map_err(|e| SsoError::InvalidToken(e.to_string()))?;
+    let claims = id_token.claims(&verifier, &Nonce::new(nonce.to_owned()))?;
     Ok(VerifiedIdentity {
         issuer: claims.issuer().to_string(),
         subject: claims.subject().to_string(),
@@ -356,6 +457,8 @@ pub async fn diagnose(
             vec![check(false, message)]
         }
         Ok(metadata) => {
+            // Sign-ins use what the test just fetched.
+            settings.metadata.put(&config.issuer_url, metadata.clone());
             let mut findings = vec![
                 check(
                     true,

@@ -38,6 +38,9 @@ pub struct OidcProvider {
     pub issuer: String,
     child: Child,
     users_file: tempfile::NamedTempFile,
+    id_token_ttl: u64,
+    /// The clients registered so far, as static clients for a restart.
+    clients: std::sync::Mutex<Vec<serde_json::Value>>,
 }
 
 impl Drop for OidcProvider {
@@ -67,29 +70,34 @@ impl OidcProvider {
             serde_json::to_string(users).expect("users"),
         )
         .expect("write users");
-        let mut child = Command::new("node")
-            .arg(script())
-            .env("OIDC_USERS_FILE", users_file.path())
-            .env("OIDC_ID_TOKEN_TTL", id_token_ttl.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node must be installed (scripts/setup --test)");
-        let stdout = child.stdout.take().expect("stdout");
-        let issuer = tokio::task::spawn_blocking(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .find_map(|line| line.strip_prefix("OIDC_ISSUER=").map(str::to_owned))
-        })
-        .await
-        .expect("reader")
-        .expect("the provider prints its issuer");
+        let (child, issuer) = spawn(users_file.path(), id_token_ttl, &[]).await;
         OidcProvider {
             issuer,
             child,
             users_file,
+            id_token_ttl,
+            clients: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// Restarts the provider at the same address with a new signing key under a new key id,
+    /// as a provider rotating its keys; the registered clients stay, sessions there do not.
+    pub async fn rotate_keys(&mut self, key_id: &str) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let port = self.issuer.rsplit(':').next().expect("a port").to_owned();
+        let clients = self.clients.lock().expect("clients").clone();
+        let env = [
+            ("OIDC_PORT", port),
+            ("OIDC_KEY_ID", key_id.to_owned()),
+            (
+                "OIDC_CLIENTS",
+                serde_json::to_string(&clients).expect("clients"),
+            ),
+        ];
+        let (child, issuer) = spawn(self.users_file.path(), self.id_token_ttl, &env).await;
+        assert_eq!(issuer, self.issuer, "the provider keeps its address");
+        self.child = child;
     }
 
     /// Replaces the provider's users (it reads them at every sign-in).
@@ -122,6 +130,13 @@ impl OidcProvider {
         let text = response.text().await.expect("registration body");
         assert!(status.is_success(), "registration failed: {status} {text}");
         let json: serde_json::Value = serde_json::from_str(&text).expect("registration JSON");
+        let mut kept = body;
+        kept["client_id"] = json["client_id"].clone();
+        kept["client_secret"] = json["client_secret"].clone();
+        kept.as_object_mut()
+            .expect("an object")
+            .remove("client_name");
+        self.clients.lock().expect("clients").push(kept);
         RegisteredClient {
             client_id: json["client_id"].as_str().expect("client_id").to_owned(),
             client_secret: json["client_secret"]
@@ -220,6 +235,38 @@ impl OidcProvider {
         }
         panic!("no way back from the provider after 12 steps");
     }
+}
+
+/// Starts `provider.mjs` and waits for the issuer it prints.
+async fn spawn(
+    users_file: &std::path::Path,
+    id_token_ttl: u64,
+    env: &[(&str, String)],
+) -> (Child, String) {
+    let mut command = Command::new("node");
+    command
+        .arg(script())
+        .env("OIDC_USERS_FILE", users_file)
+        .env("OIDC_ID_TOKEN_TTL", id_token_ttl.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command
+        .spawn()
+        .expect("node must be installed (scripts/setup --test)");
+    let stdout = child.stdout.take().expect("stdout");
+    let issuer = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("OIDC_ISSUER=").map(str::to_owned))
+    })
+    .await
+    .expect("reader")
+    .expect("the provider prints its issuer");
+    (child, issuer)
 }
 
 fn urlencode(s: &str) -> String {

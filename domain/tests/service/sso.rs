@@ -107,7 +107,17 @@ async fn flow(
     config: &ProviderConfig,
     login: &str,
 ) -> (oidc::PendingSignIn, String) {
-    let (url, pending) = oidc::begin(config, REDIRECT, "/", &settings())
+    flow_with(provider, config, login, &settings()).await
+}
+
+/// [`flow`] under the given settings (and so their cache of provider metadata).
+async fn flow_with(
+    provider: &OidcProvider,
+    config: &ProviderConfig,
+    login: &str,
+    settings: &OidcSettings,
+) -> (oidc::PendingSignIn, String) {
+    let (url, pending) = oidc::begin(config, REDIRECT, "/", settings)
         .await
         .expect("begin");
     assert!(url.contains("code_challenge_method=S256"), "{url}");
@@ -131,6 +141,37 @@ async fn sso_sign_in(
     let (pending, code) = flow(provider, config, login).await;
     let identity = oidc::finish(config, pending, &code, REDIRECT, &settings()).await?;
     sso::sign_in(&t.db, config, &identity).await
+}
+
+#[tokio::test]
+async fn provider_metadata_is_kept_and_a_key_rotation_is_followed_at_once() {
+    let t = demo_db().await;
+    let key = SecretKey::generate();
+    let mut provider = OidcProvider::start(&users(), 3600).await;
+    let config = configure(&t, &key, &provider).await;
+    let kept = settings();
+    let (pending, code) = flow_with(&provider, &config, "ada@sso.hafen.example", &kept).await;
+    oidc::finish(&config, pending, &code, REDIRECT, &kept)
+        .await
+        .expect("signed in with the first key");
+
+    // The provider rotates its keys: the kept ones no longer verify its tokens, so they are
+    // fetched again at once.
+    provider.rotate_keys("rotated-signing-key").await;
+    let (pending, code) = flow_with(&provider, &config, "ada@sso.hafen.example", &kept).await;
+    let identity = oidc::finish(&config, pending, &code, REDIRECT, &kept)
+        .await
+        .expect("signed in with the rotated key");
+    assert_eq!(identity.subject, "ada-1");
+
+    // Discovery is not asked again for each sign-in: with the provider gone, a sign-in still
+    // starts from what is kept, and only without it does it fail.
+    drop(provider);
+    assert!(oidc::begin(&config, REDIRECT, "/", &kept).await.is_ok());
+    assert!(matches!(
+        oidc::begin(&config, REDIRECT, "/", &settings()).await,
+        Err(SsoError::Unreachable(_))
+    ));
 }
 
 #[tokio::test]
