@@ -86,6 +86,21 @@ pub async fn begin_write(
     Ok(txn)
 }
 
+/// The connections of the pool: open, and idle among them.
+pub fn pool_connections(db: &DatabaseConnection) -> (u32, usize) {
+    match db {
+        DatabaseConnection::SqlxPostgresPoolConnection(_) => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        DatabaseConnection::SqlxSqlitePoolConnection(_) => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
+}
+
 /// Checks that the database answers, for readiness probes.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await

@@ -13,6 +13,7 @@ use tower_sessions::cookie::{time, Cookie, SameSite};
 use tower_sessions::Session;
 
 use crate::http_error::HttpError;
+use crate::http_metrics::SignInFailure;
 use crate::session::{
     await_second_factor, back_to_sign_in, local_path, pending_second_factor, sign_in_as,
     SIGNED_OUT, TRUSTED_BROWSER_COOKIE,
@@ -37,6 +38,7 @@ pub async fn sign_in(
 ) -> Response {
     if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
         tracing::warn!(ip = %peer.ip(), "sign-in rate limit reached");
+        state.http_metrics.sign_in_failed(SignInFailure::Throttled);
         return back_to_sign_in("throttled");
     }
     // An empty password from a domain with single sign-on means "sign me in there".
@@ -74,7 +76,12 @@ pub async fn sign_in(
             }
             Redirect::to(SECOND_FACTOR_PAGE).into_response()
         }
-        Err(e) => back_to_sign_in(HttpError::new("sign-in failed on the server", e).sign_in_code()),
+        Err(e) => {
+            if matches!(e, DomainError::SignInFailed) {
+                state.http_metrics.sign_in_failed(SignInFailure::Password);
+            }
+            back_to_sign_in(HttpError::new("sign-in failed on the server", e).sign_in_code())
+        }
     }
 }
 
@@ -112,6 +119,7 @@ pub async fn second_factor(
 ) -> Response {
     if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
         tracing::warn!(ip = %peer.ip(), "second-factor rate limit reached");
+        state.http_metrics.sign_in_failed(SignInFailure::Throttled);
         return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=throttled")).into_response();
     }
     let Some(pending) = pending_second_factor(&session).await else {
@@ -127,7 +135,10 @@ pub async fn second_factor(
     {
         Ok(actor) => actor,
         Err(DomainError::SignInFailed) => {
-            return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=failed")).into_response()
+            state
+                .http_metrics
+                .sign_in_failed(SignInFailure::SecondFactor);
+            return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=failed")).into_response();
         }
         Err(e) => {
             HttpError::new("a second-factor check failed", e);

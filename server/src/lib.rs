@@ -5,6 +5,7 @@ pub mod config;
 pub mod csv_routes;
 pub mod cxml_check;
 pub mod http_error;
+pub mod http_metrics;
 pub mod mail_receive;
 pub mod metrics_route;
 pub mod punchout_routes;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub mailbox: ReaderSettings,
     /// Set once shutdown began: `/readyz` answers 503.
     pub draining: shutdown::Draining,
+    /// Requests, latency and failed sign-ins this instance counted, for `/metrics`.
+    pub http_metrics: http_metrics::HttpMetrics,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
@@ -105,6 +108,7 @@ impl AppState {
             metrics_token: settings.metrics_token.as_deref().map(Arc::from),
             mailbox: settings.mailbox.clone(),
             draining: shutdown::Draining::default(),
+            http_metrics: http_metrics::HttpMetrics::default(),
         }
     }
 }
@@ -318,6 +322,10 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             },
             move || app::shell(leptos_options.clone()),
         )
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            http_metrics::record,
+        ))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
@@ -356,6 +364,10 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_route::metrics))
         .route("/readyz", get(readyz))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            http_metrics::record,
+        ))
         .nest_service(&site_pkg_dir, built_files)
         .layer(middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -1,6 +1,8 @@
 //! `/metrics` in the OpenMetrics text format (prometheus-client): standing alarms per tenant
 //! and kind, messages per queue and status, and the age of each queue's oldest pending
-//! message, read from the database at each scrape so every instance reports the same.
+//! message, read from the database at each scrape so every instance reports the same; the
+//! database pool's connections; and this instance's own counts of requests, their latency and
+//! failed sign-ins (`http_metrics`).
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -78,6 +80,18 @@ pub async fn metrics(
         "How long the oldest pending message of each queue has waited",
         oldest,
     );
+    let (connections, idle) = simdesk_domain::db::pool_connections(&state.db);
+    let pool = Family::<Labels, Gauge>::default();
+    pool.get_or_create(&vec![("state", "open".to_owned())])
+        .set(i64::from(connections));
+    pool.get_or_create(&vec![("state", "idle".to_owned())])
+        .set(i64::try_from(idle).unwrap_or(i64::MAX));
+    registry.register(
+        "simdesk_db_pool_connections",
+        "Database connections of this instance's pool, open and idle",
+        pool,
+    );
+    state.http_metrics.register(&mut registry);
     let mut body = String::new();
     if encode(&mut body, &registry).is_err() {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

@@ -487,6 +487,56 @@ async fn nobody_reads_another_tenants_messages_over_http() {
 }
 
 #[tokio::test]
+async fn metrics_count_requests_per_route_template_and_failed_sign_ins() {
+    let server = crate::support::start().await;
+    let agent = server.sign_in("agent@nordwind.example").await;
+    for id in [1, 2, 3] {
+        server.get(&format!("/orders/{id}"), Some(&agent)).await;
+    }
+    server.get("/healthz", None).await;
+    server
+        .sign_in_response("agent@nordwind.example", "not the password", None)
+        .await;
+    let (status, _) = server.call("dashboard", "", Some(&agent)).await;
+    assert_eq!(status, 200);
+    let body = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // One series for the page template, whatever the id.
+    assert!(
+        body.contains(
+            "simdesk_http_requests_total{method=\"GET\",route=\"/orders/{id}\",status=\"2xx\"} 3"
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("/orders/1\""), "{body}");
+    assert!(body.contains("route=\"/healthz\""), "{body}");
+    assert!(
+        body.contains("simdesk_http_requests_total{method=\"POST\",route=\"/api/dashboard\",status=\"2xx\"} 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("simdesk_http_request_duration_seconds_bucket{le=\"0.005\",method=\"GET\",route=\"/orders/{id}\"}")
+            || body.contains("simdesk_http_request_duration_seconds_count{method=\"GET\",route=\"/orders/{id}\"} 3"),
+        "{body}"
+    );
+    assert!(
+        body.contains("simdesk_sign_in_failures_total{reason=\"password\"} 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("simdesk_db_pool_connections{state=\"open\"}"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn metrics_report_the_queues_and_alarms_to_whoever_holds_the_token() {
     let open = crate::support::start().await;
     let response = open.client.get(open.url("/metrics")).send().await.unwrap();
