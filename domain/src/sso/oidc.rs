@@ -1,8 +1,9 @@
 //! The OpenID Connect relying party, on the `openidconnect` crate: discovery, the authorization
 //! code flow with PKCE, `state` and `nonce`, and ID-token verification (signature, exact issuer,
 //! audience, expiry with a clock-skew tolerance). Every call to the provider has a timeout.
-//! Discovery documents and signing keys are kept per issuer for an hour, and fetched again at
-//! once when a token is signed with a key they do not hold (the provider rotated its keys).
+//! Starting a sign-in fetches the provider's discovery document and keys; its return, the code
+//! exchange and the ID token's check, uses them as kept per issuer (for an hour), and fetches
+//! them again at once when the token is signed with a key they do not hold (a key rotation).
 
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
@@ -70,6 +71,9 @@ struct CachedMetadata {
 /// Whether discovery may answer from the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fetch {
+    /// A new document, always: starting a sign-in asks the provider anyway, and so finds out
+    /// at once, with a clear message, when it does not answer.
+    Fresh,
     /// The cached document while it is younger than [`METADATA_TTL`].
     Cached,
     /// A new document because a token named an unknown key, unless an unknown key already
@@ -85,6 +89,7 @@ impl MetadataCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let cached = entries.get_mut(issuer)?;
         let keep = match fetch {
+            Fetch::Fresh => false,
             Fetch::Cached => cached.fetched_at.elapsed() < METADATA_TTL,
             Fetch::Again => cached
                 .forced_at
@@ -288,7 +293,7 @@ pub async fn begin(
     next: &str,
     settings: &OidcSettings,
 ) -> Result<(String, PendingSignIn), SsoError> {
-    let discovered = discover(config, settings, Fetch::Cached).await?;
+    let discovered = discover(config, settings, Fetch::Fresh).await?;
     let client = discovered
         .client
         .set_redirect_uri(redirect_url(redirect_uri)?);
