@@ -5,7 +5,8 @@
 //! Layers, lowest first. A module imports from lower layers and from its own, never in a
 //! circle (`scripts/check-layers` checks every file):
 //! 1. Leaves, which import no service: `error`, `money`, `email`, `timestamps`, `urls`,
-//!    `secret`, `tokens`, `text`, `paging`, `password`, `db`, `delivery`, `entity`.
+//!    `secret`, `tokens`, `text`, `paging`, `password`, `db`, `delivery`, `entity`,
+//!    `sign_in_limit`.
 //! 2. Who acts and what they may do: `actor`, [`policy`] (the one place that decides), `audit`.
 //! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`,
 //!    `second_factor`, `sso`,
@@ -45,6 +46,7 @@ pub mod policy;
 pub mod punchout;
 pub mod second_factor;
 pub mod secret;
+pub mod sign_in_limit;
 pub mod sso;
 pub mod tenants;
 mod text;

@@ -17,6 +17,7 @@ mod m20261203_000009_inbound_email;
 mod m20261204_000010_order_mailbox;
 mod m20261206_000011_dashboards;
 mod m20261206_000012_second_factor;
+mod m20261206_000013_sign_in_limit;
 pub mod rls;
 
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_order_mailbox::Migration),
             Box::new(m20261206_000011_dashboards::Migration),
             Box::new(m20261206_000012_second_factor::Migration),
+            Box::new(m20261206_000013_sign_in_limit::Migration),
         ]
     }
 }

@@ -36,10 +36,8 @@ pub async fn sign_in(
     session: Session,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
-        tracing::warn!(ip = %peer.ip(), "sign-in rate limit reached");
-        state.http_metrics.sign_in_failed(SignInFailure::Throttled);
-        return back_to_sign_in("throttled");
+    if let Err(refused) = state.count_sign_in_attempt(peer.ip()).await {
+        return back_to_sign_in(refused.code());
     }
     // An empty password from a domain with single sign-on means "sign me in there".
     if form.password.is_empty() {
@@ -117,10 +115,9 @@ pub async fn second_factor(
     session: Session,
     Form(form): Form<SecondFactorForm>,
 ) -> Response {
-    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
-        tracing::warn!(ip = %peer.ip(), "second-factor rate limit reached");
-        state.http_metrics.sign_in_failed(SignInFailure::Throttled);
-        return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error=throttled")).into_response();
+    if let Err(refused) = state.count_sign_in_attempt(peer.ip()).await {
+        return Redirect::to(&format!("{SECOND_FACTOR_PAGE}?error={}", refused.code()))
+            .into_response();
     }
     let Some(pending) = pending_second_factor(&session).await else {
         return back_to_sign_in("code_expired");
@@ -227,9 +224,8 @@ pub async fn forgot_password(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Form(form): Form<ForgotPasswordForm>,
 ) -> Response {
-    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
-        tracing::warn!(ip = %peer.ip(), "password reset rate limit reached");
-        return Redirect::to("/forgot-password?error=throttled").into_response();
+    if let Err(refused) = state.count_sign_in_attempt(peer.ip()).await {
+        return Redirect::to(&format!("/forgot-password?error={}", refused.code())).into_response();
     }
     let answer_at = tokio::time::Instant::now() + FORGOT_PASSWORD_ANSWER_TIME;
     let outcome = password_reset::request(&state.db, &form.email).await;

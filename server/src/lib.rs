@@ -21,7 +21,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sea_orm::DatabaseConnection;
@@ -30,7 +29,6 @@ use simdesk_domain::mailbox::ReaderSettings;
 use simdesk_domain::secret::SecretKey;
 use simdesk_domain::sso::SsoRuntime;
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use tower::Layer;
 use tower::ServiceExt;
@@ -51,7 +49,8 @@ pub const SESSION_COOKIE: &str = "__Host-simdesk";
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
-    pub sign_in_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Sign-in attempts allowed per client address and minute, counted in the database.
+    pub sign_in_per_minute: u32,
     /// Seals and opens stored secrets: identity providers' client secrets, procurement
     /// systems' shared secrets.
     pub sealing_key: SecretKey,
@@ -98,11 +97,10 @@ impl AppState {
         db: DatabaseConnection,
         settings: &HttpSettings,
     ) -> Self {
-        let per_minute = NonZeroU32::new(settings.sign_in_per_minute).unwrap_or(NonZeroU32::MIN);
         Self {
             leptos_options,
             db,
-            sign_in_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            sign_in_per_minute: settings.sign_in_per_minute.max(1),
             sealing_key: settings.sealing_key.clone(),
             sso: settings.sso.clone(),
             metrics_token: settings.metrics_token.as_deref().map(Arc::from),
@@ -146,6 +144,47 @@ async fn load_actor(
         }
     }
     next.run(request).await
+}
+
+/// Why a sign-in attempt was not even looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptRefused {
+    /// The client address made too many attempts this minute.
+    Throttled,
+    /// The attempt could not be counted (the database is unreachable).
+    Unavailable,
+}
+
+impl AttemptRefused {
+    /// The code the sign-in pages explain.
+    pub fn code(self) -> &'static str {
+        match self {
+            AttemptRefused::Throttled => "throttled",
+            AttemptRefused::Unavailable => "unavailable",
+        }
+    }
+}
+
+impl AppState {
+    /// Counts a sign-in attempt (a password, a code, a single sign-on start, a reset request)
+    /// of the client `peer`, against a limit that holds across every instance.
+    pub async fn count_sign_in_attempt(&self, peer: IpAddr) -> Result<(), AttemptRefused> {
+        use simdesk_domain::sign_in_limit;
+        let client = sign_in_limit::client_key(peer);
+        match sign_in_limit::allow(&self.db, &client, self.sign_in_per_minute).await {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                tracing::warn!(%client, "sign-in rate limit reached");
+                self.http_metrics
+                    .sign_in_failed(http_metrics::SignInFailure::Throttled);
+                Err(AttemptRefused::Throttled)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "counting a sign-in attempt failed");
+                Err(AttemptRefused::Unavailable)
+            }
+        }
+    }
 }
 
 /// Whether the session's sign-in was vouched for elsewhere (see [`VOUCHED_ELSEWHERE_KEY`]).
@@ -409,7 +448,7 @@ type BuiltFiles = SetResponseHeader<SetResponseHeader<ServeDir, HeaderValue>, He
 
 /// Removes expired sessions every `period`, forever.
 pub async fn expire_sessions(db: DatabaseConnection, period: std::time::Duration) {
-    let store = DatabaseSessionStore::new(db);
+    let store = DatabaseSessionStore::new(db.clone());
     let mut interval = tokio::time::interval(period);
     loop {
         interval.tick().await;
@@ -417,6 +456,9 @@ pub async fn expire_sessions(db: DatabaseConnection, period: std::time::Duration
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
             Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+        }
+        if let Err(e) = simdesk_domain::sign_in_limit::purge(&db).await {
+            tracing::warn!(error = %e, "removing past sign-in counts failed");
         }
     }
 }

@@ -93,9 +93,8 @@ pub async fn start(
     Form(form): Form<StartForm>,
 ) -> Response {
     // Each start costs a discovery request to the provider: limited like password sign-ins.
-    if state.sign_in_limiter.check_key(&peer.ip()).is_err() {
-        tracing::warn!(ip = %peer.ip(), "sign-in rate limit reached");
-        return back_to_sign_in("throttled");
+    if let Err(refused) = state.count_sign_in_attempt(peer.ip()).await {
+        return back_to_sign_in(refused.code());
     }
     begin_sign_in(
         &state,

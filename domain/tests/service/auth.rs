@@ -189,3 +189,36 @@ async fn new_users_must_change_their_initial_password() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn the_per_address_limit_holds_across_instances() {
+    use simdesk_domain::sign_in_limit;
+    let t = demo_db().await;
+    // A second pool on the same database plays a second instance.
+    let other = simdesk_domain::db::connect(&t.url).await.unwrap();
+    // Attempts are counted per minute of the clock: all of these fall in one.
+    let second = chrono::Utc::now().timestamp().rem_euclid(60);
+    if second >= 55 {
+        tokio::time::sleep(std::time::Duration::from_secs(61 - second as u64)).await;
+    }
+    let client = sign_in_limit::client_key("198.51.100.7".parse().unwrap());
+    let mut allowed = 0;
+    for attempt in 0..6 {
+        let db = if attempt % 2 == 0 { &t.db } else { &other };
+        if sign_in_limit::allow(db, &client, 4).await.unwrap() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 4, "four attempts a minute, wherever they arrive");
+    // Another address is counted on its own; concurrent attempts are counted one by one.
+    let attempts = (0..8).map(|_| sign_in_limit::allow(&other, "203.0.113.1", 5));
+    let passed = futures::future::join_all(attempts)
+        .await
+        .into_iter()
+        .filter(|r| matches!(r, Ok(true)))
+        .count();
+    assert_eq!(passed, 5);
+    // Nothing of the current minute is purged.
+    sign_in_limit::purge(&t.db).await.unwrap();
+    assert!(!sign_in_limit::allow(&t.db, &client, 4).await.unwrap());
+}
