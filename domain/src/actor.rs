@@ -32,6 +32,16 @@ impl Actor {
     /// Loads the actor for a signed-in user; `None` when the user no longer exists or was
     /// deactivated, which ends their sessions at once.
     pub async fn load(db: &DatabaseConnection, user_id: i64) -> DomainResult<Option<Actor>> {
+        Ok(Self::load_with_user(db, user_id)
+            .await?
+            .map(|(actor, _)| actor))
+    }
+
+    /// [`Actor::load`], with the user's row it read, for callers that look at more of it.
+    pub(crate) async fn load_with_user(
+        db: &DatabaseConnection,
+        user_id: i64,
+    ) -> DomainResult<Option<(Actor, app_user::Model)>> {
         // Runs before the tenant is known, hence the system scope; it reads one user by id.
         let txn = begin(db, DataScope::System).await?;
         let Some(user) = app_user::Entity::find_by_id(user_id).one(&txn).await? else {
@@ -42,15 +52,16 @@ impl Actor {
         }
         let roles = roles_of(&txn, user.id).await?;
         txn.commit().await?;
-        Ok(Some(Actor {
+        let actor = Actor {
             user_id: user.id,
             tenant_id: user.tenant_id,
             account_id: user.account_id,
-            email: user.email,
+            email: user.email.clone(),
             roles,
             must_change_password: user.must_change_password,
             must_enrol_second_factor: false,
-        }))
+        };
+        Ok(Some((actor, user)))
     }
 }
 

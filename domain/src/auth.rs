@@ -152,15 +152,17 @@ pub async fn session_actor(
     user_id: i64,
     vouched_elsewhere: bool,
 ) -> DomainResult<Option<Actor>> {
-    let Some(mut actor) = Actor::load(db, user_id).await? else {
+    let Some((mut actor, user)) = Actor::load_with_user(db, user_id).await? else {
         return Ok(None);
     };
-    if !vouched_elsewhere && crate::policy::second_factor_applies(&actor.roles) {
+    // Runs on every request: the tenant is read only for a covered user without a factor.
+    if !vouched_elsewhere
+        && !second_factor::enabled(&user)
+        && crate::policy::second_factor_applies(&actor.roles)
+    {
         let txn = begin(db, DataScope::of(&actor)).await?;
-        if let Some(user) = app_user::Entity::find_by_id(user_id).one(&txn).await? {
-            actor.must_enrol_second_factor =
-                second_factor::enrolment_due(&txn, &user, &actor.roles).await?;
-        }
+        actor.must_enrol_second_factor =
+            second_factor::enrolment_due(&txn, &user, &actor.roles).await?;
         txn.commit().await?;
     }
     Ok(Some(actor))
