@@ -23,6 +23,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// The database is unreachable or cannot take changes for the moment.
+    #[error("The service is unavailable for a moment. Please try again shortly.")]
+    Unavailable,
     #[error("The request could not be completed: {0}")]
     Transport(String),
 }
@@ -64,6 +67,7 @@ impl AppError {
             AppError::Invalid(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Unavailable => 503,
         }
     }
 }
@@ -86,6 +90,10 @@ impl FromServerFnError for AppError {
 impl From<simdesk_domain::DomainError> for AppError {
     fn from(error: simdesk_domain::DomainError) -> Self {
         use simdesk_domain::DomainError as D;
+        if error.is_unavailable() {
+            tracing::warn!(error = %error, "database unavailable");
+            return AppError::Unavailable;
+        }
         match error {
             D::NotFound | D::OutOfScope { .. } => AppError::NotFound,
             D::Forbidden => AppError::Forbidden,

@@ -74,6 +74,7 @@ impl AuditEvent {
             target_id: Set(self.target_id),
             details: Set(self.details.to_string()),
             at: Set(Utc::now()),
+            request_id: Set(crate::request_id::current().unwrap_or_default()),
             ..Default::default()
         }
         .insert(db)
@@ -204,6 +205,7 @@ async fn to_rows(
                 Some(id) => format!("{} {}", e.target_type, id),
                 None => e.target_type,
             },
+            request_id: e.request_id,
             details: if e.details == "null" {
                 String::new()
             } else {

@@ -1,3 +1,4 @@
+use sea_orm::DbErr;
 use simdesk_types::FieldError;
 
 /// What a service call can fail with. The edge (server functions, HTTP routes) maps each variant
@@ -50,9 +51,66 @@ impl DomainError {
         }
     }
 
+    /// The database cannot serve anyone just now (unreachable, restarting, out of
+    /// connections, read-only or out of space) rather than refusing this request: the edge
+    /// answers 503 and the caller may try again.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DomainError::Database(e) if database_unavailable(e))
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         DomainError::Invalid(vec![FieldError::new(field, message)])
     }
 }
 
 pub type DomainResult<T> = Result<T, DomainError>;
+
+fn database_unavailable(error: &DbErr) -> bool {
+    use sea_orm::{sqlx, DbBackend, RuntimeErr};
+    let cause = match error {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        DbErr::Conn(_) => return true,
+        _ => return false,
+    };
+    match cause {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(e) => {
+            let code = e.code().unwrap_or_default();
+            match error_backend(e.as_ref()) {
+                // Class 08: connection exception; 57P0x: shutting down, crashed, starting up;
+                // 53xxx: out of resources (disk, memory, connections); 25006: read-only.
+                DbBackend::Postgres => {
+                    code.starts_with("08")
+                        || code.starts_with("57P")
+                        || code.starts_with("53")
+                        || code == "25006"
+                }
+                // SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN with their
+                // extended codes.
+                _ => code
+                    .parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13 | 14)),
+            }
+        }
+        _ => false,
+    }
+}
+
+fn error_backend(error: &dyn sea_orm::sqlx::error::DatabaseError) -> sea_orm::DbBackend {
+    if error
+        .try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
+        .is_some()
+    {
+        sea_orm::DbBackend::Postgres
+    } else {
+        sea_orm::DbBackend::Sqlite
+    }
+}

@@ -44,6 +44,7 @@ pub mod password;
 pub mod password_reset;
 pub mod policy;
 pub mod punchout;
+pub mod request_id;
 pub mod second_factor;
 pub mod secret;
 pub mod sign_in_limit;

@@ -18,6 +18,7 @@ mod m20261204_000010_order_mailbox;
 mod m20261206_000011_dashboards;
 mod m20261206_000012_second_factor;
 mod m20261206_000013_sign_in_limit;
+mod m20261206_000014_request_ids;
 pub mod rls;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_dashboards::Migration),
             Box::new(m20261206_000012_second_factor::Migration),
             Box::new(m20261206_000013_sign_in_limit::Migration),
+            Box::new(m20261206_000014_request_ids::Migration),
         ]
     }
 }

@@ -28,6 +28,10 @@ impl HttpError {
             _ => "unavailable",
         };
         let shown = match error {
+            unavailable if unavailable.is_unavailable() => {
+                tracing::warn!(error = %unavailable, "{context}");
+                AppError::Unavailable
+            }
             DomainError::Database(_) | DomainError::Internal(_) => {
                 tracing::error!(error = %error, "{context}");
                 AppError::Internal

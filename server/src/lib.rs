@@ -9,6 +9,7 @@ pub mod http_metrics;
 pub mod mail_receive;
 pub mod metrics_route;
 pub mod punchout_routes;
+pub mod request_context;
 pub mod session;
 pub mod session_store;
 pub mod shutdown;
@@ -130,20 +131,31 @@ async fn load_actor(
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "loading the signed-in user failed");
-                    return (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "The service is unavailable; try again shortly.",
-                    )
-                        .into_response();
+                    return unavailable();
                 }
             }
         }
         Ok(None) => {}
+        // The session table could not be read: the user is not signed out for that.
+        Err(tower_sessions::session::Error::Store(
+            tower_sessions::session_store::Error::Backend(e),
+        )) => {
+            tracing::warn!(error = %e, "the session could not be loaded");
+            return unavailable();
+        }
         Err(e) => {
             tracing::warn!(error = %e, "unreadable session ignored");
         }
     }
     next.run(request).await
+}
+
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        app::error::AppError::Unavailable.to_string(),
+    )
+        .into_response()
 }
 
 /// Why a sign-in attempt was not even looked at.
@@ -418,6 +430,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(request_context::request_id))
         .with_state(state)
 }
 

@@ -68,6 +68,9 @@ pub struct AuditRow {
     pub action: String,
     pub target: String,
     pub details: String,
+    /// The HTTP request that made the entry, as the server's log names it (empty for work
+    /// outside a request).
+    pub request_id: String,
 }
 
 /// A page of audit entries, newest first; `next_before` continues the list.

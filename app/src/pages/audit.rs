@@ -43,7 +43,12 @@ pub fn AuditPage() -> impl IntoView {
                                             <td class=TD>{row.actor.unwrap_or_else(|| "system".into())}</td>
                                             <td class=format!("{TD} font-medium")>{row.action}</td>
                                             <td class=TD>{row.target}</td>
-                                            <td class=format!("{TD} font-mono text-xs break-all")>{row.details}</td>
+                                            <td class=format!("{TD} font-mono text-xs break-all")>
+                                                {row.details}
+                                                {(!row.request_id.is_empty()).then(|| view! {
+                                                    <span class="mt-1 block text-slate-500">"request " {row.request_id}</span>
+                                                })}
+                                            </td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -14,6 +14,8 @@ pub struct Model {
     pub target_id: Option<String>,
     pub details: String,
     pub at: DateTimeUtc,
+    /// The HTTP request that wrote the row (empty outside a request).
+    pub request_id: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,8 @@ pub struct Model {
     pub response: String,
     pub purchase_order_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// The HTTP request that wrote the row (empty outside a request).
+    pub request_id: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,8 @@ pub struct Model {
     pub next_attempt_at: DateTimeUtc,
     pub last_error: String,
     pub created_at: DateTimeUtc,
+    /// The HTTP request that wrote the row (empty outside a request).
+    pub request_id: String,
     pub sent_at: Option<DateTimeUtc>,
 }
 

@@ -19,6 +19,8 @@ pub struct Model {
     /// `pending`, `sent` or `failed` (`simdesk_types::DeliveryStatus`).
     pub status: String,
     pub created_at: DateTimeUtc,
+    /// The HTTP request that wrote the row (empty outside a request).
+    pub request_id: String,
     pub sent_at: Option<DateTimeUtc>,
     /// JSON.
     #[sea_orm(column_type = "Text", nullable)]

@@ -47,6 +47,7 @@ pub async fn enqueue(txn: &DatabaseTransaction, mail: NewMail<'_>) -> DomainResu
         subject: Set(mail.subject.chars().take(300).collect()),
         status: Set(DeliveryStatus::Pending.as_str().to_owned()),
         created_at: Set(now),
+        request_id: Set(crate::request_id::current().unwrap_or_default()),
         context: Set(Some(context)),
         attempts: Set(0),
         next_attempt_at: Set(Some(now)),

@@ -55,6 +55,7 @@ impl Trace<'_> {
             response: Set(answer.xml.clone()),
             purchase_order_id: Set(None),
             created_at: Set(Utc::now()),
+            request_id: Set(crate::request_id::current().unwrap_or_default()),
             ..Default::default()
         }
     }

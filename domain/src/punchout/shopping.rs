@@ -386,6 +386,7 @@ async fn return_cart(
         response: Set(String::new()),
         purchase_order_id: Set(po_id),
         created_at: Set(Utc::now()),
+        request_id: Set(crate::request_id::current().unwrap_or_default()),
         ..Default::default()
     }
     .insert(&txn)

@@ -154,9 +154,14 @@ async fn fresh_postgres(admin_url: &str) -> TestDatabase {
 
 /// The demo user with this e-mail, as the services see them.
 pub async fn actor(t: &TestDatabase, email: &str) -> crate::Actor {
+    actor_in(&t.db, email).await
+}
+
+/// The user with this e-mail in the database `db`, as the services see them.
+pub async fn actor_in(db: &DatabaseConnection, email: &str) -> crate::Actor {
     use crate::entity::app_user;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let txn = db::begin(&t.db, db::DataScope::System).await.unwrap();
+    let txn = db::begin(db, db::DataScope::System).await.unwrap();
     let user = app_user::Entity::find()
         .filter(app_user::Column::Email.eq(email))
         .one(&txn)
@@ -164,7 +169,7 @@ pub async fn actor(t: &TestDatabase, email: &str) -> crate::Actor {
         .unwrap()
         .unwrap_or_else(|| panic!("no demo user {email}"));
     drop(txn);
-    crate::Actor::load(&t.db, user.id)
+    crate::Actor::load(db, user.id)
         .await
         .unwrap()
         .expect("active user")

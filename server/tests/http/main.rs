@@ -9,6 +9,7 @@ mod mail_intake;
 mod orders;
 mod outbox;
 mod punchout;
+mod request_ids;
 mod second_factor;
 mod shutdown;
 mod sign_in;

@@ -78,6 +78,7 @@ pub(crate) async fn enqueue(
         next_attempt_at: Set(now),
         last_error: Set(String::new()),
         created_at: Set(now),
+        request_id: Set(crate::request_id::current().unwrap_or_default()),
         sent_at: Set(None),
         ..Default::default()
     }
