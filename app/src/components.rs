@@ -212,9 +212,19 @@ pub fn PageHeader(
     }
 }
 
-/// Explains a failed load or action.
+/// Explains a failed load or action. A fault of ours (5xx) rendered on the server also sets
+/// the page's status, so load balancers, monitors and scripts see it too.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if error.status() >= 500 {
+        if let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(error.status()),
+        ) {
+            response.set_status(status);
+        }
+    }
     view! {
         <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
             {error.to_string()}

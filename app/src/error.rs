@@ -91,7 +91,8 @@ impl From<simdesk_domain::DomainError> for AppError {
     fn from(error: simdesk_domain::DomainError) -> Self {
         use simdesk_domain::DomainError as D;
         if error.is_unavailable() {
-            tracing::warn!(error = %error, "database unavailable");
+            // At error level all the same: a pool that never yields a connection may be a leak.
+            tracing::error!(error = %error, "database unavailable");
             return AppError::Unavailable;
         }
         match error {

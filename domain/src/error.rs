@@ -76,9 +76,9 @@ fn database_unavailable(error: &DbErr) -> bool {
         _ => return false,
     };
     match cause {
+        // Not `Protocol`: that is also how the driver reports a query it cannot send.
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
-        | sqlx::Error::Protocol(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,

@@ -31,6 +31,8 @@ test('a tenant admin creates an agent, changes the role and deactivates them', a
   await expect(page.getByTestId('audit-table')).toContainText('user.deactivated');
   await expect(page.getByTestId('audit-table')).toContainText('user.role_changed');
   await expect(page.getByTestId('audit-table')).toContainText('user.created');
+  // Each entry names the request that made it, as the server's log does.
+  await expect(page.getByTestId('audit-table')).toContainText(/request [0-9a-f]{32}/);
 });
 
 test('creating a user with a taken e-mail explains what is wrong', async ({ page }) => {

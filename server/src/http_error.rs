@@ -29,7 +29,7 @@ impl HttpError {
         };
         let shown = match error {
             unavailable if unavailable.is_unavailable() => {
-                tracing::warn!(error = %unavailable, "{context}");
+                tracing::error!(error = %unavailable, "{context}");
                 AppError::Unavailable
             }
             DomainError::Database(_) | DomainError::Internal(_) => {

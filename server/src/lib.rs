@@ -129,9 +129,13 @@ async fn load_actor(
                 Ok(None) => {
                     session.flush().await.ok();
                 }
-                Err(e) => {
+                Err(e) if e.is_unavailable() => {
                     tracing::error!(error = %e, "loading the signed-in user failed");
                     return unavailable();
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "loading the signed-in user failed");
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
                 }
             }
         }
@@ -140,7 +144,7 @@ async fn load_actor(
         Err(tower_sessions::session::Error::Store(
             tower_sessions::session_store::Error::Backend(e),
         )) => {
-            tracing::warn!(error = %e, "the session could not be loaded");
+            tracing::error!(error = %e, "the session could not be loaded");
             return unavailable();
         }
         Err(e) => {

@@ -1,5 +1,6 @@
-//! Each request's id: the load balancer's `X-Request-Id` when it sent a fit one, a new one
-//! otherwise. It is a field of the log span everything the request logs belongs to (so JSON
+//! Each request's id: the load balancer's `X-Request-Id` when it sent a fit one (the HAProxy
+//! configurations of `scripts/cluster` and the fault harness set it on every request, so a
+//! client cannot choose it), a new one otherwise. It is a field of the log span everything the request logs belongs to (so JSON
 //! logs carry it), it goes into the rows the request writes (`simdesk_domain::request_id`), and
 //! the answer names it in `X-Request-Id`.
 
@@ -19,7 +20,8 @@ pub async fn request_id(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .filter(|v| request_id::acceptable(v))
         .map_or_else(request_id::generate, str::to_owned);
-    let span = tracing::info_span!(
+    // At error level, so the id is on every line whatever level the log is filtered to.
+    let span = tracing::error_span!(
         "request",
         request_id = %id,
         method = %request.method(),

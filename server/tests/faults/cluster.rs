@@ -31,19 +31,26 @@ fn run(command: &mut Command, what: &str) {
     );
 }
 
-/// The newest PostgreSQL server programs of the machine (Debian keeps them out of PATH).
+/// The newest PostgreSQL server programs of the machine (Debian keeps them out of PATH): the
+/// newest version directory that has `initdb`, not only a client.
 fn postgres_bin() -> PathBuf {
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|dir| dir.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .map(|dir| {
+            dir.filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect()
+        })
         .unwrap_or_default();
-    versions.sort_by_key(|p| {
-        p.file_name()
+    versions.retain(|bin| bin.join("initdb").exists());
+    versions.sort_by_key(|bin| {
+        bin.parent()
+            .and_then(|p| p.file_name())
             .and_then(|n| n.to_str())
             .and_then(|n| n.parse::<u32>().ok())
             .unwrap_or(0)
     });
     match versions.pop() {
-        Some(version) => version.join("bin"),
+        Some(bin) => bin,
         None => {
             let output = Command::new("pg_config")
                 .arg("--bindir")
@@ -290,6 +297,8 @@ impl Balancer {
              defaults\n  mode http\n  timeout connect 1s\n  timeout client 60s\n  timeout server 60s\n\
              \x20 retries 3\n  option redispatch\n  retry-on conn-failure\n\
              frontend portal\n  bind 127.0.0.1:{port}\n  default_backend simdesk\n\
+             \x20 unique-id-format %{{+X}}o%ci:%cp_%fi:%fp_%Ts_%rt:%pid\n\
+             \x20 http-request set-header X-Request-Id %[unique-id]\n\
              backend simdesk\n  balance roundrobin\n  option httpchk GET /readyz\n\
              \x20 default-server inter 500ms fall 2 rise 2\n{servers}",
             socket = socket.display(),

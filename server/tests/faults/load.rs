@@ -302,11 +302,23 @@ pub async fn run_mix<F>(portal: &Portal, mix: Mix, duration: Duration, fault: F)
 where
     F: std::future::Future<Output = ()>,
 {
+    // Signed in before the clock starts: `fault` counts its time from the start of the load.
+    let agent = portal.sign_in(AGENT).await;
+    let purchaser = portal.sign_in(PURCHASER).await;
+    let mut pages = Vec::new();
+    for (email, path, kind) in [
+        (AGENT, "/orders", "PO inbox page (agent)"),
+        (PURCHASER, "/orders", "own POs page (purchaser)"),
+        (ADMIN, "/catalog", "catalog page (tenant admin)"),
+    ] {
+        pages.push((portal.sign_in(email).await, path, kind));
+    }
+    // Order ids differ from one load to the next on the same portal.
+    static LOADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let load = LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let books: Shared = Arc::default();
     let began = Instant::now();
     let until = began + duration;
-    let agent = portal.sign_in(AGENT).await;
-    let purchaser = portal.sign_in(PURCHASER).await;
     let base = portal.balancer.base();
 
     // Procurement systems: new OrderRequests; each is sent again until it gets an answer,
@@ -323,7 +335,7 @@ where
             let mut n = 0;
             while Instant::now() < until {
                 n += 1;
-                let order_id = format!("F{sender}-{n}");
+                let order_id = format!("F{load}-{sender}-{n}");
                 let document = order_request(
                     &secret,
                     &format!("payload-{order_id}@buyer.example"),
@@ -349,6 +361,7 @@ where
                             tokio::time::sleep(pause).await;
                             break;
                         }
+                        // Recorded with the request; the scenario fails on it.
                         Outcome::Refused(_) => break,
                         _ => tokio::time::sleep(Duration::from_millis(200)).await,
                     }
@@ -438,14 +451,6 @@ where
     });
 
     // And people just looking: each role's everyday page.
-    let mut pages = Vec::new();
-    for (email, path, kind) in [
-        (AGENT, "/orders", "PO inbox page (agent)"),
-        (PURCHASER, "/orders", "own POs page (purchaser)"),
-        (ADMIN, "/catalog", "catalog page (tenant admin)"),
-    ] {
-        pages.push((portal.sign_in(email).await, path, kind));
-    }
     let viewers = (0..mix.viewers).map(|viewer| {
         let (books, client, base) = (books.clone(), portal.client.clone(), base.clone());
         let pages = pages.clone();
