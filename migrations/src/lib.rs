@@ -19,6 +19,7 @@ mod m20261206_000011_dashboards;
 mod m20261206_000012_second_factor;
 mod m20261206_000013_sign_in_limit;
 mod m20261206_000014_request_ids;
+mod m20261206_000015_status_counts;
 pub mod rls;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_second_factor::Migration),
             Box::new(m20261206_000013_sign_in_limit::Migration),
             Box::new(m20261206_000014_request_ids::Migration),
+            Box::new(m20261206_000015_status_counts::Migration),
         ]
     }
 }

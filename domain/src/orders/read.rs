@@ -2,7 +2,7 @@
 //! status.
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, Func};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -20,7 +20,8 @@ use crate::audit::denials;
 use crate::catalog::tenant_options;
 use crate::db::{begin, DataScope};
 use crate::entity::{
-    account, app_user, product, purchase_order, purchase_order_event, purchase_order_line, sim_card,
+    account, app_user, product, purchase_order, purchase_order_event, purchase_order_line,
+    purchase_order_status_count, sim_card,
 };
 use crate::policy::OrderScope;
 use crate::timestamps::rfc3339;
@@ -341,15 +342,49 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> Dom
         );
     }
     let txn = begin(db, DataScope::Tenant(scope.tenant_id())).await?;
-    let counts = purchase_order::Entity::find()
-        .select_only()
-        .column(purchase_order::Column::Status)
-        .column_as(Expr::col(purchase_order::Column::Id).count(), "count")
-        .filter(visible.clone())
-        .group_by(purchase_order::Column::Status)
-        .into_model::<StatusRow>()
-        .all(&txn)
-        .await?;
+    let counts = match query.older_than_days {
+        // The counters the database keeps: a few rows per account, whatever the orders.
+        None => {
+            let mut counted = Condition::all()
+                .add(purchase_order_status_count::Column::TenantId.eq(scope.tenant_id()));
+            let account = match scope {
+                OrderScope::Account { account_id, .. } => Some(account_id),
+                OrderScope::Provider { .. } => query.account_id,
+            };
+            if let Some(account_id) = account {
+                counted =
+                    counted.add(purchase_order_status_count::Column::AccountId.eq(account_id));
+            }
+            purchase_order_status_count::Entity::find()
+                .select_only()
+                .column(purchase_order_status_count::Column::Status)
+                // SUM of a bigint is a numeric on PostgreSQL.
+                .column_as(
+                    Expr::expr(Func::cast_as(
+                        Expr::col(purchase_order_status_count::Column::Orders).sum(),
+                        Alias::new("bigint"),
+                    )),
+                    "count",
+                )
+                .filter(counted)
+                .group_by(purchase_order_status_count::Column::Status)
+                .into_model::<StatusRow>()
+                .all(&txn)
+                .await?
+        }
+        // Counting a window of creation dates needs the orders themselves.
+        Some(_) => {
+            purchase_order::Entity::find()
+                .select_only()
+                .column(purchase_order::Column::Status)
+                .column_as(Expr::col(purchase_order::Column::Id).count(), "count")
+                .filter(visible.clone())
+                .group_by(purchase_order::Column::Status)
+                .into_model::<StatusRow>()
+                .all(&txn)
+                .await?
+        }
+    };
     let mut rows_query = purchase_order::Entity::find().filter(visible);
     if let Some(status) = query.status {
         rows_query = rows_query.filter(purchase_order::Column::Status.eq(status.as_str()));
@@ -409,7 +444,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> Dom
         .filter_map(|row| {
             Some(StatusCount {
                 status: PoStatus::parse(&row.status)?,
-                count: u64::try_from(row.count).ok()?,
+                count: u64::try_from(row.count).ok().filter(|n| *n > 0)?,
             })
         })
         .collect();

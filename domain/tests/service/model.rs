@@ -14,7 +14,7 @@ use proptest_state_machine::{prop_state_machine, ReferenceStateMachine, StateMac
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use simdesk_domain::db::{begin, DataScope};
-use simdesk_domain::entity::{purchase_order_line, sim_card};
+use simdesk_domain::entity::{purchase_order, purchase_order_line, sim_card};
 use simdesk_domain::orders::provisioning::{self, Source};
 use simdesk_domain::orders::{self as service, stock};
 use simdesk_domain::testing::TestDatabase;
@@ -420,6 +420,45 @@ impl Shared {
         })
     }
 
+    /// The counts per status beside the PO lists (kept by database triggers) are those of
+    /// the orders themselves: the provider's over the tenant, an account's over its own.
+    fn check_counts(&self) {
+        self.runtime.block_on(async {
+            for who in [Who::Agent, Who::Purchaser] {
+                let actor = &self.actors[&who];
+                let listed = service::list(
+                    &self.t.db,
+                    actor,
+                    service::PoQuery {
+                        limit: 1,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+                let mut shown: Vec<(String, i64)> = listed
+                    .counts
+                    .iter()
+                    .map(|c| (c.status.as_str().to_owned(), c.count as i64))
+                    .collect();
+                let txn = begin(&self.t.db, DataScope::System).await.unwrap();
+                let mut orders = purchase_order::Entity::find()
+                    .select_only()
+                    .column(purchase_order::Column::Status)
+                    .column_as(Expr::col(purchase_order::Column::Id).count(), "n")
+                    .filter(purchase_order::Column::TenantId.eq(actor.tenant_id.unwrap()))
+                    .group_by(purchase_order::Column::Status);
+                if let Some(account) = actor.account_id {
+                    orders = orders.filter(purchase_order::Column::AccountId.eq(account));
+                }
+                let mut counted: Vec<(String, i64)> = orders.into_tuple().all(&txn).await.unwrap();
+                shown.sort();
+                counted.sort();
+                assert_eq!(shown, counted, "counts per status shown to {who:?}");
+            }
+        })
+    }
+
     /// No SIM is counted for two POs: the SIMs pointing at each PO are exactly those its lines
     /// count as provisioned, and a SIM is assigned exactly when it points at a PO.
     fn check_stock(&self) {
@@ -552,6 +591,7 @@ impl StateMachineTest for PoLifeCycle {
 
     fn teardown(_sut: Sut, _model: Model) {
         shared().check_stock();
+        shared().check_counts();
     }
 }
 
