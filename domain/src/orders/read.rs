@@ -325,16 +325,14 @@ struct StatusRow {
 pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> DomainResult<PoList> {
     let scope = OrderScope::of(actor)?;
     let limit = query.limit.clamp(1, crate::paging::MAX_PAGE_SIZE);
+    // An account's users see their own account; the provider all, or the one asked for.
+    let account = match scope {
+        OrderScope::Account { account_id, .. } => Some(account_id),
+        OrderScope::Provider { .. } => query.account_id,
+    };
     let mut visible = Condition::all().add(purchase_order::Column::TenantId.eq(scope.tenant_id()));
-    match scope {
-        OrderScope::Account { account_id, .. } => {
-            visible = visible.add(purchase_order::Column::AccountId.eq(account_id));
-        }
-        OrderScope::Provider { .. } => {
-            if let Some(account_id) = query.account_id {
-                visible = visible.add(purchase_order::Column::AccountId.eq(account_id));
-            }
-        }
+    if let Some(account_id) = account {
+        visible = visible.add(purchase_order::Column::AccountId.eq(account_id));
     }
     if let Some(days) = query.older_than_days {
         visible = visible.add(
@@ -347,10 +345,6 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> Dom
         None => {
             let mut counted = Condition::all()
                 .add(purchase_order_status_count::Column::TenantId.eq(scope.tenant_id()));
-            let account = match scope {
-                OrderScope::Account { account_id, .. } => Some(account_id),
-                OrderScope::Provider { .. } => query.account_id,
-            };
             if let Some(account_id) = account {
                 counted =
                     counted.add(purchase_order_status_count::Column::AccountId.eq(account_id));
