@@ -75,6 +75,7 @@ impl AuditEvent {
             details: Set(self.details.to_string()),
             at: Set(Utc::now()),
             request_id: Set(crate::request_id::current().unwrap_or_default()),
+            api_token_id: Set(crate::request_id::api_token()),
             ..Default::default()
         }
         .insert(db)

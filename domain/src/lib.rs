@@ -9,7 +9,8 @@
 //!    `sign_in_limit`.
 //! 2. Who acts and what they may do: `actor`, [`policy`] (the one place that decides), `audit`.
 //! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`,
-//!    `second_factor`, `sso`,
+//!    `second_factor`, `sso`, `api_tokens` (the REST API's tokens), `idempotency` (its
+//!    replayed answers),
 //!    the e-mail queue, [`mail`], and `password_reset` (one-time links by e-mail).
 //! 4. Purchase orders: [`orders`] (its `workflow` decides each step and what follows from it,
 //!    `transition` carries it out), with the documents it queues for procurement systems in
@@ -23,6 +24,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod alarms;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
@@ -33,6 +35,7 @@ pub mod demo;
 pub mod email;
 pub mod entity;
 pub mod error;
+pub mod idempotency;
 pub mod intake;
 pub mod mail;
 pub mod mailbox;

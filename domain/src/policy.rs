@@ -39,6 +39,10 @@ pub fn allows(actor: &Actor, permission: Permission) -> bool {
         }
         Permission::ViewAccountOrders => account_user(actor, &Role::ACCOUNT_USERS),
         Permission::ApproveOrders => account_user(actor, &[Role::Approver]),
+        Permission::ManageApiTokens => {
+            provider_staff(actor, &[Role::TenantAdmin])
+                || account_user(actor, &[Role::AccountAdmin])
+        }
         Permission::RaiseOrders => {
             provider_staff(actor, &Role::TENANT_STAFF)
                 || account_user(actor, &[Role::Purchaser, Role::AccountAdmin])

@@ -1,10 +1,12 @@
 //! The id of the HTTP request a service call serves, so the rows it writes (audit entries,
 //! cXML documents received, messages queued) name the request that the logs name too. The edge
-//! runs each request inside [`scope`]; work outside a request (workers, the CLI) has none.
+//! runs each request inside [`scope`]; work outside a request (workers, the CLI) has none. A
+//! call of the REST API also names its token ([`with_api_token`]) for the audit log.
 //! A leaf: imports nothing of the crate.
 
 tokio::task_local! {
     static REQUEST_ID: String;
+    static API_TOKEN: i64;
 }
 
 /// Runs `work` as part of the request `id`.
@@ -15,6 +17,17 @@ pub async fn scope<F: std::future::Future>(id: String, work: F) -> F::Output {
 /// The id of the request being served, if any.
 pub fn current() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// Runs `work` as a call of the REST API made with the token `token_id`, so the audit rows it
+/// writes name the token.
+pub async fn with_api_token<F: std::future::Future>(token_id: i64, work: F) -> F::Output {
+    API_TOKEN.scope(token_id, work).await
+}
+
+/// The API token of the call being served, if it came through the REST API.
+pub fn api_token() -> Option<i64> {
+    API_TOKEN.try_with(|id| *id).ok()
 }
 
 /// A new request id: 128 random bits in hex.

@@ -20,6 +20,7 @@ mod m20261206_000012_second_factor;
 mod m20261206_000013_sign_in_limit;
 mod m20261206_000014_request_ids;
 mod m20261206_000015_status_counts;
+mod m20261206_000016_api_tokens;
 pub mod rls;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_sign_in_limit::Migration),
             Box::new(m20261206_000014_request_ids::Migration),
             Box::new(m20261206_000015_status_counts::Migration),
+            Box::new(m20261206_000016_api_tokens::Migration),
         ]
     }
 }

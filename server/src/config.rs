@@ -106,6 +106,9 @@ pub struct ServeArgs {
     /// Sign-in attempts allowed per client address and minute.
     #[arg(long, env = "SIMDESK_SIGN_IN_PER_MINUTE", default_value_t = 20)]
     pub sign_in_per_minute: u32,
+    /// Requests of the REST API allowed per token and minute, counted by each instance.
+    #[arg(long, env = "SIMDESK_API_REQUESTS_PER_MINUTE", default_value_t = 600)]
+    pub api_requests_per_minute: u32,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SIMDESK_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: i64,

@@ -1,5 +1,6 @@
 //! The simdesk server: HTTP routes, sessions, the Leptos app, and the CLI around them.
 
+pub mod api;
 pub mod auth_routes;
 pub mod config;
 pub mod csv_routes;
@@ -64,12 +65,16 @@ pub struct AppState {
     pub draining: shutdown::Draining,
     /// Requests, latency and failed sign-ins this instance counted, for `/metrics`.
     pub http_metrics: http_metrics::HttpMetrics,
+    /// Each API token's rate, counted by this instance.
+    pub api_rate_limits: api::caller::RateLimits,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
     pub sign_in_per_minute: u32,
+    /// Requests of the REST API per token and minute.
+    pub api_requests_per_minute: u32,
     pub session_idle_minutes: i64,
     /// The key stored secrets are sealed with (see [`AppState::sealing_key`]).
     pub sealing_key: SecretKey,
@@ -83,6 +88,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             sign_in_per_minute: 20,
+            api_requests_per_minute: 600,
             session_idle_minutes: 480,
             sealing_key: SecretKey::generate(),
             sso: SsoRuntime::default(),
@@ -108,6 +114,7 @@ impl AppState {
             mailbox: settings.mailbox.clone(),
             draining: shutdown::Draining::default(),
             http_metrics: http_metrics::HttpMetrics::default(),
+            api_rate_limits: api::caller::RateLimits::per_minute(settings.api_requests_per_minute),
         }
     }
 }
@@ -415,6 +422,9 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     Router::new()
         .fallback_service(by_session)
         .layer(middleware::from_fn(same_origin_writes))
+        // Bearer tokens, no cookies: the same-origin check of the portal's writes has no
+        // place here.
+        .nest("/api/v1", api::router(state.clone()))
         .route("/cxml/{tenant}", post(punchout_routes::cxml))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_route::metrics))

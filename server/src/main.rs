@@ -103,6 +103,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let sealing_key = args.secrets.load()?;
             let settings = HttpSettings {
                 sign_in_per_minute: args.sign_in_per_minute,
+                api_requests_per_minute: args.api_requests_per_minute,
                 session_idle_minutes: args.session_idle_minutes,
                 sealing_key,
                 sso: SsoRuntime {

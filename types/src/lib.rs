@@ -37,6 +37,7 @@ macro_rules! coded_enum {
 
 mod accounts;
 mod alarm;
+mod api;
 mod catalog;
 pub mod form;
 mod intake;
@@ -53,6 +54,7 @@ mod views;
 
 pub use accounts::*;
 pub use alarm::*;
+pub use api::*;
 pub use catalog::*;
 pub use intake::*;
 pub use mail::*;

@@ -36,10 +36,13 @@ pub enum Permission {
     /// Watch the tenant's messages: the trace (e-mail and cXML in and out) and "send again",
     /// the alarms and acknowledging or resolving them.
     MonitorMessages,
+    /// Make and revoke tokens of the public REST API: for the whole tenant (tenant admins) or
+    /// for the actor's account (account admins).
+    ManageApiTokens,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::ManageTenants,
         Permission::ManageTenantStaff,
         Permission::ManageAccountUsers,
@@ -54,5 +57,6 @@ impl Permission {
         Permission::RestrictAccountCatalog,
         Permission::ApproveOrders,
         Permission::MonitorMessages,
+        Permission::ManageApiTokens,
     ];
 }

@@ -504,6 +504,7 @@ fn PoView(
         match po.source.as_str() {
             "agent" => " on the account's behalf",
             "email" => " by e-mail",
+            "api" => " through the API",
             _ => "",
         }
     );

@@ -16,6 +16,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     /// The HTTP request that wrote the row (empty outside a request).
     pub request_id: String,
+    /// The API token that made the change, when it came through the REST API.
+    pub api_token_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

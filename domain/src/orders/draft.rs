@@ -425,6 +425,7 @@ pub async fn create_draft(
             account_id: Set(account.id),
             status: Set(PoStatus::Draft.as_str().to_owned()),
             source: Set(match scope {
+                _ if crate::request_id::api_token().is_some() => "api",
                 OrderScope::Provider { .. } => "agent",
                 OrderScope::Account { .. } => "portal",
             }

@@ -32,6 +32,6 @@ pub mod workflow;
 pub use draft::{create_draft, form_data, update_draft};
 pub(crate) use from_email::create_from_email;
 pub(crate) use notify::reference_of;
-pub use read::{detail, list, sims_csv, PoQuery, PAGE_SIZE};
+pub use read::{detail, list, sims, sims_csv, PoQuery, PAGE_SIZE};
 pub use spending::set_spending_limit;
 pub use steps::{act, ship};

@@ -227,8 +227,12 @@ fn sim_views(
         .collect()
 }
 
-/// All SIMs of a PO as CSV, for the account from READY on and for the provider.
-pub async fn sims_csv(db: &DatabaseConnection, actor: &Actor, po_id: i64) -> DomainResult<String> {
+/// All SIMs of a PO, for the account from READY on and for the provider.
+pub async fn sims(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    po_id: i64,
+) -> DomainResult<Vec<SimView>> {
     denials(db, actor, async {
         let scope = OrderScope::of(actor)?;
         let txn = begin(db, DataScope::Tenant(scope.tenant_id())).await?;
@@ -263,42 +267,48 @@ pub async fn sims_csv(db: &DatabaseConnection, actor: &Actor, po_id: i64) -> Dom
             .map(|o| (o.id, o.name))
             .collect();
         txn.commit().await?;
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| DomainError::Internal(e.to_string());
-        writer
-            .write_record([
-                "iccid",
-                "imsi",
-                "msisdn",
-                "part_number",
-                "billing_status",
-                "price_plan",
-                "service_profile",
-                "roaming_profile",
-                "apn_group",
-            ])
-            .map_err(io)?;
-        for sim in sim_views(rows, &products, &options) {
-            writer
-                .write_record([
-                    sim.iccid.as_str(),
-                    &sim.imsi,
-                    sim.msisdn.as_deref().unwrap_or_default(),
-                    &sim.part_number,
-                    sim.billing_status.as_deref().unwrap_or_default(),
-                    sim.price_plan.as_deref().unwrap_or_default(),
-                    sim.service_profile.as_deref().unwrap_or_default(),
-                    sim.roaming_profile.as_deref().unwrap_or_default(),
-                    sim.apn_group.as_deref().unwrap_or_default(),
-                ])
-                .map_err(io)?;
-        }
-        let bytes = writer
-            .into_inner()
-            .map_err(|e| DomainError::Internal(e.to_string()))?;
-        String::from_utf8(bytes).map_err(|e| DomainError::Internal(e.to_string()))
+        Ok(sim_views(rows, &products, &options))
     })
     .await
+}
+
+/// All SIMs of a PO as CSV, for the account from READY on and for the provider.
+pub async fn sims_csv(db: &DatabaseConnection, actor: &Actor, po_id: i64) -> DomainResult<String> {
+    let all = sims(db, actor, po_id).await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| DomainError::Internal(e.to_string());
+    writer
+        .write_record([
+            "iccid",
+            "imsi",
+            "msisdn",
+            "part_number",
+            "billing_status",
+            "price_plan",
+            "service_profile",
+            "roaming_profile",
+            "apn_group",
+        ])
+        .map_err(io)?;
+    for sim in all {
+        writer
+            .write_record([
+                sim.iccid.as_str(),
+                &sim.imsi,
+                sim.msisdn.as_deref().unwrap_or_default(),
+                &sim.part_number,
+                sim.billing_status.as_deref().unwrap_or_default(),
+                sim.price_plan.as_deref().unwrap_or_default(),
+                sim.service_profile.as_deref().unwrap_or_default(),
+                sim.roaming_profile.as_deref().unwrap_or_default(),
+                sim.apn_group.as_deref().unwrap_or_default(),
+            ])
+            .map_err(io)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| DomainError::Internal(e.to_string()))
 }
 
 /// Which POs a list shows.

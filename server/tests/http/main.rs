@@ -3,6 +3,7 @@
 //! `SIMDESK_TEST_DATABASE_URL` names one).
 
 mod access;
+mod api;
 mod catalog;
 mod mail;
 mod mail_intake;

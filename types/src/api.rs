@@ -1,0 +1,89 @@
+//! The public REST API's tokens, as their admins see and make them.
+
+use serde::{Deserialize, Serialize};
+
+coded_enum! {
+    /// What an API token may do, on top of what its maker's roles allow.
+    ApiScope {
+        Read => "read", "Read orders, products and, for the provider, accounts, stock and messages";
+        OrdersWrite => "orders:write", "Raise, edit and move purchase orders through their steps";
+        CatalogWrite => "catalog:write", "Change the catalog (tenant tokens only)";
+    }
+}
+
+impl ApiScope {
+    /// The scopes a token of a whole tenant may have; an account's token has all but
+    /// `catalog:write`.
+    pub fn allowed(for_tenant: bool) -> Vec<ApiScope> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|scope| for_tenant || *scope != ApiScope::CatalogWrite)
+            .collect()
+    }
+}
+
+/// The longest an API token may live, in days.
+pub const API_TOKEN_MAX_DAYS: u32 = 365;
+
+/// An API token in its admin's list (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenView {
+    pub id: i64,
+    pub name: String,
+    /// The token's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub scopes: Vec<ApiScope>,
+    pub created_by: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+    /// Neither revoked nor expired.
+    pub active: bool,
+}
+
+/// What an admin enters for a new token. Scopes come as checkboxes, one field each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApiTokenInput {
+    pub name: String,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub read: bool,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub orders_write: bool,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub catalog_write: bool,
+    /// Days until it expires, as entered.
+    pub expires_in_days: String,
+}
+
+impl ApiTokenInput {
+    pub fn scopes(&self) -> Vec<ApiScope> {
+        [
+            (self.read, ApiScope::Read),
+            (self.orders_write, ApiScope::OrdersWrite),
+            (self.catalog_write, ApiScope::CatalogWrite),
+        ]
+        .into_iter()
+        .filter_map(|(chosen, scope)| chosen.then_some(scope))
+        .collect()
+    }
+}
+
+/// The admin's token page: the tokens, and whether they are the tenant's or an account's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenList {
+    pub tokens: Vec<ApiTokenView>,
+    /// Whose tokens these are: the tenant's or the account's name.
+    pub owner: String,
+    pub for_tenant: bool,
+}
+
+/// A token just made: its secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub secret: String,
+    pub token: ApiTokenView,
+}
