@@ -62,6 +62,9 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
         items.push(item("/users", "Users"));
         items.push(item("/sso", "Single sign-on"));
     }
+    if user.can(Permission::ManageApiTokens) {
+        items.push(item("/api-tokens", "API tokens"));
+    }
     if user.can(Permission::ReadAuditLog) {
         items.push(item("/audit", "Audit log"));
     }

@@ -16,10 +16,10 @@ use leptos_router::{path, SsrMode};
 
 use crate::components::AuthenticatedLayout;
 use crate::pages::{
-    AccountPage, AccountsPage, AlarmsPage, AuditPage, CatalogPage, ChangePasswordPage,
-    DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage, ImportPage,
-    MailPreferencesPage, MailboxPage, MessagePage, MessagesPage, NotFound, OptionsPage, OrdersPage,
-    PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage,
+    AccountPage, AccountsPage, AlarmsPage, ApiTokensPage, AuditPage, CatalogPage,
+    ChangePasswordPage, DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage,
+    ImportPage, MailPreferencesPage, MailboxPage, MessagePage, MessagesPage, NotFound, OptionsPage,
+    OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage,
     PunchoutSettingsPage, ResetPasswordPage, SecondFactorSignInPage, SecurityPage, SettingsPage,
     ShopPage, SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
 };
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts/:id/sso") view=SsoPage ssr=SsrMode::Async />
                     <Route path=path!("/accounts/:id/punchout") view=PunchoutSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/sso") view=SsoPage ssr=SsrMode::Async />
+                    <Route path=path!("/api-tokens") view=ApiTokensPage ssr=SsrMode::Async />
                     <Route path=path!("/shop") view=ShopPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=OrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/new") view=PoNewPage ssr=SsrMode::Async />

@@ -13,12 +13,14 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     AlarmKind, AlarmList, AlarmStatus, AlarmView, DeliveryStatus, InboundStatus, Permission, Role,
+    WebhookEvent,
 };
 
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{
     alarm, app_user, cxml_document, cxml_outbox, inbound_email, membership, notification, tenant,
+    webhook_delivery,
 };
 use crate::mail::{self, AlarmMail, MailContext, NewMail};
 use crate::timestamps::rfc3339;
@@ -90,6 +92,27 @@ pub async fn sweep(db: &DatabaseConnection, rules: &AlarmRules) -> DomainResult<
         raised += raise(
             &txn,
             o.tenant_id,
+            AlarmKind::DeliveryFailed,
+            &subject,
+            &summary,
+            Once::Ever,
+        )
+        .await? as usize;
+    }
+    let failed_webhooks = webhook_delivery::Entity::find()
+        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Failed.as_str()))
+        .filter(webhook_delivery::Column::CreatedAt.gt(now - rules.lookback))
+        .all(&txn)
+        .await?;
+    for w in failed_webhooks {
+        let summary = format!(
+            "The webhook {} ({}) was given up: {}",
+            w.message_id, w.event_type, w.last_error
+        );
+        let subject = format!("webhook-{}", w.id);
+        raised += raise(
+            &txn,
+            w.tenant_id,
             AlarmKind::DeliveryFailed,
             &subject,
             &summary,
@@ -382,6 +405,14 @@ async fn raise(
         summary,
         "alarm raised"
     );
+    crate::webhooks::publish(
+        txn,
+        tenant_id,
+        None,
+        WebhookEvent::AlarmRaised,
+        json!({ "alarm_id": raised.id, "kind": kind.as_str(), "summary": raised.summary }),
+    )
+    .await?;
     AuditEvent::new(EVENT, "alarm")
         .target(raised.id)
         .tenant(Some(tenant_id), None)
@@ -476,7 +507,8 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> DomainResult<AlarmL
                 message_key: (a.subject.starts_with("email-")
                     && a.subject != "email-queue"
                     && a.subject != "email-orders"
-                    || a.subject.starts_with("cxml-out-"))
+                    || a.subject.starts_with("cxml-out-")
+                    || a.subject.starts_with("webhook-"))
                 .then(|| a.subject.clone()),
                 occurrences: a.occurrences,
                 raised_at: rfc3339(a.raised_at),

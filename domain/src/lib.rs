@@ -10,7 +10,7 @@
 //! 2. Who acts and what they may do: `actor`, [`policy`] (the one place that decides), `audit`.
 //! 3. Services of one kind of record: `users`, `tenants`, `catalog`, `accounts`, `auth`,
 //!    `second_factor`, `sso`, `api_tokens` (the REST API's tokens), `idempotency` (its
-//!    replayed answers),
+//!    replayed answers), `webhooks` (subscriptions and their delivery queue),
 //!    the e-mail queue, [`mail`], and `password_reset` (one-time links by e-mail).
 //! 4. Purchase orders: [`orders`] (its `workflow` decides each step and what follows from it,
 //!    `transition` carries it out), with the documents it queues for procurement systems in
@@ -59,6 +59,7 @@ pub mod tokens;
 pub mod trace;
 pub mod urls;
 pub mod users;
+pub mod webhooks;
 
 pub use actor::Actor;
 pub use error::{DomainError, DomainResult};

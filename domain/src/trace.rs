@@ -1,6 +1,6 @@
 //! The message trace: every message of a tenant in or out, from the places they are kept
 //! (the e-mail queue, the order e-mails received, the cXML outbox, the cXML documents
-//! received and the carts returned), newest first with one keyset across them, and "send again" for what was given
+//! received and the carts returned, the webhooks sent), newest first with one keyset across them, and "send again" for what was given
 //! up. For the provider's staff only ([`Permission::MonitorMessages`]). After the tenant's
 //! retention ([`purge_contents`]) a message's contents are removed and its row stays, so the
 //! trace, the alarms and the protocols' idempotency keep working.
@@ -18,7 +18,10 @@ use simdesk_types::{
 
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, DataScope};
-use crate::entity::{cxml_document, cxml_outbox, inbound_email, notification, purchase_order};
+use crate::entity::{
+    cxml_document, cxml_outbox, inbound_email, notification, purchase_order, webhook_delivery,
+    webhook_subscription,
+};
 use crate::orders::reference_of;
 use crate::paging::{like_pattern, MAX_PAGE_SIZE};
 use crate::timestamps::rfc3339;
@@ -44,6 +47,7 @@ enum Source {
     Outbox = 1,
     Email = 2,
     InboundEmail = 3,
+    Webhook = 4,
 }
 
 impl Source {
@@ -53,6 +57,7 @@ impl Source {
             Source::Outbox => "cxml-out",
             Source::Email => "email",
             Source::InboundEmail => "email-in",
+            Source::Webhook => "webhook",
         }
     }
 
@@ -62,6 +67,7 @@ impl Source {
             Source::Outbox,
             Source::Email,
             Source::InboundEmail,
+            Source::Webhook,
         ]
         .into_iter()
         .find(|s| s.prefix() == prefix)
@@ -103,6 +109,7 @@ impl Cursor {
             Some("1") => Source::Outbox,
             Some("2") => Source::Email,
             Some("3") => Source::InboundEmail,
+            Some("4") => Source::Webhook,
             _ => return Err(damaged()),
         };
         let id: i64 = parts
@@ -170,6 +177,9 @@ pub async fn list(
             found.extend(
                 documents(&txn, tenant_id, &query, &search, &po_ids, after, limit + 1).await?,
             );
+        }
+        if wants(MessageChannel::Webhook, MessageDirection::Outbound) {
+            found.extend(webhooks(&txn, tenant_id, &query, &search, after, limit + 1).await?);
         }
         found.sort_by(|a, b| {
             (b.cursor.at, b.cursor.source, b.cursor.id).cmp(&(
@@ -440,6 +450,96 @@ async fn outbox(
         .collect())
 }
 
+async fn webhooks(
+    txn: &DatabaseTransaction,
+    tenant_id: i64,
+    query: &TraceQuery,
+    search: &str,
+    after: Option<Cursor>,
+    limit: u64,
+) -> DomainResult<Vec<Found>> {
+    use webhook_delivery::Column as C;
+    let mut select = webhook_delivery::Entity::find().filter(C::TenantId.eq(tenant_id));
+    if query.problems_only {
+        select = select.filter(C::Status.eq(DeliveryStatus::Failed.as_str()));
+    }
+    if !search.is_empty() {
+        select = select.filter(
+            Condition::any()
+                .add(contains(C::MessageId, search))
+                .add(contains(C::EventType, search))
+                .add(contains(C::Payload, search)),
+        );
+    }
+    let rows: Vec<webhook_delivery::Model> = newest(
+        txn,
+        select,
+        after,
+        Source::Webhook,
+        C::CreatedAt,
+        C::Id,
+        limit,
+    )
+    .await?;
+    let urls = webhook_urls(txn, tenant_id, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .map(|w| Found {
+            cursor: Cursor {
+                at: w.created_at,
+                source: Source::Webhook,
+                id: w.id,
+            },
+            row: webhook_row(&urls, w),
+        })
+        .collect())
+}
+
+/// The addresses of the subscriptions the deliveries went to.
+async fn webhook_urls(
+    txn: &DatabaseTransaction,
+    tenant_id: i64,
+    deliveries: &[webhook_delivery::Model],
+) -> DomainResult<std::collections::HashMap<i64, String>> {
+    Ok(webhook_subscription::Entity::find()
+        .filter(webhook_subscription::Column::TenantId.eq(tenant_id))
+        .filter(
+            webhook_subscription::Column::Id.is_in(deliveries.iter().map(|d| d.subscription_id)),
+        )
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.url))
+        .collect())
+}
+
+fn webhook_row(
+    urls: &std::collections::HashMap<i64, String>,
+    w: webhook_delivery::Model,
+) -> TraceRow {
+    let order = serde_json::from_str::<serde_json::Value>(&w.payload)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/data/order_id")
+                .and_then(serde_json::Value::as_i64)
+        });
+    TraceRow {
+        key: format!("{}-{}", Source::Webhook.prefix(), w.id),
+        channel: MessageChannel::Webhook,
+        direction: MessageDirection::Outbound,
+        at: rfc3339(w.created_at),
+        counterpart: urls.get(&w.subscription_id).cloned().unwrap_or_default(),
+        document_type: w.event_type.clone(),
+        status: queued_status(&w.status),
+        attempts: w.attempts,
+        last_error: w.last_error.clone(),
+        purchase_order_id: order,
+        purchase_order_reference: None,
+        reference: w.message_id.clone(),
+        can_resend: w.status == DeliveryStatus::Failed.as_str(),
+    }
+}
+
 /// Where a message of a queue (e-mail, cXML outbox) stands, from its stored delivery status.
 fn queued_status(stored: &str) -> MessageStatus {
     match DeliveryStatus::parse(stored) {
@@ -660,6 +760,25 @@ pub async fn detail(
                     response: String::new(),
                 }
             }
+            Source::Webhook => {
+                let w = webhook_delivery::Entity::find_by_id(id)
+                    .filter(webhook_delivery::Column::TenantId.eq(tenant_id))
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(out_of_scope)?;
+                let urls = webhook_urls(&txn, tenant_id, std::slice::from_ref(&w)).await?;
+                let payload = w.payload.clone();
+                let response = w
+                    .last_http_status
+                    .map(|status| format!("HTTP {status}"))
+                    .unwrap_or_default();
+                TraceDetail {
+                    row: webhook_row(&urls, w),
+                    subject: String::new(),
+                    payload,
+                    response,
+                }
+            }
             Source::Document => {
                 let d = cxml_document::Entity::find_by_id(id)
                     .filter(cxml_document::Column::TenantId.eq(tenant_id))
@@ -820,6 +939,17 @@ pub async fn send_again(db: &DatabaseConnection, actor: &Actor, key: &str) -> Do
                     .filter(cxml_outbox::Column::TenantId.eq(tenant_id))
                     .filter(cxml_outbox::Column::Status.eq(DeliveryStatus::Failed.as_str()))
                     .filter(cxml_outbox::Column::Payload.ne(""))
+                    .exec(&txn)
+                    .await?
+                    .rows_affected
+            }
+            Source::Webhook => {
+                webhook_delivery::Entity::update_many()
+                    .col_expr(webhook_delivery::Column::Status, Expr::value(DeliveryStatus::Pending.as_str()))
+                    .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(Utc::now()))
+                    .filter(webhook_delivery::Column::Id.eq(id))
+                    .filter(webhook_delivery::Column::TenantId.eq(tenant_id))
+                    .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Failed.as_str()))
                     .exec(&txn)
                     .await?
                     .rows_affected

@@ -21,6 +21,7 @@ mod m20261206_000013_sign_in_limit;
 mod m20261206_000014_request_ids;
 mod m20261206_000015_status_counts;
 mod m20261206_000016_api_tokens;
+mod m20261206_000017_webhooks;
 pub mod rls;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_request_ids::Migration),
             Box::new(m20261206_000015_status_counts::Migration),
             Box::new(m20261206_000016_api_tokens::Migration),
+            Box::new(m20261206_000017_webhooks::Migration),
         ]
     }
 }

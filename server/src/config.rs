@@ -109,6 +109,9 @@ pub struct ServeArgs {
     /// Requests of the REST API allowed per token and minute, counted by each instance.
     #[arg(long, env = "SIMDESK_API_REQUESTS_PER_MINUTE", default_value_t = 600)]
     pub api_requests_per_minute: u32,
+    /// Let webhooks go to loopback and private addresses (tests, a provider's own network).
+    #[arg(long, env = "SIMDESK_WEBHOOKS_ALLOW_PRIVATE_TARGETS", action = ArgAction::SetTrue, value_parser = BoolishValueParser::new())]
+    pub webhooks_allow_private_targets: bool,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "SIMDESK_SESSION_IDLE_MINUTES", default_value_t = 480)]
     pub session_idle_minutes: i64,

@@ -67,6 +67,8 @@ pub struct AppState {
     pub http_metrics: http_metrics::HttpMetrics,
     /// Each API token's rate, counted by this instance.
     pub api_rate_limits: api::caller::RateLimits,
+    /// Where webhooks may go, for the forms that make them.
+    pub webhooks: simdesk_domain::webhooks::WebhookSettings,
 }
 
 /// Settings of the HTTP layer that tests and the CLI choose.
@@ -75,6 +77,8 @@ pub struct HttpSettings {
     pub sign_in_per_minute: u32,
     /// Requests of the REST API per token and minute.
     pub api_requests_per_minute: u32,
+    /// How webhooks are delivered, and where they may go.
+    pub webhooks: simdesk_domain::webhooks::WebhookSettings,
     pub session_idle_minutes: i64,
     /// The key stored secrets are sealed with (see [`AppState::sealing_key`]).
     pub sealing_key: SecretKey,
@@ -89,6 +93,7 @@ impl Default for HttpSettings {
         Self {
             sign_in_per_minute: 20,
             api_requests_per_minute: 600,
+            webhooks: simdesk_domain::webhooks::WebhookSettings::default(),
             session_idle_minutes: 480,
             sealing_key: SecretKey::generate(),
             sso: SsoRuntime::default(),
@@ -115,6 +120,7 @@ impl AppState {
             draining: shutdown::Draining::default(),
             http_metrics: http_metrics::HttpMetrics::default(),
             api_rate_limits: api::caller::RateLimits::per_minute(settings.api_requests_per_minute),
+            webhooks: settings.webhooks.clone(),
         }
     }
 }
@@ -341,6 +347,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
     let sso = state.sso.clone();
     let sealing_key = state.sealing_key.clone();
     let mailbox = state.mailbox.clone();
+    let webhooks = state.webhooks.clone();
     let leptos_options = state.leptos_options.clone();
 
     let pages: Router<AppState> = Router::new()
@@ -381,6 +388,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
                 provide_context(sso.clone());
                 provide_context(sealing_key.clone());
                 provide_context(mailbox.clone());
+                provide_context(webhooks.clone());
             },
             move || app::shell(leptos_options.clone()),
         )

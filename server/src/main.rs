@@ -104,6 +104,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             let settings = HttpSettings {
                 sign_in_per_minute: args.sign_in_per_minute,
                 api_requests_per_minute: args.api_requests_per_minute,
+                webhooks: simdesk_domain::webhooks::WebhookSettings {
+                    allow_private_targets: args.webhooks_allow_private_targets,
+                    ..Default::default()
+                },
                 session_idle_minutes: args.session_idle_minutes,
                 sealing_key,
                 sso: SsoRuntime {
@@ -138,9 +142,12 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &database,
                 &settings.sealing_key,
                 mailer,
-                std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
-                std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
-                settings.mailbox.clone(),
+                workers::WorkerSettings {
+                    mail_period: std::time::Duration::from_secs(args.mail.mail_poll_seconds.max(1)),
+                    alarm_period: std::time::Duration::from_secs(args.alarm_sweep_seconds.max(1)),
+                    mailboxes: settings.mailbox.clone(),
+                    webhooks: settings.webhooks.clone(),
+                },
                 &stop_workers,
             );
             tokio::spawn(expire_sessions(

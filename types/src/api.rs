@@ -87,3 +87,100 @@ pub struct NewApiToken {
     pub secret: String,
     pub token: ApiTokenView,
 }
+
+coded_enum! {
+    /// What a webhook tells of.
+    WebhookEvent {
+        OrderStatusChanged => "order.status_changed", "A purchase order changed its status";
+        OrderSimsReady => "order.sims_ready", "The SIMs of a purchase order are ready";
+        OrderShipped => "order.shipped", "The SIMs of a purchase order were shipped";
+        AlarmRaised => "alarm.raised", "An alarm was raised (tenant webhooks only)";
+        Test => "webhook.test", "A test delivery";
+    }
+}
+
+impl WebhookEvent {
+    /// The events a subscription may choose: an account's all but the tenant's alarms.
+    pub fn subscribable(for_tenant: bool) -> Vec<WebhookEvent> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|event| *event != WebhookEvent::Test)
+            .filter(|event| for_tenant || *event != WebhookEvent::AlarmRaised)
+            .collect()
+    }
+}
+
+/// One delivery of a webhook, as its admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDeliveryView {
+    pub id: i64,
+    /// The `webhook-id` header.
+    pub message_id: String,
+    pub event: String,
+    /// `pending`, `sent` or `failed`.
+    pub status: String,
+    pub attempts: i32,
+    pub last_http_status: Option<i32>,
+    pub last_error: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A webhook subscription (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookView {
+    pub id: i64,
+    pub url: String,
+    pub description: String,
+    pub events: Vec<WebhookEvent>,
+    pub active: bool,
+    pub created_by: String,
+    pub created_at: String,
+    /// The latest deliveries, newest first.
+    pub deliveries: Vec<WebhookDeliveryView>,
+}
+
+/// What an admin enters for a new webhook; events come as checkboxes, one field each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebhookInput {
+    pub url: String,
+    pub description: String,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub order_status_changed: bool,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub order_sims_ready: bool,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub order_shipped: bool,
+    #[serde(deserialize_with = "crate::form::checkbox")]
+    pub alarm_raised: bool,
+}
+
+impl WebhookInput {
+    pub fn events(&self) -> Vec<WebhookEvent> {
+        [
+            (self.order_status_changed, WebhookEvent::OrderStatusChanged),
+            (self.order_sims_ready, WebhookEvent::OrderSimsReady),
+            (self.order_shipped, WebhookEvent::OrderShipped),
+            (self.alarm_raised, WebhookEvent::AlarmRaised),
+        ]
+        .into_iter()
+        .filter_map(|(chosen, event)| chosen.then_some(event))
+        .collect()
+    }
+}
+
+/// The admin's webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookList {
+    pub webhooks: Vec<WebhookView>,
+    pub for_tenant: bool,
+}
+
+/// A webhook just made: its signing secret is shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub secret: String,
+    pub webhook: WebhookView,
+}

@@ -8,6 +8,7 @@ coded_enum! {
     MessageChannel {
         Email => "email", "E-mail";
         Cxml => "cxml", "cXML";
+        Webhook => "webhook", "Webhook";
     }
 }
 

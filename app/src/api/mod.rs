@@ -244,6 +244,7 @@ pub async fn save_mail_preferences(
 }
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod catalog;
 pub mod email_orders;
 pub mod messages;

@@ -1,4 +1,5 @@
 mod accounts;
+mod api_tokens;
 mod audit;
 mod catalog;
 mod dashboard;
@@ -18,6 +19,7 @@ mod tenants;
 mod users;
 
 pub use accounts::{AccountPage, AccountsPage, ShopPage};
+pub use api_tokens::ApiTokensPage;
 pub use audit::AuditPage;
 pub use catalog::{
     CatalogPage, ImportPage, OptionsPage, ProductEditPage, ProductNewPage, SettingsPage,

@@ -35,3 +35,5 @@ pub mod shipping_address;
 pub mod sim_card;
 pub mod tenant;
 pub mod user_token;
+pub mod webhook_delivery;
+pub mod webhook_subscription;

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use simdesk_types::{PoAction, PoStatus};
+use simdesk_types::{PoAction, PoStatus, WebhookEvent};
 
 use super::notify::notify;
 use super::scope::{refused, status_of, CHANGED_MEANWHILE};
@@ -58,8 +58,10 @@ pub(crate) async fn transition(
     let then = step.then;
     let mut changes = changes;
     changes.status = Set(step.to.as_str().to_owned());
+    let mut number = po.po_number;
     if then.assigns_po_number {
-        changes.po_number = Set(Some(next_po_number(txn, po.tenant_id).await?));
+        number = Some(next_po_number(txn, po.tenant_id).await?);
+        changes.po_number = Set(number);
     }
     update_unchanged(txn, po, changes).await?;
     if then.releases_sims {
@@ -79,7 +81,39 @@ pub(crate) async fn transition(
     if let Some(document) = then.document {
         crate::punchout::outbox::enqueue(txn, po, document, reason).await?;
     }
+    announce(txn, po, number, event.action(), from, step.to).await?;
     Ok(step.to)
+}
+
+/// Queues the webhooks of a step: every status change, and the SIMs being ready or shipped.
+async fn announce(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    number: Option<i64>,
+    action: PoAction,
+    from: PoStatus,
+    to: PoStatus,
+) -> DomainResult<()> {
+    let data = serde_json::json!({
+        "order_id": po.id,
+        "number": number,
+        "account_id": po.account_id,
+        "action": action.as_str(),
+        "from_status": from.as_str(),
+        "status": to.as_str(),
+        "version": po.version + 1,
+    });
+    let mut events = vec![WebhookEvent::OrderStatusChanged];
+    match to {
+        PoStatus::Ready => events.push(WebhookEvent::OrderSimsReady),
+        PoStatus::Shipped => events.push(WebhookEvent::OrderShipped),
+        _ => {}
+    }
+    for event in events {
+        crate::webhooks::publish(txn, po.tenant_id, Some(po.account_id), event, data.clone())
+            .await?;
+    }
+    Ok(())
 }
 
 /// One entry of a PO's timeline, written to the audit log too.

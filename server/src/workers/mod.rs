@@ -1,16 +1,18 @@
 //! The server's background workers, started beside the HTTP server: the delivery of cXML
-//! documents to procurement systems and of e-mail, the reading of the tenants' order
+//! documents to procurement systems, of webhooks and of e-mail, the reading of the tenants' order
 //! mailboxes, and the sweep that raises alarms about all of them.
 
 pub mod cxml_delivery;
 mod every;
 pub mod mail_delivery;
+pub mod webhook_delivery;
 
 use sea_orm::DatabaseConnection;
 use simdesk_domain::mail::MailSettings;
 use simdesk_domain::mailbox::ReaderSettings;
 use simdesk_domain::punchout::outbox::OutboxSettings;
 use simdesk_domain::secret::SecretKey;
+use simdesk_domain::webhooks::WebhookSettings;
 use tokio_util::sync::CancellationToken;
 
 pub use every::Every;
@@ -18,6 +20,17 @@ pub use mail_delivery::Mailer;
 
 /// How often the outbox is looked at for documents that are due.
 pub const CXML_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
+/// How often the webhook queue is looked at: events are expected within seconds.
+pub const WEBHOOK_DELIVERY_PERIOD: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The rhythms and settings of the workers that the command line chooses.
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub mail_period: std::time::Duration,
+    pub alarm_period: std::time::Duration,
+    pub mailboxes: ReaderSettings,
+    pub webhooks: WebhookSettings,
+}
 
 /// Starts every background worker on the running Tokio runtime. Each stops after the pass it is
 /// in once `stop` is cancelled; the handles end when they have.
@@ -25,11 +38,15 @@ pub fn spawn(
     db: &DatabaseConnection,
     sealing_key: &SecretKey,
     mailer: Mailer,
-    mail_period: std::time::Duration,
-    alarm_period: std::time::Duration,
-    mailboxes: ReaderSettings,
+    settings: WorkerSettings,
     stop: &CancellationToken,
 ) -> Vec<tokio::task::JoinHandle<()>> {
+    let WorkerSettings {
+        mail_period,
+        alarm_period,
+        mailboxes,
+        webhooks,
+    } = settings;
     vec![
         // Order confirmations and ship notices for procurement systems.
         tokio::spawn(cxml_delivery::run(
@@ -37,6 +54,13 @@ pub fn spawn(
             sealing_key.clone(),
             OutboxSettings::default(),
             Every::new(CXML_DELIVERY_PERIOD, stop),
+        )),
+        // Events for the tenants' and accounts' webhooks.
+        tokio::spawn(webhook_delivery::run(
+            db.clone(),
+            sealing_key.clone(),
+            webhooks,
+            Every::new(WEBHOOK_DELIVERY_PERIOD, stop),
         )),
         // Notifications, confirmations and invitations by e-mail.
         tokio::spawn(mail_delivery::run(
@@ -91,6 +115,11 @@ async fn alarm_sweep(db: DatabaseConnection, mut every: Every) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(messages = n, "message contents past retention removed"),
                 Err(e) => tracing::warn!(error = %e, "removing expired message contents failed"),
+            }
+            match simdesk_domain::idempotency::purge_expired(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(keys = n, "expired idempotency keys removed"),
+                Err(e) => tracing::warn!(error = %e, "removing expired idempotency keys failed"),
             }
         }
     }

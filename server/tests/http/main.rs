@@ -17,3 +17,4 @@ mod sign_in;
 mod site;
 mod sso;
 mod support;
+mod webhooks;
