@@ -223,6 +223,26 @@ pub async fn create(
     })
 }
 
+/// [`create`] as the active user with `email`, for the command line.
+pub async fn create_as(
+    db: &DatabaseConnection,
+    email: &str,
+    input: ApiTokenInput,
+) -> DomainResult<NewApiToken> {
+    let txn = begin(db, DataScope::System).await?;
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(crate::email::normalize_email(email)))
+        .one(&txn)
+        .await?;
+    txn.commit().await?;
+    let user =
+        user.ok_or_else(|| DomainError::invalid("email", "No user has this e-mail address."))?;
+    let actor = Actor::load(db, user.id)
+        .await?
+        .ok_or_else(|| DomainError::invalid("email", "This user is deactivated."))?;
+    create(db, &actor, input).await
+}
+
 /// Revokes one of the actor's tokens at once; revoking it again changes nothing.
 pub async fn revoke(db: &DatabaseConnection, actor: &Actor, token_id: i64) -> DomainResult<()> {
     denials(db, actor, async {

@@ -61,6 +61,9 @@ pub enum Command {
     SeedDemo,
     /// Create a platform operator, or reset an existing one's password.
     CreateAdmin(CreateAdminArgs),
+    /// Make a token of the REST API for a tenant or account admin, and print its secret (for
+    /// scripts; admins make theirs on the portal's API tokens page).
+    ApiToken(ApiTokenArgs),
     /// Support tools for cXML documents from procurement systems.
     #[command(subcommand)]
     Cxml(CxmlCommand),
@@ -250,6 +253,21 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 }
 
 #[derive(Debug, Args, Clone)]
+pub struct ApiTokenArgs {
+    /// The admin the token acts as: a tenant admin (a token of the tenant) or an account
+    /// admin (a token of the account).
+    #[arg(long)]
+    pub email: String,
+    #[arg(long, default_value = "made on the command line")]
+    pub name: String,
+    /// Comma-separated: read, orders:write, catalog:write.
+    #[arg(long, default_value = "read")]
+    pub scopes: String,
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+}
+
+#[derive(Debug, Args)]
 pub struct CreateAdminArgs {
     #[arg(long)]
     pub email: String,

@@ -86,6 +86,21 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("platform operator {} ready (user {id})", args.email);
             Ok(())
         }
+        Command::ApiToken(args) => {
+            let scopes: Vec<&str> = args.scopes.split(',').map(str::trim).collect();
+            let input = simdesk_types::ApiTokenInput {
+                name: args.name,
+                read: scopes.contains(&"read"),
+                orders_write: scopes.contains(&"orders:write"),
+                catalog_write: scopes.contains(&"catalog:write"),
+                expires_in_days: args.days.to_string(),
+            };
+            let made = simdesk_domain::api_tokens::create_as(&database, &args.email, input)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{}", made.secret);
+            Ok(())
+        }
         Command::Serve(args) => {
             let configuration =
                 get_configuration(None).map_err(|e| format!("bad Leptos configuration: {e}"))?;

@@ -311,6 +311,9 @@ pub async fn sims_csv(db: &DatabaseConnection, actor: &Actor, po_id: i64) -> Dom
     String::from_utf8(bytes).map_err(|e| DomainError::Internal(e.to_string()))
 }
 
+/// The largest age filter that changes anything.
+const MAX_AGE_DAYS: u32 = 36_500;
+
 /// Which POs a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct PoQuery {
@@ -345,9 +348,10 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> Dom
         visible = visible.add(purchase_order::Column::AccountId.eq(account_id));
     }
     if let Some(days) = query.older_than_days {
-        visible = visible.add(
-            purchase_order::Column::CreatedAt.lte(Utc::now() - Duration::days(i64::from(days))),
-        );
+        // A century back is as old as any PO; a larger count would overflow the date.
+        let days = i64::from(days.min(MAX_AGE_DAYS));
+        visible =
+            visible.add(purchase_order::Column::CreatedAt.lte(Utc::now() - Duration::days(days)));
     }
     let txn = begin(db, DataScope::Tenant(scope.tenant_id())).await?;
     let counts = match query.older_than_days {

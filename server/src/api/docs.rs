@@ -37,7 +37,7 @@ use crate::AppState;
         resources::alarms,
     ),
     components(schemas(Problem, FieldProblem, model::OrderUpdate, model::OrderInput)),
-    modifiers(&BearerTokens),
+    modifiers(&BearerTokens, &CommonProblems),
     tags(
         (name = "token", description = "The calling token"),
         (name = "orders", description = "SIM purchase orders: list, read, raise and edit drafts, and every step of the workflow"),
@@ -64,6 +64,69 @@ impl Modify for BearerTokens {
             ),
         );
         openapi.servers = Some(vec![utoipa::openapi::Server::new("/")]);
+    }
+}
+
+/// Every operation can answer with the problems every route shares (bad input, a missing or
+/// weak token, too many requests, our faults); each is documented where the handler did not
+/// name it.
+struct CommonProblems;
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    super::problem::PROBLEM_JSON,
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        let shared = [
+            ("400", "The request could not be read"),
+            ("401", "No valid API token"),
+            (
+                "403",
+                "The token lacks the scope, or its maker the permission",
+            ),
+            ("404", "Not found, or not visible to this token"),
+            ("429", "Over the token's rate; see Retry-After"),
+            ("500", "A fault of ours"),
+            ("503", "The service is unavailable for a moment"),
+        ];
+        let with_body = [
+            (
+                "409",
+                "A conflict with the object's current state, or an idempotency key in use",
+            ),
+            ("415", "The body is not JSON"),
+            ("422", "Invalid fields, or an idempotency key reused"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let reads = [&mut item.get];
+            let writes = [&mut item.post, &mut item.put];
+            for (operation, has_body) in reads
+                .into_iter()
+                .map(|o| (o, false))
+                .chain(writes.into_iter().map(|o| (o, true)))
+            {
+                let Some(operation) = operation.as_mut() else {
+                    continue;
+                };
+                let extra = if has_body { &with_body[..] } else { &[] };
+                for (status, description) in shared.iter().chain(extra) {
+                    operation
+                        .responses
+                        .responses
+                        .entry((*status).to_owned())
+                        .or_insert_with(|| problem(description).into());
+                }
+            }
+        }
     }
 }
 

@@ -79,11 +79,12 @@ pub async fn list(
             status: status_filter(filter.status.as_deref())?,
             account_id: filter.account_id,
             older_than_days: filter.older_than_days,
-            after: filter.cursor,
+            after: filter.cursor.filter(|c| !c.is_empty()),
             limit: filter.limit.unwrap_or(50),
         },
     )
-    .await?;
+    .await
+    .map_err(Problem::from_query)?;
     Ok(Json(OrderPage {
         data: page.rows.iter().map(OrderSummary::from).collect(),
         next_cursor: page.next,

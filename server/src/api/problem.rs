@@ -190,6 +190,23 @@ impl Problem {
         self
     }
 
+    /// A list's failure: its input is the query, so bad input is a malformed request (400),
+    /// with the cursor named as the API names it.
+    pub fn from_query(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid(fields) => {
+                let mut problem = Self::from_domain(DomainError::Invalid(fields))
+                    .renaming_fields(&[("after", "cursor")]);
+                problem.status = Kind::MalformedRequest.status().as_u16();
+                problem.kind = format!("/api/v1/docs#problem-{}", Kind::MalformedRequest.slug());
+                problem.title = Kind::MalformedRequest.title().to_owned();
+                problem.code = Some(Kind::MalformedRequest);
+                problem
+            }
+            other => Self::from_domain(other),
+        }
+    }
+
     pub fn retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
         self

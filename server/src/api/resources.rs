@@ -68,12 +68,13 @@ pub async fn products(
             actor,
             ProductQuery {
                 search: paging.search.unwrap_or_default(),
-                after: paging.cursor,
+                after: paging.cursor.filter(|c| !c.is_empty()),
                 limit: paging.limit.unwrap_or(50),
                 ..Default::default()
             },
         )
-        .await?;
+        .await
+        .map_err(Problem::from_query)?;
         return Ok(Json(ProductPage {
             data: page.rows.into_iter().map(Product::from).collect(),
             next_cursor: page.next,
@@ -111,12 +112,13 @@ pub async fn accounts(
         actor,
         accounts::AccountQuery {
             search: paging.search.unwrap_or_default(),
-            after: paging.cursor,
+            after: paging.cursor.filter(|c| !c.is_empty()),
             limit: paging.limit.unwrap_or(50),
             ..Default::default()
         },
     )
-    .await?;
+    .await
+    .map_err(Problem::from_query)?;
     Ok(Json(AccountPage {
         data: page
             .rows
@@ -221,11 +223,12 @@ pub async fn messages(
             )?,
             problems_only: filter.problems_only.unwrap_or(false),
             search: filter.search.unwrap_or_default(),
-            after: filter.cursor,
+            after: filter.cursor.filter(|c| !c.is_empty()),
             limit: filter.limit.unwrap_or(50),
         },
     )
-    .await?;
+    .await
+    .map_err(Problem::from_query)?;
     Ok(Json(MessagePage {
         data: page
             .rows

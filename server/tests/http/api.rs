@@ -658,6 +658,16 @@ async fn bad_requests_get_precise_problems() {
         .as_str()
         .unwrap()
         .contains("submitted"));
+    // Whatever the age asked for, the list answers; a damaged cursor is a malformed request.
+    let ancient = get(
+        &server,
+        "/api/v1/orders?older_than_days=4294967295",
+        &secret,
+    )
+    .await;
+    assert_eq!(ancient.status, StatusCode::OK);
+    let damaged = get(&server, "/api/v1/orders?cursor=x%F3", &secret).await;
+    assert_eq!(damaged.status, StatusCode::BAD_REQUEST);
     let unknown_param = get(&server, "/api/v1/orders?colour=red", &secret).await;
     assert_eq!(unknown_param.status, StatusCode::BAD_REQUEST);
     let nowhere = get(&server, "/api/v1/nowhere", &secret).await;
