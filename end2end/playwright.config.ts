@@ -106,6 +106,8 @@ export default defineConfig({
       SIMDESK_MAIL_POLL_SECONDS: '1',
       SIMDESK_MAILBOX_POLL_SECONDS: '1',
       SIMDESK_ALARM_SWEEP_SECONDS: '1',
+      // The webhook tests' receiver listens on 127.0.0.1 over plain http (tests/webhook-receiver.ts).
+      SIMDESK_WEBHOOKS_ALLOW_PRIVATE_TARGETS: '1',
     },
   },
   {

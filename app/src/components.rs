@@ -63,7 +63,7 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
         items.push(item("/sso", "Single sign-on"));
     }
     if user.can(Permission::ManageApiTokens) {
-        items.push(item("/api-tokens", "API tokens"));
+        items.push(item("/api-tokens", "API and webhooks"));
     }
     if user.can(Permission::ReadAuditLog) {
         items.push(item("/audit", "Audit log"));

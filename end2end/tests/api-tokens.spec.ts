@@ -1,12 +1,26 @@
 import { test, expect, signIn, ready, unique, hydrates } from './fixtures';
+import { WebhookReceiver, signatureValid } from './webhook-receiver';
 
 type Page = import('@playwright/test').Page;
 
-/** Opens the API tokens page from the main navigation. */
+/** Opens the API and webhooks page from the main navigation. */
 async function openApiTokens(page: Page, owner: string) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API and webhooks' }).click();
   await expect(page).toHaveURL(/\/api-tokens$/);
-  await expect(page.getByRole('heading', { level: 1, name: `API tokens of ${owner}` })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: `API and webhooks of ${owner}` })).toBeVisible();
+  await ready(page);
+}
+
+/**
+ * Clicks "Refresh deliveries" and waits for the answer: the webhooks loaded again in place with
+ * JavaScript, the page itself without.
+ */
+async function refreshDeliveries(page: Page) {
+  const answered = hydrates(page)
+    ? page.waitForResponse((r) => new URL(r.url()).pathname === '/api/webhooks')
+    : page.waitForResponse((r) => new URL(r.url()).pathname === '/api-tokens' && r.request().resourceType() === 'document');
+  await page.getByRole('button', { name: 'Refresh deliveries' }).click();
+  await answered;
   await ready(page);
 }
 
@@ -103,4 +117,114 @@ test("a tenant admin makes the provider's tokens, which may also change the cata
   await expect(row).toContainText('catalog:write');
   await expect(row).not.toContainText('read');
   await expect(row).toContainText('admin@nordwind.example');
+  // The provider's webhooks may also hear of its alarms.
+  const webhookForm = page.getByTestId('create-webhook-form');
+  await expect(webhookForm.getByRole('checkbox')).toHaveCount(4);
+  await expect(webhookForm.getByRole('checkbox', { name: /^alarm\.raised\b/ })).not.toBeChecked();
+});
+
+test('an account admin adds a webhook, sees its signing secret once, and a signed test event arrives', async ({ page }) => {
+  const receiver = await WebhookReceiver.start();
+  try {
+    const description = unique('erp-hooks');
+    await signIn(page, 'admin@hafenlogistik.example');
+    await openApiTokens(page, 'Hafenlogistik GmbH');
+    await expect(page.getByRole('heading', { level: 2, name: 'Webhooks' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Standard Webhooks' })).toHaveAttribute('href', 'https://www.standardwebhooks.com/');
+
+    const form = page.getByTestId('create-webhook-form');
+    // An account's webhook hears of its orders, not of the provider's alarms.
+    await expect(form.getByRole('checkbox')).toHaveCount(3);
+    await expect(form.getByRole('checkbox', { name: /^alarm\.raised\b/ })).toHaveCount(0);
+    await form.getByLabel('URL').fill(receiver.url);
+    await form.getByLabel('Description (optional)').fill(description);
+    await form.getByRole('checkbox', { name: /^order\.status_changed\b/ }).check();
+    await expect(form.getByRole('checkbox', { name: /^order\.sims_ready\b/ })).not.toBeChecked();
+    await expect(form.getByRole('checkbox', { name: /^order\.shipped\b/ })).not.toBeChecked();
+    await form.getByRole('button', { name: 'Create webhook' }).click();
+
+    // The signing secret, shown this once.
+    const shown = page.getByTestId('new-webhook');
+    await expect(shown).toContainText('Copy its signing secret now: it is not shown again.');
+    await expect(shown).toContainText(receiver.url);
+    const secretField = page.getByLabel('Signing secret', { exact: true });
+    await expect(secretField).toHaveValue(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    await expect(secretField).toHaveAttribute('readonly', '');
+    const secret = await secretField.inputValue();
+    // The form is empty again.
+    await expect(form.getByLabel('URL')).toHaveValue('');
+
+    const card = page.getByTestId('webhook').filter({ hasText: description });
+    await expect(card).toHaveCount(1);
+    await expect(card.getByRole('heading', { name: receiver.url })).toBeVisible();
+    await expect(card.getByTestId('webhook-events').getByRole('listitem')).toHaveText(['order.status_changed']);
+    await expect(card).toContainText('admin@hafenlogistik.example');
+    await expect(card).toContainText('No deliveries yet.');
+
+    await card.getByRole('button', { name: /^Send test event/ }).click();
+    if (hydrates(page)) {
+      await expect(page.getByText('Test event queued: it is sent within a few seconds.')).toBeVisible();
+      // The page lives on, and so does the secret in view: loading the list again does not hide it.
+      await expect(page.getByLabel('Signing secret', { exact: true })).toHaveValue(secret);
+    }
+    await expect(card.getByTestId('webhook-delivery-row')).toHaveCount(1);
+    await expect(card.getByTestId('webhook-delivery-row')).toContainText('webhook.test');
+
+    // The worker posts it within seconds, signed with the secret shown.
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const arrived = receiver.received[0];
+    expect(arrived.method).toBe('POST');
+    expect(arrived.path).toBe('/hooks/simdesk');
+    expect(arrived.contentType).toContain('application/json');
+    expect(arrived.id).toMatch(/^msg_[0-9a-f]{32}$/);
+    expect(Math.abs(Number(arrived.timestamp) - Date.now() / 1000)).toBeLessThan(300);
+    expect(signatureValid(secret, arrived)).toBe(true);
+    // Another secret, or another body, does not verify.
+    expect(signatureValid(`whsec_${Buffer.alloc(32, 7).toString('base64')}`, arrived)).toBe(false);
+    expect(signatureValid(secret, { ...arrived, body: Buffer.from(`${arrived.body.toString()} `) })).toBe(false);
+    const event = JSON.parse(arrived.body.toString('utf8'));
+    expect(event.type).toBe('webhook.test');
+    expect(event.data.requested_by).toBe('admin@hafenlogistik.example');
+    expect(receiver.received.filter((r) => r.id === arrived.id)).toHaveLength(1);
+
+    // The page shows it sent once its deliveries are loaded again.
+    const delivery = page.getByTestId('webhook').filter({ hasText: description }).getByTestId('webhook-delivery-row').first();
+    await expect(async () => {
+      await refreshDeliveries(page);
+      await expect(delivery).toContainText('Sent', { timeout: 2_000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(delivery).toContainText(arrived.id);
+    await expect(delivery).toContainText('200');
+    await expect(delivery.locator('td').nth(2)).toHaveText('1');
+
+    // The secret is not shown again.
+    await page.reload();
+    await ready(page);
+    await expect(page.getByTestId('new-webhook')).toHaveCount(0);
+    await expect(page.getByTestId('webhook').filter({ hasText: description })).toHaveCount(1);
+
+    // Removed after a second, deliberate choice.
+    const again = page.getByTestId('webhook').filter({ hasText: description });
+    await again.locator('summary', { hasText: 'Remove…' }).click();
+    await again.getByRole('button', { name: /^Remove the webhook/ }).click();
+    await expect(page.getByTestId('webhook').filter({ hasText: description })).toHaveCount(0);
+    if (hydrates(page)) {
+      await expect(page.getByText('Webhook removed: no more events are sent to it.')).toBeVisible();
+    }
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a webhook address that cannot be used is refused with the field explained', async ({ page }) => {
+  await signIn(page, 'admin@hafenlogistik.example');
+  await openApiTokens(page, 'Hafenlogistik GmbH');
+  const webhooks = await page.getByTestId('webhook').count();
+  const form = page.getByTestId('create-webhook-form');
+  // The browser takes any absolute URL; the server's check is the one that counts.
+  await form.getByLabel('URL').fill('ftp://erp.example.com/hooks/simdesk');
+  await form.getByRole('button', { name: 'Create webhook' }).click();
+  await expect(page.getByTestId('create-webhook-form').getByText('Use an https address.')).toBeVisible();
+  await expect(page.getByTestId('new-webhook')).toHaveCount(0);
+  await expect(page.getByTestId('webhook')).toHaveCount(webhooks);
 });

@@ -3,9 +3,9 @@ import { test, expect, signIn, ready } from './fixtures';
 // What each role must see in the main navigation, exactly.
 const roles: Array<{ email: string; name: string; role: string; nav: string[] }> = [
   { email: 'operator@simdesk.example', name: 'Olivia Operator', role: 'Platform operator', nav: ['Dashboard', 'Service providers', 'Audit log'] },
-  { email: 'admin@nordwind.example', name: 'Tessa Admin', role: 'Tenant admin', nav: ['Dashboard', 'Orders', 'E-mail orders', 'Accounts', 'Catalog', 'SIM stock', 'Messages', 'Alarms', 'Staff', 'Settings', 'API tokens', 'Audit log'] },
+  { email: 'admin@nordwind.example', name: 'Tessa Admin', role: 'Tenant admin', nav: ['Dashboard', 'Orders', 'E-mail orders', 'Accounts', 'Catalog', 'SIM stock', 'Messages', 'Alarms', 'Staff', 'Settings', 'API and webhooks', 'Audit log'] },
   { email: 'agent@nordwind.example', name: 'Aaron Agent', role: 'Service-provider agent', nav: ['Dashboard', 'Orders', 'E-mail orders', 'Accounts', 'Catalog', 'SIM stock', 'Messages', 'Alarms'] },
-  { email: 'admin@hafenlogistik.example', name: 'Anna Admin', role: 'Account admin', nav: ['Dashboard', 'Orders', 'Products', 'Users', 'Single sign-on', 'API tokens'] },
+  { email: 'admin@hafenlogistik.example', name: 'Anna Admin', role: 'Account admin', nav: ['Dashboard', 'Orders', 'Products', 'Users', 'Single sign-on', 'API and webhooks'] },
   { email: 'purchaser@hafenlogistik.example', name: 'Paul Purchaser', role: 'Purchaser', nav: ['Dashboard', 'Orders', 'Products'] },
   { email: 'approver@lakeside.example', name: 'Petra Approver', role: 'Approver', nav: ['Dashboard', 'Orders', 'Products'] },
   { email: 'viewer@metrofleet.example', name: 'Victor Viewer', role: 'Viewer', nav: ['Dashboard', 'Orders', 'Products'] },

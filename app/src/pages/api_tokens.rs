@@ -1,15 +1,22 @@
-//! `/api-tokens`: the REST API's tokens of a tenant (its admins) or of an account (its admins):
-//! making one, its secret shown once, and revoking it.
+//! `/api-tokens`: the REST API's tokens and the webhooks of a tenant (its admins) or of an
+//! account (its admins): making a token or a webhook, its secret shown once, revoking or
+//! removing it, a webhook's test event and its latest deliveries.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use simdesk_types::{ApiScope, ApiTokenView, NewApiToken, API_TOKEN_MAX_DAYS};
+use simdesk_types::{
+    ApiScope, ApiTokenView, NewApiToken, NewWebhook, WebhookDeliveryView, WebhookEvent,
+    WebhookView, API_TOKEN_MAX_DAYS,
+};
 
-use crate::api::api_tokens::{api_tokens, ApiTokenOverview, CreateApiToken, RevokeApiToken};
+use crate::api::api_tokens::{
+    api_tokens, webhooks, ApiTokenOverview, CreateApiToken, CreateWebhook, RemoveWebhook,
+    RevokeApiToken, TestWebhook, WebhookOverview,
+};
 use crate::components::{
     action_feedback, error_beyond_fields, field_error, format_time, Checkbox, ConfirmStep,
-    EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, CARD, INPUT, LABEL, TABLE,
-    TD, TH,
+    EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD,
+    INPUT, LABEL, TABLE, TD, TH,
 };
 
 /// The days a new token lives unless the admin chooses otherwise.
@@ -34,7 +41,7 @@ pub fn ApiTokensPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="API tokens" />
+        <Title text="API and webhooks" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -43,6 +50,7 @@ pub fn ApiTokensPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <WebhooksSection />
     }
 }
 
@@ -54,10 +62,10 @@ fn tokens_page(
 ) -> impl IntoView {
     let ApiTokenOverview { list, new_token } = page;
     let subtitle = if list.for_tenant {
-        format!("Tokens of the service provider {}: programs call the REST API with them for the whole tenant.", list.owner)
+        format!("For the service provider {}: tokens let programs call the REST API, and webhooks tell them what changed, for the whole tenant.", list.owner)
     } else {
         format!(
-            "Tokens of the account {}: programs call the REST API with them for the account.",
+            "For the account {}: tokens let programs call the REST API, and webhooks tell them what changed, for the account.",
             list.owner
         )
     };
@@ -69,26 +77,29 @@ fn tokens_page(
         tokens_table(list.tokens, revoke).into_any()
     };
     view! {
-        <PageHeader title=format!("API tokens of {}", list.owner) subtitle=subtitle />
-        <p class="-mt-3 mb-6 max-w-3xl text-sm text-slate-600">
-            "A program sends its token in the header "
-            <code class="rounded bg-slate-100 px-1 font-mono text-xs">"Authorization: Bearer …"</code>
-            " to the addresses under "
-            <code class="rounded bg-slate-100 px-1 font-mono text-xs">"/api/v1"</code>
-            ". The token acts as the admin who made it, with that admin's role at each call, narrowed to its scopes. "
-            <a href="/api/v1/docs" rel="external" class="font-medium text-teal-700 hover:underline">"Read the API reference"</a>
-            "."
-        </p>
-        {new_token.map(new_token_panel)}
-        <section aria-labelledby="create-token-heading" class=format!("mb-8 max-w-2xl {CARD}")>
-            <h2 id="create-token-heading" class="text-lg font-semibold">"Create a token"</h2>
-            <p class="mt-1 text-sm text-slate-600">"Its secret is shown once, right after you create it."</p>
-            {create_form(create, scopes, form)}
-        </section>
-        <section aria-labelledby="tokens-heading" class="space-y-3">
-            <h2 id="tokens-heading" class="text-lg font-semibold">"Tokens"</h2>
-            {action_feedback(revoke.value(), "Token revoked: calls with it are refused from now on.")}
-            {table}
+        <PageHeader title=format!("API and webhooks of {}", list.owner) subtitle=subtitle />
+        <section aria-labelledby="api-tokens-heading" class="mb-12">
+            <h2 id="api-tokens-heading" class="text-xl font-semibold text-slate-900">"API tokens"</h2>
+            <p class="mb-6 mt-1 max-w-3xl text-sm text-slate-600">
+                "A program sends its token in the header "
+                <code class="rounded bg-slate-100 px-1 font-mono text-xs">"Authorization: Bearer …"</code>
+                " to the addresses under "
+                <code class="rounded bg-slate-100 px-1 font-mono text-xs">"/api/v1"</code>
+                ". The token acts as the admin who made it, with that admin's role at each call, narrowed to its scopes. "
+                <a href="/api/v1/docs" rel="external" class="font-medium text-teal-700 hover:underline">"Read the API reference"</a>
+                "."
+            </p>
+            {new_token.map(new_token_panel)}
+            <section aria-labelledby="create-token-heading" class=format!("mb-8 max-w-2xl {CARD}")>
+                <h3 id="create-token-heading" class="text-lg font-semibold">"Create a token"</h3>
+                <p class="mt-1 text-sm text-slate-600">"Its secret is shown once, right after you create it."</p>
+                {create_form(create, scopes, form)}
+            </section>
+            <section aria-labelledby="tokens-heading" class="space-y-3">
+                <h3 id="tokens-heading" class="text-lg font-semibold">"Tokens"</h3>
+                {action_feedback(revoke.value(), "Token revoked: calls with it are refused from now on.")}
+                {table}
+            </section>
         </section>
     }
 }
@@ -99,7 +110,7 @@ fn new_token_panel(made: NewApiToken) -> impl IntoView {
     let scopes = scope_codes(&token.scopes);
     view! {
         <section role="status" class="mb-6 max-w-2xl rounded-lg border border-amber-200 bg-amber-50 p-6" aria-labelledby="new-token-heading" data-testid="new-token">
-            <h2 id="new-token-heading" class="text-lg font-semibold text-amber-950">{format!("Token “{}” created", token.name)}</h2>
+            <h3 id="new-token-heading" class="text-lg font-semibold text-amber-950">{format!("Token “{}” created", token.name)}</h3>
             <p class="mt-1 text-sm font-medium text-amber-900">"Copy it now: it is not shown again."</p>
             <label for="new-token-secret" class="mt-4 block text-sm font-medium text-amber-950">"Secret"</label>
             <input
@@ -278,4 +289,316 @@ fn when(at: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(at)
         .map(|at| format_time(&at.with_timezone(&chrono::Utc)))
         .unwrap_or_else(|_| at.to_owned())
+}
+
+/// The webhooks of the tenant or account: what they are, the form that makes one, and each
+/// with its events, a test event, removal and its latest deliveries.
+#[component]
+fn WebhooksSection() -> impl IntoView {
+    let create = ServerAction::<CreateWebhook>::new();
+    let remove = ServerAction::<RemoveWebhook>::new();
+    let test = ServerAction::<TestWebhook>::new();
+    // With JavaScript, "Refresh deliveries" loads the webhooks again in place.
+    let refresh = RwSignal::new(0u32);
+    let hooks = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                remove.version().get(),
+                test.version().get(),
+                refresh.get(),
+            )
+        },
+        |_| webhooks(),
+    );
+    let refreshing = RwSignal::new(false);
+    // With JavaScript the page lives on after a webhook is made: its secret stays in view while
+    // the list is loaded again (a test event, a refresh) until the page is left or the webhook
+    // removed. It comes from the server once either way.
+    let shown = StoredValue::new(None::<NewWebhook>);
+    // As for tokens: emptied after a webhook is made, so a second click does not make another.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    let loading = || view! { <p class="text-slate-500">"Loading…"</p> };
+    view! {
+        <section id="webhooks" aria-labelledby="webhooks-heading">
+            <h2 id="webhooks-heading" class="text-xl font-semibold text-slate-900">"Webhooks"</h2>
+            <div class="mb-6 mt-1 max-w-3xl space-y-2 text-sm text-slate-600">
+                <p>
+                    "A webhook tells a program what changed as it happens: each event is POSTed to its address as JSON, "
+                    <code class="rounded bg-slate-100 px-1 font-mono text-xs">"{\"type\": …, \"timestamp\": …, \"data\": {…}}"</code>
+                    ". Every request is signed after "
+                    <a href="https://www.standardwebhooks.com/" rel="external noreferrer" class="font-medium text-teal-700 hover:underline">"Standard Webhooks"</a>
+                    ": the headers "
+                    <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-id"</code>", "
+                    <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-timestamp"</code>" and "
+                    <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-signature"</code>
+                    " carry an HMAC-SHA256 under the webhook's signing secret, which is shown once, right after you create it. Check the signature and the timestamp before trusting the body."
+                </p>
+                <p>
+                    "Answer with a 2xx status. A 5xx answer, a timeout or a failed connection is tried again, with longer waits each time; any other 4xx answer is not. Every delivery also shows in the service provider's message trace."
+                </p>
+            </div>
+            <Transition fallback=loading>
+                {move || Suspend::new(async move {
+                    match hooks.await {
+                        Ok(WebhookOverview { list, new_webhook }) => {
+                            let new_webhook = new_webhook
+                                .or_else(|| shown.get_value())
+                                .filter(|made| list.webhooks.iter().any(|w| w.id == made.webhook.id));
+                            shown.set_value(new_webhook.clone());
+                            view! {
+                            {new_webhook.map(new_webhook_panel)}
+                            <section aria-labelledby="create-webhook-heading" class=format!("mb-8 max-w-2xl {CARD}")>
+                                <h3 id="create-webhook-heading" class="text-lg font-semibold">"Create a webhook"</h3>
+                                <p class="mt-1 text-sm text-slate-600">"Its signing secret is shown once, right after you create it."</p>
+                                {webhook_form(create, WebhookEvent::subscribable(list.for_tenant), form)}
+                            </section>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <section aria-labelledby="webhook-list-heading" class="space-y-3">
+                <div class="flex flex-wrap items-center justify-between gap-3">
+                    <h3 id="webhook-list-heading" class="text-lg font-semibold">"Your webhooks"</h3>
+                    // A plain form, so the page is simply loaded again without JavaScript.
+                    <form
+                        method="get"
+                        action="/api-tokens"
+                        class="flex items-center gap-3"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            refresh.update(|n| *n += 1);
+                        }
+                    >
+                        <span role="status" class="text-xs text-slate-500">
+                            {move || refreshing.get().then_some("Refreshing…")}
+                        </span>
+                        <button type="submit" class=BUTTON_SECONDARY>"Refresh deliveries"</button>
+                    </form>
+                </div>
+                {action_feedback(test.value(), "Test event queued: it is sent within a few seconds. Refresh the deliveries to see how it went.")}
+                {action_feedback(remove.value(), "Webhook removed: no more events are sent to it.")}
+                <Transition fallback=loading set_pending=refreshing>
+                    {move || Suspend::new(async move {
+                        match hooks.await {
+                            Ok(overview) if overview.list.webhooks.is_empty() => view! {
+                                <EmptyState message="No webhooks yet. Create the first one with the form above." />
+                            }
+                            .into_any(),
+                            Ok(overview) => view! {
+                                <div class="space-y-4">
+                                    {overview
+                                        .list
+                                        .webhooks
+                                        .into_iter()
+                                        .map(|webhook| webhook_card(webhook, test, remove))
+                                        .collect_view()}
+                                </div>
+                            }
+                            .into_any(),
+                            Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </section>
+    }
+}
+
+/// The webhook just made, with its signing secret: shown this once.
+fn new_webhook_panel(made: NewWebhook) -> impl IntoView {
+    let NewWebhook { secret, webhook } = made;
+    let events = webhook
+        .events
+        .iter()
+        .map(|event| event.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <section role="status" class="mb-6 max-w-2xl rounded-lg border border-amber-200 bg-amber-50 p-6" aria-labelledby="new-webhook-heading" data-testid="new-webhook">
+            <h3 id="new-webhook-heading" class="text-lg font-semibold text-amber-950">"Webhook created"</h3>
+            <p class="mt-1 break-all font-mono text-sm text-amber-950">{webhook.url}</p>
+            <p class="mt-1 text-sm font-medium text-amber-900">"Copy its signing secret now: it is not shown again."</p>
+            <label for="new-webhook-secret" class="mt-4 block text-sm font-medium text-amber-950">"Signing secret"</label>
+            <input
+                id="new-webhook-secret"
+                readonly
+                value=secret
+                autocomplete="off"
+                spellcheck="false"
+                aria-describedby="new-webhook-hint"
+                class=format!("mt-1 font-mono {INPUT}")
+                data-testid="new-webhook-secret"
+                on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }
+            />
+            <p id="new-webhook-hint" class="mt-2 text-sm text-amber-900">
+                {format!("Events: {events}. Keep the secret where the receiving program checks signatures; anyone who has it can forge events.")}
+            </p>
+        </section>
+    }
+}
+
+/// The form that makes a webhook: its address, what it is for, its events.
+fn webhook_form(
+    create: ServerAction<CreateWebhook>,
+    events: Vec<WebhookEvent>,
+    form: NodeRef<leptos::html::Form>,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=create node_ref=form attr:class="mt-4 space-y-4" attr:data-testid="create-webhook-form">
+            <div>
+                <label for="webhook-url" class=LABEL>"URL"</label>
+                <input id="webhook-url" name="input[url]" type="url" required maxlength="2000" autocomplete="off" spellcheck="false" aria-describedby="webhook-url-hint" class=format!("mt-1 font-mono {INPUT}") />
+                <p id="webhook-url-hint" class="mt-1 text-xs text-slate-500">"The https address the events are posted to, such as https://erp.example.com/hooks/simdesk."</p>
+                {field_error(create.value(), "url")}
+            </div>
+            <div>
+                <label for="webhook-description" class=LABEL>"Description (optional)"</label>
+                <input id="webhook-description" name="input[description]" maxlength="200" autocomplete="off" aria-describedby="webhook-description-hint" class=format!("mt-1 {INPUT}") />
+                <p id="webhook-description-hint" class="mt-1 text-xs text-slate-500">"What receives the events, such as “ERP order sync”."</p>
+                {field_error(create.value(), "description")}
+            </div>
+            <fieldset>
+                <legend class=LABEL>"Events"</legend>
+                <div class="mt-2 space-y-3">
+                    {events.into_iter().filter_map(|event| event_input(event).map(|(field, name)| view! {
+                        <Checkbox
+                            id=format!("webhook-event-{field}")
+                            name=name
+                            checked=event == WebhookEvent::OrderStatusChanged
+                            label=event.as_str()
+                            hint=event.label()
+                        />
+                    })).collect_view()}
+                </div>
+                {field_error(create.value(), "events")}
+            </fieldset>
+            <button type="submit" class=BUTTON_PRIMARY>"Create webhook"</button>
+            {error_beyond_fields(create.value(), &["url", "description", "events"])}
+        </ActionForm>
+    }
+}
+
+/// The event's field of [`simdesk_types::WebhookInput`] and its checkbox name in the form;
+/// none for the test event, which is not subscribed to.
+fn event_input(event: WebhookEvent) -> Option<(&'static str, &'static str)> {
+    match event {
+        WebhookEvent::OrderStatusChanged => {
+            Some(("order_status_changed", "input[order_status_changed]"))
+        }
+        WebhookEvent::OrderSimsReady => Some(("order_sims_ready", "input[order_sims_ready]")),
+        WebhookEvent::OrderShipped => Some(("order_shipped", "input[order_shipped]")),
+        WebhookEvent::AlarmRaised => Some(("alarm_raised", "input[alarm_raised]")),
+        WebhookEvent::Test => None,
+    }
+}
+
+/// One webhook: where it posts, its events, a test event, removal, and its latest deliveries.
+fn webhook_card(
+    webhook: WebhookView,
+    test: ServerAction<TestWebhook>,
+    remove: ServerAction<RemoveWebhook>,
+) -> impl IntoView {
+    let heading = format!("webhook-{}-heading", webhook.id);
+    let labelled_by = heading.clone();
+    let context = format!(" to {}", webhook.url);
+    let remove_context = format!(" {}", webhook.url);
+    let description = (!webhook.description.is_empty()).then(|| {
+        view! { <p class="mt-1 text-sm text-slate-700">{webhook.description.clone()}</p> }
+    });
+    let deliveries = if webhook.deliveries.is_empty() {
+        view! { <p class="mt-4 text-sm text-slate-500">"No deliveries yet. Send a test event to see one arrive."</p> }.into_any()
+    } else {
+        deliveries_table(&webhook.url, webhook.deliveries).into_any()
+    };
+    view! {
+        <article aria-labelledby=labelled_by class=CARD data-testid="webhook">
+            <div class="flex flex-wrap items-start justify-between gap-4">
+                <div class="min-w-[16rem] flex-1 basis-72">
+                    <h4 id=heading class="break-all font-mono text-sm font-semibold text-slate-900">{webhook.url.clone()}</h4>
+                    {description}
+                    <p class="mt-1 text-xs text-slate-500">{format!("Created by {} on {}", webhook.created_by, when(&webhook.created_at))}</p>
+                    <ul aria-label="Events" class="mt-2 flex flex-wrap gap-2" data-testid="webhook-events">
+                        {webhook.events.iter().map(|event| view! {
+                            <li class="rounded-full bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700 ring-1 ring-slate-200" title=event.label()>{event.as_str()}</li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+                <div class="flex max-w-sm flex-wrap items-start gap-2">
+                    <ActionForm action=test>
+                        <input type="hidden" name="webhook_id" value=webhook.id.to_string() />
+                        <button type="submit" class=BUTTON_SECONDARY>"Send test event"<span class="sr-only">{context}</span></button>
+                    </ActionForm>
+                    <ConfirmStep
+                        label="Remove…"
+                        context=remove_context.clone()
+                        warning=format!("No more events are sent to {}, and what waits is not sent. Its deliveries stay in the message trace. This cannot be undone.", webhook.url)
+                    >
+                        <ActionForm action=remove>
+                            <input type="hidden" name="webhook_id" value=webhook.id.to_string() />
+                            <button type="submit" class=BUTTON_DANGER>"Remove the webhook"<span class="sr-only">{remove_context.clone()}</span></button>
+                        </ActionForm>
+                    </ConfirmStep>
+                </div>
+            </div>
+            {deliveries}
+        </article>
+    }
+    .into_any()
+}
+
+fn deliveries_table(url: &str, deliveries: Vec<WebhookDeliveryView>) -> impl IntoView {
+    let context = format!(" to {url}");
+    view! {
+        <div class="relative mt-4 overflow-x-auto rounded-md ring-1 ring-slate-200">
+            <table class=TABLE data-testid="webhook-deliveries">
+                <caption class="bg-slate-50 px-3 py-2 text-left text-sm font-medium text-slate-700">"Recent deliveries"<span class="sr-only">{context}</span></caption>
+                <thead class="bg-slate-50">
+                    <tr>
+                        <th class=TH scope="col">"Event"</th>
+                        <th class=TH scope="col">"Status"</th>
+                        <th class=TH scope="col">"Attempts"</th>
+                        <th class=TH scope="col">"HTTP status"</th>
+                        <th class=TH scope="col">"Error"</th>
+                        <th class=TH scope="col">"Time"</th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-slate-100">
+                    {deliveries.into_iter().map(delivery_row).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn delivery_row(delivery: WebhookDeliveryView) -> impl IntoView {
+    let status = match delivery.status.as_str() {
+        "sent" => view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">"Sent"</span> }.into_any(),
+        "failed" => view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">"Failed"</span> }.into_any(),
+        "pending" => view! { <span class="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200">"Pending"</span> }.into_any(),
+        other => view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300">{other.to_owned()}</span> }.into_any(),
+    };
+    view! {
+        <tr data-testid="webhook-delivery-row">
+            <td class=TD>
+                <div class="font-mono text-xs text-slate-900">{delivery.event}</div>
+                <div class="font-mono text-xs text-slate-500" title="The webhook-id header">{delivery.message_id}</div>
+            </td>
+            <td class=TD>{status}</td>
+            <td class=format!("{TD} tabular-nums")>{delivery.attempts}</td>
+            <td class=format!("{TD} tabular-nums")>{delivery.last_http_status.map(|s| s.to_string()).unwrap_or_else(|| "–".to_owned())}</td>
+            <td class=format!("{TD} min-w-[12rem] break-words")>{delivery.last_error}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{when(&delivery.created_at)}</td>
+        </tr>
+    }
 }

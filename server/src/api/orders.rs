@@ -10,11 +10,11 @@ use simdesk_types::{ApiScope, PoAction, PoStatus, ShipmentInput};
 use utoipa::IntoParams;
 
 use super::caller::Caller;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::model::{
     Order, OrderInput, OrderPage, OrderSummary, OrderUpdate, ShipInput, Sim, StepInput, StepResult,
 };
 use super::problem::{Kind, Problem};
-use super::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
 /// Filters and paging of the order list.

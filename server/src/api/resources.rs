@@ -11,12 +11,12 @@ use simdesk_types::{ApiScope, MessageChannel, MessageDirection, Permission};
 use utoipa::IntoParams;
 
 use super::caller::Caller;
+use super::extract::ApiQuery;
 use super::model::{
     Account, AccountPage, Alarm, AlarmPage, Me, Message, MessagePage, Product, ProductPage,
     StockLevel,
 };
 use super::problem::{Kind, Problem};
-use super::ApiQuery;
 use crate::AppState;
 
 /// Paging of a list.
