@@ -62,7 +62,7 @@ pub enum Command {
     /// Create a platform operator, or reset an existing one's password.
     CreateAdmin(CreateAdminArgs),
     /// Make a token of the REST API for a tenant or account admin, and print its secret (for
-    /// scripts; admins make theirs on the portal's API tokens page).
+    /// scripts; admins make theirs on the portal's API and webhooks page).
     ApiToken(ApiTokenArgs),
     /// Support tools for cXML documents from procurement systems.
     #[command(subcommand)]

@@ -19,7 +19,7 @@ use crate::AppState;
     info(
         title = "simdesk API",
         version = "1",
-        description = "Purchase orders of SIM cards, the catalog and, for service providers, accounts, stock and the message trace. Every call sends `Authorization: Bearer <token>`; admins make tokens on the portal's API tokens page. A token acts as the admin who made it, narrowed by its scopes. Errors are `application/problem+json`."
+        description = "Purchase orders of SIM cards, the catalog and, for service providers, accounts, stock and the message trace. Every call sends `Authorization: Bearer <token>`; admins make tokens on the portal's API and webhooks page. A token acts as the admin who made it, narrowed by its scopes. Errors are `application/problem+json`."
     ),
     paths(
         resources::me,
