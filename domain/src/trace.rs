@@ -536,7 +536,7 @@ fn webhook_row(
         purchase_order_id: order,
         purchase_order_reference: None,
         reference: w.message_id.clone(),
-        can_resend: w.status == DeliveryStatus::Failed.as_str(),
+        can_resend: w.status == DeliveryStatus::Failed.as_str() && !w.payload.is_empty(),
     }
 }
 
@@ -767,7 +767,11 @@ pub async fn detail(
                     .await?
                     .ok_or_else(out_of_scope)?;
                 let urls = webhook_urls(&txn, tenant_id, std::slice::from_ref(&w)).await?;
-                let payload = w.payload.clone();
+                let payload = if w.payload.is_empty() {
+                    REMOVED.to_owned()
+                } else {
+                    w.payload.clone()
+                };
                 let response = w
                     .last_http_status
                     .map(|status| format!("HTTP {status}"))
@@ -829,7 +833,7 @@ pub const REMOVED: &str = "(removed after the provider's retention period)";
 
 /// Removes the contents of every tenant's messages older than its retention
 /// (`tenant.message_retention_days`): e-mail bodies and their snapshots, cXML payloads and
-/// answers, received e-mails. Rows, addresses, types, statuses and ids stay. Messages still
+/// answers, received e-mails, webhook bodies. Rows, addresses, types, statuses and ids stay. Messages still
 /// waiting to be sent and order e-mails still waiting for an agent are left alone. Returns how
 /// many messages lost their contents.
 pub async fn purge_contents(db: &DatabaseConnection) -> DomainResult<u64> {
@@ -901,6 +905,15 @@ pub async fn purge_contents(db: &DatabaseConnection) -> DomainResult<u64> {
             .exec(&txn)
             .await?
             .rows_affected;
+        purged += webhook_delivery::Entity::update_many()
+            .col_expr(webhook_delivery::Column::Payload, Expr::value(""))
+            .filter(webhook_delivery::Column::TenantId.eq(tenant_id))
+            .filter(webhook_delivery::Column::CreatedAt.lt(cutoff))
+            .filter(webhook_delivery::Column::Status.ne(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_delivery::Column::Payload.ne(""))
+            .exec(&txn)
+            .await?
+            .rows_affected;
     }
     txn.commit().await?;
     Ok(purged)
@@ -950,6 +963,7 @@ pub async fn send_again(db: &DatabaseConnection, actor: &Actor, key: &str) -> Do
                     .filter(webhook_delivery::Column::Id.eq(id))
                     .filter(webhook_delivery::Column::TenantId.eq(tenant_id))
                     .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Failed.as_str()))
+                    .filter(webhook_delivery::Column::Payload.ne(""))
                     .exec(&txn)
                     .await?
                     .rows_affected

@@ -1,11 +1,12 @@
 //! Webhooks end to end: events queued with the change they tell of, delivered to a receiver
 //! on loopback that checks the Standard Webhooks signature and sees each delivery id once;
 //! retries on 5xx, no retry on 4xx, an alarm for what was given up, "send again" from the
-//! trace, private addresses refused unless allowed, and each account hearing only of its own
-//! orders.
+//! trace, bodies removed after the provider's retention, private addresses refused unless
+//! allowed, and each account hearing only of its own orders.
 
 use crate::support::*;
 use axum::http::{HeaderMap, StatusCode};
+use sea_orm::sea_query::Expr;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{json, Value};
 use simdesk_domain::db::{begin, DataScope};
@@ -347,6 +348,25 @@ async fn a_refused_webhook_is_given_up_raises_an_alarm_and_can_be_sent_again() {
     let alpina = actor(&server, "admin@alpina.example").await;
     assert!(trace::detail(db, &alpina, &row.key).await.is_err());
     assert!(trace::send_again(db, &alpina, &row.key).await.is_err());
+
+    // Past the provider's retention its body goes, like every message's contents; the row
+    // stays, and there is nothing left to send again.
+    let txn = begin(db, DataScope::System).await.unwrap();
+    webhook_delivery::Entity::update_many()
+        .col_expr(
+            webhook_delivery::Column::CreatedAt,
+            Expr::value(chrono::Utc::now() - chrono::Duration::days(400)),
+        )
+        .col_expr(webhook_delivery::Column::Status, Expr::value("failed"))
+        .exec(&txn)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert!(trace::purge_contents(db).await.unwrap() >= 1);
+    let detail = trace::detail(db, &admin, &row.key).await.unwrap();
+    assert_eq!(detail.payload, trace::REMOVED);
+    assert!(!detail.row.can_resend);
+    assert!(trace::send_again(db, &admin, &row.key).await.is_err());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
