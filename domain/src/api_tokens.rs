@@ -31,6 +31,8 @@ pub const TOKEN_PREFIX: &str = "sdk_";
 const SHOWN_PREFIX_LEN: usize = 12;
 /// A token's last use is written at most this often, so reads do not write on every call.
 const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
+/// How many of the latest calls the token page lists.
+const RECENT_CALLS: u64 = 25;
 
 /// Who calls the REST API: the token, its scopes, and the actor it acts as.
 #[derive(Debug, Clone)]
@@ -129,10 +131,13 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> DomainResult<ApiTok
             .map(|t| t.name),
     }
     .unwrap_or_default();
+    let names: HashMap<i64, String> = tokens.iter().map(|t| (t.id, t.name.clone())).collect();
+    let recent_calls = crate::api_calls::latest_of(&txn, &names, RECENT_CALLS).await?;
     txn.commit().await?;
     let now = Utc::now();
     Ok(ApiTokenList {
         tokens: tokens.iter().map(|t| view(t, &makers, now)).collect(),
+        recent_calls,
         owner,
         for_tenant: account_id.is_none(),
     })

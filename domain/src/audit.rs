@@ -14,6 +14,9 @@ use crate::entity::{app_user, audit_log};
 use crate::policy::{self, Permission};
 use crate::{Actor, DomainResult};
 
+/// The action of an entry that records a refusal, not a change.
+const ACCESS_DENIED: &str = "access.denied";
+
 /// One audit entry about to be written.
 #[derive(Debug, Clone)]
 pub struct AuditEvent {
@@ -65,6 +68,15 @@ impl AuditEvent {
         db: &impl ConnectionTrait,
         actor_user_id: Option<i64>,
     ) -> DomainResult<()> {
+        // The change of an API call with an Idempotency-Key marks the key in the change's own
+        // transaction: a retry then finds the change even if the answer was never kept.
+        let acted_on = (self.action != ACCESS_DENIED).then(|| {
+            format!(
+                "{}:{}",
+                self.target_type,
+                self.target_id.as_deref().unwrap_or_default()
+            )
+        });
         audit_log::ActiveModel {
             tenant_id: Set(self.tenant_id),
             account_id: Set(self.account_id),
@@ -80,6 +92,13 @@ impl AuditEvent {
         }
         .insert(db)
         .await?;
+        if let (Some(acted_on), Some(token_id), Some(key)) = (
+            acted_on,
+            crate::request_id::api_token(),
+            crate::request_id::idempotency_key(),
+        ) {
+            crate::idempotency::mark_acted(db, token_id, &key, &acted_on).await?;
+        }
         Ok(())
     }
 }
@@ -98,7 +117,7 @@ pub async fn record_denied(
         "access to an object outside the actor's scope denied"
     );
     let txn = begin_write(db, DataScope::of(actor)).await?;
-    AuditEvent::new("access.denied", target_type)
+    AuditEvent::new(ACCESS_DENIED, target_type)
         .target(target_id)
         .scoped_to(actor)
         .record(&txn, Some(actor.user_id))

@@ -2,11 +2,17 @@
 //! key is served and its answer kept for a day; a retry with the same key and the same request
 //! gets that answer again without acting twice; the same key with another request is refused.
 //! The claim is a row with a unique (token, key), so concurrent duplicates on any instance
-//! find each other in the database.
+//! find each other in the database. The first change the request commits marks the key in its
+//! own transaction ([`mark_acted`], called by the audit log): if the server dies between that
+//! commit and keeping the answer, the retry is told where the change is ([`Claim::Acted`])
+//! instead of making it twice.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 
 use crate::db::{begin_write, is_unique_violation, DataScope};
 use crate::entity::idempotency_key;
@@ -34,7 +40,14 @@ pub enum Claim {
     /// Serve it, then [`complete`] (or [`release`] when there is no answer worth keeping).
     Proceed,
     /// It was served before: answer this again.
-    Replay { status: u16, body: String },
+    Replay {
+        status: u16,
+        body: String,
+        location: Option<String>,
+    },
+    /// Its first try committed a change to `on` (`<type>:<id>`) but died before its answer
+    /// was kept: do not serve it again.
+    Acted { on: String },
     /// The key came with another request before.
     KeyReused,
     /// A request with this key is being served right now.
@@ -83,6 +96,8 @@ async fn try_claim(
                 request_hash: Set(request_hash.to_owned()),
                 response_status: Set(None),
                 response_body: Set(None),
+                response_location: Set(String::new()),
+                acted_on: Set(String::new()),
                 created_at: Set(now),
                 locked_until: Set(now + CLAIM_LEASE),
                 ..Default::default()
@@ -106,6 +121,8 @@ async fn try_claim(
                     idempotency_key::Column::ResponseBody,
                     Expr::value(Option::<String>::None),
                 )
+                .col_expr(idempotency_key::Column::ResponseLocation, Expr::value(""))
+                .col_expr(idempotency_key::Column::ActedOn, Expr::value(""))
                 .col_expr(idempotency_key::Column::CreatedAt, Expr::value(now))
                 .col_expr(
                     idempotency_key::Column::LockedUntil,
@@ -126,7 +143,11 @@ async fn try_claim(
             (Some(status), body) => Claim::Replay {
                 status: u16::try_from(status).unwrap_or(500),
                 body: body.unwrap_or_default(),
+                location: Some(row.response_location).filter(|l| !l.is_empty()),
             },
+            (None, _) if row.locked_until <= now && !row.acted_on.is_empty() => {
+                Claim::Acted { on: row.acted_on }
+            }
             (None, _) if row.locked_until <= now => {
                 let taken = idempotency_key::Entity::update_many()
                     .col_expr(
@@ -156,6 +177,7 @@ pub async fn complete(
     key: &KeyRef,
     status: u16,
     body: &str,
+    location: Option<&str>,
 ) -> DomainResult<()> {
     let txn = begin_write(db, DataScope::Tenant(key.tenant_id)).await?;
     idempotency_key::Entity::update_many()
@@ -164,6 +186,10 @@ pub async fn complete(
             Expr::value(i32::from(status)),
         )
         .col_expr(idempotency_key::Column::ResponseBody, Expr::value(body))
+        .col_expr(
+            idempotency_key::Column::ResponseLocation,
+            Expr::value(location.unwrap_or_default()),
+        )
         .filter(idempotency_key::Column::ApiTokenId.eq(key.token_id))
         .filter(idempotency_key::Column::Key.eq(key.key.as_str()))
         .exec(&txn)
@@ -173,16 +199,49 @@ pub async fn complete(
 }
 
 /// Gives a claim up without an answer (the request failed for a reason a retry may not
-/// meet, such as an unavailable database), so the next retry is served.
+/// meet, such as an unavailable database), so the next retry is served afresh; or, when the
+/// request did commit a change before it failed, so the next retry is told of that change.
 pub async fn release(db: &DatabaseConnection, key: &KeyRef) -> DomainResult<()> {
     let txn = begin_write(db, DataScope::Tenant(key.tenant_id)).await?;
+    let unanswered = || {
+        idempotency_key::Column::ApiTokenId
+            .eq(key.token_id)
+            .and(idempotency_key::Column::Key.eq(key.key.as_str()))
+            .and(idempotency_key::Column::ResponseStatus.is_null())
+    };
     idempotency_key::Entity::delete_many()
-        .filter(idempotency_key::Column::ApiTokenId.eq(key.token_id))
-        .filter(idempotency_key::Column::Key.eq(key.key.as_str()))
-        .filter(idempotency_key::Column::ResponseStatus.is_null())
+        .filter(unanswered())
+        .filter(idempotency_key::Column::ActedOn.eq(""))
+        .exec(&txn)
+        .await?;
+    idempotency_key::Entity::update_many()
+        .col_expr(
+            idempotency_key::Column::LockedUntil,
+            Expr::value(Utc::now()),
+        )
+        .filter(unanswered())
+        .filter(idempotency_key::Column::ActedOn.ne(""))
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Marks the key of the API call being served with the first change it commits, `acted_on`
+/// (`<type>:<id>`), in that change's transaction `db`.
+pub(crate) async fn mark_acted(
+    db: &impl ConnectionTrait,
+    token_id: i64,
+    key: &str,
+    acted_on: &str,
+) -> DomainResult<()> {
+    idempotency_key::Entity::update_many()
+        .col_expr(idempotency_key::Column::ActedOn, Expr::value(acted_on))
+        .filter(idempotency_key::Column::ApiTokenId.eq(token_id))
+        .filter(idempotency_key::Column::Key.eq(key))
+        .filter(idempotency_key::Column::ActedOn.eq(""))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

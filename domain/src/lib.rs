@@ -24,6 +24,7 @@
 pub mod accounts;
 pub mod actor;
 pub mod alarms;
+pub mod api_calls;
 pub mod api_tokens;
 pub mod audit;
 pub mod auth;

@@ -1,12 +1,14 @@
 //! The id of the HTTP request a service call serves, so the rows it writes (audit entries,
 //! cXML documents received, messages queued) name the request that the logs name too. The edge
 //! runs each request inside [`scope`]; work outside a request (workers, the CLI) has none. A
-//! call of the REST API also names its token ([`with_api_token`]) for the audit log.
+//! call of the REST API also names its token ([`with_api_token`]) for the audit log, and its
+//! `Idempotency-Key` ([`with_idempotency_key`]), so the change it commits marks the key.
 //! A leaf: imports nothing of the crate.
 
 tokio::task_local! {
     static REQUEST_ID: String;
     static API_TOKEN: i64;
+    static IDEMPOTENCY_KEY: String;
 }
 
 /// Runs `work` as part of the request `id`.
@@ -28,6 +30,16 @@ pub async fn with_api_token<F: std::future::Future>(token_id: i64, work: F) -> F
 /// The API token of the call being served, if it came through the REST API.
 pub fn api_token() -> Option<i64> {
     API_TOKEN.try_with(|id| *id).ok()
+}
+
+/// Runs `work` as a call of the REST API that carries the `Idempotency-Key` `key`.
+pub async fn with_idempotency_key<F: std::future::Future>(key: String, work: F) -> F::Output {
+    IDEMPOTENCY_KEY.scope(key, work).await
+}
+
+/// The `Idempotency-Key` of the call being served, if it carries one.
+pub fn idempotency_key() -> Option<String> {
+    IDEMPOTENCY_KEY.try_with(Clone::clone).ok()
 }
 
 /// A new request id: 128 random bits in hex.

@@ -70,6 +70,15 @@ test('an account admin creates an API token, sees its secret once, calls the API
   await expect(page.getByTestId('api-token-row').filter({ hasText: name })).toHaveCount(1);
   await expect(page.getByTestId('new-token')).toHaveCount(0);
   await expect(page.getByTestId('api-token-row').filter({ hasText: name })).not.toContainText('never');
+  // And in the recent calls, with its status (the calls are stored just after they are answered).
+  await expect(async () => {
+    await page.reload();
+    await ready(page);
+    const call = page.getByTestId('api-call-row').filter({ hasText: name });
+    await expect(call).toHaveCount(1, { timeout: 1000 });
+    await expect(call).toContainText('GET /api/v1/me');
+    await expect(call).toContainText('200');
+  }).toPass({ timeout: 15_000 });
 
   // Revoked after a second, deliberate choice.
   const again = page.getByTestId('api-token-row').filter({ hasText: name });

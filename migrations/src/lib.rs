@@ -22,6 +22,8 @@ mod m20261206_000014_request_ids;
 mod m20261206_000015_status_counts;
 mod m20261206_000016_api_tokens;
 mod m20261206_000017_webhooks;
+mod m20261206_000018_idempotent_outcomes;
+mod m20261206_000019_api_calls;
 pub mod rls;
 
 pub struct Migrator;
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_status_counts::Migration),
             Box::new(m20261206_000016_api_tokens::Migration),
             Box::new(m20261206_000017_webhooks::Migration),
+            Box::new(m20261206_000018_idempotent_outcomes::Migration),
+            Box::new(m20261206_000019_api_calls::Migration),
         ]
     }
 }

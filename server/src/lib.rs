@@ -67,6 +67,8 @@ pub struct AppState {
     pub http_metrics: http_metrics::HttpMetrics,
     /// Each API token's rate, counted by this instance.
     pub api_rate_limits: api::caller::RateLimits,
+    /// Every call of the REST API, on its way to the audit trail of calls.
+    pub api_calls: api::call_log::CallLog,
     /// Where webhooks may go, for the forms that make them.
     pub webhooks: simdesk_domain::webhooks::WebhookSettings,
 }
@@ -109,6 +111,7 @@ impl AppState {
         db: DatabaseConnection,
         settings: &HttpSettings,
     ) -> Self {
+        let api_calls = api::call_log::CallLog::start(db.clone());
         Self {
             leptos_options,
             db,
@@ -120,6 +123,7 @@ impl AppState {
             draining: shutdown::Draining::default(),
             http_metrics: http_metrics::HttpMetrics::default(),
             api_rate_limits: api::caller::RateLimits::per_minute(settings.api_requests_per_minute),
+            api_calls,
             webhooks: settings.webhooks.clone(),
         }
     }

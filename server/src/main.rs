@@ -142,6 +142,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             };
             let state = AppState::new(options, database.clone(), &settings);
             let draining = state.draining.clone();
+            let call_log = state.api_calls.clone();
             let app = router(state, &settings);
             let portal_url = args
                 .public_url
@@ -198,6 +199,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             .map_err(|e| format!("server error: {e}"))?;
             let grace = std::time::Duration::from_secs(args.shutdown_grace_seconds);
             let finished = async {
+                call_log.finish().await;
                 for worker in workers {
                     let _ = worker.await;
                 }

@@ -76,9 +76,23 @@ impl ApiTokenInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenList {
     pub tokens: Vec<ApiTokenView>,
+    /// The latest calls made with these tokens, newest first.
+    pub recent_calls: Vec<ApiCallRow>,
     /// Whose tokens these are: the tenant's or the account's name.
     pub owner: String,
     pub for_tenant: bool,
+}
+
+/// One call made with a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiCallRow {
+    /// RFC 3339.
+    pub at: String,
+    pub token_name: String,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub request_id: String,
 }
 
 /// A token just made: its secret is shown this once.

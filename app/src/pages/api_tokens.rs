@@ -1,11 +1,12 @@
 //! `/api-tokens`: the REST API's tokens and the webhooks of a tenant (its admins) or of an
 //! account (its admins): making a token or a webhook, its secret shown once, revoking or
-//! removing it, a webhook's test event and its latest deliveries.
+//! removing it, the latest calls made with the tokens, a webhook's test event and its latest
+//! deliveries.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{
-    ApiScope, ApiTokenView, NewApiToken, NewWebhook, WebhookDeliveryView, WebhookEvent,
+    ApiCallRow, ApiScope, ApiTokenView, NewApiToken, NewWebhook, WebhookDeliveryView, WebhookEvent,
     WebhookView, API_TOKEN_MAX_DAYS,
 };
 
@@ -70,6 +71,7 @@ fn tokens_page(
         )
     };
     let scopes = ApiScope::allowed(list.for_tenant);
+    let calls = calls_section(list.recent_calls);
     let table = if list.tokens.is_empty() {
         view! { <EmptyState message="No tokens yet. Create the first one with the form above." /> }
             .into_any()
@@ -100,7 +102,60 @@ fn tokens_page(
                 {action_feedback(revoke.value(), "Token revoked: calls with it are refused from now on.")}
                 {table}
             </section>
+            {calls}
         </section>
+    }
+}
+
+/// The latest calls made with the tokens, reads and changes alike.
+fn calls_section(calls: Vec<ApiCallRow>) -> impl IntoView {
+    let body = if calls.is_empty() {
+        view! { <EmptyState message="No calls yet. Each call made with a token is listed here." /> }
+            .into_any()
+    } else {
+        view! {
+            <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                <table class=TABLE data-testid="api-calls">
+                    <thead class="bg-slate-50">
+                        <tr>
+                            <th class=TH scope="col">"Time"</th>
+                            <th class=TH scope="col">"Token"</th>
+                            <th class=TH scope="col">"Request"</th>
+                            <th class=TH scope="col">"Status"</th>
+                            <th class=TH scope="col">"Request id"</th>
+                        </tr>
+                    </thead>
+                    <tbody class="divide-y divide-slate-100">
+                        {calls.into_iter().map(call_row).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="api-calls-heading" class="mt-8 space-y-3">
+            <h3 id="api-calls-heading" class="text-lg font-semibold">"Recent calls"</h3>
+            <p class="max-w-3xl text-sm text-slate-600">"The latest calls made with these tokens, kept 90 days. Changes are also in the audit log, under the admin who made the token."</p>
+            {body}
+        </section>
+    }
+}
+
+fn call_row(call: ApiCallRow) -> impl IntoView {
+    let status_class = if call.status >= 400 {
+        "rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium tabular-nums text-red-800 ring-1 ring-red-200"
+    } else {
+        "rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium tabular-nums text-teal-800 ring-1 ring-teal-200"
+    };
+    view! {
+        <tr data-testid="api-call-row">
+            <td class=format!("{TD} whitespace-nowrap")>{when(&call.at)}</td>
+            <td class=TD>{call.token_name}</td>
+            <td class=format!("{TD} min-w-[14rem] break-all font-mono text-xs")>{format!("{} {}", call.method, call.path)}</td>
+            <td class=TD><span class=status_class>{call.status}</span></td>
+            <td class=format!("{TD} font-mono text-xs text-slate-500")>{call.request_id}</td>
+        </tr>
     }
 }
 

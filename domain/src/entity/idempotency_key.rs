@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// An `Idempotency-Key` an API token sent with a POST, with the digest of that request and,
-/// once served, the answer it got, so a retry gets the same answer.
+/// An `Idempotency-Key` an API token sent with a POST, with the digest of that request, the
+/// first change it committed and, once served, the answer it got, so a retry gets the same
+/// answer and never acts twice.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "idempotency_key")]
 pub struct Model {
@@ -13,6 +14,10 @@ pub struct Model {
     pub request_hash: String,
     pub response_status: Option<i32>,
     pub response_body: Option<String>,
+    /// The answer's `Location`; empty when it had none.
+    pub response_location: String,
+    /// `<type>:<id>` of the first change the request committed; empty until then.
+    pub acted_on: String,
     pub created_at: DateTimeUtc,
     pub locked_until: DateTimeUtc,
 }

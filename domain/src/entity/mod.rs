@@ -4,6 +4,7 @@ pub mod account;
 pub mod account_entitlement;
 pub mod account_product;
 pub mod alarm;
+pub mod api_call;
 pub mod api_token;
 pub mod app_user;
 pub mod audit_log;

@@ -1,15 +1,17 @@
 //! Who calls the API: the bearer token is checked on every request, the token's rate is
 //! counted, and the call runs as the token's [`ApiCaller`], with the token named in the audit
-//! rows it writes.
+//! rows it writes; every call with a valid token goes to the audit trail of calls.
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::{Quota, RateLimiter};
+use simdesk_domain::api_calls::ApiCall;
 use simdesk_domain::api_tokens::{self, ApiCaller};
 use simdesk_domain::request_id;
 use simdesk_types::ApiScope;
@@ -107,19 +109,39 @@ pub async fn authenticate(
         }
         Err(error) => return Problem::from_domain(error).into_response(),
     };
-    let rate_headers = match state.api_rate_limits.count(caller.token_id) {
-        Ok(headers) => headers,
-        Err(problem) => return problem.into_response(),
+    let uri = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().clone(), |original| original.0.clone());
+    let mut call = ApiCall {
+        tenant_id: caller.actor.tenant_id.unwrap_or_default(),
+        account_id: caller.actor.account_id,
+        token_id: caller.token_id,
+        method: request.method().to_string(),
+        path: uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_owned(), ToString::to_string),
+        status: 0,
+        request_id: request_id::current().unwrap_or_default(),
+        at: Utc::now(),
     };
-    let token_id = caller.token_id;
-    tracing::info!(
-        api_token_id = token_id,
-        user_id = caller.actor.user_id,
-        "API call"
-    );
-    request.extensions_mut().insert(caller);
-    let mut response = request_id::with_api_token(token_id, next.run(request)).await;
-    response.headers_mut().extend(rate_headers);
+    let response = match state.api_rate_limits.count(caller.token_id) {
+        Err(problem) => problem.into_response(),
+        Ok(rate_headers) => {
+            tracing::info!(
+                api_token_id = caller.token_id,
+                user_id = caller.actor.user_id,
+                "API call"
+            );
+            let token_id = caller.token_id;
+            request.extensions_mut().insert(caller);
+            let mut response = request_id::with_api_token(token_id, next.run(request)).await;
+            response.headers_mut().extend(rate_headers);
+            response
+        }
+    };
+    call.status = response.status().as_u16();
+    state.api_calls.note(call).await;
     response
 }
 

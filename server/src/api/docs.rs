@@ -11,7 +11,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::problem::{FieldProblem, Kind, Problem};
-use super::{model, orders, resources};
+use super::{catalog, model, orders, resources};
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -23,7 +23,17 @@ use crate::AppState;
     ),
     paths(
         resources::me,
-        resources::products,
+        catalog::products,
+        catalog::product,
+        catalog::create_product,
+        catalog::update_product,
+        catalog::retire_product,
+        catalog::reactivate_product,
+        catalog::options,
+        catalog::option,
+        catalog::create_option,
+        catalog::retire_option,
+        catalog::reactivate_option,
         orders::list,
         orders::create,
         orders::read,
@@ -36,12 +46,18 @@ use crate::AppState;
         resources::messages,
         resources::alarms,
     ),
-    components(schemas(Problem, FieldProblem, model::OrderUpdate, model::OrderInput)),
+    components(schemas(
+        Problem,
+        FieldProblem,
+        model::OrderUpdate,
+        model::OrderInput,
+        model::ProductInput
+    )),
     modifiers(&BearerTokens, &CommonProblems),
     tags(
         (name = "token", description = "The calling token"),
         (name = "orders", description = "SIM purchase orders: list, read, raise and edit drafts, and every step of the workflow"),
-        (name = "catalog", description = "The products a token may order or manage"),
+        (name = "catalog", description = "The products and SIM settings a token may order, and for tenant tokens the catalog to manage"),
         (name = "provider", description = "The provider's view: accounts, SIM stock, messages and alarms (tenant tokens)"),
     )
 )]
@@ -106,7 +122,23 @@ impl Modify for CommonProblems {
             ("415", "The body is not JSON"),
             ("422", "Invalid fields, or an idempotency key reused"),
         ];
+        let acted = ResponseBuilder::new()
+            .description("A retry whose first try made its change but lost its answer: the change is at Location")
+            .header(
+                "Location",
+                utoipa::openapi::HeaderBuilder::new()
+                    .schema(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::Type::String))
+                    .build(),
+            )
+            .content("application/json", ContentBuilder::new().build())
+            .build();
         for item in openapi.paths.paths.values_mut() {
+            if let Some(post) = item.post.as_mut() {
+                post.responses
+                    .responses
+                    .entry("303".to_owned())
+                    .or_insert_with(|| acted.clone().into());
+            }
             let reads = [&mut item.get];
             let writes = [&mut item.post, &mut item.put];
             for (operation, has_body) in reads
@@ -406,7 +438,7 @@ pub async fn reference(State(state): State<AppState>) -> Html<String> {
          <p class=\"mt-2\">The machine-readable document: <a class=\"text-blue-700 underline\" href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>\
          <h2 class=\"mt-6 text-xl font-semibold\">Conventions</h2><ul class=\"mt-2 ml-5 list-disc\">\
          <li>Send <code class=\"font-mono\">Authorization: Bearer &lt;token&gt;</code> with every call.</li>\
-         <li>POSTs take an <code class=\"font-mono\">Idempotency-Key</code> header (1–255 visible characters; kept 24 hours): a retry with the same key and body gets the first answer again, marked <code class=\"font-mono\">Idempotent-Replayed: true</code>.</li>\
+         <li>POSTs take an <code class=\"font-mono\">Idempotency-Key</code> header (1–255 visible characters; kept 24 hours): a retry with the same key and body gets the first answer again, marked <code class=\"font-mono\">Idempotent-Replayed: true</code>, and never acts twice. Should the first try have made its change and then lost its answer (an instance stopped), the retry gets <code class=\"font-mono\">303 See Other</code> with the changed object's <code class=\"font-mono\">Location</code>.</li>\
          <li>Changes send the <code class=\"font-mono\">version</code> they are based on; a stale one answers 409.</li>\
          <li>Lists are newest first or by name, page by page: pass <code class=\"font-mono\">next_cursor</code> as <code class=\"font-mono\">cursor</code>.</li>\
          <li>Every answer says the token's rate in <code class=\"font-mono\">RateLimit-Policy</code> and what is left in <code class=\"font-mono\">RateLimit</code>; over it, 429 with <code class=\"font-mono\">Retry-After</code>.</li>\

@@ -1,9 +1,13 @@
 //! The API's extractors: a JSON body, query and path parameters, each refused as
-//! problem+json with the status that fits (see [`Kind`]).
+//! problem+json with the status that fits (see [`Kind`]); and the answer to a POST that
+//! created something.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use serde::de::DeserializeOwned;
 
 use super::problem::{Kind, Problem};
@@ -62,4 +66,29 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
                 Problem::new(Kind::MalformedRequest, rejection.body_text())
             })
     }
+}
+
+/// A coded query parameter (`status=submitted`), refused as a malformed request (400) that
+/// names the codes it takes (`known`, for example "in or out").
+pub fn coded<T>(
+    value: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    field: &str,
+    known: &str,
+) -> Result<Option<T>, Problem> {
+    value
+        .map(|code| {
+            parse(code).ok_or_else(|| {
+                Problem::new(
+                    Kind::MalformedRequest,
+                    format!("Unknown {field} `{code}`: use {known}."),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// `201 Created` with the new object and where it lives.
+pub fn created<T: serde::Serialize>(location: String, body: Json<T>) -> Response {
+    (StatusCode::CREATED, [(header::LOCATION, location)], body).into_response()
 }

@@ -2,6 +2,8 @@
 //! answer kept; a retry with the same key, method, path and body gets that answer again (with
 //! `Idempotent-Replayed: true`) and acts no second time; the same key with another request is
 //! refused (422); a retry while the first is still served waits a little, then gets 409.
+//! If the first try committed its change but its answer was lost (the instance died), a
+//! retry gets `303 See Other` to what was changed, never a second change.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -10,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use simdesk_domain::api_tokens::ApiCaller;
 use simdesk_domain::idempotency::{self, Claim, KeyRef};
+use simdesk_domain::request_id;
 use simdesk_domain::tokens::sha256_hex;
 use std::time::Duration;
 
@@ -70,7 +73,12 @@ pub async fn keyed(State(state): State<AppState>, request: Request, next: Next) 
     loop {
         match idempotency::claim(&state.db, &key, &request_hash).await {
             Err(error) => return Problem::from_domain(error).into_response(),
-            Ok(Claim::Replay { status, body }) => return replay(status, body),
+            Ok(Claim::Replay {
+                status,
+                body,
+                location,
+            }) => return replay(status, body, location),
+            Ok(Claim::Acted { on }) => return acted(&state, &key, &on).await,
             Ok(Claim::KeyReused) => {
                 return Problem::new(
                     Kind::IdempotencyKeyReused,
@@ -93,9 +101,11 @@ pub async fn keyed(State(state): State<AppState>, request: Request, next: Next) 
         }
     }
 
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+    let response = request_id::with_idempotency_key(
+        key.key.clone(),
+        next.run(Request::from_parts(parts, Body::from(bytes))),
+    )
+    .await;
     let status = response.status();
     if status.is_server_error() {
         // Nothing was done that a retry would repeat (the service's transaction failed), or
@@ -114,23 +124,61 @@ pub async fn keyed(State(state): State<AppState>, request: Request, next: Next) 
         }
     };
     let text = String::from_utf8_lossy(&body);
-    if let Err(error) = idempotency::complete(&state.db, &key, status.as_u16(), &text).await {
+    let location = parts
+        .headers
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok());
+    if let Err(error) =
+        idempotency::complete(&state.db, &key, status.as_u16(), &text, location).await
+    {
         // The request did act: answer it; a retry within the lease waits, then is served.
         tracing::error!(error = %error, "an idempotent answer could not be kept");
     }
     Response::from_parts(parts, Body::from(body))
 }
 
-fn replay(status: u16, body: String) -> Response {
+fn replay(status: u16, body: String, location: Option<String>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let content_type = if status.is_success() {
+    let content_type = if status.is_success() || status.is_redirection() {
         "application/json"
     } else {
         super::problem::PROBLEM_JSON
     };
     let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    let headers = response.headers_mut();
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, location);
+    }
     response
-        .headers_mut()
-        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+}
+
+/// Where the API shows what a change touched (`<type>:<id>` as the audit log names it).
+fn resource_path(acted_on: &str) -> Option<String> {
+    let (kind, id) = acted_on.split_once(':')?;
+    let id: i64 = id.parse().ok()?;
+    match kind {
+        "purchase_order" => Some(format!("/api/v1/orders/{id}")),
+        "product" => Some(format!("/api/v1/products/{id}")),
+        "entitlement_option" => Some(format!("/api/v1/options/{id}")),
+        _ => None,
+    }
+}
+
+/// The answer to a retry whose first try changed `acted_on` but lost its answer: `303 See
+/// Other` to the changed object, kept as the key's answer from now on.
+async fn acted(state: &AppState, key: &KeyRef, acted_on: &str) -> Response {
+    let location = resource_path(acted_on);
+    let body = serde_json::json!({
+        "detail": "The first request with this Idempotency-Key made its change, but its answer was lost. Read the object at Location.",
+        "location": location,
+    })
+    .to_string();
+    if let Err(error) = idempotency::complete(&state.db, key, 303, &body, location.as_deref()).await
+    {
+        tracing::error!(error = %error, "an idempotent answer could not be kept");
+    }
+    let mut response = replay(303, body, location);
+    response.headers_mut().remove("idempotent-replayed");
     response
 }

@@ -3,7 +3,9 @@
 //! from these handlers, at `/api/v1/openapi.json` with a reference page at `/api/v1/docs`.
 //! Handlers stay thin: each checks its scope and calls the service the browser's pages call.
 
+pub mod call_log;
 pub mod caller;
+pub mod catalog;
 pub mod docs;
 pub mod extract;
 pub mod idempotent;
@@ -37,7 +39,26 @@ async fn unknown_route() -> Problem {
 pub fn router(state: AppState) -> Router<AppState> {
     let called = Router::new()
         .route("/me", get(resources::me))
-        .route("/products", get(resources::products))
+        .route(
+            "/products",
+            get(catalog::products).post(catalog::create_product),
+        )
+        .route(
+            "/products/{id}",
+            get(catalog::product).put(catalog::update_product),
+        )
+        .route("/products/{id}/retire", post(catalog::retire_product))
+        .route(
+            "/products/{id}/reactivate",
+            post(catalog::reactivate_product),
+        )
+        .route(
+            "/options",
+            get(catalog::options).post(catalog::create_option),
+        )
+        .route("/options/{id}", get(catalog::option))
+        .route("/options/{id}/retire", post(catalog::retire_option))
+        .route("/options/{id}/reactivate", post(catalog::reactivate_option))
         .route("/accounts", get(resources::accounts))
         .route("/stock", get(resources::stock))
         .route("/messages", get(resources::messages))

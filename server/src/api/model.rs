@@ -7,7 +7,8 @@ use simdesk_types as types;
 use utoipa::ToSchema;
 
 /// An amount of money.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     /// In minor units (cents).
     #[schema(example = 399)]
@@ -293,11 +294,11 @@ pub struct AddressInput {
     pub country: String,
 }
 
-/// SIM settings the order chooses instead of the account's defaults, where the provider allows
-/// it: ids of the tenant's entitlement options.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+/// SIM settings as ids of the tenant's entitlement options: the ones an order chooses instead
+/// of the account's defaults, where the provider allows it, or a product's defaults.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct SimSettingsInput {
+pub struct SimSettingIds {
     pub billing_status: Option<i64>,
     pub price_plan: Option<i64>,
     pub service_profile: Option<i64>,
@@ -327,7 +328,7 @@ pub struct OrderInput {
     #[serde(default)]
     pub comment: Option<String>,
     #[serde(default)]
-    pub sim_settings: Option<SimSettingsInput>,
+    pub sim_settings: Option<SimSettingIds>,
 }
 
 impl From<OrderInput> for types::PoInput {
@@ -437,7 +438,7 @@ impl From<types::SimView> for Sim {
 }
 
 /// A product: for an account's token, the account's products at its contract prices; for a
-/// tenant's token, the tenant's catalog at list prices.
+/// tenant's token, the tenant's catalog at list prices with the fields only its editors see.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Product {
     pub id: i64,
@@ -456,6 +457,18 @@ pub struct Product {
     pub order_increment: i32,
     /// `active` or `retired` (tenant catalog only; an account sees what it may order).
     pub status: String,
+    /// Tenant tokens: the branding printed on the SIM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branding: Option<String>,
+    /// Tenant tokens: the 8-digit UNSPSC code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unspsc: Option<String>,
+    /// Tenant tokens: the SIM settings a new SIM of this product gets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<SimSettingIds>,
+    /// Tenant tokens: the version a change is based on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
 }
 
 impl From<types::CatalogEntry> for Product {
@@ -474,6 +487,10 @@ impl From<types::CatalogEntry> for Product {
             max_order_quantity: entry.max_order_quantity,
             order_increment: entry.order_increment,
             status: types::ProductStatus::Active.as_str().to_owned(),
+            branding: None,
+            unspsc: None,
+            defaults: None,
+            version: None,
         }
     }
 }
@@ -494,8 +511,164 @@ impl From<types::ProductView> for Product {
             max_order_quantity: product.max_order_quantity,
             order_increment: product.order_increment,
             status: product.status.as_str().to_owned(),
+            branding: Some(product.branding),
+            unspsc: Some(product.unspsc),
+            defaults: Some(SimSettingIds {
+                billing_status: product.defaults.billing_status,
+                price_plan: product.defaults.price_plan,
+                service_profile: product.defaults.service_profile,
+                roaming_profile: product.defaults.roaming_profile,
+                apn_group: product.defaults.apn_group,
+            }),
+            version: Some(product.version),
         }
     }
+}
+
+/// A product of the tenant's catalog, as created or replaced (tenant tokens with
+/// `catalog:write`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductInput {
+    /// Unique in the tenant: 1 to 64 letters, digits, dots, dashes or underscores.
+    #[schema(example = "SIM-4FF-IND")]
+    pub part_number: String,
+    #[schema(example = "Industrial nano SIM")]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// `plastic`, `esim` or `chip`.
+    #[schema(example = "plastic")]
+    pub sim_type: String,
+    /// `2FF`, `3FF`, `4FF`, `MFF2` or `eUICC`.
+    #[schema(example = "4FF")]
+    pub form_factor: String,
+    #[serde(default)]
+    pub features: String,
+    #[serde(default)]
+    pub branding: String,
+    /// The list price of one unit; more than zero.
+    pub price: Money,
+    /// The 8-digit UNSPSC code.
+    #[schema(example = "43191501")]
+    pub unspsc: String,
+    /// A UN/CEFACT unit code; `EA` when not given.
+    #[serde(default)]
+    pub unit_of_measure: Option<String>,
+    /// 1 when not given.
+    #[serde(default)]
+    pub min_order_quantity: Option<u32>,
+    /// 100000 when not given.
+    #[serde(default)]
+    pub max_order_quantity: Option<u32>,
+    /// 1 when not given.
+    #[serde(default)]
+    pub order_increment: Option<u32>,
+    /// The SIM settings a new SIM of this product gets: active options of their kind.
+    #[serde(default)]
+    pub defaults: SimSettingIds,
+    /// For `PUT`, required: the `version` the change is based on. A new product has none.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+/// The catalog form's field names as [`ProductInput`] calls them.
+pub const PRODUCT_FIELD_NAMES: [(&str, &str); 7] = [
+    ("unit_price", "price.amount_minor"),
+    ("currency", "price.currency"),
+    ("default_billing_status", "defaults.billing_status"),
+    ("default_price_plan", "defaults.price_plan"),
+    ("default_service_profile", "defaults.service_profile"),
+    ("default_roaming_profile", "defaults.roaming_profile"),
+    ("default_apn_group", "defaults.apn_group"),
+];
+
+impl From<ProductInput> for types::ProductInput {
+    fn from(input: ProductInput) -> Self {
+        let currency = input.price.currency.trim().to_uppercase();
+        let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+        types::ProductInput {
+            part_number: input.part_number,
+            name: input.name,
+            description: input.description,
+            sim_type: input.sim_type,
+            form_factor: input.form_factor,
+            features: input.features,
+            branding: input.branding,
+            unit_price: simdesk_domain::money::format_amount(input.price.amount_minor, &currency),
+            currency,
+            unspsc: input.unspsc,
+            unit_of_measure: input.unit_of_measure.unwrap_or_default(),
+            min_order_quantity: count(input.min_order_quantity),
+            max_order_quantity: count(input.max_order_quantity),
+            order_increment: count(input.order_increment),
+            initial_billing_status: input.defaults.billing_status,
+            default_price_plan: input.defaults.price_plan,
+            default_service_profile: input.defaults.service_profile,
+            default_roaming_profile: input.defaults.roaming_profile,
+            default_apn_group: input.defaults.apn_group,
+        }
+    }
+}
+
+/// Retiring a product or offering it again.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionInput {
+    /// The `version` the change is based on.
+    pub version: i32,
+}
+
+/// An entitlement option of the tenant: a SIM billing status, price plan, service profile,
+/// roaming profile or APN group.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntitlementOption {
+    pub id: i64,
+    /// `billing_status`, `price_plan`, `service_profile`, `roaming_profile` or `apn_group`.
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    /// Retired options stay on the records that chose them, but cannot be chosen again.
+    pub active: bool,
+}
+
+impl From<types::OptionView> for EntitlementOption {
+    fn from(option: types::OptionView) -> Self {
+        Self {
+            id: option.id,
+            kind: option.kind.as_str().to_owned(),
+            code: option.code,
+            name: option.name,
+            description: option.description,
+            active: option.active,
+        }
+    }
+}
+
+/// A new entitlement option (tenant tokens with `catalog:write`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionInput {
+    /// `billing_status`, `price_plan`, `service_profile`, `roaming_profile` or `apn_group`.
+    #[schema(example = "price_plan")]
+    pub kind: String,
+    /// Unique per kind: 1 to 64 letters, digits, dots, dashes or underscores.
+    #[schema(example = "IOT-10MB")]
+    pub code: String,
+    #[schema(example = "IoT 10 MB")]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The options a token may choose: a tenant's token all of the tenant's, an account's token
+/// the ones its orders may choose instead of the account's defaults.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OptionList {
+    pub data: Vec<EntitlementOption>,
+    /// Whether orders may override the account's default SIM settings at all.
+    pub overrides_allowed: bool,
 }
 
 /// A page of a list, with the cursor of the next.

@@ -1,8 +1,7 @@
 //! Purchase orders over the API: the same services as the browser's pages.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use simdesk_domain::orders::{self, PoQuery};
@@ -10,7 +9,7 @@ use simdesk_types::{ApiScope, PoAction, PoStatus, ShipmentInput};
 use utoipa::IntoParams;
 
 use super::caller::Caller;
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{coded, created, ApiJson, ApiPath, ApiQuery};
 use super::model::{
     Order, OrderInput, OrderPage, OrderSummary, OrderUpdate, ShipInput, Sim, StepInput, StepResult,
 };
@@ -48,16 +47,13 @@ fn order_problem(error: simdesk_domain::DomainError) -> Problem {
 }
 
 fn status_filter(code: Option<&str>) -> Result<Option<PoStatus>, Problem> {
-    code.map(|code| {
-        PoStatus::parse(code).ok_or_else(|| {
-            let known: Vec<&str> = PoStatus::ALL.iter().map(|s| s.as_str()).collect();
-            Problem::new(
-                Kind::MalformedRequest,
-                format!("Unknown status `{code}`: use one of {}.", known.join(", ")),
-            )
-        })
-    })
-    .transpose()
+    let known: Vec<&str> = PoStatus::ALL.iter().map(|s| s.as_str()).collect();
+    coded(
+        code,
+        PoStatus::parse,
+        "status",
+        &format!("one of {}", known.join(", ")),
+    )
 }
 
 /// Lists the orders the token may see, newest first.
@@ -128,12 +124,7 @@ pub async fn create(
         .await
         .map_err(order_problem)?;
     let order: Order = orders::detail(&state.db, actor, id).await?.into();
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/orders/{id}"))],
-        Json(order),
-    )
-        .into_response())
+    Ok(created(format!("/api/v1/orders/{id}"), Json(order)))
 }
 
 /// Replaces a draft: lines, address, date, comment and SIM settings.

@@ -1,22 +1,18 @@
-//! The API's reads besides orders: the caller, products, and for provider tokens the
+//! The API's reads besides orders and the catalog: the caller, and for provider tokens the
 //! accounts, the SIM stock, the message trace and the alarms.
 
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
-use simdesk_domain::catalog::ProductQuery;
 use simdesk_domain::trace::TraceQuery;
-use simdesk_domain::{accounts, alarms, catalog, orders, policy, trace};
-use simdesk_types::{ApiScope, MessageChannel, MessageDirection, Permission};
+use simdesk_domain::{accounts, alarms, orders, trace};
+use simdesk_types::{ApiScope, MessageChannel, MessageDirection};
 use utoipa::IntoParams;
 
 use super::caller::Caller;
-use super::extract::ApiQuery;
-use super::model::{
-    Account, AccountPage, Alarm, AlarmPage, Me, Message, MessagePage, Product, ProductPage,
-    StockLevel,
-};
-use super::problem::{Kind, Problem};
+use super::extract::{coded, ApiQuery};
+use super::model::{Account, AccountPage, Alarm, AlarmPage, Me, Message, MessagePage, StockLevel};
+use super::problem::Problem;
 use crate::AppState;
 
 /// Paging of a list.
@@ -49,52 +45,6 @@ pub async fn me(caller: Caller) -> Json<Me> {
             .map(|s| s.as_str().to_owned())
             .collect(),
     })
-}
-
-/// The products: an account's token sees what its account may order at its contract prices
-/// (one page); a tenant's token the catalog at list prices, page by page.
-#[utoipa::path(get, path = "/api/v1/products", tag = "catalog", params(Paging),
-    security(("bearer" = ["read"])),
-    responses((status = 200, body = ProductPage), (status = 403, body = Problem, content_type = "application/problem+json")))]
-pub async fn products(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(paging): ApiQuery<Paging>,
-) -> Result<Json<ProductPage>, Problem> {
-    let actor = caller.with(ApiScope::Read)?;
-    if policy::allows(actor, Permission::ReadCatalog) {
-        let page = catalog::products(
-            &state.db,
-            actor,
-            ProductQuery {
-                search: paging.search.unwrap_or_default(),
-                after: paging.cursor.filter(|c| !c.is_empty()),
-                limit: paging.limit.unwrap_or(50),
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(Problem::from_query)?;
-        return Ok(Json(ProductPage {
-            data: page.rows.into_iter().map(Product::from).collect(),
-            next_cursor: page.next,
-        }));
-    }
-    let own = accounts::catalog(&state.db, actor).await?;
-    let search = paging.search.unwrap_or_default().to_lowercase();
-    Ok(Json(ProductPage {
-        data: own
-            .entries
-            .into_iter()
-            .filter(|e| {
-                search.is_empty()
-                    || e.name.to_lowercase().contains(&search)
-                    || e.part_number.to_lowercase().contains(&search)
-            })
-            .map(Product::from)
-            .collect(),
-        next_cursor: None,
-    }))
 }
 
 /// The tenant's enterprise accounts (provider tokens).
@@ -175,24 +125,6 @@ pub struct MessageFilter {
     pub cursor: Option<String>,
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
-}
-
-fn coded<T: Copy>(
-    value: Option<&str>,
-    parse: fn(&str) -> Option<T>,
-    field: &str,
-    known: &str,
-) -> Result<Option<T>, Problem> {
-    value
-        .map(|code| {
-            parse(code).ok_or_else(|| {
-                Problem::new(
-                    Kind::MalformedRequest,
-                    format!("Unknown {field} `{code}`: use {known}."),
-                )
-            })
-        })
-        .transpose()
 }
 
 /// Every e-mail and cXML document in or out, newest first (provider tokens).

@@ -121,6 +121,11 @@ async fn alarm_sweep(db: DatabaseConnection, mut every: Every) {
                 Ok(n) => tracing::info!(keys = n, "expired idempotency keys removed"),
                 Err(e) => tracing::warn!(error = %e, "removing expired idempotency keys failed"),
             }
+            match simdesk_domain::api_calls::purge(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(calls = n, "API calls past their keeping removed"),
+                Err(e) => tracing::warn!(error = %e, "removing old API calls failed"),
+            }
         }
     }
 }

@@ -5,16 +5,31 @@
 
 use crate::support::*;
 use reqwest::{Method, StatusCode};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{json, Value};
 use simdesk_domain::db::{begin, DataScope};
-use simdesk_domain::entity::{api_token, app_user, audit_log, purchase_order};
-use simdesk_domain::{api_tokens, Actor};
+use simdesk_domain::entity::{api_token, app_user, audit_log, idempotency_key, purchase_order};
+use simdesk_domain::idempotency::{self, Claim, KeyRef};
+use simdesk_domain::tokens::sha256_hex;
+use simdesk_domain::{api_tokens, orders, request_id, Actor};
+use simdesk_server::api::model::OrderInput;
 use simdesk_server::HttpSettings;
 use simdesk_types::ApiTokenInput;
 
 /// Makes a token as `email` (an admin) with the scopes given.
 async fn token(server: &TestServer, email: &str, read: bool, orders_write: bool) -> (i64, String) {
+    scoped_token(server, email, read, orders_write, false).await
+}
+
+/// Makes a token as `email` (an admin), `catalog_write` included.
+pub(crate) async fn scoped_token(
+    server: &TestServer,
+    email: &str,
+    read: bool,
+    orders_write: bool,
+    catalog_write: bool,
+) -> (i64, String) {
     let user_id = server.user_id(email).await;
     let actor = Actor::load(&server.database.db, user_id)
         .await
@@ -27,7 +42,7 @@ async fn token(server: &TestServer, email: &str, read: bool, orders_write: bool)
             name: format!("test {email}"),
             read,
             orders_write,
-            catalog_write: false,
+            catalog_write,
             expires_in_days: "30".into(),
         },
     )
@@ -36,23 +51,23 @@ async fn token(server: &TestServer, email: &str, read: bool, orders_write: bool)
     (made.token.id, made.secret)
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Value,
 }
 
 impl Answer {
-    fn problem_type(&self) -> &str {
+    pub(crate) fn problem_type(&self) -> &str {
         self.body["type"].as_str().unwrap_or_default()
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     server: &TestServer,
     method: Method,
     path: &str,
@@ -77,7 +92,7 @@ async fn call(
     let headers = response.headers().clone();
     let text = response.text().await.unwrap();
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    if !status.is_success() {
+    if status.is_client_error() || status.is_server_error() {
         assert_eq!(
             headers.get("content-type").and_then(|v| v.to_str().ok()),
             Some("application/problem+json"),
@@ -96,7 +111,7 @@ async fn call(
     }
 }
 
-async fn get(server: &TestServer, path: &str, secret: &str) -> Answer {
+pub(crate) async fn get(server: &TestServer, path: &str, secret: &str) -> Answer {
     call(server, Method::GET, path, Some(secret), None, None).await
 }
 
@@ -124,7 +139,7 @@ async fn orders_of_source(server: &TestServer, source: &str) -> u64 {
         .unwrap()
 }
 
-const HAFEN_ADMIN: &str = "admin@hafenlogistik.example";
+pub(crate) const HAFEN_ADMIN: &str = "admin@hafenlogistik.example";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_token_raises_edits_and_submits_a_draft() {
@@ -484,6 +499,8 @@ async fn an_idempotency_key_makes_retries_and_concurrent_duplicates_act_once() {
     assert_eq!(again.status, StatusCode::CREATED);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.body, first.body);
+    assert!(first.header("location").is_some());
+    assert_eq!(again.header("location"), first.header("location"));
     assert_eq!(orders_of_source(&server, "api").await, 1);
 
     let mut other = body.clone();
@@ -558,6 +575,139 @@ async fn an_idempotency_key_makes_retries_and_concurrent_duplicates_act_once() {
         .collect();
     assert_eq!(ids.len(), 1);
     assert_eq!(orders_of_source(&server, "api").await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_a_lost_answer_finds_the_change_instead_of_making_it_again() {
+    let server = start().await;
+    let (token_id, secret) = token(&server, HAFEN_ADMIN, true, true).await;
+    let body = order_body(&server, &secret).await;
+    let db = &server.database.db;
+    let actor = Actor::load(db, server.user_id(HAFEN_ADMIN).await)
+        .await
+        .unwrap()
+        .unwrap();
+    let key = KeyRef {
+        tenant_id: actor.tenant_id.unwrap(),
+        token_id,
+        key: "lost-answer".into(),
+    };
+    // The first try as the server serves it: the key claimed (for the path below /api/v1,
+    // as the API's router sees it), the order committed under the key, and then the instance
+    // dies before the answer is kept.
+    let request_hash = sha256_hex(format!("POST /orders\n{body}").as_bytes());
+    assert_eq!(
+        idempotency::claim(db, &key, &request_hash).await.unwrap(),
+        Claim::Proceed
+    );
+    let input: OrderInput = serde_json::from_value(body.clone()).unwrap();
+    let id = request_id::with_api_token(
+        token_id,
+        request_id::with_idempotency_key(
+            key.key.clone(),
+            orders::create_draft(db, &actor, input.into()),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(orders_of_source(&server, "api").await, 1);
+    // While the first try's lease holds, a retry waits for its answer; once it ran out, the
+    // retry is pointed at the order, and no second order is raised, then or later.
+    let txn = begin(db, DataScope::System).await.unwrap();
+    idempotency_key::Entity::update_many()
+        .col_expr(
+            idempotency_key::Column::LockedUntil,
+            Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .exec(&txn)
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    for _ in 0..2 {
+        let retry = call(
+            &server,
+            Method::POST,
+            "/api/v1/orders",
+            Some(&secret),
+            Some(body.clone()),
+            Some("lost-answer"),
+        )
+        .await;
+        assert_eq!(retry.status, StatusCode::SEE_OTHER, "{}", retry.body);
+        let location = format!("/api/v1/orders/{id}");
+        assert_eq!(retry.header("location"), Some(location.as_str()));
+        assert_eq!(
+            get(&server, &location, &secret).await.status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(orders_of_source(&server, "api").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_call_with_a_token_is_recorded_for_its_admins_only() {
+    let server = start().await;
+    let (_, secret) = token(&server, HAFEN_ADMIN, true, false).await;
+    assert_eq!(
+        get(&server, "/api/v1/me", &secret).await.status,
+        StatusCode::OK
+    );
+    let refused = call(
+        &server,
+        Method::POST,
+        "/api/v1/orders",
+        Some(&secret),
+        Some(json!({ "lines": [] })),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let missing = get(&server, "/api/v1/orders/999999?x=1", &secret).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // The calls are stored off the request path: wait for them.
+    let db = &server.database.db;
+    let admin = Actor::load(db, server.user_id(HAFEN_ADMIN).await)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut calls = Vec::new();
+    for _ in 0..100 {
+        calls = api_tokens::list(db, &admin).await.unwrap().recent_calls;
+        if calls.len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let seen: Vec<(String, String, u16)> = calls
+        .iter()
+        .map(|c| (c.method.clone(), c.path.clone(), c.status))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "GET".to_owned(),
+                "/api/v1/orders/999999?x=1".to_owned(),
+                404
+            ),
+            ("POST".to_owned(), "/api/v1/orders".to_owned(), 403),
+            ("GET".to_owned(), "/api/v1/me".to_owned(), 200),
+        ]
+    );
+    assert!(calls
+        .iter()
+        .all(|c| c.token_name == format!("test {HAFEN_ADMIN}")));
+    assert!(calls.iter().all(|c| c.request_id.len() >= 16));
+    // Another account's admin and the provider's admin see calls of their own tokens only.
+    for other in ["admin@bergbahn.example", "admin@nordwind.example"] {
+        let someone = Actor::load(db, server.user_id(other).await)
+            .await
+            .unwrap()
+            .unwrap();
+        let theirs = api_tokens::list(db, &someone).await.unwrap().recent_calls;
+        assert!(theirs.is_empty(), "{other}: {theirs:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 
 mod access;
 mod api;
+mod api_catalog;
 mod catalog;
 mod mail;
 mod mail_intake;
