@@ -39,6 +39,7 @@ use crate::AppState;
         orders::read,
         orders::update,
         orders::step,
+        orders::provision,
         orders::ship,
         orders::sims,
         resources::accounts,

@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/orders", get(orders::list).post(orders::create))
         .route("/orders/{id}", get(orders::read).put(orders::update))
         .route("/orders/{id}/sims", get(orders::sims))
+        .route("/orders/{id}/provision", post(orders::provision))
         .route("/orders/{id}/ship", post(orders::ship))
         .route("/orders/{id}/{action}", post(orders::step))
         .layer(axum::extract::DefaultBodyLimit::max(idempotent::MAX_BODY))

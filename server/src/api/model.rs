@@ -388,6 +388,18 @@ pub struct StepInput {
     pub reason: Option<String>,
 }
 
+/// Assigning SIMs to an accepted order (provider tokens).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionInput {
+    /// The `version` the step is based on.
+    pub version: i32,
+    /// ICCIDs or IMSIs of free SIMs of the ordered products, one per SIM; when not given, the
+    /// oldest free SIMs of each product in stock.
+    #[serde(default)]
+    pub sims: Option<Vec<String>>,
+}
+
 /// Shipping the SIMs of a ready order (provider tokens).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

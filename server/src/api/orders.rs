@@ -4,14 +4,15 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
-use simdesk_domain::orders::{self, PoQuery};
+use simdesk_domain::orders::{self, provisioning, PoQuery};
 use simdesk_types::{ApiScope, PoAction, PoStatus, ShipmentInput};
 use utoipa::IntoParams;
 
 use super::caller::Caller;
 use super::extract::{coded, created, ApiJson, ApiPath, ApiQuery};
 use super::model::{
-    Order, OrderInput, OrderPage, OrderSummary, OrderUpdate, ShipInput, Sim, StepInput, StepResult,
+    Order, OrderInput, OrderPage, OrderSummary, OrderUpdate, ProvisionInput, ShipInput, Sim,
+    StepInput, StepResult,
 };
 use super::problem::{Kind, Problem};
 use crate::AppState;
@@ -198,6 +199,36 @@ pub async fn step(
         input.reason.as_deref().unwrap_or_default(),
     )
     .await?;
+    Ok(Json(StepResult {
+        id,
+        status: status.as_str().to_owned(),
+    }))
+}
+
+/// Assigns SIMs to an accepted order (provider tokens): the order is `ready` once every line
+/// has all its SIMs, `provisioning` while some are missing.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/provision", tag = "orders", request_body = ProvisionInput,
+    params(("id" = i64, Path, description = "The order's id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    security(("bearer" = ["orders:write"])),
+    responses((status = 200, body = StepResult), (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn provision(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ProvisionInput>,
+) -> Result<Json<StepResult>, Problem> {
+    let actor = caller.with(ApiScope::OrdersWrite)?;
+    let identifiers = input.sims.map(|sims| sims.join("\n"));
+    let source = match identifiers.as_deref() {
+        Some(listed) => provisioning::Source::Identifiers(listed),
+        None => provisioning::Source::Stock,
+    };
+    let status = provisioning::provision(&state.db, actor, id, input.version, source)
+        .await
+        .map_err(|e| Problem::from_domain(e).renaming_fields(&[("identifiers", "sims")]))?;
     Ok(Json(StepResult {
         id,
         status: status.as_str().to_owned(),

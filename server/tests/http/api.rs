@@ -644,6 +644,118 @@ async fn a_retry_after_a_lost_answer_finds_the_change_instead_of_making_it_again
     assert_eq!(orders_of_source(&server, "api").await, 1);
 }
 
+/// Takes `action` on an order at its current version, as `secret`.
+async fn step(server: &TestServer, secret: &str, id: i64, action: &str, extra: Value) -> Answer {
+    let order = get(server, &format!("/api/v1/orders/{id}"), secret).await;
+    let mut body = json!({ "version": order.body["version"] });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    call(
+        server,
+        Method::POST,
+        &format!("/api/v1/orders/{id}/{action}"),
+        Some(secret),
+        Some(body),
+        None,
+    )
+    .await
+}
+
+fn free_of(stock: &Value, product_id: &Value) -> u64 {
+    stock
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|level| &level["product_id"] == product_id)
+        .and_then(|level| level["free"].as_u64())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_goes_from_draft_to_closed_through_the_api_alone() {
+    let server = start().await;
+    let (_, buyer) = token(&server, HAFEN_ADMIN, true, true).await;
+    let (_, provider) = token(&server, "admin@nordwind.example", true, true).await;
+    let body = order_body(&server, &buyer).await;
+    let product_id = body["lines"][0]["product_id"].clone();
+    let quantity = body["lines"][0]["quantity"].as_u64().unwrap();
+    let created = call(
+        &server,
+        Method::POST,
+        "/api/v1/orders",
+        Some(&buyer),
+        Some(body),
+        None,
+    )
+    .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let submitted = step(&server, &buyer, id, "submit", json!({})).await;
+    if submitted.body["status"] == "awaiting_approval" {
+        let approved = step(&server, &buyer, id, "approve", json!({})).await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    }
+    let accepted = step(&server, &provider, id, "accept", json!({})).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    assert_eq!(accepted.body["status"], "accepted");
+
+    // SIMs from stock: a buyer cannot, a stale version conflicts, then the order is ready.
+    let refused = step(&server, &buyer, id, "provision", json!({})).await;
+    assert!(refused.status.is_client_error(), "{}", refused.body);
+    let stale = call(
+        &server,
+        Method::POST,
+        &format!("/api/v1/orders/{id}/provision"),
+        Some(&provider),
+        Some(json!({ "version": 1 })),
+        None,
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let unknown = step(
+        &server,
+        &provider,
+        id,
+        "provision",
+        json!({ "sims": ["8949000000000000000"] }),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.body["errors"][0]["field"], "sims");
+    let before = get(&server, "/api/v1/stock", &provider).await.body;
+    let ready = step(&server, &provider, id, "provision", json!({})).await;
+    assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+    assert_eq!(ready.body["status"], "ready");
+    let after = get(&server, "/api/v1/stock", &provider).await.body;
+    assert_eq!(
+        free_of(&after, &product_id) + quantity,
+        free_of(&before, &product_id)
+    );
+    let sims = get(&server, &format!("/api/v1/orders/{id}/sims"), &buyer).await;
+    assert_eq!(sims.status, StatusCode::OK);
+    assert_eq!(sims.body.as_array().unwrap().len() as u64, quantity);
+    assert!(sims.body[0]["iccid"].as_str().unwrap().len() >= 18);
+
+    let shipped = step(
+        &server,
+        &provider,
+        id,
+        "ship",
+        json!({
+            "carrier": "DHL",
+            "tracking_number": "JD014600003828",
+            "shipped_on": chrono::Utc::now().date_naive().to_string()
+        }),
+    )
+    .await;
+    assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
+    assert_eq!(shipped.body["status"], "shipped");
+    let closed = step(&server, &buyer, id, "confirm_receipt", json!({})).await;
+    assert_eq!(closed.body["status"], "closed");
+    let order = get(&server, &format!("/api/v1/orders/{id}"), &buyer).await;
+    assert_eq!(order.body["shipment"]["carrier"], "DHL");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_call_with_a_token_is_recorded_for_its_admins_only() {
     let server = start().await;
