@@ -1,9 +1,11 @@
 //! Connecting, migrating, opening transactions scoped to a tenant, and telling database errors
 //! apart. A leaf: imports no service.
 
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, Statement, TransactionTrait,
+    DbErr, SqlxSqliteConnector, Statement, TransactionTrait,
 };
 use simdesk_migrations::MigratorTrait;
 use simdesk_migrations::{rls::APP_ROLE, Migrator};
@@ -28,15 +30,35 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|o| {
-            o.create_if_missing(true)
-                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-        });
-    Database::connect(options).await
+        .sqlx_logging(false);
+    if !url.starts_with("sqlite") {
+        return Database::connect(options).await;
+    }
+    let sqlite = url
+        .parse::<SqliteConnectOptions>()
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e)))?
+        .disable_statement_logging()
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true);
+    let pool = options
+        .sqlx_pool_options::<sea_orm::sqlx::Sqlite>()
+        // After SQLITE_FULL or an I/O error SQLite may roll a transaction back by itself; the
+        // driver's ROLLBACK then fails and it believes the connection is still in the
+        // transaction, so every later one on it would nest. Such a connection is closed
+        // (after the rollback a dropped transaction queued has run) rather than reused.
+        .after_release(|connection, _| {
+            Box::pin(async move {
+                connection.ping().await?;
+                Ok(!connection.is_in_transaction())
+            })
+        })
+        .connect_with(sqlite)
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e)))?;
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
 /// Brings the schema up to date.

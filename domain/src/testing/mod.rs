@@ -61,16 +61,30 @@ pub async fn fresh() -> TestDatabase {
 
 async fn fresh_sqlite() -> TestDatabase {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let url = format!(
+    let mut database = sqlite_in(dir.path()).await;
+    database._dir = Some(dir);
+    database
+}
+
+/// A new, migrated SQLite database in `dir`, whatever database the tests run on otherwise
+/// (for faults of SQLite's own files: a full disk, a read-only mount).
+pub async fn sqlite_in(dir: &std::path::Path) -> TestDatabase {
+    let database = open_sqlite(format!(
         "sqlite://{}?mode=rwc",
-        dir.path().join("simdesk.db").display()
-    );
+        dir.join("simdesk.db").display()
+    ))
+    .await;
+    db::migrate(&database.db).await.expect("migrate SQLite");
+    database
+}
+
+/// An existing SQLite database, as `url` opens it (`mode=ro` for a read-only one).
+pub async fn open_sqlite(url: String) -> TestDatabase {
     let db = db::connect(&url).await.expect("open SQLite");
-    db::migrate(&db).await.expect("migrate SQLite");
     TestDatabase {
         db,
         url,
-        _dir: Some(dir),
+        _dir: None,
     }
 }
 

@@ -116,7 +116,7 @@ pub(crate) async fn get(server: &TestServer, path: &str, secret: &str) -> Answer
 }
 
 /// A draft for the token's account: the first product it may order, at its minimum quantity.
-async fn order_body(server: &TestServer, secret: &str) -> Value {
+pub(crate) async fn order_body(server: &TestServer, secret: &str) -> Value {
     let products = get(server, "/api/v1/products", secret).await;
     assert_eq!(products.status, StatusCode::OK, "{}", products.body);
     let product = &products.body["data"][0];
@@ -130,7 +130,7 @@ async fn order_body(server: &TestServer, secret: &str) -> Value {
     })
 }
 
-async fn orders_of_source(server: &TestServer, source: &str) -> u64 {
+pub(crate) async fn orders_of_source(server: &TestServer, source: &str) -> u64 {
     let txn = begin(&server.database.db, DataScope::System).await.unwrap();
     purchase_order::Entity::find()
         .filter(purchase_order::Column::Source.eq(source))

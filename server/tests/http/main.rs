@@ -6,6 +6,7 @@ mod access;
 mod api;
 mod api_catalog;
 mod catalog;
+mod disk_faults;
 mod mail;
 mod mail_intake;
 mod orders;

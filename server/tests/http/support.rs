@@ -76,7 +76,26 @@ pub async fn start_with(settings: HttpSettings) -> TestServer {
 /// A server whose built site is described by `options`.
 pub async fn start_with_site(settings: HttpSettings, options: LeptosOptions) -> TestServer {
     let turn = ONE_AT_A_TIME.clone().lock_owned().await;
-    let database = demo_data().await;
+    serve(settings, options, demo_data().await, turn).await
+}
+
+/// A server on `database`, which the caller migrated and seeded.
+pub async fn start_on(database: TestDatabase) -> TestServer {
+    let turn = ONE_AT_A_TIME.clone().lock_owned().await;
+    let options = LeptosOptions::builder()
+        .output_name("simdesk")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    serve(HttpSettings::default(), options, database, turn).await
+}
+
+async fn serve(
+    settings: HttpSettings,
+    options: LeptosOptions,
+    database: TestDatabase,
+    turn: tokio::sync::OwnedMutexGuard<()>,
+) -> TestServer {
     let state = AppState::new(options, database.db.clone(), &settings);
     let app = router(state, &settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
