@@ -48,12 +48,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // After SQLITE_FULL or an I/O error SQLite may roll a transaction back by itself; the
         // driver's ROLLBACK then fails and it believes the connection is still in the
         // transaction, so every later one on it would nest. Such a connection is closed
-        // (after the rollback a dropped transaction queued has run) rather than reused.
-        .after_release(|connection, _| {
-            Box::pin(async move {
-                connection.ping().await?;
-                Ok(!connection.is_in_transaction())
-            })
+        // rather than handed out again (by then the release's ping has run any rollback a
+        // dropped transaction queued; the check itself is in memory).
+        .before_acquire(|connection, _| {
+            Box::pin(async move { Ok(!connection.is_in_transaction()) })
         })
         .connect_with(sqlite)
         .await

@@ -137,7 +137,8 @@ pub async fn keyed(State(state): State<AppState>, request: Request, next: Next) 
     Response::from_parts(parts, Body::from(body))
 }
 
-fn replay(status: u16, body: String, location: Option<String>) -> Response {
+/// An answer kept with a key, as it was first given.
+fn answer(status: u16, body: String, location: Option<String>) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     let content_type = if status.is_success() || status.is_redirection() {
         "application/json"
@@ -145,11 +146,17 @@ fn replay(status: u16, body: String, location: Option<String>) -> Response {
         super::problem::PROBLEM_JSON
     };
     let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
-    let headers = response.headers_mut();
-    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
-        headers.insert(header::LOCATION, location);
+        response.headers_mut().insert(header::LOCATION, location);
     }
+    response
+}
+
+fn replay(status: u16, body: String, location: Option<String>) -> Response {
+    let mut response = answer(status, body, location);
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
     response
 }
 
@@ -178,7 +185,5 @@ async fn acted(state: &AppState, key: &KeyRef, acted_on: &str) -> Response {
     {
         tracing::error!(error = %error, "an idempotent answer could not be kept");
     }
-    let mut response = replay(303, body, location);
-    response.headers_mut().remove("idempotent-replayed");
-    response
+    answer(303, body, location)
 }

@@ -419,6 +419,15 @@ pub struct StepResult {
     pub status: String,
 }
 
+impl StepResult {
+    pub fn new(id: i64, status: types::PoStatus) -> Self {
+        Self {
+            id,
+            status: status.as_str().to_owned(),
+        }
+    }
+}
+
 /// A SIM of an order, from `ready` on.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Sim {

@@ -199,10 +199,7 @@ pub async fn step(
         input.reason.as_deref().unwrap_or_default(),
     )
     .await?;
-    Ok(Json(StepResult {
-        id,
-        status: status.as_str().to_owned(),
-    }))
+    Ok(Json(StepResult::new(id, status)))
 }
 
 /// Assigns SIMs to an accepted order (provider tokens): the order is `ready` once every line
@@ -229,10 +226,7 @@ pub async fn provision(
     let status = provisioning::provision(&state.db, actor, id, input.version, source)
         .await
         .map_err(|e| Problem::from_domain(e).renaming_fields(&[("identifiers", "sims")]))?;
-    Ok(Json(StepResult {
-        id,
-        status: status.as_str().to_owned(),
-    }))
+    Ok(Json(StepResult::new(id, status)))
 }
 
 /// Ships a ready order's SIMs (provider tokens).
@@ -262,10 +256,7 @@ pub async fn ship(
         },
     )
     .await?;
-    Ok(Json(StepResult {
-        id,
-        status: status.as_str().to_owned(),
-    }))
+    Ok(Json(StepResult::new(id, status)))
 }
 
 /// The SIMs of an order: for the account from `ready` on, for the provider always.
