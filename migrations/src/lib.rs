@@ -24,6 +24,7 @@ mod m20261206_000016_api_tokens;
 mod m20261206_000017_webhooks;
 mod m20261206_000018_idempotent_outcomes;
 mod m20261206_000019_api_calls;
+mod m20261206_000020_tenant_status_counts;
 pub mod rls;
 
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_webhooks::Migration),
             Box::new(m20261206_000018_idempotent_outcomes::Migration),
             Box::new(m20261206_000019_api_calls::Migration),
+            Box::new(m20261206_000020_tenant_status_counts::Migration),
         ]
     }
 }

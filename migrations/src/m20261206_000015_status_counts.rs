@@ -26,7 +26,7 @@ const BACKFILL: &str = "INSERT INTO purchase_order_status_count
     SELECT tenant_id, account_id, status, id % 4, count(*) FROM purchase_order
     GROUP BY tenant_id, account_id, status, id % 4";
 
-const POSTGRES_TRIGGERS: &str = "
+pub(crate) const POSTGRES_TRIGGERS: &str = "
 CREATE OR REPLACE FUNCTION simdesk_count_po_status() RETURNS trigger AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -53,7 +53,7 @@ CREATE TRIGGER purchase_order_count_changed
 
 /// SQLite: counts the order `row` (`NEW`) once more, making its counter row if missing (no
 /// upsert inside a trigger, whose conflict policy an outer statement's would override).
-fn sqlite_add(row: &str) -> String {
+pub(crate) fn sqlite_add(row: &str) -> String {
     format!(
         "INSERT OR IGNORE INTO purchase_order_status_count (tenant_id, account_id, status, slot, orders)
          VALUES ({row}.tenant_id, {row}.account_id, {row}.status, {row}.id % 4, 0);
@@ -64,7 +64,7 @@ fn sqlite_add(row: &str) -> String {
 }
 
 /// SQLite: counts the order `row` (`OLD`) once less.
-fn sqlite_remove(row: &str) -> String {
+pub(crate) fn sqlite_remove(row: &str) -> String {
     format!(
         "UPDATE purchase_order_status_count SET orders = orders - 1
           WHERE tenant_id = {row}.tenant_id AND account_id = {row}.account_id
@@ -72,7 +72,7 @@ fn sqlite_remove(row: &str) -> String {
     )
 }
 
-fn sqlite_triggers() -> [String; 3] {
+pub(crate) fn sqlite_triggers() -> [String; 3] {
     [
         format!(
             "CREATE TRIGGER IF NOT EXISTS purchase_order_count_inserted AFTER INSERT ON purchase_order

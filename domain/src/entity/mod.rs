@@ -30,6 +30,7 @@ pub mod purchase_order;
 pub mod purchase_order_event;
 pub mod purchase_order_line;
 pub mod purchase_order_status_count;
+pub mod purchase_order_tenant_status_count;
 pub mod second_factor_token;
 pub mod session;
 pub mod shipping_address;
