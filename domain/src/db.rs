@@ -5,7 +5,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqlxSqliteConnector, Statement, TransactionTrait,
+    DbErr, SqlxSqliteConnector, TransactionTrait,
 };
 use simdesk_migrations::MigratorTrait;
 use simdesk_migrations::{rls::APP_ROLE, Migrator};
@@ -77,16 +77,29 @@ pub async fn begin(
             DataScope::System => (String::new(), "system"),
             DataScope::Tenant(id) => (id.to_string(), "tenant"),
         };
-        txn.execute_unprepared(&format!("SET LOCAL ROLE {APP_ROLE}"))
-            .await?;
-        txn.execute(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT set_config('app.tenant_id', $1, true), set_config('app.scope', $2, true)",
-            [tenant.into(), system.into()],
+        // One round trip for both: every transaction pays it. The values are a number and a
+        // constant, so writing them into the text is safe.
+        txn.execute_unprepared(&format!(
+            "SET LOCAL ROLE {APP_ROLE}; \
+             SELECT set_config('app.tenant_id', '{tenant}', true), \
+             set_config('app.scope', '{system}', true)"
         ))
         .await?;
     }
     Ok(txn)
+}
+
+/// Narrows a transaction begun for [`DataScope::System`] to one tenant's data, once the tenant
+/// is known (a cXML document names its tenant in the address): one transaction instead of two.
+pub async fn enter_tenant(txn: &DatabaseTransaction, tenant_id: i64) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT set_config('app.tenant_id', '{tenant_id}', true), \
+             set_config('app.scope', 'tenant', true)"
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Begins a transaction that will write. SQLite allows one writer at a time; taking the write

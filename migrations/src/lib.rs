@@ -25,6 +25,7 @@ mod m20261206_000017_webhooks;
 mod m20261206_000018_idempotent_outcomes;
 mod m20261206_000019_api_calls;
 mod m20261206_000020_tenant_status_counts;
+mod m20261206_000021_counts_at_commit;
 pub mod rls;
 
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_idempotent_outcomes::Migration),
             Box::new(m20261206_000019_api_calls::Migration),
             Box::new(m20261206_000020_tenant_status_counts::Migration),
+            Box::new(m20261206_000021_counts_at_commit::Migration),
         ]
     }
 }

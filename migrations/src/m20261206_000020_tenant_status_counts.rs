@@ -27,7 +27,7 @@ const BACKFILL: &str = "INSERT INTO purchase_order_tenant_status_count
     GROUP BY tenant_id, status, id % 16";
 
 /// The function of migration 000015's triggers, counting per tenant as well.
-const POSTGRES_FUNCTION: &str = "
+pub(crate) const POSTGRES_FUNCTION: &str = "
 CREATE OR REPLACE FUNCTION simdesk_count_po_status() RETURNS trigger AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN

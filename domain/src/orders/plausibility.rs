@@ -70,12 +70,7 @@ pub(super) async fn plausibility(
             }
         }
     }
-    let free = stock::free_counts(
-        txn,
-        po.tenant_id,
-        &needed.keys().copied().collect::<Vec<_>>(),
-    )
-    .await?;
+    let free = stock::free_up_to(txn, po.tenant_id, &needed).await?;
     let mut stock_problems: Vec<String> = needed
         .iter()
         .filter_map(|(product_id, quantity)| {

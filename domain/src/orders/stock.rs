@@ -1,10 +1,10 @@
 //! The tenant's SIM stock: checking SIM identities, loading SIMs by CSV, stock levels.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    FromQueryResult, QueryFilter, QuerySelect, Set,
+    FromQueryResult, QueryFilter, QuerySelect, QueryTrait, Set,
 };
 use simdesk_types::{ImportReport, RowError, StockLevel};
 use std::collections::{HashMap, HashSet};
@@ -401,24 +401,40 @@ pub(crate) async fn tenant_levels(
     Ok(levels)
 }
 
-/// Free SIMs per product, for the plausibility check at submission.
-pub(crate) async fn free_counts(
+/// Free SIMs per product, for the plausibility check at submission: for each product, the
+/// free count up to the quantity `needed`, so a check costs what the order asks for, not what
+/// the stock holds (a million free SIMs would otherwise be counted for every order). A count
+/// below the need is exact.
+pub(crate) async fn free_up_to(
     db: &impl ConnectionTrait,
     tenant_id: i64,
-    product_ids: &[i64],
+    needed: &HashMap<i64, i64>,
 ) -> DomainResult<HashMap<i64, i64>> {
-    let rows: Vec<(i64, i64)> = sim_card::Entity::find()
-        .select_only()
-        .column(sim_card::Column::ProductId)
-        .column_as(Expr::col(sim_card::Column::Id).count(), "count")
-        .filter(sim_card::Column::TenantId.eq(tenant_id))
-        .filter(sim_card::Column::Status.eq(SimStatus::Free.as_str()))
-        .filter(sim_card::Column::ProductId.is_in(product_ids.iter().copied()))
-        .group_by(sim_card::Column::ProductId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
+    let mut free = HashMap::with_capacity(needed.len());
+    for (&product_id, &quantity) in needed {
+        let limit = u64::try_from(quantity).unwrap_or_default();
+        let enough = sim_card::Entity::find()
+            .select_only()
+            .column(sim_card::Column::Id)
+            .filter(sim_card::Column::TenantId.eq(tenant_id))
+            .filter(sim_card::Column::ProductId.eq(product_id))
+            .filter(sim_card::Column::Status.eq(SimStatus::Free.as_str()))
+            .limit(limit)
+            .into_query();
+        let count = Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(enough, Alias::new("free"))
+            .to_owned();
+        let row = db
+            .query_one(db.get_database_backend().build(&count))
+            .await?;
+        let count = match row {
+            Some(row) => row.try_get_by_index::<i64>(0)?,
+            None => 0,
+        };
+        free.insert(product_id, count);
+    }
+    Ok(free)
 }
 
 /// Test data: `count` valid, distinct SIM identities starting at `first`.

@@ -23,7 +23,6 @@ use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{app_user, cxml_document, punchout_credential, tenant};
 use crate::orders::procurement::{self, BuyerLine, BuyerOrder};
 use crate::orders::reference_of;
-use crate::secret::SecretKey;
 use crate::{money, Actor};
 
 /// What is traced about one document.
@@ -75,8 +74,16 @@ impl Trace<'_> {
 
 /// Handles one posted cXML document for the tenant named in the address.
 pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8]) -> Answer {
-    let tenant = match find_tenant(db, endpoint.tenant_slug).await {
-        Ok(Some(tenant)) => tenant,
+    let parsed = cxml::parse(body);
+    let request = match &parsed {
+        Ok(Cxml {
+            body: Body::Request(request),
+            ..
+        }) => Some(request),
+        _ => None,
+    };
+    let (tenant, authentication) = match identify(db, endpoint, request).await {
+        Ok(Some(found)) => found,
         Ok(None) => return error_answer(&PunchOutError::Unauthorized),
         Err(e) => return error_answer(&e),
     };
@@ -91,7 +98,7 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
         body: &text,
         body_sha256: &hash,
     };
-    let document = match cxml::parse(body) {
+    let document = match parsed {
         Ok(document) => document,
         Err(e) => {
             let error = PunchOutError::from(e);
@@ -121,7 +128,11 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
         return answer;
     };
     trace.document_type = request.kind.element_name();
-    let credential = match authenticated(db, endpoint.key, tenant.id, request).await {
+    let Some(authentication) = authentication else {
+        let error = PunchOutError::Internal("a request was not authenticated".into());
+        return error_answer(&error);
+    };
+    let credential = match authentication {
         Ok(credential) => credential,
         Err(error) => {
             if let PunchOutError::Internal(detail) = &error {
@@ -159,37 +170,43 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
     answer
 }
 
-async fn find_tenant(
+/// The tenant the address names and, for a request, the credential its header presents: one
+/// transaction for both, since every document needs them first. `None` when no tenant has
+/// that address.
+async fn identify(
     db: &DatabaseConnection,
-    slug: &str,
-) -> Result<Option<tenant::Model>, PunchOutError> {
+    endpoint: &Endpoint<'_>,
+    request: Option<&cxml::Request>,
+) -> Result<Option<(tenant::Model, Option<Authentication>)>, PunchOutError> {
     let txn = begin(db, DataScope::System).await?;
-    let tenant = tenant::Entity::find()
-        .filter(tenant::Column::Slug.eq(slug.trim()))
+    let Some(tenant) = tenant::Entity::find()
+        .filter(tenant::Column::Slug.eq(endpoint.tenant_slug.trim()))
         .one(&txn)
-        .await?;
+        .await?
+    else {
+        txn.commit().await?;
+        return Ok(None);
+    };
+    let mut authentication = None;
+    if let Some(request) = request {
+        crate::db::enter_tenant(&txn, tenant.id).await?;
+        authentication = Some(
+            credentials::authenticate(
+                &txn,
+                endpoint.key,
+                tenant.id,
+                &request.header,
+                request.deployment_mode,
+            )
+            .await,
+        );
+    }
     txn.commit().await?;
-    Ok(tenant)
+    Ok(Some((tenant, authentication)))
 }
 
-async fn authenticated(
-    db: &DatabaseConnection,
-    key: &SecretKey,
-    tenant_id: i64,
-    request: &cxml::Request,
-) -> Result<punchout_credential::Model, PunchOutError> {
-    let txn = begin(db, DataScope::Tenant(tenant_id)).await?;
-    let credential = credentials::authenticate(
-        &txn,
-        key,
-        tenant_id,
-        &request.header,
-        request.deployment_mode,
-    )
-    .await;
-    txn.commit().await?;
-    credential
-}
+/// Whether a request's credential is one of the tenant's, enabled, with the secret presented.
+type Authentication = Result<punchout_credential::Model, PunchOutError>;
 
 /// The transactions simdesk supports, all at the tenant's one address.
 fn profile(endpoint: &Endpoint<'_>) -> Answer {

@@ -12,6 +12,7 @@ use crate::db;
 pub mod cxml;
 pub mod imap;
 pub mod oidc;
+pub mod pgbench;
 
 pub const TEST_DATABASE_ENV: &str = "SIMDESK_TEST_DATABASE_URL";
 

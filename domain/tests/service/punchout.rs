@@ -388,6 +388,54 @@ async fn concurrent_duplicates_create_one_order() {
     assert_eq!(po_count(&t).await, count + 1);
 }
 
+/// The counts per status are written at commit (PostgreSQL), into a slot of the transaction:
+/// concurrent orders, a duplicate among them, still leave each count equal to the orders.
+#[tokio::test]
+async fn concurrent_orders_keep_the_counts_per_status_exact() {
+    let t = full_demo_db().await;
+    let buyer = hafen_buyer(&t).await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let (_, part, price) = nano(&t, &purchaser).await;
+    let mut documents: Vec<String> = (0..24)
+        .map(|i| {
+            order_request(
+                &buyer.secret,
+                &format!("count-{i}"),
+                &format!("B-COUNT-{i}"),
+                "new",
+                &[(&part, 2, &price, None)],
+            )
+        })
+        .collect();
+    // A duplicate among them is answered from the first and counted once.
+    documents.push(documents[0].clone());
+    let answers =
+        futures::future::join_all(documents.iter().map(|d| post(&t, &buyer, "nordwind", d))).await;
+    assert!(answers.iter().all(|a| code_of(a) == 200), "{answers:?}");
+    let listed = orders::list(&t.db, &agent, Default::default())
+        .await
+        .unwrap();
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let tenant_orders: Vec<purchase_order::Model> = purchase_order::Entity::find()
+        .filter(purchase_order::Column::TenantId.eq(agent.tenant_id))
+        .all(&txn)
+        .await
+        .unwrap();
+    for status in PoStatus::ALL {
+        let present = tenant_orders
+            .iter()
+            .filter(|po| po.status == status.as_str())
+            .count() as u64;
+        let counted = listed
+            .counts
+            .iter()
+            .find(|c| c.status == *status)
+            .map_or(0, |c| c.count);
+        assert_eq!(counted, present, "{status:?}");
+    }
+}
+
 #[tokio::test]
 async fn one_account_can_never_order_or_see_another_accounts_cart() {
     let t = full_demo_db().await;
