@@ -327,6 +327,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 /// The whole application: pages, server functions, sign-in routes, health checks.
 pub fn router(state: AppState, settings: &HttpSettings) -> Router {
+    request_context::carry_request_into_spawned_tasks();
     let routes = generate_route_list(app::App);
     let session_layer = SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
         .with_name(SESSION_COOKIE)
