@@ -77,12 +77,10 @@ pub async fn begin(
             DataScope::System => (String::new(), "system"),
             DataScope::Tenant(id) => (id.to_string(), "tenant"),
         };
-        // One round trip for both: every transaction pays it. The values are a number and a
-        // constant, so writing them into the text is safe.
+        // One round trip for both: every transaction pays it.
         txn.execute_unprepared(&format!(
-            "SET LOCAL ROLE {APP_ROLE}; \
-             SELECT set_config('app.tenant_id', '{tenant}', true), \
-             set_config('app.scope', '{system}', true)"
+            "SET LOCAL ROLE {APP_ROLE}; {}",
+            scope_settings(&tenant, system)
         ))
         .await?;
     }
@@ -93,13 +91,19 @@ pub async fn begin(
 /// is known (a cXML document names its tenant in the address): one transaction instead of two.
 pub async fn enter_tenant(txn: &DatabaseTransaction, tenant_id: i64) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(&format!(
-            "SELECT set_config('app.tenant_id', '{tenant_id}', true), \
-             set_config('app.scope', 'tenant', true)"
-        ))
-        .await?;
+        txn.execute_unprepared(&scope_settings(&tenant_id.to_string(), "tenant"))
+            .await?;
     }
     Ok(())
+}
+
+/// The statement that tells row-level security whose data the transaction may see. The
+/// values are a number and a constant, so writing them into the text is safe.
+fn scope_settings(tenant: &str, scope: &str) -> String {
+    format!(
+        "SELECT set_config('app.tenant_id', '{tenant}', true), \
+         set_config('app.scope', '{scope}', true)"
+    )
 }
 
 /// Begins a transaction that will write. SQLite allows one writer at a time; taking the write

@@ -36,21 +36,13 @@ async fn columns(
     (names.join(", "), values.join(", "))
 }
 
-async fn one_text(db: &DatabaseConnection, sql: &str) -> String {
+/// The one value `sql` selects.
+async fn one<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
     db.query_one(Statement::from_string(DbBackend::Postgres, sql))
         .await
         .expect(sql)
         .expect(sql)
-        .try_get_by_index::<String>(0)
-        .expect(sql)
-}
-
-async fn one_number(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one(Statement::from_string(DbBackend::Postgres, sql))
-        .await
-        .expect(sql)
-        .expect(sql)
-        .try_get_by_index::<i64>(0)
+        .try_get_by_index::<T>(0)
         .expect(sql)
 }
 
@@ -59,18 +51,18 @@ async fn one_number(db: &DatabaseConnection, sql: &str) -> i64 {
 /// notifications, the document's answer, in one transaction as the application's role with the
 /// tenant set, all copied from the last order an OrderRequest created in `db` (at `url`).
 pub async fn order_writes(db: &DatabaseConnection, url: &str, dir: &Path, duration: Duration) {
-    let document = one_number(
+    let document = one::<i64>(
         db,
         "SELECT max(id) FROM cxml_document WHERE document_type = 'OrderRequest' \
          AND purchase_order_id IS NOT NULL",
     )
     .await;
-    let po = one_number(
+    let po = one::<i64>(
         db,
         &format!("SELECT purchase_order_id FROM cxml_document WHERE id = {document}"),
     )
     .await;
-    let tenant = one_number(
+    let tenant = one::<i64>(
         db,
         &format!("SELECT tenant_id FROM purchase_order WHERE id = {po}"),
     )
@@ -79,7 +71,7 @@ pub async fn order_writes(db: &DatabaseConnection, url: &str, dir: &Path, durati
     let ids = |table: &str, filter: String| {
         let sql =
             format!("SELECT coalesce(string_agg(id::text, ','), '0') FROM {table} WHERE {filter}");
-        async move { one_text(db, &sql).await }
+        async move { one::<String>(db, &sql).await }
     };
     let line_ids = ids("purchase_order_line", format!("purchase_order_id = {po}")).await;
     let event_ids = ids("purchase_order_event", format!("purchase_order_id = {po}")).await;
