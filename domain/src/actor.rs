@@ -1,4 +1,7 @@
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Linked, QueryFilter,
+    RelationDef, RelationTrait, Select,
+};
 use simdesk_types::Role;
 
 use crate::db::{begin, DataScope};
@@ -12,6 +15,8 @@ pub struct Actor {
     pub tenant_id: Option<i64>,
     pub account_id: Option<i64>,
     pub email: String,
+    /// The name the timeline shows for the actor's steps.
+    pub display_name: String,
     pub roles: Vec<Role>,
     /// Set for users whose password was chosen by an admin: they may do nothing else first.
     pub must_change_password: bool,
@@ -44,25 +49,59 @@ impl Actor {
     ) -> DomainResult<Option<(Actor, app_user::Model)>> {
         // Runs before the tenant is known, hence the system scope; it reads one user by id.
         let txn = begin(db, DataScope::System).await?;
-        let Some(user) = app_user::Entity::find_by_id(user_id).one(&txn).await? else {
+        let found = with_roles(&txn, app_user::Entity::find_by_id(user_id)).await?;
+        txn.commit().await?;
+        let Some((user, roles)) = found.into_iter().next() else {
             return Ok(None);
         };
         if !user.active {
             return Ok(None);
         }
-        let roles = roles_of(&txn, user.id).await?;
-        txn.commit().await?;
         let actor = Actor {
             user_id: user.id,
             tenant_id: user.tenant_id,
             account_id: user.account_id,
             email: user.email.clone(),
+            display_name: user.display_name.clone(),
             roles,
             must_change_password: user.must_change_password,
             must_enrol_second_factor: false,
         };
         Ok(Some((actor, user)))
     }
+}
+
+/// From a user to their memberships: the membership's own relation, reversed.
+struct Memberships;
+
+impl Linked for Memberships {
+    type FromEntity = app_user::Entity;
+    type ToEntity = membership::Entity;
+
+    fn link(&self) -> Vec<RelationDef> {
+        vec![membership::Relation::User.def().rev()]
+    }
+}
+
+/// The users `users` selects, each with its roles, read with one query.
+pub(crate) async fn with_roles(
+    db: &impl ConnectionTrait,
+    users: Select<app_user::Entity>,
+) -> DomainResult<Vec<(app_user::Model, Vec<Role>)>> {
+    Ok(users
+        .find_with_linked(Memberships)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(user, memberships)| {
+            let mut roles: Vec<Role> = memberships
+                .into_iter()
+                .filter_map(|m| m.role.parse().ok())
+                .collect();
+            roles.sort();
+            (user, roles)
+        })
+        .collect())
 }
 
 pub(crate) async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> DomainResult<Vec<Role>> {

@@ -317,6 +317,7 @@ async fn sender_account(
                 account_id: user.account_id,
                 roles: roles_of(txn, user.id).await?,
                 email: user.email,
+                display_name: user.display_name,
                 must_change_password: false,
                 must_enrol_second_factor: false,
             };

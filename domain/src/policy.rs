@@ -246,6 +246,7 @@ mod tests {
             tenant_id,
             account_id,
             email: "a@example.com".into(),
+            display_name: "A".into(),
             roles: roles.to_vec(),
             must_change_password: false,
             must_enrol_second_factor: false,

@@ -15,5 +15,6 @@ pub use compose::{
     PoMailLine, Portal,
 };
 pub use queue::{
-    claim, due, enqueue, record_outcome, Attempt, Due, MailSettings, NewMail, OutgoingMail,
+    claim, due, enqueue, enqueue_all, record_outcome, Attempt, Due, MailSettings, NewMail,
+    OutgoingMail,
 };

@@ -34,27 +34,41 @@ pub struct NewMail<'a> {
 /// Queues `mail` in the caller's transaction: it is sent once that commits, and never if it
 /// rolls back.
 pub async fn enqueue(txn: &DatabaseTransaction, mail: NewMail<'_>) -> DomainResult<()> {
-    let now = Utc::now();
-    let context = serde_json::to_string(&mail.context)
-        .map_err(|e| crate::DomainError::Internal(format!("cannot store a mail context: {e}")))?;
-    notification::ActiveModel {
-        tenant_id: Set(mail.tenant_id),
-        account_id: Set(mail.account_id),
-        purchase_order_id: Set(mail.purchase_order_id),
-        event: Set(mail.event.to_owned()),
-        recipient_user_id: Set(mail.recipient_user_id),
-        recipient_email: Set(mail.recipient_email.to_owned()),
-        subject: Set(mail.subject.chars().take(300).collect()),
-        status: Set(DeliveryStatus::Pending.as_str().to_owned()),
-        created_at: Set(now),
-        request_id: Set(crate::request_id::current().unwrap_or_default()),
-        context: Set(Some(context)),
-        attempts: Set(0),
-        next_attempt_at: Set(Some(now)),
-        ..Default::default()
+    enqueue_all(txn, vec![mail]).await
+}
+
+/// Queues every one of `mails` with one statement, as [`enqueue`] does one.
+pub async fn enqueue_all(txn: &DatabaseTransaction, mails: Vec<NewMail<'_>>) -> DomainResult<()> {
+    if mails.is_empty() {
+        return Ok(());
     }
-    .insert(txn)
-    .await?;
+    let now = Utc::now();
+    let request_id = crate::request_id::current().unwrap_or_default();
+    let rows = mails
+        .into_iter()
+        .map(|mail| {
+            let context = serde_json::to_string(&mail.context).map_err(|e| {
+                crate::DomainError::Internal(format!("cannot store a mail context: {e}"))
+            })?;
+            Ok(notification::ActiveModel {
+                tenant_id: Set(mail.tenant_id),
+                account_id: Set(mail.account_id),
+                purchase_order_id: Set(mail.purchase_order_id),
+                event: Set(mail.event.to_owned()),
+                recipient_user_id: Set(mail.recipient_user_id),
+                recipient_email: Set(mail.recipient_email.to_owned()),
+                subject: Set(mail.subject.chars().take(300).collect()),
+                status: Set(DeliveryStatus::Pending.as_str().to_owned()),
+                created_at: Set(now),
+                request_id: Set(request_id.clone()),
+                context: Set(Some(context)),
+                attempts: Set(0),
+                next_attempt_at: Set(Some(now)),
+                ..Default::default()
+            })
+        })
+        .collect::<DomainResult<Vec<_>>>()?;
+    notification::Entity::insert_many(rows).exec(txn).await?;
     Ok(())
 }
 

@@ -33,25 +33,18 @@ pub(crate) async fn orderables(
     account_id: i64,
     include_hidden: bool,
 ) -> DomainResult<HashMap<i64, CatalogEntry>> {
-    let assigned = account_product::Entity::find()
+    Ok(account_product::Entity::find()
+        .find_also_related(product::Entity)
         .filter(account_product::Column::TenantId.eq(tenant_id))
         .filter(account_product::Column::AccountId.eq(account_id))
-        .all(txn)
-        .await?;
-    let products: HashMap<i64, product::Model> = product::Entity::find()
         .filter(product::Column::TenantId.eq(tenant_id))
-        .filter(product::Column::Id.is_in(assigned.iter().map(|a| a.product_id)))
         .filter(product::Column::Status.eq(ProductStatus::Active.as_str()))
         .all(txn)
         .await?
         .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
-    Ok(assigned
-        .into_iter()
-        .filter(|a| include_hidden || a.orderable_by_users)
-        .filter_map(|a| {
-            let entry = crate::accounts::catalog_entry(&a, products.get(&a.product_id)?);
+        .filter(|(a, _)| include_hidden || a.orderable_by_users)
+        .filter_map(|(a, p)| {
+            let entry = crate::accounts::catalog_entry(&a, &p?);
             Some((a.product_id, entry))
         })
         .collect())
@@ -342,6 +335,16 @@ pub(super) async fn replace_lines(
         .filter(purchase_order_line::Column::PurchaseOrderId.eq(po_id))
         .exec(txn)
         .await?;
+    insert_lines(txn, tenant_id, po_id, lines).await
+}
+
+/// Writes the lines of a PO that has none yet.
+pub(super) async fn insert_lines(
+    txn: &DatabaseTransaction,
+    tenant_id: i64,
+    po_id: i64,
+    lines: &[ValidLine],
+) -> DomainResult<()> {
     if lines.is_empty() {
         return Ok(());
     }

@@ -33,5 +33,6 @@ pub use draft::{create_draft, form_data, update_draft};
 pub(crate) use from_email::create_from_email;
 pub(crate) use notify::reference_of;
 pub use read::{detail, list, sims, sims_csv, PoQuery, PAGE_SIZE};
+pub(crate) use scope::status_of;
 pub use spending::set_spending_limit;
 pub use steps::{act, ship};

@@ -11,30 +11,26 @@ use crate::entity::{
 };
 use crate::mail::{self, MailContext, NewMail, PoMail, PoMailLine};
 use crate::money;
-use crate::{DomainError, DomainResult};
+use crate::DomainResult;
 
-/// Queues one e-mail per recipient of the step that brought PO `po_id` to `to`, with
-/// `reason` (a rejection's, a cancellation's) in it.
+/// Queues one e-mail per recipient of the step that brought `po` to `to`, with `reason` (a
+/// rejection's, a cancellation's) in it. `po` is the PO as the step wrote it, so the e-mail has
+/// its PO number, carrier and tracking number.
 pub(super) async fn notify(
     txn: &DatabaseTransaction,
-    po_id: i64,
+    po: &purchase_order::Model,
     audience: Audience,
     to: PoStatus,
     reason: &str,
 ) -> DomainResult<()> {
-    // Read after the step, so the e-mail has its PO number, carrier and tracking number.
-    let po = purchase_order::Entity::find_by_id(po_id)
-        .one(txn)
-        .await?
-        .ok_or(DomainError::NotFound)?;
     let event = format!("po.{}", to.as_str());
-    let mut recipients = recipients(txn, &po, audience).await?;
+    let mut recipients = recipients(txn, po, audience).await?;
     let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();
     let opted_out = mail::preferences::opted_out(txn, &ids, &event).await?;
     recipients.retain(|u| !opted_out.contains(&u.id));
     // Whoever e-mailed the order hears what the buyer hears, user of the account or not.
     let sender = match audience {
-        Audience::Buyer => email_sender(txn, &po)
+        Audience::Buyer => email_sender(txn, po)
             .await?
             .filter(|(address, _)| !recipients.iter().any(|u| &u.email == address)),
         _ => None,
@@ -42,53 +38,36 @@ pub(super) async fn notify(
     if recipients.is_empty() && sender.is_none() {
         return Ok(());
     }
-    let snapshot = snapshot(txn, &po, audience, to, reason).await?;
+    let snapshot = snapshot(txn, po, audience, to, reason).await?;
     let subject = format!(
         "Purchase order {}: {}",
-        reference_of(&po),
+        reference_of(po),
         to.label().to_lowercase()
     );
-    for user in recipients {
-        let context = MailContext::PurchaseOrder(Box::new(PoMail {
-            recipient_name: user.display_name.clone(),
-            ..snapshot.clone()
-        }));
-        mail::enqueue(
-            txn,
-            NewMail {
-                tenant_id: po.tenant_id,
-                account_id: Some(po.account_id),
-                purchase_order_id: Some(po.id),
-                event: &event,
-                recipient_user_id: Some(user.id),
-                recipient_email: &user.email,
-                subject: &subject,
-                context,
-            },
-        )
-        .await?;
+    let mut addressed: Vec<(Option<i64>, &str, &str)> = recipients
+        .iter()
+        .map(|u| (Some(u.id), u.email.as_str(), u.display_name.as_str()))
+        .collect();
+    if let Some((address, name)) = &sender {
+        addressed.push((None, address, name));
     }
-    if let Some((address, name)) = sender {
-        let context = MailContext::PurchaseOrder(Box::new(PoMail {
-            recipient_name: name,
-            ..snapshot
-        }));
-        mail::enqueue(
-            txn,
-            NewMail {
-                tenant_id: po.tenant_id,
-                account_id: Some(po.account_id),
-                purchase_order_id: Some(po.id),
-                event: &event,
-                recipient_user_id: None,
-                recipient_email: &address,
-                subject: &subject,
-                context,
-            },
-        )
-        .await?;
-    }
-    Ok(())
+    let mails = addressed
+        .into_iter()
+        .map(|(user_id, email, name)| NewMail {
+            tenant_id: po.tenant_id,
+            account_id: Some(po.account_id),
+            purchase_order_id: Some(po.id),
+            event: &event,
+            recipient_user_id: user_id,
+            recipient_email: email,
+            subject: &subject,
+            context: MailContext::PurchaseOrder(Box::new(PoMail {
+                recipient_name: name.to_owned(),
+                ..snapshot.clone()
+            })),
+        })
+        .collect();
+    mail::enqueue_all(txn, mails).await
 }
 
 /// The address (and name) answers to an order e-mail go to, for a PO made of one; none for
@@ -116,14 +95,15 @@ async fn email_sender(
         }))
 }
 
-/// The active users `audience` names for `po`.
+/// The active users `audience` names for `po`, each read with its membership.
 async fn recipients(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     audience: Audience,
 ) -> DomainResult<Vec<app_user::Model>> {
-    let with_role = |roles: &[Role], account: Option<i64>| {
+    let members = |roles: &[Role], account: Option<i64>| {
         let mut query = membership::Entity::find()
+            .find_also_related(app_user::Entity)
             .filter(membership::Column::TenantId.eq(po.tenant_id))
             .filter(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())));
         query = match account {
@@ -132,50 +112,53 @@ async fn recipients(
         };
         query
     };
-    let mut user_ids: Vec<i64> = match audience {
+    let with_role = |rows: &[(membership::Model, Option<app_user::Model>)], role: Role| {
+        rows.iter()
+            .filter(|(m, _)| m.role == role.as_str())
+            .filter_map(|(_, user)| user.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut users: Vec<app_user::Model> = match audience {
         Audience::Provider => {
-            let agents = with_role(&[Role::SpAgent], None).all(txn).await?;
-            if agents.is_empty() {
-                with_role(&[Role::TenantAdmin], None).all(txn).await?
-            } else {
+            // The agents; the tenant admins when the tenant has no agent.
+            let staff = members(&[Role::SpAgent, Role::TenantAdmin], None)
+                .all(txn)
+                .await?;
+            let agents = with_role(&staff, Role::SpAgent);
+            let any_agent = staff.iter().any(|(m, _)| m.role == Role::SpAgent.as_str());
+            if any_agent {
                 agents
+            } else {
+                with_role(&staff, Role::TenantAdmin)
             }
-            .into_iter()
-            .map(|m| m.user_id)
-            .collect()
         }
-        Audience::Approvers => with_role(&[Role::Approver], Some(po.account_id))
+        Audience::Approvers => members(&[Role::Approver], Some(po.account_id))
             .all(txn)
             .await?
             .into_iter()
-            .map(|m| m.user_id)
-            .filter(|id| *id != po.created_by)
+            .filter_map(|(_, user)| user)
+            .filter(|user| user.id != po.created_by)
             .collect(),
         Audience::Buyer => {
-            let creator_is_buyer = app_user::Entity::find_by_id(po.created_by)
+            let creator = app_user::Entity::find_by_id(po.created_by)
                 .one(txn)
                 .await?
-                .is_some_and(|u| u.account_id == Some(po.account_id));
-            if creator_is_buyer {
-                vec![po.created_by]
-            } else {
-                with_role(&[Role::AccountAdmin], Some(po.account_id))
+                .filter(|u| u.account_id == Some(po.account_id));
+            match creator {
+                Some(creator) => vec![creator],
+                None => members(&[Role::AccountAdmin], Some(po.account_id))
                     .all(txn)
                     .await?
                     .into_iter()
-                    .map(|m| m.user_id)
-                    .collect()
+                    .filter_map(|(_, user)| user)
+                    .collect(),
             }
         }
     };
-    user_ids.sort_unstable();
-    user_ids.dedup();
-    Ok(app_user::Entity::find()
-        .filter(app_user::Column::Id.is_in(user_ids))
-        .filter(app_user::Column::Active.eq(true))
-        .order_by_asc(app_user::Column::Id)
-        .all(txn)
-        .await?)
+    users.retain(|u| u.active);
+    users.sort_unstable_by_key(|u| u.id);
+    users.dedup_by_key(|u| u.id);
+    Ok(users)
 }
 
 /// What every recipient's e-mail says about `po`, but for their name.
@@ -186,32 +169,18 @@ async fn snapshot(
     to: PoStatus,
     reason: &str,
 ) -> DomainResult<PoMail> {
-    let tenant_name = tenant::Entity::find_by_id(po.tenant_id)
+    let (account_name, tenant_name) = account::Entity::find_by_id(po.account_id)
+        .find_also_related(tenant::Entity)
         .one(txn)
         .await?
-        .map(|t| t.name)
-        .unwrap_or_default();
-    let account_name = account::Entity::find_by_id(po.account_id)
-        .one(txn)
-        .await?
-        .map(|a| a.name)
+        .map(|(a, t)| (a.name, t.map(|t| t.name).unwrap_or_default()))
         .unwrap_or_default();
     let lines = purchase_order_line::Entity::find()
         .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
+        .find_also_related(product::Entity)
         .order_by_asc(purchase_order_line::Column::LineNumber)
         .all(txn)
         .await?;
-    let products = product::Entity::find()
-        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
-        .all(txn)
-        .await?;
-    let product_name = |id: i64| {
-        products
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
     let amount = |minor: i64, currency: &str| money::price(minor, currency).display;
     let sim_count = if matches!(to, PoStatus::Ready | PoStatus::Shipped) {
         use sea_orm::PaginatorTrait;
@@ -239,8 +208,8 @@ async fn snapshot(
         status: to.label().to_owned(),
         lines: lines
             .iter()
-            .map(|line| PoMailLine {
-                product: product_name(line.product_id),
+            .map(|(line, product)| PoMailLine {
+                product: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
                 quantity: line.quantity,
                 unit_price: amount(line.unit_price_minor, &line.currency),
                 line_total: amount(

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use simdesk_types::PlausibilityCheck;
+use simdesk_types::{CatalogEntry, PlausibilityCheck};
 use std::collections::HashMap;
 
 use super::draft::{orderables, quantity_problem};
@@ -23,31 +23,74 @@ fn check(check: &str, problems: Vec<String>, fine: &str) -> PlausibilityCheck {
     }
 }
 
+/// One line as the checks see it.
+pub(super) struct CheckedLine {
+    pub product_id: i64,
+    pub quantity: i32,
+    pub unit_price_minor: i64,
+    pub currency: String,
+}
+
 /// The provider's checks of a submitted PO, computed from the catalog and stock as they are now.
 pub(super) async fn plausibility(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
 ) -> DomainResult<Vec<PlausibilityCheck>> {
-    let lines = purchase_order_line::Entity::find()
+    let lines: Vec<CheckedLine> = purchase_order_line::Entity::find()
         .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
         .order_by_asc(purchase_order_line::Column::LineNumber)
         .all(txn)
-        .await?;
-    let catalog = orderables(txn, po.tenant_id, po.account_id, true).await?;
-    let names: HashMap<i64, String> = product::Entity::find()
-        .filter(product::Column::Id.is_in(lines.iter().map(|l| l.product_id)))
-        .all(txn)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|l| CheckedLine {
+            product_id: l.product_id,
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price_minor,
+            currency: l.currency,
+        })
         .collect();
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let catalog = orderables(txn, po.tenant_id, po.account_id, true).await?;
+    plausibility_of(txn, po, &lines, &catalog).await
+}
+
+/// [`plausibility`] of lines and a contract the caller has at hand: an OrderRequest has just
+/// read both.
+pub(super) async fn plausibility_of(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+    lines: &[CheckedLine],
+    catalog: &HashMap<i64, CatalogEntry>,
+) -> DomainResult<Vec<PlausibilityCheck>> {
+    // Only a product gone from the contract needs its name read.
+    let gone: Vec<i64> = lines
+        .iter()
+        .map(|l| l.product_id)
+        .filter(|id| !catalog.contains_key(id))
+        .collect();
+    let names: HashMap<i64, String> = if gone.is_empty() {
+        HashMap::new()
+    } else {
+        product::Entity::find()
+            .filter(product::Column::Id.is_in(gone))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect()
+    };
+    let name = |id: i64| {
+        catalog
+            .get(&id)
+            .map(|entry| entry.name.clone())
+            .or_else(|| names.get(&id).cloned())
+            .unwrap_or_else(|| format!("#{id}"))
+    };
 
     let mut assigned = Vec::new();
     let mut limits = Vec::new();
     let mut prices = Vec::new();
     let mut needed: HashMap<i64, i64> = HashMap::new();
-    for line in &lines {
+    for line in lines {
         *needed.entry(line.product_id).or_default() += i64::from(line.quantity);
         match catalog.get(&line.product_id) {
             None => assigned.push(format!(

@@ -6,10 +6,11 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use simdesk_types::{Entitlements, PoAddress, PoStatus, Price};
+use simdesk_types::{CatalogEntry, Entitlements, PoAddress, PoStatus, Price};
+use std::collections::HashMap;
 
-use super::draft::{replace_lines, ValidLine};
-use super::plausibility::plausibility;
+use super::draft::{insert_lines, replace_lines, ValidLine};
+use super::plausibility::{plausibility_of, CheckedLine};
 use super::scope::{refused, status_of};
 use super::sim_settings::set_overrides;
 use super::transition::{record_event, transition, update_unchanged, TimelineEntry};
@@ -29,6 +30,9 @@ const PROVIDER: Capacity = Capacity {
     buyer: false,
     approver: false,
 };
+
+/// The products an account may order, by id, with its contract prices and limits.
+pub(crate) type Contract = HashMap<i64, CatalogEntry>;
 
 /// One line of a cart or of a buyer's order, at the price the buyer saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,19 +137,40 @@ pub(crate) async fn account_po(
         .await?)
 }
 
+/// A PO to create waiting for the buyer's order.
+struct Waiting<'a> {
+    account_id: i64,
+    credential_id: i64,
+    lines: &'a [BuyerLine],
+    overrides: &'a Entitlements,
+    /// The order's own address; `None` takes the account's default.
+    ship_to: Option<&'a PoAddress>,
+    /// Why the PO exists, for its first timeline entry.
+    reason: &'a str,
+}
+
 /// Creates a PO waiting for the buyer's order, as a returned cart.
 async fn create_waiting(
     txn: &DatabaseTransaction,
     actor: &Actor,
     tenant_id: i64,
-    account_id: i64,
-    credential_id: i64,
-    lines: &[BuyerLine],
-    overrides: &Entitlements,
+    waiting: Waiting<'_>,
 ) -> DomainResult<purchase_order::Model> {
+    let Waiting {
+        account_id,
+        credential_id,
+        lines,
+        overrides,
+        ship_to,
+        reason,
+    } = waiting;
     let (valid, currency, total) = valid_lines(lines)?;
     let now = Utc::now();
-    let address = default_address(txn, tenant_id, account_id).await?;
+    // The account's default address unless the order names its own.
+    let address = match ship_to {
+        Some(_) => None,
+        None => default_address(txn, tenant_id, account_id).await?,
+    };
     let mut model = purchase_order::ActiveModel {
         tenant_id: Set(tenant_id),
         account_id: Set(account_id),
@@ -165,27 +190,26 @@ async fn create_waiting(
         updated_at: Set(now),
         ..Default::default()
     };
-    let address = address
-        .map(|a| PoAddress {
+    let address = match (ship_to, address) {
+        (Some(ship_to), _) => ship_to.clone(),
+        (None, Some(a)) => PoAddress {
             recipient: a.recipient,
             street: a.street,
             postal_code: a.postal_code,
             city: a.city,
             country: a.country,
-        })
-        .unwrap_or_default();
+        },
+        (None, None) => PoAddress::default(),
+    };
     address_columns(&mut model, &address);
     set_overrides(&mut model, overrides);
     let po = model.insert(txn).await?;
-    replace_lines(txn, tenant_id, po.id, &valid).await?;
+    insert_lines(txn, tenant_id, po.id, &valid).await?;
     record_event(
         txn,
         actor,
         &po,
-        TimelineEntry::created(
-            PoStatus::AwaitingBuyerPo,
-            "Cart returned to the procurement system.",
-        ),
+        TimelineEntry::created(PoStatus::AwaitingBuyerPo, reason),
     )
     .await?;
     Ok(po)
@@ -213,16 +237,15 @@ pub(crate) async fn record_cart(
         if cart.lines.is_empty() {
             return Ok(None);
         }
-        let po = create_waiting(
-            txn,
-            actor,
-            tenant_id,
+        let waiting = Waiting {
             account_id,
             credential_id,
-            &cart.lines,
-            &cart.overrides,
-        )
-        .await?;
+            lines: &cart.lines,
+            overrides: &cart.overrides,
+            ship_to: None,
+            reason: "Cart returned to the procurement system.",
+        };
+        let po = create_waiting(txn, actor, tenant_id, waiting).await?;
         return Ok(Some(po.id));
     };
     if cart.lines.is_empty() {
@@ -255,14 +278,20 @@ pub(crate) async fn record_cart(
     Ok(Some(po.id))
 }
 
-/// The columns an OrderRequest sets, with the plausibility checks of the new lines.
+/// The columns an OrderRequest sets, with the plausibility checks of the new lines against
+/// the contract the order was mapped with. `lines_stored`: the PO was just created with exactly
+/// these lines.
 async fn order_changes(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     order: &BuyerOrder,
+    contract: &Contract,
+    lines_stored: bool,
 ) -> DomainResult<(purchase_order::ActiveModel, bool)> {
     let (valid, currency, total) = valid_lines(&order.lines)?;
-    replace_lines(txn, po.tenant_id, po.id, &valid).await?;
+    if !lines_stored {
+        replace_lines(txn, po.tenant_id, po.id, &valid).await?;
+    }
     let mut changes = <purchase_order::ActiveModel as Default>::default();
     if let Some(address) = &order.address {
         changes.shipping_address_id = Set(None);
@@ -276,7 +305,16 @@ async fn order_changes(
         checked.ship_city = address.city.clone();
         checked.ship_country = address.country.clone();
     }
-    let checks = plausibility(txn, &checked).await?;
+    let checked_lines: Vec<CheckedLine> = valid
+        .iter()
+        .map(|l| CheckedLine {
+            product_id: l.product_id,
+            quantity: l.quantity,
+            unit_price_minor: l.price.minor,
+            currency: l.price.currency.clone(),
+        })
+        .collect();
+    let checks = plausibility_of(txn, &checked, &checked_lines, contract).await?;
     let exact = checks.iter().all(|c| c.passed);
     changes.plausibility = Set(Some(
         serde_json::to_string(&checks).map_err(|e| DomainError::Internal(e.to_string()))?,
@@ -294,21 +332,16 @@ async fn order_changes(
 }
 
 /// Accepts a just-submitted PO without an agent when the tenant allows it and every
-/// plausibility check passed.
+/// plausibility check passed. Returns the PO as it stands then.
 async fn maybe_accept(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    tenant_id: i64,
-    account_id: i64,
-    po_id: i64,
+    po: purchase_order::Model,
     order: &BuyerOrder,
     exact: bool,
-) -> DomainResult<PoStatus> {
-    let po = account_po(txn, tenant_id, account_id, po_id)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+) -> DomainResult<purchase_order::Model> {
     if !(order.auto_accept && exact) {
-        return status_of(&po);
+        return Ok(po);
     }
     transition(
         txn,
@@ -324,14 +357,17 @@ async fn maybe_accept(
 
 /// Releases the returned cart (or a fresh PO when the order names none) with the buyer's
 /// order: SUBMITTED, or ACCEPTED at once for an exact match where the tenant allows it.
+/// `contract` is the account's, as the order's lines were mapped with. Returns the PO as it
+/// stands then.
 pub(crate) async fn receive_order(
     txn: &DatabaseTransaction,
     actor: &Actor,
     tenant_id: i64,
     account_id: i64,
     order: &BuyerOrder,
-) -> DomainResult<(i64, PoStatus)> {
-    let po = match order.cart_po_id {
+    contract: &Contract,
+) -> DomainResult<purchase_order::Model> {
+    let (po, lines_stored) = match order.cart_po_id {
         Some(id) => {
             let po = account_po(txn, tenant_id, account_id, id)
                 .await?
@@ -352,23 +388,23 @@ pub(crate) async fn receive_order(
                     status_of(&po)?.label().to_lowercase()
                 )));
             }
-            po
+            (po, false)
         }
         None => {
-            create_waiting(
-                txn,
-                actor,
-                tenant_id,
+            let waiting = Waiting {
                 account_id,
-                order.credential_id,
-                &order.lines,
-                &Entitlements::default(),
-            )
-            .await?
+                credential_id: order.credential_id,
+                lines: &order.lines,
+                overrides: &Entitlements::default(),
+                ship_to: order.address.as_ref(),
+                reason: "Created from an order of the procurement system without a PunchOut cart.",
+            };
+            let po = create_waiting(txn, actor, tenant_id, waiting).await?;
+            (po, true)
         }
     };
-    let (changes, exact) = order_changes(txn, &po, order).await?;
-    transition(
+    let (changes, exact) = order_changes(txn, &po, order, contract, lines_stored).await?;
+    let po = transition(
         txn,
         actor,
         &po,
@@ -381,8 +417,7 @@ pub(crate) async fn receive_order(
         changes,
     )
     .await?;
-    let status = maybe_accept(txn, actor, tenant_id, account_id, po.id, order, exact).await?;
-    Ok((po.id, status))
+    maybe_accept(txn, actor, po, order, exact).await
 }
 
 /// The PO an earlier OrderRequest of the account created: by that request's payloadID, else
@@ -415,16 +450,18 @@ pub(crate) async fn find_buyer_po(
         .await?)
 }
 
-/// Applies `OrderRequest type="update"` to a PO the provider has not accepted yet.
+/// Applies `OrderRequest type="update"` to a PO the provider has not accepted yet. Returns the
+/// PO as it stands then.
 pub(crate) async fn revise_order(
     txn: &DatabaseTransaction,
     actor: &Actor,
     po: &purchase_order::Model,
     order: &BuyerOrder,
-) -> DomainResult<PoStatus> {
+    contract: &Contract,
+) -> DomainResult<purchase_order::Model> {
     super::workflow::next(status_of(po)?, Event::ReviseBuyerPo, BUYER).map_err(refused)?;
-    let (changes, exact) = order_changes(txn, po, order).await?;
-    transition(
+    let (changes, exact) = order_changes(txn, po, order, contract, false).await?;
+    let po = transition(
         txn,
         actor,
         po,
@@ -437,16 +474,17 @@ pub(crate) async fn revise_order(
         changes,
     )
     .await?;
-    maybe_accept(txn, actor, po.tenant_id, po.account_id, po.id, order, exact).await
+    maybe_accept(txn, actor, po, order, exact).await
 }
 
 /// Applies `OrderRequest type="delete"`: cancels a PO the provider has not accepted yet.
+/// Returns the PO as it stands then.
 pub(crate) async fn cancel_order(
     txn: &DatabaseTransaction,
     actor: &Actor,
     po: &purchase_order::Model,
     order_id: &str,
-) -> DomainResult<PoStatus> {
+) -> DomainResult<purchase_order::Model> {
     transition(
         txn,
         actor,

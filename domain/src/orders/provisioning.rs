@@ -193,16 +193,18 @@ pub async fn provision(
             .iter()
             .all(|l| provisioned[&l.id] >= i64::from(l.quantity));
         let reason = format!("{added} SIMs assigned");
-        let to = transition(
-            &txn,
-            actor,
-            &po,
-            capacity,
-            Event::Provision { complete },
-            &reason,
-            <purchase_order::ActiveModel as Default>::default(),
-        )
-        .await?;
+        let to = status_of(
+            &transition(
+                &txn,
+                actor,
+                &po,
+                capacity,
+                Event::Provision { complete },
+                &reason,
+                <purchase_order::ActiveModel as Default>::default(),
+            )
+            .await?,
+        )?;
         txn.commit().await?;
         Ok(to)
     })

@@ -12,7 +12,7 @@ use crate::{Actor, DomainError, DomainResult};
 pub(super) const CHANGED_MEANWHILE: &str =
     "Someone else changed this purchase order meanwhile. Reload it to see what changed, then try again.";
 
-pub(super) fn status_of(po: &purchase_order::Model) -> DomainResult<PoStatus> {
+pub(crate) fn status_of(po: &purchase_order::Model) -> DomainResult<PoStatus> {
     PoStatus::parse(&po.status)
         .ok_or_else(|| DomainError::Internal(format!("unknown PO status {}", po.status)))
 }

@@ -118,7 +118,8 @@ pub async fn act(
         if po.version != version {
             return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
         }
-        let to = transition(&txn, actor, &po, capacity, event, &reason, changes).await?;
+        let to =
+            status_of(&transition(&txn, actor, &po, capacity, event, &reason, changes).await?)?;
         txn.commit().await?;
         Ok(to)
     })
@@ -173,7 +174,8 @@ pub async fn ship(
             shipped_on: Set(shipped_on),
             ..Default::default()
         };
-        let to = transition(&txn, actor, &po, capacity, Event::Ship, "", changes).await?;
+        let to =
+            status_of(&transition(&txn, actor, &po, capacity, Event::Ship, "", changes).await?)?;
         txn.commit().await?;
         Ok(to)
     })

@@ -3,8 +3,11 @@
 //! document for the procurement system), all in the caller's transaction.
 
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryTrait, Set,
+};
 use serde_json::json;
 use simdesk_types::{PoAction, PoStatus, WebhookEvent};
 
@@ -13,17 +16,18 @@ use super::scope::{refused, status_of, CHANGED_MEANWHILE};
 use super::stock;
 use super::workflow::{self, Capacity, Event};
 use crate::audit::AuditEvent;
-use crate::entity::{app_user, purchase_order, purchase_order_event, tenant};
+use crate::entity::{purchase_order, purchase_order_event, tenant};
 use crate::{Actor, DomainError, DomainResult};
 
 /// Writes `changes` to `po` only if nobody changed it since it was read (same version), with
-/// a new version and update time; otherwise the caller's form is stale.
+/// a new version and update time; otherwise the caller's form is stale. Returns the PO as
+/// written, read back by the same statement.
 pub(crate) async fn update_unchanged(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     changes: purchase_order::ActiveModel,
-) -> DomainResult<()> {
-    let updated = purchase_order::Entity::update_many()
+) -> DomainResult<purchase_order::Model> {
+    let mut update = purchase_order::Entity::update_many()
         .set(changes)
         .col_expr(
             purchase_order::Column::Version,
@@ -32,18 +36,20 @@ pub(crate) async fn update_unchanged(
         .col_expr(purchase_order::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(purchase_order::Column::Id.eq(po.id))
         .filter(purchase_order::Column::Version.eq(po.version))
-        .exec(txn)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
-    }
-    Ok(())
+        .into_query();
+    update.returning_all();
+    purchase_order::Entity::find()
+        .from_raw_sql(txn.get_database_backend().build(&update))
+        .one(txn)
+        .await?
+        .ok_or_else(|| DomainError::Conflict(CHANGED_MEANWHILE.into()))
 }
 
 /// Applies `event` to `po`: asks the workflow for the step, writes the new status with
 /// `changes` only if nobody changed the PO since it was read, then carries out the step's
 /// consequences in the same transaction: the PO number, released SIMs, the timeline and audit
-/// entry, the notifications and the document for the ordering procurement system.
+/// entry, the notifications and the document for the ordering procurement system. Returns the
+/// PO as written.
 pub(crate) async fn transition(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -52,7 +58,7 @@ pub(crate) async fn transition(
     event: Event,
     reason: &str,
     changes: purchase_order::ActiveModel,
-) -> DomainResult<PoStatus> {
+) -> DomainResult<purchase_order::Model> {
     let from = status_of(po)?;
     let step = workflow::step(from, event, capacity).map_err(refused)?;
     let then = step.then;
@@ -63,7 +69,7 @@ pub(crate) async fn transition(
         number = Some(next_po_number(txn, po.tenant_id).await?);
         changes.po_number = Set(number);
     }
-    update_unchanged(txn, po, changes).await?;
+    let updated = update_unchanged(txn, po, changes).await?;
     if then.releases_sims {
         stock::release(txn, po).await?;
     }
@@ -76,13 +82,13 @@ pub(crate) async fn transition(
     };
     record_event(txn, actor, po, entry).await?;
     if let Some(audience) = then.notify {
-        notify(txn, po.id, audience, step.to, reason).await?;
+        notify(txn, &updated, audience, step.to, reason).await?;
     }
     if let Some(document) = then.document {
-        crate::punchout::outbox::enqueue(txn, po, document, reason).await?;
+        crate::punchout::outbox::enqueue(txn, &updated, document, reason).await?;
     }
     announce(txn, po, number, event.action(), from, step.to).await?;
-    Ok(step.to)
+    Ok(updated)
 }
 
 /// Queues the webhooks of a step: every status change, and the SIMs being ready or shipped.
@@ -151,11 +157,11 @@ pub(super) async fn record_event(
         to,
         reason,
     } = entry;
-    let actor_name = app_user::Entity::find_by_id(actor.user_id)
-        .one(txn)
-        .await?
-        .map(|u| u.display_name)
-        .unwrap_or_else(|| actor.email.clone());
+    let actor_name = if actor.display_name.is_empty() {
+        actor.email.clone()
+    } else {
+        actor.display_name.clone()
+    };
     purchase_order_event::ActiveModel {
         tenant_id: Set(po.tenant_id),
         account_id: Set(po.account_id),
@@ -187,18 +193,19 @@ pub(super) async fn record_event(
 /// Takes the tenant's next PO number. The counter row is locked until the transaction ends,
 /// so numbers are unique; a rolled-back acceptance may leave a gap, which is allowed.
 async fn next_po_number(txn: &DatabaseTransaction, tenant_id: i64) -> DomainResult<i64> {
-    tenant::Entity::update_many()
-        .col_expr(
+    let taken = Query::update()
+        .table(tenant::Entity)
+        .value(
             tenant::Column::NextPoNumber,
             Expr::col(tenant::Column::NextPoNumber).add(1),
         )
-        .filter(tenant::Column::Id.eq(tenant_id))
-        .exec(txn)
-        .await?;
-    let next = tenant::Entity::find_by_id(tenant_id)
-        .one(txn)
+        .and_where(tenant::Column::Id.eq(tenant_id))
+        .returning_col(tenant::Column::NextPoNumber)
+        .to_owned();
+    let next: i64 = txn
+        .query_one(txn.get_database_backend().build(&taken))
         .await?
         .ok_or(DomainError::NotFound)?
-        .next_po_number;
+        .try_get_by_index(0)?;
     Ok(next - 1)
 }

@@ -1,6 +1,7 @@
 //! The cXML endpoint: parses, authenticates, dispatches, answers, and traces every document.
-//! OrderRequests are idempotent per (sender, payloadID): the trace row is claimed first in the
-//! same transaction as the order, so a retry or a concurrent duplicate gets the stored answer.
+//! OrderRequests are idempotent per (sender, payloadID): the trace row carries the answer under a
+//! unique key and is written in the same transaction as the order, so a retry or a concurrent
+//! duplicate gets the stored answer and the order is taken once.
 
 use chrono::Utc;
 use cxml::{
@@ -8,8 +9,8 @@ use cxml::{
     Transaction,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set,
 };
 use simdesk_types::{PoAddress, PoStatus, Role};
 use std::collections::{BTreeSet, HashMap};
@@ -18,11 +19,11 @@ use super::{
     cart_of, credentials, error_answer, response_xml, setup, sha256_hex, visit, Answer, Endpoint,
     PunchOutError,
 };
-use crate::actor::roles_of;
+use crate::actor::with_roles;
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{app_user, cxml_document, punchout_credential, tenant};
-use crate::orders::procurement::{self, BuyerLine, BuyerOrder};
-use crate::orders::reference_of;
+use crate::orders::procurement::{self, BuyerLine, BuyerOrder, Contract};
+use crate::orders::{reference_of, status_of};
 use crate::{money, Actor};
 
 /// What is traced about one document.
@@ -82,10 +83,30 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
         }) => Some(request),
         _ => None,
     };
-    let (tenant, authentication) = match identify(db, endpoint, request).await {
+    // An OrderRequest is taken in the transaction that identified its sender: one transaction
+    // per order instead of two.
+    let ordering = request.is_some_and(|r| matches!(r.kind, RequestKind::OrderRequest(_)));
+    let txn = match if ordering {
+        begin_write(db, DataScope::System).await
+    } else {
+        begin(db, DataScope::System).await
+    } {
+        Ok(txn) => txn,
+        Err(e) => return error_answer(&e.into()),
+    };
+    let (tenant, authentication) = match identify(&txn, endpoint, request).await {
         Ok(Some(found)) => found,
         Ok(None) => return error_answer(&PunchOutError::Unauthorized),
         Err(e) => return error_answer(&e),
+    };
+    // Kept only for an order from a known sender; released before anything else is written.
+    let order_txn = if ordering && matches!(authentication, Some(Ok(_))) {
+        Some(txn)
+    } else {
+        if let Err(e) = txn.commit().await {
+            return error_answer(&e.into());
+        }
+        None
     };
     let text = cxml::redact_shared_secrets(&String::from_utf8_lossy(body));
     let hash = sha256_hex(text.as_bytes());
@@ -150,7 +171,16 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
             setup::setup(db, endpoint, &tenant, &credential, setup).await
         }
         RequestKind::OrderRequest(order) => {
-            return order_request(db, &tenant, &credential, &document, order, &trace).await;
+            return order_request(
+                db,
+                order_txn,
+                &tenant,
+                &credential,
+                &document,
+                order,
+                &trace,
+            )
+            .await;
         }
         other => Err(PunchOutError::NotAcceptable(format!(
             "simdesk does not take {} documents; it sends them.",
@@ -170,29 +200,27 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
     answer
 }
 
-/// The tenant the address names and, for a request, the credential its header presents: one
-/// transaction for both, since every document needs them first. `None` when no tenant has
-/// that address.
+/// The tenant the address names and, for a request, the credential its header presents, read
+/// in `txn` (begun for the system scope, left in the tenant's), since every document needs them
+/// first. `None` when no tenant has that address.
 async fn identify(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     endpoint: &Endpoint<'_>,
     request: Option<&cxml::Request>,
 ) -> Result<Option<(tenant::Model, Option<Authentication>)>, PunchOutError> {
-    let txn = begin(db, DataScope::System).await?;
     let Some(tenant) = tenant::Entity::find()
         .filter(tenant::Column::Slug.eq(endpoint.tenant_slug.trim()))
-        .one(&txn)
+        .one(txn)
         .await?
     else {
-        txn.commit().await?;
         return Ok(None);
     };
     let mut authentication = None;
     if let Some(request) = request {
-        crate::db::enter_tenant(&txn, tenant.id).await?;
+        crate::db::enter_tenant(txn, tenant.id).await?;
         authentication = Some(
             credentials::authenticate(
-                &txn,
+                txn,
                 endpoint.key,
                 tenant.id,
                 &request.header,
@@ -201,7 +229,6 @@ async fn identify(
             .await,
         );
     }
-    txn.commit().await?;
     Ok(Some((tenant, authentication)))
 }
 
@@ -240,8 +267,11 @@ enum Attempt {
     Raced,
 }
 
+/// `txn`: the transaction that identified the sender, in the tenant's scope, for the first
+/// attempt.
 async fn order_request(
     db: &DatabaseConnection,
+    txn: Option<DatabaseTransaction>,
     tenant: &tenant::Model,
     credential: &punchout_credential::Model,
     document: &Cxml,
@@ -252,8 +282,20 @@ async fn order_request(
         "{}|{}|{}",
         credential.domain, credential.identity, trace.payload_id
     );
+    let mut txn = txn;
     for _ in 0..3 {
-        match order_attempt(db, tenant, credential, document, order, trace, &key).await {
+        match order_attempt(
+            db,
+            txn.take(),
+            tenant,
+            credential,
+            document,
+            order,
+            trace,
+            &key,
+        )
+        .await
+        {
             Ok(Attempt::Done(answer)) => return answer,
             Ok(Attempt::Raced) => continue,
             Err(error) => {
@@ -268,8 +310,10 @@ async fn order_request(
     error_answer(&error)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn order_attempt(
     db: &DatabaseConnection,
+    txn: Option<DatabaseTransaction>,
     tenant: &tenant::Model,
     credential: &punchout_credential::Model,
     document: &Cxml,
@@ -277,7 +321,10 @@ async fn order_attempt(
     trace: &Trace<'_>,
     key: &str,
 ) -> Result<Attempt, PunchOutError> {
-    let txn = begin_write(db, DataScope::Tenant(tenant.id)).await?;
+    let txn = match txn {
+        Some(txn) => txn,
+        None => begin_write(db, DataScope::Tenant(tenant.id)).await?,
+    };
     let earlier = cxml_document::Entity::find()
         .filter(cxml_document::Column::TenantId.eq(tenant.id))
         .filter(cxml_document::Column::IdempotencyKey.eq(key))
@@ -299,58 +346,44 @@ async fn order_attempt(
         trace.record(db, &answer, &error.to_string()).await;
         return Ok(Attempt::Done(answer));
     }
-    // The claim comes first: a concurrent duplicate waits on the unique key until this
-    // transaction ends, then reads the stored answer instead of ordering twice.
-    let mut claim = trace.row(
-        &Answer {
-            code: 0,
-            xml: String::new(),
-        },
-        "",
-    );
-    claim.idempotency_key = Set(Some(key.to_owned()));
-    let claim = match claim.insert(&txn).await {
-        Ok(claim) => claim,
-        Err(e) if crate::db::is_unique_violation(&e) => return Ok(Attempt::Raced),
-        Err(e) => return Err(e.into()),
-    };
-    let work = txn.begin().await?;
-    let outcome = process_order(&work, tenant, credential, document, order).await;
-    let (answer, text, po_id) = match outcome {
+    let outcome = process_order(&txn, tenant, credential, document, order).await;
+    let (answer, text, po_id, txn) = match outcome {
         Ok((po_id, status, reference)) => {
-            work.commit().await?;
             let message = format!(
                 "Purchase order {reference} is {}.",
                 status.label().to_lowercase()
             );
             let mut status = Status::new(200, "OK");
             status.message = message.clone();
-            (
-                Answer {
-                    code: 200,
-                    xml: response_xml(status, None),
-                },
-                message,
-                Some(po_id),
-            )
+            let answer = Answer {
+                code: 200,
+                xml: response_xml(status, None),
+            };
+            (answer, message, Some(po_id), txn)
         }
         Err(PunchOutError::Internal(detail)) => {
             // A fault of ours is not remembered: the sender's retry must get another chance.
-            drop(work);
             drop(txn);
             return Err(PunchOutError::Internal(detail));
         }
         Err(error) => {
-            work.rollback().await?;
-            (error_answer(&error), error.to_string(), None)
+            // The order is not taken; the answer is remembered for the payloadID all the same.
+            txn.rollback().await?;
+            let txn = begin_write(db, DataScope::Tenant(tenant.id)).await?;
+            (error_answer(&error), error.to_string(), None, txn)
         }
     };
-    let mut row = claim.into_active_model();
-    row.status_code = Set(answer.code as i32);
-    row.status_text = Set(text.chars().take(2000).collect());
-    row.response = Set(answer.xml.clone());
+    // The answer is stored under the idempotency key in the order's own transaction, last: a
+    // concurrent duplicate that got this far first holds the key, so this insert waits for it
+    // and fails, everything here rolls back, and the next attempt reads the stored answer.
+    let mut row = trace.row(&answer, &text);
+    row.idempotency_key = Set(Some(key.to_owned()));
     row.purchase_order_id = Set(po_id);
-    row.update(&txn).await?;
+    match row.insert(&txn).await {
+        Ok(_) => {}
+        Err(e) if crate::db::is_unique_violation(&e) => return Ok(Attempt::Raced),
+        Err(e) => return Err(e.into()),
+    }
     txn.commit().await?;
     Ok(Attempt::Done(answer))
 }
@@ -378,26 +411,29 @@ async fn requester(
         )
         .map(|email| crate::email::normalize_email(email))
         .collect::<Vec<_>>();
-    let mut user = None;
-    if !named.is_empty() {
-        user = app_user::Entity::find()
-            .filter(app_user::Column::Email.is_in(named))
-            .filter(app_user::Column::AccountId.eq(credential.account_id))
-            .filter(app_user::Column::Active.eq(true))
-            .one(txn)
-            .await?;
-    }
-    let user = match user {
-        Some(user) => user,
-        None => {
-            let fallback = cart_creator.unwrap_or(credential.created_by);
-            app_user::Entity::find_by_id(fallback)
-                .one(txn)
-                .await?
-                .ok_or_else(|| PunchOutError::Internal("the credential's creator is gone".into()))?
-        }
+    // One query for the named users and the fallback; a named user of the account wins.
+    let fallback = cart_creator.unwrap_or(credential.created_by);
+    let is_named = |user: &app_user::Model| {
+        named.contains(&user.email) && user.account_id == Some(credential.account_id) && user.active
     };
-    let mut roles = roles_of(txn, user.id).await?;
+    let mut candidates = with_roles(
+        txn,
+        app_user::Entity::find().filter(
+            Condition::any().add(app_user::Column::Id.eq(fallback)).add(
+                Condition::all()
+                    .add(app_user::Column::Email.is_in(named.clone()))
+                    .add(app_user::Column::AccountId.eq(credential.account_id))
+                    .add(app_user::Column::Active.eq(true)),
+            ),
+        ),
+    )
+    .await?;
+    let chosen = candidates
+        .iter()
+        .position(|(user, _)| is_named(user))
+        .or_else(|| candidates.iter().position(|(user, _)| user.id == fallback))
+        .ok_or_else(|| PunchOutError::Internal("the credential's creator is gone".into()))?;
+    let (user, mut roles) = candidates.swap_remove(chosen);
     if user.account_id == Some(credential.account_id) && roles.is_empty() {
         roles.push(Role::Purchaser);
     }
@@ -406,6 +442,7 @@ async fn requester(
         tenant_id: user.tenant_id,
         account_id: user.account_id,
         email: user.email,
+        display_name: user.display_name,
         roles,
         must_change_password: false,
         must_enrol_second_factor: false,
@@ -430,12 +467,13 @@ fn ship_to_address(order: &OrderRequest) -> Option<PoAddress> {
     })
 }
 
-/// Maps the order's lines to the account's contract; every mismatch is named by line.
+/// The order's lines mapped to the account's contract, the carts they name, and the contract,
+/// which the plausibility checks use again; every mismatch is named by line.
 async fn order_lines(
     txn: &DatabaseTransaction,
     credential: &punchout_credential::Model,
     order: &OrderRequest,
-) -> Result<(Vec<BuyerLine>, BTreeSet<i64>), PunchOutError> {
+) -> Result<(Vec<BuyerLine>, BTreeSet<i64>, Contract), PunchOutError> {
     if order.items.is_empty() {
         return Err(PunchOutError::BadRequest(
             "The order has no ItemOut lines.".into(),
@@ -507,7 +545,7 @@ async fn order_lines(
             "The lines come from different PunchOut carts; order each cart separately.".into(),
         ));
     }
-    Ok((lines, carts))
+    Ok((lines, carts, contract))
 }
 
 /// Records the order on its PO; returns the PO, its new status and its reference.
@@ -528,7 +566,7 @@ async fn process_order(
     }
     match header.order_type {
         OrderType::New => {
-            let (lines, carts) = order_lines(txn, credential, order).await?;
+            let (lines, carts, contract) = order_lines(txn, credential, order).await?;
             let cart_po_id = carts.into_iter().next();
             let cart_creator = match cart_po_id {
                 Some(id) => procurement::account_po(txn, tenant.id, account.id, id)
@@ -547,13 +585,16 @@ async fn process_order(
                 comment: comments_of(order),
                 auto_accept: tenant.punchout_auto_accept,
             };
-            let (po_id, status) =
-                procurement::receive_order(txn, &actor, tenant.id, account.id, &buyer_order)
-                    .await?;
-            let po = procurement::account_po(txn, tenant.id, account.id, po_id)
-                .await?
-                .ok_or_else(|| PunchOutError::Internal("the PO vanished".into()))?;
-            Ok((po_id, status, reference_of(&po)))
+            let po = procurement::receive_order(
+                txn,
+                &actor,
+                tenant.id,
+                account.id,
+                &buyer_order,
+                &contract,
+            )
+            .await?;
+            Ok((po.id, status_of(&po)?, reference_of(&po)))
         }
         OrderType::Update | OrderType::Delete => {
             let earlier = header
@@ -568,10 +609,10 @@ async fn process_order(
                     ))
                 })?;
             let actor = requester(txn, credential, order, Some(po.created_by)).await?;
-            let status = if header.order_type == OrderType::Delete {
+            let po = if header.order_type == OrderType::Delete {
                 procurement::cancel_order(txn, &actor, &po, &order_id).await?
             } else {
-                let (lines, _) = order_lines(txn, credential, order).await?;
+                let (lines, _, contract) = order_lines(txn, credential, order).await?;
                 let buyer_order = BuyerOrder {
                     cart_po_id: Some(po.id),
                     lines,
@@ -582,10 +623,9 @@ async fn process_order(
                     comment: comments_of(order),
                     auto_accept: tenant.punchout_auto_accept,
                 };
-                procurement::revise_order(txn, &actor, &po, &buyer_order).await?
+                procurement::revise_order(txn, &actor, &po, &buyer_order, &contract).await?
             };
-            let reference = reference_of(&po);
-            Ok((po.id, status, reference))
+            Ok((po.id, status_of(&po)?, reference_of(&po)))
         }
     }
 }

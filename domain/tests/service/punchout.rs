@@ -4,7 +4,7 @@ use crate::support::*;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use simdesk_domain::db::{begin, begin_write, DataScope};
 use simdesk_domain::entity::{
-    cxml_document, cxml_outbox, cxml_outbox_attempt, purchase_order, tenant,
+    cxml_document, cxml_outbox, cxml_outbox_attempt, purchase_order, purchase_order_line, tenant,
 };
 use simdesk_domain::orders;
 use simdesk_domain::punchout::credentials;
@@ -251,9 +251,17 @@ async fn orders_without_a_cart_are_checked_against_the_contract() {
         "new",
         &[(&part, 5, &price, None), ("NO-SUCH-SIM", 1, "1.00", None)],
     );
-    let answer = post(&t, &buyer, "nordwind", &unknown).await;
-    assert_eq!(code_of(&answer), 400);
-    assert!(status_message(&answer).contains("Line 2: SupplierPartID NO-SUCH-SIM"));
+    let orders_before = po_count(&t).await;
+    let refused = post(&t, &buyer, "nordwind", &unknown).await;
+    assert_eq!(code_of(&refused), 400);
+    assert!(status_message(&refused).contains("Line 2: SupplierPartID NO-SUCH-SIM"));
+    let again = post(&t, &buyer, "nordwind", &unknown).await;
+    assert_eq!(again, refused, "a retry gets the stored refusal");
+    assert_eq!(
+        po_count(&t).await,
+        orders_before,
+        "a refused order leaves no PO"
+    );
 
     let fractional = order_request(
         &buyer.secret,
@@ -297,6 +305,19 @@ async fn orders_without_a_cart_are_checked_against_the_contract() {
     let created = po_by_reference(&t, "B-3").await;
     assert_eq!(created.status, PoStatus::Accepted.as_str());
     assert!(created.po_number.is_some());
+    let reference = simdesk_types::PoReference::of(created.po_number, created.id).to_string();
+    assert!(
+        status_message(&answer).contains(&format!("{reference} is accepted")),
+        "the answer names the PO as the acceptance left it: {}",
+        status_message(&answer)
+    );
+    let lines = purchase_order_line::Entity::find()
+        .filter(purchase_order_line::Column::PurchaseOrderId.eq(created.id))
+        .all(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 1, "the order's line, written once");
+    assert_eq!(lines[0].quantity, 10);
 
     let cheaper = order_request(
         &buyer.secret,

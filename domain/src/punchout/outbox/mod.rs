@@ -31,22 +31,15 @@ pub use delivery::{claim, due, record_outcome, Attempt, Delivery, Due, OutboxSet
 
 /// Queues the `document` a PO's step sends to the procurement system that ordered it (none
 /// for other POs). Called by the transition, in its transaction, so the document exists
-/// exactly when the step happened.
+/// exactly when the step happened; `po` is the PO as the step wrote it.
 pub(crate) async fn enqueue(
     txn: &DatabaseTransaction,
-    before: &purchase_order::Model,
+    po: &purchase_order::Model,
     document: BuyerDocument,
     reason: &str,
 ) -> DomainResult<()> {
     // Most POs never saw a procurement system: they cost no query here.
-    let Some(credential_id) = before.punchout_credential_id else {
-        return Ok(());
-    };
-    // The step's own changes (the PO number, the shipment) are in the row by now.
-    let Some(po) = purchase_order::Entity::find_by_id(before.id)
-        .one(txn)
-        .await?
-    else {
+    let Some(credential_id) = po.punchout_credential_id else {
         return Ok(());
     };
     let Some(credential) = punchout_credential::Entity::find_by_id(credential_id)
@@ -57,7 +50,7 @@ pub(crate) async fn enqueue(
     else {
         return Ok(());
     };
-    let document = documents::document_for(txn, &po, &credential, document, reason).await?;
+    let document = documents::document_for(txn, po, &credential, document, reason).await?;
     let payload = document
         .to_xml()
         .map_err(|e| DomainError::Internal(format!("writing a cXML document failed: {e}")))?;
