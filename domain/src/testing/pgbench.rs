@@ -2,7 +2,7 @@
 //! the application's: the benchmarks compare the two. Panics on a setup failure; benches only.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The column list of `table` without its id, and the same list with some columns replaced.
@@ -50,7 +50,13 @@ async fn one<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
 /// 16 clients: the received document, the PO, its lines and timeline, its audit entries and
 /// notifications, the document's answer, in one transaction as the application's role with the
 /// tenant set, all copied from the last order an OrderRequest created in `db` (at `url`).
-pub async fn order_writes(db: &DatabaseConnection, url: &str, dir: &Path, duration: Duration) {
+/// Prints pgbench's figures and returns them with the script, if it ran.
+pub async fn order_writes(
+    db: &DatabaseConnection,
+    url: &str,
+    dir: &Path,
+    duration: Duration,
+) -> Option<Limit> {
     let document = one::<i64>(
         db,
         "SELECT max(id) FROM cxml_document WHERE document_type = 'OrderRequest' \
@@ -117,19 +123,56 @@ pub async fn order_writes(db: &DatabaseConnection, url: &str, dir: &Path, durati
     );
     let file = dir.join("order_writes.sql");
     std::fs::write(&file, &script).expect("write the pgbench script");
-    let output = std::process::Command::new("pgbench")
-        .args(["-n", "-c", "16", "-j", "2", "-T"])
-        .arg(duration.as_secs().to_string())
-        .arg("-f")
-        .arg(&file)
-        .arg(url)
-        .output()
-        .expect("pgbench (Debian: apt-get install postgresql-contrib or postgresql-client)");
-    let text = String::from_utf8_lossy(&output.stdout);
     println!(
         "\nPostgreSQL's own limit for one new order's writes (pgbench -c 16 -j 2 -T {}, script below)",
         duration.as_secs()
     );
+    let run = run(url, &file, duration, None);
+    println!("  script ({}):", file.display());
+    for line in script.lines() {
+        println!("    {}", line.chars().take(160).collect::<String>());
+    }
+    run.map(|run| Limit { run, script: file })
+}
+
+/// What one pgbench run measured.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub tps: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+}
+
+/// PostgreSQL's limit for an order's writes, and the script that measured it.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    pub run: Run,
+    pub script: PathBuf,
+}
+
+/// Runs `script` with 16 clients for `duration`: as fast as it goes, or at `rate` transactions
+/// per second on a schedule (`-R`, each latency counted from the scheduled start). Prints and
+/// returns the rate and the latency percentiles from pgbench's per-transaction log.
+pub fn run(url: &str, script: &Path, duration: Duration, rate: Option<f64>) -> Option<Run> {
+    let logs = tempfile::tempdir().expect("a directory for pgbench's log");
+    let prefix = logs.path().join("tx");
+    let mut command = std::process::Command::new("pgbench");
+    command
+        .args(["-n", "-c", "16", "-j", "2", "-l", "--log-prefix"])
+        .arg(&prefix)
+        .arg("-T")
+        .arg(duration.as_secs().to_string());
+    if let Some(rate) = rate {
+        command.arg("-R").arg(format!("{rate:.0}"));
+    }
+    let output = command
+        .arg("-f")
+        .arg(script)
+        .arg(url)
+        .current_dir(logs.path())
+        .output()
+        .expect("pgbench (Debian: apt-get install postgresql-contrib or postgresql-client)");
+    let text = String::from_utf8_lossy(&output.stdout);
     for line in text.lines().filter(|l| {
         l.starts_with("number of transactions actually processed")
             || l.starts_with("latency average")
@@ -143,9 +186,47 @@ pub async fn order_writes(db: &DatabaseConnection, url: &str, dir: &Path, durati
             "  pgbench failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+        return None;
     }
-    println!("  script ({}):", file.display());
-    for line in script.lines() {
-        println!("    {}", line.chars().take(160).collect::<String>());
-    }
+    let tps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|tps| tps.parse().ok())?;
+    // Each log line: client, transaction, latency (µs), script, epoch s, µs[, schedule lag µs].
+    let mut latencies: Vec<u64> = std::fs::read_dir(logs.path())
+        .expect("pgbench's log")
+        .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+        .flat_map(|log| {
+            log.lines()
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    let latency: u64 = fields.get(2)?.parse().ok()?;
+                    let lag: u64 = fields.get(6).and_then(|f| f.parse().ok()).unwrap_or(0);
+                    Some(latency + lag)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    latencies.sort_unstable();
+    let at = |p: f64| {
+        let index = ((latencies.len().saturating_sub(1)) as f64 * p).round() as usize;
+        Duration::from_micros(latencies.get(index).copied().unwrap_or_default())
+    };
+    let run = Run {
+        tps,
+        p50: at(0.50),
+        p99: at(0.99),
+    };
+    println!(
+        "  latency p50 {:.2} ms, p99 {:.2} ms{}",
+        run.p50.as_secs_f64() * 1000.0,
+        run.p99.as_secs_f64() * 1000.0,
+        if rate.is_some() {
+            " (from the scheduled start)"
+        } else {
+            ""
+        }
+    );
+    Some(run)
 }
