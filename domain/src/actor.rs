@@ -93,27 +93,27 @@ pub(crate) async fn with_roles(
         .all(db)
         .await?
         .into_iter()
-        .map(|(user, memberships)| {
-            let mut roles: Vec<Role> = memberships
-                .into_iter()
-                .filter_map(|m| m.role.parse().ok())
-                .collect();
-            roles.sort();
-            (user, roles)
-        })
+        .map(|(user, memberships)| (user, roles(memberships)))
         .collect())
 }
 
-pub(crate) async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> DomainResult<Vec<Role>> {
-    let mut roles: Vec<Role> = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
+/// The roles memberships grant, sorted; a role this build does not know is left out.
+fn roles(memberships: Vec<membership::Model>) -> Vec<Role> {
+    let mut roles: Vec<Role> = memberships
         .into_iter()
         .filter_map(|m| m.role.parse().ok())
         .collect();
     roles.sort();
-    Ok(roles)
+    roles
+}
+
+pub(crate) async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> DomainResult<Vec<Role>> {
+    Ok(roles(
+        membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
+            .all(db)
+            .await?,
+    ))
 }
 
 impl DataScope {

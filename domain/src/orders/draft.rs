@@ -25,6 +25,9 @@ use crate::entity::{
 use crate::policy::{self, OrderScope, Permission};
 use crate::{Actor, DomainError, DomainResult};
 
+/// The products an account may order, by id, with its contract prices and limits.
+pub(crate) type Contract = HashMap<i64, CatalogEntry>;
+
 /// The account's assigned, active products at its contract prices, by product id
 /// (`include_hidden`: also those the account admin hid from purchasers).
 pub(crate) async fn orderables(
@@ -32,7 +35,7 @@ pub(crate) async fn orderables(
     tenant_id: i64,
     account_id: i64,
     include_hidden: bool,
-) -> DomainResult<HashMap<i64, CatalogEntry>> {
+) -> DomainResult<Contract> {
     Ok(account_product::Entity::find()
         .find_also_related(product::Entity)
         .filter(account_product::Column::TenantId.eq(tenant_id))

@@ -124,13 +124,15 @@ async fn recipients(
             let staff = members(&[Role::SpAgent, Role::TenantAdmin], None)
                 .all(txn)
                 .await?;
-            let agents = with_role(&staff, Role::SpAgent);
             let any_agent = staff.iter().any(|(m, _)| m.role == Role::SpAgent.as_str());
-            if any_agent {
-                agents
-            } else {
-                with_role(&staff, Role::TenantAdmin)
-            }
+            with_role(
+                &staff,
+                if any_agent {
+                    Role::SpAgent
+                } else {
+                    Role::TenantAdmin
+                },
+            )
         }
         Audience::Approvers => members(&[Role::Approver], Some(po.account_id))
             .all(txn)

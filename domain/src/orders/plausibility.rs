@@ -3,10 +3,10 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use simdesk_types::{CatalogEntry, PlausibilityCheck};
+use simdesk_types::PlausibilityCheck;
 use std::collections::HashMap;
 
-use super::draft::{orderables, quantity_problem};
+use super::draft::{orderables, quantity_problem, Contract, ValidLine};
 use super::stock;
 use crate::entity::{product, purchase_order, purchase_order_line};
 use crate::{money, DomainResult};
@@ -23,30 +23,21 @@ fn check(check: &str, problems: Vec<String>, fine: &str) -> PlausibilityCheck {
     }
 }
 
-/// One line as the checks see it.
-pub(super) struct CheckedLine {
-    pub product_id: i64,
-    pub quantity: i32,
-    pub unit_price_minor: i64,
-    pub currency: String,
-}
-
 /// The provider's checks of a submitted PO, computed from the catalog and stock as they are now.
 pub(super) async fn plausibility(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
 ) -> DomainResult<Vec<PlausibilityCheck>> {
-    let lines: Vec<CheckedLine> = purchase_order_line::Entity::find()
+    let lines: Vec<ValidLine> = purchase_order_line::Entity::find()
         .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
         .order_by_asc(purchase_order_line::Column::LineNumber)
         .all(txn)
         .await?
         .into_iter()
-        .map(|l| CheckedLine {
+        .map(|l| ValidLine {
             product_id: l.product_id,
             quantity: l.quantity,
-            unit_price_minor: l.unit_price_minor,
-            currency: l.currency,
+            price: money::price(l.unit_price_minor, &l.currency),
         })
         .collect();
     let catalog = orderables(txn, po.tenant_id, po.account_id, true).await?;
@@ -58,8 +49,8 @@ pub(super) async fn plausibility(
 pub(super) async fn plausibility_of(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
-    lines: &[CheckedLine],
-    catalog: &HashMap<i64, CatalogEntry>,
+    lines: &[ValidLine],
+    catalog: &Contract,
 ) -> DomainResult<Vec<PlausibilityCheck>> {
     // Only a product gone from the contract needs its name read.
     let gone: Vec<i64> = lines
@@ -102,11 +93,11 @@ pub(super) async fn plausibility_of(
                     limits.push(problem);
                 }
                 let contract = &entry.price;
-                if contract.minor != line.unit_price_minor || contract.currency != line.currency {
+                if contract.minor != line.price.minor || contract.currency != line.price.currency {
                     prices.push(format!(
                         "{}: ordered at {}, the contract price is {}.",
                         entry.name,
-                        money::format_amount(line.unit_price_minor, &line.currency),
+                        money::format_amount(line.price.minor, &line.price.currency),
                         contract.display
                     ));
                 }

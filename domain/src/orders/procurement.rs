@@ -6,11 +6,11 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use simdesk_types::{CatalogEntry, Entitlements, PoAddress, PoStatus, Price};
-use std::collections::HashMap;
+use simdesk_types::{Entitlements, PoAddress, PoStatus, Price};
 
+pub(crate) use super::draft::Contract;
 use super::draft::{insert_lines, replace_lines, ValidLine};
-use super::plausibility::{plausibility_of, CheckedLine};
+use super::plausibility::plausibility_of;
 use super::scope::{refused, status_of};
 use super::sim_settings::set_overrides;
 use super::transition::{record_event, transition, update_unchanged, TimelineEntry};
@@ -30,9 +30,6 @@ const PROVIDER: Capacity = Capacity {
     buyer: false,
     approver: false,
 };
-
-/// The products an account may order, by id, with its contract prices and limits.
-pub(crate) type Contract = HashMap<i64, CatalogEntry>;
 
 /// One line of a cart or of a buyer's order, at the price the buyer saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,9 +164,21 @@ async fn create_waiting(
     let (valid, currency, total) = valid_lines(lines)?;
     let now = Utc::now();
     // The account's default address unless the order names its own.
-    let address = match ship_to {
-        Some(_) => None,
-        None => default_address(txn, tenant_id, account_id).await?,
+    let (address_id, address) = match ship_to {
+        Some(ship_to) => (None, ship_to.clone()),
+        None => match default_address(txn, tenant_id, account_id).await? {
+            Some(a) => (
+                Some(a.id),
+                PoAddress {
+                    recipient: a.recipient,
+                    street: a.street,
+                    postal_code: a.postal_code,
+                    city: a.city,
+                    country: a.country,
+                },
+            ),
+            None => (None, PoAddress::default()),
+        },
     };
     let mut model = purchase_order::ActiveModel {
         tenant_id: Set(tenant_id),
@@ -177,7 +186,7 @@ async fn create_waiting(
         status: Set(PoStatus::AwaitingBuyerPo.as_str().to_owned()),
         source: Set("punchout".to_owned()),
         created_by: Set(actor.user_id),
-        shipping_address_id: Set(address.as_ref().map(|a| a.id)),
+        shipping_address_id: Set(address_id),
         comment: Set(String::new()),
         currency: Set(currency),
         total_minor: Set(total),
@@ -189,17 +198,6 @@ async fn create_waiting(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
-    let address = match (ship_to, address) {
-        (Some(ship_to), _) => ship_to.clone(),
-        (None, Some(a)) => PoAddress {
-            recipient: a.recipient,
-            street: a.street,
-            postal_code: a.postal_code,
-            city: a.city,
-            country: a.country,
-        },
-        (None, None) => PoAddress::default(),
     };
     address_columns(&mut model, &address);
     set_overrides(&mut model, overrides);
@@ -305,16 +303,7 @@ async fn order_changes(
         checked.ship_city = address.city.clone();
         checked.ship_country = address.country.clone();
     }
-    let checked_lines: Vec<CheckedLine> = valid
-        .iter()
-        .map(|l| CheckedLine {
-            product_id: l.product_id,
-            quantity: l.quantity,
-            unit_price_minor: l.price.minor,
-            currency: l.price.currency.clone(),
-        })
-        .collect();
-    let checks = plausibility_of(txn, &checked, &checked_lines, contract).await?;
+    let checks = plausibility_of(txn, &checked, &valid, contract).await?;
     let exact = checks.iter().all(|c| c.passed);
     changes.plausibility = Set(Some(
         serde_json::to_string(&checks).map_err(|e| DomainError::Internal(e.to_string()))?,
