@@ -1,11 +1,11 @@
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
-import { imapMailbox, imapPort } from './tests/servers';
+import { databaseUrl, imapMailbox, imapPort, portalDir, portalPort } from './tests/servers';
 
 // Runs the debug build of `simdesk serve --demo` on a fresh database and drives Debian's Chromium.
 // Every page test runs twice: with JavaScript (hydrated) and without (server-rendered forms only).
 const root = path.resolve(__dirname, '..');
-const port = Number(process.env.SIMDESK_E2E_PORT ?? 3100);
+const port = portalPort;
 const baseURL = `http://localhost:${port}`;
 // The test OpenID provider, with simdesk registered as a client (see tests/sso.spec.ts).
 const oidcPort = Number(process.env.SIMDESK_E2E_OIDC_PORT ?? 3190);
@@ -24,8 +24,6 @@ const oidcClients = [
 // what it received from its Maildir (see tests/mailbox.ts).
 const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
 const maildir = path.join(root, 'target', `e2e-mail-${smtpPort}`);
-const databaseUrl =
-  process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
 // The real IMAP server with the order mailbox the tests set up; they deliver to it by IMAP
 // APPEND (see tests/mailbox.ts).
 
@@ -53,7 +51,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
-  outputDir: './test-results',
+  outputDir: `./test-results/${port}`,
   use: { baseURL, trace: 'retain-on-failure', screenshot: 'only-on-failure' },
   projects: [
     { name: 'javascript', use: { ...chromium, javaScriptEnabled: true } },
@@ -82,7 +80,7 @@ export default defineConfig({
   },
   {
     // A fresh SQLite file per run; PostgreSQL when SIMDESK_E2E_DATABASE_URL names a fresh database.
-    command: `rm -rf target/e2e && mkdir -p target/e2e && exec target/debug/simdesk serve --demo --addr 127.0.0.1:${port}`,
+    command: `rm -rf ${portalDir} && mkdir -p ${portalDir} && exec target/debug/simdesk serve --demo --addr 127.0.0.1:${port}`,
     cwd: root,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
@@ -97,7 +95,7 @@ export default defineConfig({
       // Every test signs in from 127.0.0.1; the per-client limit is tested at the HTTP level.
       SIMDESK_SIGN_IN_PER_MINUTE: '10000',
       SIMDESK_LOG: 'warn',
-      SIMDESK_SECRET_KEY_FILE: 'target/e2e/secret.key',
+      SIMDESK_SECRET_KEY_FILE: `${portalDir}/secret.key`,
       SIMDESK_PUBLIC_URL: baseURL,
       SIMDESK_SMTP_HOST: '127.0.0.1',
       SIMDESK_SMTP_PORT: String(smtpPort),

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { expect } from './fixtures';
-import { imapMailbox, imapPort } from './servers';
+import { databaseUrl, imapMailbox, imapPort } from './servers';
 
 // The Maildir of the test SMTP server that playwright.config.ts starts.
 const smtpPort = Number(process.env.SIMDESK_E2E_SMTP_PORT ?? 3125);
@@ -48,9 +48,6 @@ export async function mailsTo(address: string, subject: RegExp, count = 1): Prom
 }
 
 const root = path.resolve(__dirname, '..', '..');
-// The database the portal under test uses (as in playwright.config.ts).
-const databaseUrl =
-  process.env.SIMDESK_E2E_DATABASE_URL ?? `sqlite://${root}/target/e2e/simdesk.db?mode=rwc`;
 
 /** Hands `raw` to the order mailbox of `tenant` as a mail server does: piped into
  * `simdesk mail receive`. Returns what it printed. */
