@@ -12,7 +12,9 @@
 //!   (created just in time), then for the same users again.
 //!
 //! `cargo bench -p simdesk-domain --bench punchout`. The backend follows
-//! `SIMDESK_TEST_DATABASE_URL` like the tests do (unset: SQLite). Measurements, not assertions.
+//! `SIMDESK_TEST_DATABASE_URL` like the tests do (unset: SQLite); the PostgreSQL pool is sized as
+//! the server's, by `SIMDESK_DATABASE_CONNECTIONS` (unset: the server's default). Measurements,
+//! not assertions.
 
 use simdesk_domain::punchout::{credentials, handle, Endpoint};
 use simdesk_domain::secret::SecretKey;

@@ -49,6 +49,11 @@ pub struct DatabaseArgs {
         global = true
     )]
     pub database_url: String,
+    /// At most this many connections to PostgreSQL per instance (default: twice the cores plus
+    /// two). Requests beyond them wait in the instance, in order, rather than in PostgreSQL.
+    #[arg(long, env = "SIMDESK_DATABASE_CONNECTIONS", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub database_connections: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

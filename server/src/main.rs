@@ -54,7 +54,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
     let url = cli.database.database_url;
     prepare_sqlite_path(&url).map_err(|e| format!("cannot create the database directory: {e}"))?;
-    let database = db::connect(&url)
+    let database = db::connect_with(&url, cli.database.database_connections)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     db::migrate(&database)

@@ -157,7 +157,11 @@ async fn fresh_postgres(admin_url: &str) -> TestDatabase {
     )
     .await;
     let url = with_database(admin_url, &name);
-    let db = db::connect(&url)
+    // The pool as the server sizes it, and by the same variable (benches compare sizes).
+    let connections = std::env::var("SIMDESK_DATABASE_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let db = db::connect_with(&url, connections)
         .await
         .expect("connect to the test database");
     TestDatabase {
