@@ -22,3 +22,17 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The address as a PO carries it (a PO keeps its own copy, so later edits of the account's
+/// addresses do not change orders already placed).
+impl From<Model> for simdesk_types::PoAddress {
+    fn from(a: Model) -> Self {
+        simdesk_types::PoAddress {
+            recipient: a.recipient,
+            street: a.street,
+            postal_code: a.postal_code,
+            city: a.city,
+            country: a.country,
+        }
+    }
+}

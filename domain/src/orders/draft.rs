@@ -236,16 +236,7 @@ async fn validate_draft(
                 .one(txn)
                 .await?;
             match chosen {
-                Some(a) => (
-                    Some(a.id),
-                    PoAddress {
-                        recipient: a.recipient,
-                        street: a.street,
-                        postal_code: a.postal_code,
-                        city: a.city,
-                        country: a.country,
-                    },
-                ),
+                Some(a) => (Some(a.id), PoAddress::from(a)),
                 None => {
                     errors.push(FieldError::new(
                         "shipping_address_id",

@@ -176,17 +176,7 @@ pub(crate) async fn create_from_email(
                     ),
                 );
                 let id = a.id;
-                let view = crate::accounts::address_view(a);
-                (
-                    PoAddress {
-                        recipient: view.recipient,
-                        street: view.street,
-                        postal_code: view.postal_code,
-                        city: view.city,
-                        country: view.country,
-                    },
-                    Some(id),
-                )
+                (PoAddress::from(a), Some(id))
             }
             None => {
                 finding(

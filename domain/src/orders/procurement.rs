@@ -167,16 +167,7 @@ async fn create_waiting(
     let (address_id, address) = match ship_to {
         Some(ship_to) => (None, ship_to.clone()),
         None => match default_address(txn, tenant_id, account_id).await? {
-            Some(a) => (
-                Some(a.id),
-                PoAddress {
-                    recipient: a.recipient,
-                    street: a.street,
-                    postal_code: a.postal_code,
-                    city: a.city,
-                    country: a.country,
-                },
-            ),
+            Some(a) => (Some(a.id), PoAddress::from(a)),
             None => (None, PoAddress::default()),
         },
     };
