@@ -1,9 +1,10 @@
 //! The append-only audit log: written in the same transaction as the change it records.
 
 use chrono::Utc;
+use sea_orm::sea_query::InsertStatement;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 use serde_json::Value;
 use simdesk_types::{AuditPage, AuditRow};
@@ -68,6 +69,17 @@ impl AuditEvent {
         db: &impl ConnectionTrait,
         actor_user_id: Option<i64>,
     ) -> DomainResult<()> {
+        self.record_along(db, actor_user_id, Vec::new()).await
+    }
+
+    /// Writes the entry together with `alongside`, rows of the same change that nobody reads
+    /// back: one round trip for all of them on PostgreSQL.
+    pub(crate) async fn record_along(
+        self,
+        db: &impl ConnectionTrait,
+        actor_user_id: Option<i64>,
+        mut alongside: Vec<InsertStatement>,
+    ) -> DomainResult<()> {
         // The change of an API call with an Idempotency-Key marks the key in the change's own
         // transaction: a retry then finds the change even if the answer was never kept.
         let acted_on = (self.action != ACCESS_DENIED).then(|| {
@@ -77,7 +89,7 @@ impl AuditEvent {
                 self.target_id.as_deref().unwrap_or_default()
             )
         });
-        audit_log::ActiveModel {
+        let entry = audit_log::ActiveModel {
             tenant_id: Set(self.tenant_id),
             account_id: Set(self.account_id),
             actor_user_id: Set(actor_user_id),
@@ -89,9 +101,9 @@ impl AuditEvent {
             request_id: Set(crate::request_id::current().unwrap_or_default()),
             api_token_id: Set(crate::request_id::api_token()),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        };
+        alongside.push(audit_log::Entity::insert(entry).into_query());
+        crate::db::insert_together(db, alongside).await?;
         if let (Some(acted_on), Some(token_id), Some(key)) = (
             acted_on,
             crate::request_id::api_token(),

@@ -1,6 +1,7 @@
 //! Connecting, migrating, opening transactions scoped to a tenant, and telling database errors
 //! apart. A leaf: imports no service.
 
+use sea_orm::sea_query::{Alias, CommonTableExpression, InsertStatement, WithClause};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::sqlx::{ConnectOptions as _, Connection as _};
 use sea_orm::{
@@ -167,6 +168,37 @@ pub fn pool_connections(db: &DatabaseConnection) -> (u32, usize) {
 /// Checks that the database answers, for readiness probes.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.ping().await
+}
+
+/// Writes rows that nobody reads back, in one round trip on PostgreSQL: every insert but the
+/// last becomes a data-modifying common table expression of the last. On SQLite, which runs in
+/// the process, they are executed one after another. All of them land or none (the caller's
+/// transaction).
+pub(crate) async fn insert_together(
+    db: &impl ConnectionTrait,
+    mut inserts: Vec<InsertStatement>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let Some(last) = inserts.pop() else {
+        return Ok(());
+    };
+    if backend != DbBackend::Postgres || inserts.is_empty() {
+        for insert in inserts.iter().chain(std::iter::once(&last)) {
+            db.execute(backend.build(insert)).await?;
+        }
+        return Ok(());
+    }
+    let mut earlier = WithClause::new();
+    for (index, insert) in inserts.into_iter().enumerate() {
+        earlier.cte(
+            CommonTableExpression::new()
+                .query(insert)
+                .table_name(Alias::new(format!("written_{index}")))
+                .to_owned(),
+        );
+    }
+    db.execute(backend.build(&earlier.query(last))).await?;
+    Ok(())
 }
 
 /// Whether a write failed on a unique index: a lost race with an identical write.

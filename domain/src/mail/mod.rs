@@ -14,6 +14,7 @@ pub use compose::{
     AlarmMail, Bodies, Branding, InvitationMail, MailContext, PasswordResetMail, PoMail,
     PoMailLine, Portal,
 };
+pub(crate) use queue::queue_rows;
 pub use queue::{
     claim, due, enqueue, enqueue_all, record_outcome, Attempt, Due, MailSettings, NewMail,
     OutgoingMail,

@@ -4,10 +4,10 @@
 //! attempt ended. Retries follow [`crate::delivery::RetryPolicy`].
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, InsertStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use simdesk_types::DeliveryStatus;
 
@@ -39,8 +39,17 @@ pub async fn enqueue(txn: &DatabaseTransaction, mail: NewMail<'_>) -> DomainResu
 
 /// Queues every one of `mails` with one statement, as [`enqueue`] does one.
 pub async fn enqueue_all(txn: &DatabaseTransaction, mails: Vec<NewMail<'_>>) -> DomainResult<()> {
+    if let Some(rows) = queue_rows(mails)? {
+        txn.execute(txn.get_database_backend().build(&rows)).await?;
+    }
+    Ok(())
+}
+
+/// The statement that queues `mails`, for a caller that writes it together with other rows of
+/// the same change; none without mails.
+pub(crate) fn queue_rows(mails: Vec<NewMail<'_>>) -> DomainResult<Option<InsertStatement>> {
     if mails.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let now = Utc::now();
     let request_id = crate::request_id::current().unwrap_or_default();
@@ -68,8 +77,7 @@ pub async fn enqueue_all(txn: &DatabaseTransaction, mails: Vec<NewMail<'_>>) -> 
             })
         })
         .collect::<DomainResult<Vec<_>>>()?;
-    notification::Entity::insert_many(rows).exec(txn).await?;
-    Ok(())
+    Ok(Some(notification::Entity::insert_many(rows).into_query()))
 }
 
 /// How the queue is worked.

@@ -2,9 +2,10 @@
 //! draft against the catalog and the account's defaults, and saving it with its lines.
 
 use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::InsertStatement;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
 };
 use simdesk_types::{
     CatalogEntry, Entitlements, FieldError, PoAddress, PoFormData, PoInput, PoStatus, Price,
@@ -339,8 +340,20 @@ pub(super) async fn insert_lines(
     po_id: i64,
     lines: &[ValidLine],
 ) -> DomainResult<()> {
+    if let Some(rows) = line_rows(tenant_id, po_id, lines) {
+        txn.execute(txn.get_database_backend().build(&rows)).await?;
+    }
+    Ok(())
+}
+
+/// The statement that writes `lines` to the PO `po_id`, numbered from 1; none without lines.
+pub(super) fn line_rows(
+    tenant_id: i64,
+    po_id: i64,
+    lines: &[ValidLine],
+) -> Option<InsertStatement> {
     if lines.is_empty() {
-        return Ok(());
+        return None;
     }
     let rows = lines
         .iter()
@@ -356,10 +369,7 @@ pub(super) async fn insert_lines(
             provisioned_quantity: Set(0),
             ..Default::default()
         });
-    purchase_order_line::Entity::insert_many(rows)
-        .exec_without_returning(txn)
-        .await?;
-    Ok(())
+    Some(purchase_order_line::Entity::insert_many(rows).into_query())
 }
 
 /// Writes the draft's own columns into `model`.
@@ -444,6 +454,7 @@ pub async fn create_draft(
             actor,
             &po,
             TimelineEntry::created(PoStatus::Draft, ""),
+            Vec::new(),
         )
         .await?;
         txn.commit().await?;

@@ -250,6 +250,7 @@ pub(crate) async fn create_from_email(
         creator,
         &po,
         TimelineEntry::created(PoStatus::Draft, "from e-mail"),
+        Vec::new(),
     )
     .await?;
     Ok(EmailDraft {

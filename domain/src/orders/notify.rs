@@ -1,7 +1,10 @@
 //! Who hears about a step, and what they read: one queued e-mail per recipient, written from a
 //! snapshot of the PO as the step left it.
 
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Alias, Expr, InsertStatement, Order, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
+};
 use simdesk_types::{PoStatus, Role};
 
 use super::workflow::Audience;
@@ -13,21 +16,19 @@ use crate::mail::{self, MailContext, NewMail, PoMail, PoMailLine};
 use crate::money;
 use crate::DomainResult;
 
-/// Queues one e-mail per recipient of the step that brought `po` to `to`, with `reason` (a
-/// rejection's, a cancellation's) in it. `po` is the PO as the step wrote it, so the e-mail has
-/// its PO number, carrier and tracking number.
-pub(super) async fn notify(
+/// The statement that queues one e-mail per recipient of the step that brought `po` to `to`,
+/// with `reason` (a rejection's, a cancellation's) in it; none without recipients. `po` is the
+/// PO as the step wrote it, so the e-mail has its PO number, carrier and tracking number. The
+/// caller writes it with the step's other rows.
+pub(super) async fn notifications(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     audience: Audience,
     to: PoStatus,
     reason: &str,
-) -> DomainResult<()> {
+) -> DomainResult<Option<InsertStatement>> {
     let event = format!("po.{}", to.as_str());
-    let mut recipients = recipients(txn, po, audience).await?;
-    let ids: Vec<i64> = recipients.iter().map(|u| u.id).collect();
-    let opted_out = mail::preferences::opted_out(txn, &ids, &event).await?;
-    recipients.retain(|u| !opted_out.contains(&u.id));
+    let recipients = recipients(txn, po, audience, &event).await?;
     // Whoever e-mailed the order hears what the buyer hears, user of the account or not.
     let sender = match audience {
         Audience::Buyer => email_sender(txn, po)
@@ -36,7 +37,7 @@ pub(super) async fn notify(
         _ => None,
     };
     if recipients.is_empty() && sender.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     let snapshot = snapshot(txn, po, audience, to, reason).await?;
     let subject = format!(
@@ -67,7 +68,7 @@ pub(super) async fn notify(
             })),
         })
         .collect();
-    mail::enqueue_all(txn, mails).await
+    mail::queue_rows(mails)
 }
 
 /// The address (and name) answers to an order e-mail go to, for a PO made of one; none for
@@ -95,15 +96,18 @@ async fn email_sender(
         }))
 }
 
-/// The active users `audience` names for `po`, each read with its membership.
+/// The active users `audience` names for `po` who did not opt out of `event`, each read with
+/// its membership.
 async fn recipients(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     audience: Audience,
+    event: &str,
 ) -> DomainResult<Vec<app_user::Model>> {
     let members = |roles: &[Role], account: Option<i64>| {
         let mut query = membership::Entity::find()
             .find_also_related(app_user::Entity)
+            .filter(mail::preferences::not_opted_out(event))
             .filter(membership::Column::TenantId.eq(po.tenant_id))
             .filter(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())));
         query = match account {
@@ -112,48 +116,58 @@ async fn recipients(
         };
         query
     };
-    let with_role = |rows: &[(membership::Model, Option<app_user::Model>)], role: Role| {
-        rows.iter()
-            .filter(|(m, _)| m.role == role.as_str())
-            .filter_map(|(_, user)| user.clone())
+    let users = |rows: Vec<(membership::Model, Option<app_user::Model>)>| {
+        rows.into_iter()
+            .filter_map(|(_, user)| user)
             .collect::<Vec<_>>()
     };
     let mut users: Vec<app_user::Model> = match audience {
         Audience::Provider => {
-            // The agents; the tenant admins when the tenant has no agent.
-            let staff = members(&[Role::SpAgent, Role::TenantAdmin], None)
-                .all(txn)
-                .await?;
-            let any_agent = staff.iter().any(|(m, _)| m.role == Role::SpAgent.as_str());
-            with_role(
-                &staff,
-                if any_agent {
-                    Role::SpAgent
-                } else {
-                    Role::TenantAdmin
-                },
+            // The agents; the tenant admins when the tenant has no agent (whether or not the
+            // agents want this e-mail), decided in the same query.
+            let agents = Query::select()
+                .expr(Expr::val(1))
+                .from(membership::Entity)
+                .and_where(membership::Column::TenantId.eq(po.tenant_id))
+                .and_where(membership::Column::AccountId.is_null())
+                .and_where(membership::Column::Role.eq(Role::SpAgent.as_str()))
+                .to_owned();
+            let role = Expr::case(Expr::exists(agents), Role::SpAgent.as_str())
+                .finally(Role::TenantAdmin.as_str());
+            users(
+                members(&[Role::SpAgent, Role::TenantAdmin], None)
+                    .filter(Expr::col((membership::Entity, membership::Column::Role)).eq(role))
+                    .all(txn)
+                    .await?,
             )
         }
-        Audience::Approvers => members(&[Role::Approver], Some(po.account_id))
-            .all(txn)
-            .await?
-            .into_iter()
-            .filter_map(|(_, user)| user)
-            .filter(|user| user.id != po.created_by)
-            .collect(),
+        Audience::Approvers => users(
+            members(&[Role::Approver], Some(po.account_id))
+                .all(txn)
+                .await?,
+        )
+        .into_iter()
+        .filter(|user| user.id != po.created_by)
+        .collect(),
         Audience::Buyer => {
-            let creator = app_user::Entity::find_by_id(po.created_by)
+            // Who raised the PO; the account's admins when that was nobody of the account.
+            let creator_of_account = || {
+                app_user::Entity::find_by_id(po.created_by)
+                    .filter(app_user::Column::AccountId.eq(po.account_id))
+            };
+            match creator_of_account()
+                .filter(mail::preferences::not_opted_out(event))
                 .one(txn)
                 .await?
-                .filter(|u| u.account_id == Some(po.account_id));
-            match creator {
+            {
                 Some(creator) => vec![creator],
-                None => members(&[Role::AccountAdmin], Some(po.account_id))
-                    .all(txn)
-                    .await?
-                    .into_iter()
-                    .filter_map(|(_, user)| user)
-                    .collect(),
+                // Only asked when the creator does not want this e-mail or is not the account's.
+                None if creator_of_account().one(txn).await?.is_some() => Vec::new(),
+                None => users(
+                    members(&[Role::AccountAdmin], Some(po.account_id))
+                        .all(txn)
+                        .await?,
+                ),
             }
         }
     };
@@ -171,18 +185,11 @@ async fn snapshot(
     to: PoStatus,
     reason: &str,
 ) -> DomainResult<PoMail> {
-    let (account_name, tenant_name) = account::Entity::find_by_id(po.account_id)
-        .find_also_related(tenant::Entity)
-        .one(txn)
-        .await?
-        .map(|(a, t)| (a.name, t.map(|t| t.name).unwrap_or_default()))
+    let rows = snapshot_rows(txn, po).await?;
+    let (account_name, tenant_name) = rows
+        .first()
+        .map(|r| (r.account_name.clone(), r.tenant_name.clone()))
         .unwrap_or_default();
-    let lines = purchase_order_line::Entity::find()
-        .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
-        .find_also_related(product::Entity)
-        .order_by_asc(purchase_order_line::Column::LineNumber)
-        .all(txn)
-        .await?;
     let amount = |minor: i64, currency: &str| money::price(minor, currency).display;
     let sim_count = if matches!(to, PoStatus::Ready | PoStatus::Shipped) {
         use sea_orm::PaginatorTrait;
@@ -208,17 +215,20 @@ async fn snapshot(
         reference,
         account_name,
         status: to.label().to_owned(),
-        lines: lines
-            .iter()
-            .map(|(line, product)| PoMailLine {
-                product: product.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-                quantity: line.quantity,
-                unit_price: amount(line.unit_price_minor, &line.currency),
-                line_total: amount(
-                    line.unit_price_minor
-                        .saturating_mul(i64::from(line.quantity)),
-                    &line.currency,
-                ),
+        lines: rows
+            .into_iter()
+            .filter_map(|row| {
+                let (quantity, unit_price_minor) = (row.quantity?, row.unit_price_minor?);
+                let currency = row.currency.unwrap_or_default();
+                Some(PoMailLine {
+                    product: row.product.unwrap_or_default(),
+                    quantity,
+                    unit_price: amount(unit_price_minor, &currency),
+                    line_total: amount(
+                        unit_price_minor.saturating_mul(i64::from(quantity)),
+                        &currency,
+                    ),
+                })
             })
             .collect(),
         total: amount(po.total_minor, &po.currency),
@@ -228,6 +238,63 @@ async fn snapshot(
         sim_count,
         external_reference: po.external_reference.clone().unwrap_or_default(),
     })
+}
+
+/// The account's and provider's names with each line of `po` (none without lines), read in one
+/// query: the account is the query's root, so the names come back for a PO without lines too.
+#[derive(Debug, FromQueryResult)]
+struct SnapshotRow {
+    account_name: String,
+    tenant_name: String,
+    product: Option<String>,
+    quantity: Option<i32>,
+    unit_price_minor: Option<i64>,
+    currency: Option<String>,
+}
+
+async fn snapshot_rows(
+    txn: &DatabaseTransaction,
+    po: &purchase_order::Model,
+) -> DomainResult<Vec<SnapshotRow>> {
+    use purchase_order_line::Column as Line;
+    let line = purchase_order_line::Entity;
+    let query = Query::select()
+        .expr_as(
+            Expr::col((account::Entity, account::Column::Name)),
+            Alias::new("account_name"),
+        )
+        .expr_as(
+            Expr::col((tenant::Entity, tenant::Column::Name)),
+            Alias::new("tenant_name"),
+        )
+        .expr_as(
+            Expr::col((product::Entity, product::Column::Name)),
+            Alias::new("product"),
+        )
+        .columns([
+            (line, Line::Quantity),
+            (line, Line::UnitPriceMinor),
+            (line, Line::Currency),
+        ])
+        .from(account::Entity)
+        .inner_join(
+            tenant::Entity,
+            Expr::col((tenant::Entity, tenant::Column::Id))
+                .equals((account::Entity, account::Column::TenantId)),
+        )
+        .left_join(line, Expr::col((line, Line::PurchaseOrderId)).eq(po.id))
+        .left_join(
+            product::Entity,
+            Expr::col((product::Entity, product::Column::Id)).equals((line, Line::ProductId)),
+        )
+        .and_where(Expr::col((account::Entity, account::Column::Id)).eq(po.account_id))
+        .order_by((line, Line::LineNumber), Order::Asc)
+        .to_owned();
+    Ok(
+        SnapshotRow::find_by_statement(txn.get_database_backend().build(&query))
+            .all(txn)
+            .await?,
+    )
 }
 
 /// The headline and first sentence of the e-mail about a step to `to`, for `audience`.

@@ -9,7 +9,7 @@ use sea_orm::{
 use simdesk_types::{Entitlements, PoAddress, PoStatus, Price};
 
 pub(crate) use super::draft::Contract;
-use super::draft::{insert_lines, replace_lines, ValidLine};
+use super::draft::{line_rows, replace_lines, ValidLine};
 use super::plausibility::plausibility_of;
 use super::scope::{refused, status_of};
 use super::sim_settings::set_overrides;
@@ -193,12 +193,13 @@ async fn create_waiting(
     address_columns(&mut model, &address);
     set_overrides(&mut model, overrides);
     let po = model.insert(txn).await?;
-    insert_lines(txn, tenant_id, po.id, &valid).await?;
+    // The lines go with the first timeline entry: one round trip.
     record_event(
         txn,
         actor,
         &po,
         TimelineEntry::created(PoStatus::AwaitingBuyerPo, reason),
+        line_rows(tenant_id, po.id, &valid).into_iter().collect(),
     )
     .await?;
     Ok(po)

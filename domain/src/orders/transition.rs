@@ -3,15 +3,14 @@
 //! document for the procurement system), all in the caller's transaction.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, InsertStatement, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryTrait, Set,
 };
 use serde_json::json;
 use simdesk_types::{PoAction, PoStatus, WebhookEvent};
 
-use super::notify::notify;
+use super::notify::notifications;
 use super::scope::{refused, status_of, CHANGED_MEANWHILE};
 use super::stock;
 use super::workflow::{self, Capacity, Event};
@@ -80,10 +79,12 @@ pub(crate) async fn transition(
         to: step.to,
         reason,
     };
-    record_event(txn, actor, po, entry).await?;
-    if let Some(audience) = then.notify {
-        notify(txn, &updated, audience, step.to, reason).await?;
-    }
+    // The step's e-mails are written with its timeline entry: one round trip.
+    let mails = match then.notify {
+        Some(audience) => notifications(txn, &updated, audience, step.to, reason).await?,
+        None => None,
+    };
+    record_event(txn, actor, po, entry, mails.into_iter().collect()).await?;
     if let Some(document) = then.document {
         crate::punchout::outbox::enqueue(txn, &updated, document, reason).await?;
     }
@@ -144,11 +145,14 @@ impl<'a> TimelineEntry<'a> {
     }
 }
 
+/// Writes `entry` to the PO's timeline and the audit log, together with `alongside`: other
+/// rows of the same change that nobody reads back (its lines, its e-mails).
 pub(super) async fn record_event(
     txn: &DatabaseTransaction,
     actor: &Actor,
     po: &purchase_order::Model,
     entry: TimelineEntry<'_>,
+    alongside: Vec<InsertStatement>,
 ) -> DomainResult<()> {
     let TimelineEntry {
         action,
@@ -162,7 +166,7 @@ pub(super) async fn record_event(
     } else {
         actor.display_name.clone()
     };
-    purchase_order_event::ActiveModel {
+    let timeline = purchase_order_event::ActiveModel {
         tenant_id: Set(po.tenant_id),
         account_id: Set(po.account_id),
         purchase_order_id: Set(po.id),
@@ -174,9 +178,10 @@ pub(super) async fn record_event(
         reason: Set(reason.to_owned()),
         at: Set(Utc::now()),
         ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    };
+    // The timeline entry, its audit entry and the rest in one round trip.
+    let mut rows = alongside;
+    rows.push(purchase_order_event::Entity::insert(timeline).into_query());
     AuditEvent::new(audit, "purchase_order")
         .target(po.id)
         .tenant(Some(po.tenant_id), Some(po.account_id))
@@ -185,7 +190,7 @@ pub(super) async fn record_event(
             "to": to.as_str(),
             "reason": reason,
         }))
-        .record(txn, Some(actor.user_id))
+        .record_along(txn, Some(actor.user_id), rows)
         .await?;
     Ok(())
 }

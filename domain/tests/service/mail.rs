@@ -356,3 +356,52 @@ async fn two_passes_over_the_queue_at_once_claim_each_email_once() {
     assert!(!all.is_empty(), "the demo queues e-mails");
     assert_eq!(claimed, all, "every e-mail due is claimed, and once");
 }
+
+#[tokio::test]
+async fn agents_who_opted_out_are_not_replaced_by_the_tenant_admins() {
+    use simdesk_domain::entity::{app_user, membership};
+    let t = demo_db().await;
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let agents: Vec<String> = membership::Entity::find()
+        .find_also_related(app_user::Entity)
+        .filter(membership::Column::TenantId.eq(agent.tenant_id.unwrap()))
+        .filter(membership::Column::Role.eq(Role::SpAgent.as_str()))
+        .all(&txn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|(_, user)| user.map(|u| u.email))
+        .collect();
+    drop(txn);
+    assert!(!agents.is_empty());
+    for email in &agents {
+        let agent = actor(&t, email).await;
+        let keep: Vec<String> = MailTopic::for_roles(&agent.roles)
+            .into_iter()
+            .filter(|t| *t != MailTopic::Submitted)
+            .map(|t| t.as_str().to_owned())
+            .collect();
+        preferences::save(&t.db, &agent, &keep).await.unwrap();
+    }
+
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let input = crate::orders::po_input(&t, &purchaser, 10).await;
+    let draft = orders::create_draft(&t.db, &purchaser, input)
+        .await
+        .unwrap();
+    let version = orders::detail(&t.db, &purchaser, draft)
+        .await
+        .unwrap()
+        .version;
+    orders::act(&t.db, &purchaser, draft, version, PoAction::Submit, "")
+        .await
+        .unwrap();
+    let detail = orders::detail(&t.db, &purchaser, draft).await.unwrap();
+    assert_eq!(detail.status, PoStatus::Submitted);
+    let submitted = told(&t, draft).await;
+    assert!(
+        !submitted.iter().any(|(e, _)| e == "po.submitted"),
+        "the agents chose not to hear of it, and the tenant admins stand in only for a tenant without agents: {submitted:?}"
+    );
+}
