@@ -447,7 +447,9 @@ pub fn brand_accent(color: Option<String>) -> String {
         .unwrap_or_else(|| "#0f766e".to_owned())
 }
 
-/// A labelled text input with its error message.
+/// A labelled text input with its error message. The hint and the message are tied to the
+/// input (`aria-describedby`), and a field with a message is marked invalid, so a screen
+/// reader reads them with the field.
 #[component]
 pub fn Field(
     id: &'static str,
@@ -459,6 +461,12 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] error: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let hint_id = hint_id.clone();
+        move || described_by(hint.map(|_| hint_id.as_str()), id, error.get().is_some())
+    };
     view! {
         <div>
             <label for=id class=LABEL>{label}</label>
@@ -468,11 +476,31 @@ pub fn Field(
                 type=kind.unwrap_or("text")
                 value=value
                 required=required
+                aria-describedby=described_by
+                aria-invalid=move || error.get().map(|_| "true")
                 class=format!("mt-1 {INPUT}")
             />
-            {hint.map(|hint| view! { <p class="mt-1 text-xs text-slate-500">{hint}</p> })}
-            {move || error.and_then(|e| e.get()).map(|message| view! { <p class="mt-1 text-sm text-red-700">{message}</p> })}
+            {hint.map(|hint| view! { <p id=hint_id class="mt-1 text-xs text-slate-500">{hint}</p> })}
+            <FieldMessage id=id error=error />
         </div>
+    }
+}
+
+/// What an input's `aria-describedby` names: its hint, if any, and its error message while
+/// there is one (`{id}-error`, as [`FieldMessage`] renders it).
+pub fn described_by(hint_id: Option<&str>, id: &str, has_error: bool) -> Option<String> {
+    let error_id = has_error.then(|| format!("{id}-error"));
+    let ids: Vec<&str> = hint_id.into_iter().chain(error_id.as_deref()).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The error message of the input `id`, as `{id}-error`, for its `aria-describedby`.
+#[component]
+pub fn FieldMessage(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! { <p id=format!("{id}-error") class="mt-1 text-sm text-red-700">{message}</p> }
+        })
     }
 }
 

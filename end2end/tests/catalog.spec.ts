@@ -31,6 +31,10 @@ test('a tenant admin creates a price plan and a product', async ({ page }) => {
   await form.getByRole('button', { name: 'Create product' }).click();
   // A precise message for the one bad field; nothing is lost.
   await expect(page.getByText('Enter the 8-digit UNSPSC code, such as 43191501.').first()).toBeVisible();
+  // The field is marked invalid and described by its hint and its message.
+  const unspsc = page.getByTestId('product-form').getByLabel('UNSPSC code');
+  await expect(unspsc).toHaveAttribute('aria-invalid', 'true');
+  await expect(unspsc).toHaveAccessibleDescription(/8 digits, for example 43191501.*Enter the 8-digit UNSPSC code/);
   await page.getByTestId('product-form').getByLabel('UNSPSC code').fill('43191501');
   if (!(await page.getByTestId('product-form').getByLabel('Part number').inputValue())) {
     // Without JavaScript the form comes back empty after a failed post: fill it again.

@@ -52,6 +52,10 @@ async function enrol(page: Page): Promise<{ key: string; codes: string[] }> {
   await page.getByLabel('Code from the app').fill('000000');
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.getByText('That code is not right')).toBeVisible();
+  // The message is tied to the field, so a screen reader reads it with the field.
+  const field = page.getByLabel('Code from the app');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(/That code is not right/);
   await page.getByLabel('Code from the app').fill(await freshCode(key));
   await page.getByRole('button', { name: 'Turn on' }).click();
   const shown = page.getByTestId('recovery-codes');

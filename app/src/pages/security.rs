@@ -7,8 +7,8 @@ use crate::api::security::{
     StartSecondFactor, TurnOffSecondFactor,
 };
 use crate::components::{
-    action_feedback, error_beyond_fields, field_error, format_time, ConfirmStep, ErrorPanel,
-    PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
+    action_feedback, described_by, error_beyond_fields, error_of, format_time, ConfirmStep,
+    ErrorPanel, FieldMessage, PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
 };
 
 /// The signed-in user's second factor: setting up an authenticator app, recovery codes,
@@ -126,10 +126,10 @@ fn Enrolment(enrolment: TotpEnrolment, actions: Actions) -> impl IntoView {
                 <li>
                     <p class="font-medium text-slate-900">"2. Enter the 6-digit code the app shows now."</p>
                     <ActionForm action=actions.confirm attr:class="mt-3 flex flex-wrap items-end gap-3">
-                        <CodeField id="enrol-code" label="Code from the app" />
+                        <CodeField id="enrol-code" label="Code from the app" error=error_of(actions.confirm.value(), "code") />
                         <button type="submit" class=BUTTON_PRIMARY>"Turn on"</button>
                     </ActionForm>
-                    {field_error(actions.confirm.value(), "code")}
+                    <FieldMessage id="enrol-code" error=error_of(actions.confirm.value(), "code") />
                     {error_beyond_fields(actions.confirm.value(), &["code"])}
                 </li>
             </ol>
@@ -161,10 +161,10 @@ fn AppOn(
                 }}
             </p>
             <ActionForm action=actions.renew attr:class="mt-4 flex flex-wrap items-end gap-3">
-                <CodeField id="renew-code" label="Code from the app, or a recovery code" />
+                <CodeField id="renew-code" label="Code from the app, or a recovery code" error=error_of(actions.renew.value(), "code") />
                 <button type="submit" class=BUTTON_SECONDARY>"Make new recovery codes"</button>
             </ActionForm>
-            {field_error(actions.renew.value(), "code")}
+            <FieldMessage id="renew-code" error=error_of(actions.renew.value(), "code") />
             {error_beyond_fields(actions.renew.value(), &["code"])}
             <div class="mt-6 border-t border-slate-100 pt-4">
                 {if status.required {
@@ -177,11 +177,11 @@ fn AppOn(
                             open=Signal::derive(move || matches!(actions.turn_off.value().get(), Some(Err(_))))
                         >
                             <ActionForm action=actions.turn_off attr:class="flex flex-wrap items-end gap-3">
-                                <CodeField id="off-code" label="Code from the app, or a recovery code" />
+                                <CodeField id="off-code" label="Code from the app, or a recovery code" error=error_of(actions.turn_off.value(), "code") />
                                 <button type="submit" class=BUTTON_PRIMARY>"Turn off the second factor"</button>
                             </ActionForm>
                         </ConfirmStep>
-                        {field_error(actions.turn_off.value(), "code")}
+                        <FieldMessage id="off-code" error=error_of(actions.turn_off.value(), "code") />
                         {error_beyond_fields(actions.turn_off.value(), &["code"])}
                     }.into_any()
                 }}
@@ -227,13 +227,27 @@ fn TrustedBrowsers(
     }
 }
 
-/// The field for a code from the app (or, where it counts, a recovery code).
+/// The field for a code from the app (or, where it counts, a recovery code). Its message is
+/// shown below the form's row by [`FieldMessage`] with the same `id`, and tied to the input.
 #[component]
-fn CodeField(id: &'static str, label: &'static str) -> impl IntoView {
+fn CodeField(
+    id: &'static str,
+    label: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <div>
             <label for=id class=LABEL>{label}</label>
-            <input id=id name="code" required autocomplete="one-time-code" maxlength="11" class=format!("mt-1 w-40 {INPUT}") />
+            <input
+                id=id
+                name="code"
+                required
+                autocomplete="one-time-code"
+                maxlength="11"
+                aria-describedby=move || described_by(None, id, error.get().is_some())
+                aria-invalid=move || error.get().map(|_| "true")
+                class=format!("mt-1 w-40 {INPUT}")
+            />
         </div>
     }
 }
