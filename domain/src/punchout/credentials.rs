@@ -386,6 +386,31 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: i64) -> DomainRe
     .await
 }
 
+/// A procurement system's credential that authenticated a document, with the account it
+/// orders for, read in the same query.
+#[derive(Debug, Clone)]
+pub(crate) struct Sender {
+    pub credential: punchout_credential::Model,
+    account: Option<account::Model>,
+}
+
+impl Sender {
+    /// The account the credential orders for, which must be active.
+    pub(crate) fn ordering_account(&self) -> Result<&account::Model, PunchOutError> {
+        let account = self
+            .account
+            .as_ref()
+            .filter(|a| a.tenant_id == self.credential.tenant_id)
+            .ok_or_else(|| PunchOutError::Internal("the credential's account is gone".into()))?;
+        if account.status != "active" {
+            return Err(PunchOutError::Forbidden(
+                "This account is suspended and cannot order.".into(),
+            ));
+        }
+        Ok(account)
+    }
+}
+
 /// The credential a request's header names, if its shared secret matches and it is enabled.
 /// Every failure is the same [`PunchOutError::Unauthorized`].
 pub(crate) async fn authenticate(
@@ -394,14 +419,14 @@ pub(crate) async fn authenticate(
     tenant_id: i64,
     header: &cxml::Header,
     mode: cxml::DeploymentMode,
-) -> Result<punchout_credential::Model, PunchOutError> {
+) -> Result<Sender, PunchOutError> {
     let presented = header.shared_secret().unwrap_or_default();
     // The first From credential the tenant knows decides.
     for from in &header.from {
-        if let Some(credential) =
+        if let Some(found) =
             find(txn, tenant_id, &from.domain, &from.identity, mode.as_str()).await?
         {
-            return check_secret(key, credential, presented);
+            return check_secret(key, found, presented);
         }
     }
     Err(PunchOutError::Unauthorized)
@@ -413,28 +438,30 @@ async fn find(
     domain: &str,
     identity: &str,
     mode: &str,
-) -> Result<Option<punchout_credential::Model>, PunchOutError> {
+) -> Result<Option<Sender>, PunchOutError> {
     Ok(punchout_credential::Entity::find()
+        .find_also_related(account::Entity)
         .filter(punchout_credential::Column::TenantId.eq(tenant_id))
         .filter(punchout_credential::Column::Domain.eq(domain.trim().to_ascii_lowercase()))
         .filter(punchout_credential::Column::Identity.eq(identity.trim()))
         .filter(punchout_credential::Column::DeploymentMode.eq(mode))
         .one(txn)
-        .await?)
+        .await?
+        .map(|(credential, account)| Sender {
+            credential,
+            account,
+        }))
 }
 
-/// The credential, if `presented` is its shared secret (compared in constant time) and it is
-/// enabled.
-fn check_secret(
-    key: &SecretKey,
-    credential: punchout_credential::Model,
-    presented: &str,
-) -> Result<punchout_credential::Model, PunchOutError> {
+/// The sender, if `presented` is its credential's shared secret (compared in constant time)
+/// and the credential is enabled.
+fn check_secret(key: &SecretKey, sender: Sender, presented: &str) -> Result<Sender, PunchOutError> {
+    let credential = &sender.credential;
     let presented = presented.trim().as_bytes();
     let stored = key.open(credential.account_id, &credential.secret_sealed)?;
     let matches: bool = stored.as_bytes().ct_eq(presented).into();
     if matches && !presented.is_empty() && credential.enabled {
-        Ok(credential)
+        Ok(sender)
     } else {
         Err(PunchOutError::Unauthorized)
     }
@@ -450,9 +477,9 @@ pub(crate) async fn verify(
     identity: &str,
     mode: &str,
     presented: &str,
-) -> Result<punchout_credential::Model, PunchOutError> {
-    let credential = find(txn, tenant_id, domain, identity, mode)
+) -> Result<Sender, PunchOutError> {
+    let sender = find(txn, tenant_id, domain, identity, mode)
         .await?
         .ok_or(PunchOutError::Unauthorized)?;
-    check_secret(key, credential, presented)
+    check_secret(key, sender, presented)
 }

@@ -15,6 +15,7 @@ use sea_orm::{
 use simdesk_types::{PoAddress, PoStatus, Role};
 use std::collections::{BTreeSet, HashMap};
 
+use super::credentials::Sender;
 use super::{
     cart_of, credentials, error_answer, response_xml, setup, sha256_hex, visit, Answer, Endpoint,
     PunchOutError,
@@ -153,8 +154,8 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
         let error = PunchOutError::Internal("a request was not authenticated".into());
         return error_answer(&error);
     };
-    let credential = match authentication {
-        Ok(credential) => credential,
+    let sender = match authentication {
+        Ok(sender) => sender,
         Err(error) => {
             if let PunchOutError::Internal(detail) = &error {
                 tracing::error!(error = %detail, "cXML authentication failed on the server side");
@@ -164,23 +165,14 @@ pub async fn handle(db: &DatabaseConnection, endpoint: &Endpoint<'_>, body: &[u8
             return answer;
         }
     };
-    trace.account_id = Some(credential.account_id);
+    trace.account_id = Some(sender.credential.account_id);
     let result = match &request.kind {
         RequestKind::ProfileRequest(_) => Ok(profile(endpoint)),
         RequestKind::PunchOutSetupRequest(setup) => {
-            setup::setup(db, endpoint, &tenant, &credential, setup).await
+            setup::setup(db, endpoint, &tenant, &sender, setup).await
         }
         RequestKind::OrderRequest(order) => {
-            return order_request(
-                db,
-                order_txn,
-                &tenant,
-                &credential,
-                &document,
-                order,
-                &trace,
-            )
-            .await;
+            return order_request(db, order_txn, &tenant, &sender, &document, order, &trace).await;
         }
         other => Err(PunchOutError::NotAcceptable(format!(
             "simdesk does not take {} documents; it sends them.",
@@ -233,7 +225,7 @@ async fn identify(
 }
 
 /// Whether a request's credential is one of the tenant's, enabled, with the secret presented.
-type Authentication = Result<punchout_credential::Model, PunchOutError>;
+type Authentication = Result<Sender, PunchOutError>;
 
 /// The transactions simdesk supports, all at the tenant's one address.
 fn profile(endpoint: &Endpoint<'_>) -> Answer {
@@ -273,29 +265,19 @@ async fn order_request(
     db: &DatabaseConnection,
     txn: Option<DatabaseTransaction>,
     tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
+    sender: &Sender,
     document: &Cxml,
     order: &OrderRequest,
     trace: &Trace<'_>,
 ) -> Answer {
+    let credential = &sender.credential;
     let key = format!(
         "{}|{}|{}",
         credential.domain, credential.identity, trace.payload_id
     );
     let mut txn = txn;
     for _ in 0..3 {
-        match order_attempt(
-            db,
-            txn.take(),
-            tenant,
-            credential,
-            document,
-            order,
-            trace,
-            &key,
-        )
-        .await
-        {
+        match order_attempt(db, txn.take(), tenant, sender, document, order, trace, &key).await {
             Ok(Attempt::Done(answer)) => return answer,
             Ok(Attempt::Raced) => continue,
             Err(error) => {
@@ -315,7 +297,7 @@ async fn order_attempt(
     db: &DatabaseConnection,
     txn: Option<DatabaseTransaction>,
     tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
+    sender: &Sender,
     document: &Cxml,
     order: &OrderRequest,
     trace: &Trace<'_>,
@@ -346,7 +328,7 @@ async fn order_attempt(
         trace.record(db, &answer, &error.to_string()).await;
         return Ok(Attempt::Done(answer));
     }
-    let outcome = process_order(&txn, tenant, credential, document, order).await;
+    let outcome = process_order(&txn, tenant, sender, document, order).await;
     let (answer, text, po_id, txn) = match outcome {
         Ok((po_id, status, reference)) => {
             let message = format!(
@@ -552,11 +534,11 @@ async fn order_lines(
 async fn process_order(
     txn: &DatabaseTransaction,
     tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
+    sender: &Sender,
     document: &Cxml,
     order: &OrderRequest,
 ) -> Result<(i64, PoStatus, String), PunchOutError> {
-    let account = super::ordering_account(txn, credential).await?;
+    let (credential, account) = (&sender.credential, sender.ordering_account()?);
     let header = &order.header;
     let order_id = header.order_id.trim().to_owned();
     if order_id.is_empty() || order_id.chars().count() > 100 {

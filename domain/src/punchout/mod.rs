@@ -198,26 +198,6 @@ pub(crate) fn supplier_header(
     }
 }
 
-/// The account a credential orders for, which must be active.
-pub(crate) async fn ordering_account(
-    txn: &sea_orm::DatabaseTransaction,
-    credential: &crate::entity::punchout_credential::Model,
-) -> Result<crate::entity::account::Model, PunchOutError> {
-    use crate::entity::account;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let account = account::Entity::find_by_id(credential.account_id)
-        .filter(account::Column::TenantId.eq(credential.tenant_id))
-        .one(txn)
-        .await?
-        .ok_or_else(|| PunchOutError::Internal("the credential's account is gone".into()))?;
-    if account.status != "active" {
-        return Err(PunchOutError::Forbidden(
-            "This account is suspended and cannot order.".into(),
-        ));
-    }
-    Ok(account)
-}
-
 /// The cXML deployment mode of a credential's environment.
 pub(crate) fn deployment_mode(
     credential: &crate::entity::punchout_credential::Model,

@@ -160,7 +160,7 @@ pub async fn enter(
         .ok_or(PunchOutError::Unauthorized)?;
     txn.commit().await?;
     let txn = begin(db, DataScope::Tenant(tenant.id)).await?;
-    let credential = credentials::verify(
+    let sender = credentials::verify(
         &txn,
         key,
         tenant.id,
@@ -171,7 +171,8 @@ pub async fn enter(
     )
     .await?;
     let contract =
-        crate::orders::draft::orderables(&txn, tenant.id, credential.account_id, true).await?;
+        crate::orders::draft::orderables(&txn, tenant.id, sender.credential.account_id, true)
+            .await?;
     txn.commit().await?;
     let product_of = |part: &str| {
         contract
@@ -241,8 +242,8 @@ pub async fn enter(
     }
     let name = Some(entry.user_name.trim().to_owned()).filter(|n| !n.is_empty());
     let txn = begin_write(db, DataScope::System).await?;
-    let account = super::ordering_account(&txn, &credential).await?;
-    let user = procurement_user(&txn, &credential, &email, name).await?;
+    let (credential, account) = (&sender.credential, sender.ordering_account()?);
+    let user = procurement_user(&txn, credential, &email, name).await?;
     let now = Utc::now();
     let visit = punchout_session::ActiveModel {
         tenant_id: Set(tenant.id),

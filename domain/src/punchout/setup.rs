@@ -7,11 +7,12 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use simdesk_types::{CatalogEntry, PunchoutOperation};
 use std::collections::HashMap;
 
+use super::credentials::Sender;
 use super::visit::{is_user_email_extrinsic, procurement_user, RACED};
 use super::visit::{CartItem, CXML};
 use super::{random_token, response_xml, sha256_hex, Answer, Endpoint, PunchOutError};
 use crate::db::{begin_write, DataScope};
-use crate::entity::{punchout_credential, punchout_session, tenant};
+use crate::entity::{punchout_session, tenant};
 
 /// How long a StartPage link may wait before the browser opens it.
 pub const START_LINK_LIFETIME_MINUTES: i64 = 5;
@@ -58,14 +59,14 @@ pub(super) async fn setup(
     db: &DatabaseConnection,
     endpoint: &Endpoint<'_>,
     tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
+    sender: &Sender,
     request: &PunchOutSetupRequest,
 ) -> Result<Answer, PunchOutError> {
-    let mut result = setup_once(db, endpoint, tenant, credential, request).await;
+    let mut result = setup_once(db, endpoint, tenant, sender, request).await;
     for _ in 0..2 {
         match &result {
             Err(PunchOutError::Conflict(m)) if m == RACED => {
-                result = setup_once(db, endpoint, tenant, credential, request).await;
+                result = setup_once(db, endpoint, tenant, sender, request).await;
             }
             _ => break,
         }
@@ -77,7 +78,7 @@ async fn setup_once(
     db: &DatabaseConnection,
     endpoint: &Endpoint<'_>,
     tenant: &tenant::Model,
-    credential: &punchout_credential::Model,
+    sender: &Sender,
     setup: &PunchOutSetupRequest,
 ) -> Result<Answer, PunchOutError> {
     let operation = match setup.operation {
@@ -122,7 +123,7 @@ async fn setup_once(
 
     // System scope: an e-mail address is unique across tenants, so the lookup sees them all.
     let txn = begin_write(db, DataScope::System).await?;
-    let account = super::ordering_account(&txn, credential).await?;
+    let (credential, account) = (&sender.credential, sender.ordering_account()?);
     let user = procurement_user(&txn, credential, &email, name).await?;
 
     let mut initial = Vec::new();
