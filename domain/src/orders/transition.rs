@@ -79,28 +79,30 @@ pub(crate) async fn transition(
         to: step.to,
         reason,
     };
-    // The step's e-mails are written with its timeline entry: one round trip.
-    let mails = match then.notify {
+    // The step's e-mails and webhooks are written with its timeline entry: one round trip.
+    let mut rows: Vec<InsertStatement> = match then.notify {
         Some(audience) => notifications(txn, &updated, audience, step.to, reason).await?,
         None => None,
-    };
-    record_event(txn, actor, po, entry, mails.into_iter().collect()).await?;
+    }
+    .into_iter()
+    .collect();
+    rows.extend(announcements(po, number, event.action(), from, step.to));
+    record_event(txn, actor, po, entry, rows).await?;
     if let Some(document) = then.document {
         crate::punchout::outbox::enqueue(txn, &updated, document, reason).await?;
     }
-    announce(txn, po, number, event.action(), from, step.to).await?;
     Ok(updated)
 }
 
-/// Queues the webhooks of a step: every status change, and the SIMs being ready or shipped.
-async fn announce(
-    txn: &DatabaseTransaction,
+/// The statements that queue the webhooks of a step: every status change, and the SIMs being
+/// ready or shipped.
+fn announcements(
     po: &purchase_order::Model,
     number: Option<i64>,
     action: PoAction,
     from: PoStatus,
     to: PoStatus,
-) -> DomainResult<()> {
+) -> Vec<InsertStatement> {
     let data = serde_json::json!({
         "order_id": po.id,
         "number": number,
@@ -116,11 +118,12 @@ async fn announce(
         PoStatus::Shipped => events.push(WebhookEvent::OrderShipped),
         _ => {}
     }
-    for event in events {
-        crate::webhooks::publish(txn, po.tenant_id, Some(po.account_id), event, data.clone())
-            .await?;
-    }
-    Ok(())
+    events
+        .into_iter()
+        .map(|event| {
+            crate::webhooks::publish_rows(po.tenant_id, Some(po.account_id), event, data.clone())
+        })
+        .collect()
 }
 
 /// One entry of a PO's timeline, written to the audit log too.

@@ -13,7 +13,7 @@ mod publish;
 pub mod signature;
 pub mod subscriptions;
 
-pub(crate) use publish::publish;
+pub(crate) use publish::{publish, publish_rows};
 pub use subscriptions::{create, list, remove, send_test};
 
 /// How webhooks are delivered.

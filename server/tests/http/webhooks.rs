@@ -206,6 +206,16 @@ async fn order_events_arrive_signed_once_each_through_retries() {
     .unwrap();
     *tenant_secret.lock().unwrap() = provider.secret;
 
+    // A webhook of the same account for shipments only hears nothing of a submission.
+    let shipments_only = WebhookInput {
+        order_status_changed: false,
+        order_sims_ready: false,
+        ..all_order_events("http://127.0.0.1:9/shipments")
+    };
+    webhooks::create(db, &key, &settings, &admin, shipments_only)
+        .await
+        .unwrap();
+
     let order = raise_and_submit(&server, "admin@hafenlogistik.example").await;
     let queued = deliveries(&server).await;
     assert_eq!(
@@ -213,6 +223,11 @@ async fn order_events_arrive_signed_once_each_through_retries() {
         2,
         "the account's and the provider's: {queued:?}"
     );
+    assert_ne!(
+        queued[0].message_id, queued[1].message_id,
+        "each delivery has its own message id"
+    );
+    assert!(queued.iter().all(|d| d.message_id.starts_with("msg_")));
 
     // Three passes: two 503s for the account's receiver, then delivered.
     for _ in 0..3 {
