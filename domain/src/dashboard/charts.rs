@@ -4,10 +4,10 @@
 //! functions.
 
 use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationDef,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef,
 };
 use simdesk_types::{Chart, ChartBar, ChartSeries, PoAction, PoStatus, ProductStatus, StockLevel};
 
@@ -142,13 +142,6 @@ fn order_to_account() -> RelationDef {
         .into()
 }
 
-fn event_to_order() -> RelationDef {
-    purchase_order_event::Entity::belongs_to(purchase_order::Entity)
-        .from(purchase_order_event::Column::PurchaseOrderId)
-        .to(purchase_order::Column::Id)
-        .into()
-}
-
 fn sim_to_order() -> RelationDef {
     sim_card::Entity::belongs_to(purchase_order::Entity)
         .from(sim_card::Column::PurchaseOrderId)
@@ -260,30 +253,47 @@ async fn time_to_acceptance(
     tenant_id: i64,
     weeks: &Periods,
 ) -> DomainResult<Chart> {
-    let rows: Vec<(chrono::DateTime<Utc>, Option<chrono::DateTime<Utc>>)> =
-        purchase_order_event::Entity::find()
-            .select_only()
-            .column(purchase_order_event::Column::At)
-            .column_as(
-                Expr::col((purchase_order::Entity, purchase_order::Column::SubmittedAt)),
-                "submitted_at",
-            )
-            .join(JoinType::InnerJoin, event_to_order())
-            .filter(purchase_order_event::Column::TenantId.eq(tenant_id))
-            .filter(purchase_order_event::Column::Action.eq(PoAction::Accept.as_str()))
-            .filter(purchase_order_event::Column::At.gte(weeks.first_instant()))
-            .into_tuple()
-            .all(txn)
-            .await?;
+    use purchase_order_event::Column as Event;
+    let accepted_lately = Query::select()
+        .column(Event::PurchaseOrderId)
+        .from(purchase_order_event::Entity)
+        .and_where(Event::TenantId.eq(tenant_id))
+        .and_where(Event::Action.eq(PoAction::Accept.as_str()))
+        .and_where(Event::At.gte(weeks.first_instant()))
+        .to_owned();
+    // The provider's wait starts when the order reached it (submitted, or approved and so
+    // submitted), not at the purchaser's first submission: an approver's wait is not theirs.
+    let rows: Vec<(i64, String, chrono::DateTime<Utc>)> = purchase_order_event::Entity::find()
+        .select_only()
+        .columns([Event::PurchaseOrderId, Event::ToStatus, Event::At])
+        .filter(Event::TenantId.eq(tenant_id))
+        .filter(Event::PurchaseOrderId.in_subquery(accepted_lately))
+        .filter(
+            Condition::any()
+                .add(Event::Action.eq(PoAction::Accept.as_str()))
+                .add(Event::ToStatus.eq(PoStatus::Submitted.as_str())),
+        )
+        .order_by_asc(Event::PurchaseOrderId)
+        .order_by_asc(Event::At)
+        .order_by_asc(Event::Id)
+        .into_tuple()
+        .all(txn)
+        .await?;
     let mut hours_per_week: Vec<Vec<f64>> = vec![Vec::new(); weeks.starts.len()];
-    for (accepted_at, submitted_at) in rows {
-        let (Some(week), Some(submitted_at)) =
-            (weeks.index_of(accepted_at.date_naive()), submitted_at)
-        else {
+    let mut reached: Option<(i64, chrono::DateTime<Utc>)> = None;
+    for (po_id, to_status, at) in rows {
+        if to_status == PoStatus::Submitted.as_str() {
+            reached = Some((po_id, at));
+            continue;
+        }
+        // Otherwise an acceptance (the query's only other kind of row).
+        let Some((_, reached_at)) = reached.filter(|(id, _)| *id == po_id) else {
             continue;
         };
-        let hours = (accepted_at - submitted_at).num_seconds().max(0) as f64 / 3600.0;
-        hours_per_week[week].push(hours);
+        if let Some(week) = weeks.index_of(at.date_naive()) {
+            let hours = (at - reached_at).num_seconds().max(0) as f64 / 3600.0;
+            hours_per_week[week].push(hours);
+        }
     }
     let mut bars = weeks.empty_bars(1);
     for (bar, hours) in bars.iter_mut().zip(hours_per_week) {
@@ -293,8 +303,9 @@ async fn time_to_acceptance(
         key: "time-to-acceptance".into(),
         title: "Time from submission to acceptance".into(),
         summary: format!(
-            "The median hours from an order's submission to its acceptance, by the week it was \
-             accepted, over the last {WEEKS} weeks; 0 where nothing was accepted."
+            "The median hours from an order reaching the provider (submitted, or approved within \
+             the account) to its acceptance, by the week it was accepted, over the last {WEEKS} \
+             weeks; 0 where nothing was accepted."
         ),
         href: orders_link(PoStatus::Submitted),
         unit: "hours".into(),

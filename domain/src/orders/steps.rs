@@ -85,6 +85,9 @@ pub async fn act(
                 ));
                 changes.submitted_at = Set(Some(Utc::now()));
                 changes.rejection_reason = Set(String::new());
+                // Each submission is approved afresh (or not at all, within the limit): an
+                // approval of an earlier, reopened version does not carry over.
+                changes.approved_by = Set(None);
                 Event::Submit {
                     needs_approval: needs_approval(&txn, actor, capacity, &po).await?,
                 }

@@ -3,14 +3,18 @@
 use crate::orders::po_input;
 use crate::support::*;
 use chrono::{Datelike, Timelike};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel,
+    QueryFilter, Set,
+};
 use simdesk_domain::db::{begin, DataScope};
-use simdesk_domain::entity::purchase_order;
+use simdesk_domain::entity::{purchase_order, purchase_order_event};
 use simdesk_domain::orders::provisioning::{self, Source};
 use simdesk_domain::orders::{self};
 use simdesk_domain::testing::TestDatabase;
 use simdesk_domain::{dashboard, Actor};
-use simdesk_types::{Chart, Dashboard, PoAction, ShipmentInput};
+use simdesk_types::{Chart, Dashboard, PoAction, PoStatus, ShipmentInput};
 
 fn chart<'a>(board: &'a Dashboard, key: &str) -> &'a Chart {
     board
@@ -38,6 +42,42 @@ async fn step(t: &TestDatabase, who: &Actor, id: i64, action: PoAction) {
         .unwrap();
 }
 
+/// Moves the purchaser's submission of the PO `hours` into the past.
+async fn backdate_submission(t: &TestDatabase, id: i64, hours: i64) {
+    let at = chrono::Utc::now() - chrono::Duration::hours(hours);
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let mut po = purchase_order::Entity::find_by_id(id)
+        .one(&txn)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    po.submitted_at = Set(Some(at));
+    po.update(&txn).await.unwrap();
+    txn.commit().await.unwrap();
+}
+
+/// Moves the PO's arrival in `status` (its timeline entry) `hours` into the past.
+async fn backdate_arrival(t: &TestDatabase, id: i64, status: PoStatus, hours: i64) {
+    let at = chrono::Utc::now() - chrono::Duration::hours(hours);
+    // The timeline is append-only; travelling in time lifts that on this test's own database,
+    // as its owner (the application's role may not update it at all).
+    let lift = match t.db.get_database_backend() {
+        DbBackend::Postgres => {
+            "ALTER TABLE purchase_order_event DISABLE TRIGGER purchase_order_event_append_only"
+        }
+        _ => "DROP TRIGGER IF EXISTS purchase_order_event_no_update",
+    };
+    t.db.execute_unprepared(lift).await.unwrap();
+    purchase_order_event::Entity::update_many()
+        .col_expr(purchase_order_event::Column::At, Expr::value(at))
+        .filter(purchase_order_event::Column::PurchaseOrderId.eq(id))
+        .filter(purchase_order_event::Column::ToStatus.eq(status.as_str()))
+        .exec(&t.db)
+        .await
+        .unwrap();
+}
+
 /// A Hafenlogistik order of 100 SIMs, submitted five hours ago, then accepted, provisioned and
 /// shipped today. Returns its total in EUR.
 async fn shipped_order(t: &TestDatabase) -> f64 {
@@ -47,16 +87,8 @@ async fn shipped_order(t: &TestDatabase) -> f64 {
         .await
         .unwrap();
     step(t, &purchaser, id, PoAction::Submit).await;
-    let txn = begin(&t.db, DataScope::System).await.unwrap();
-    let mut po = purchase_order::Entity::find_by_id(id)
-        .one(&txn)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    po.submitted_at = Set(Some(chrono::Utc::now() - chrono::Duration::hours(5)));
-    po.update(&txn).await.unwrap();
-    txn.commit().await.unwrap();
+    backdate_submission(t, id, 5).await;
+    backdate_arrival(t, id, PoStatus::Submitted, 5).await;
     step(t, &agent, id, PoAction::Accept).await;
     let version = orders::detail(&t.db, &agent, id).await.unwrap().version;
     provisioning::provision(&t.db, &agent, id, version, Source::Stock)
@@ -136,6 +168,79 @@ async fn a_providers_charts_count_its_own_orders_and_stock() {
 
     // Another provider sees nothing of it.
     assert_eq!(board(&t, ALPINA_AGENT).await.charts, alpina_before.charts);
+}
+
+#[tokio::test]
+async fn time_to_acceptance_counts_from_the_approval_not_from_the_first_submission() {
+    let t = full_demo_db().await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let approver = actor(&t, HAFEN_APPROVER).await;
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    // 300 SIMs are above the purchaser's limit: submitted eight hours ago, approved two hours
+    // ago, accepted now.
+    let id = orders::create_draft(&t.db, &purchaser, po_input(&t, &purchaser, 300).await)
+        .await
+        .unwrap();
+    step(&t, &purchaser, id, PoAction::Submit).await;
+    assert_eq!(
+        orders::detail(&t.db, &purchaser, id).await.unwrap().status,
+        PoStatus::AwaitingApproval
+    );
+    backdate_submission(&t, id, 8).await;
+    backdate_arrival(&t, id, PoStatus::AwaitingApproval, 8).await;
+    step(&t, &approver, id, PoAction::Approve).await;
+    backdate_arrival(&t, id, PoStatus::Submitted, 2).await;
+    step(&t, &agent, id, PoAction::Accept).await;
+
+    let waited = chart(&board(&t, NORDWIND_AGENT).await, "time-to-acceptance").bars[7].values[0];
+    assert!((waited - 2.0).abs() < 0.05, "{waited} hours, not 8");
+}
+
+#[tokio::test]
+async fn an_order_approved_then_reopened_and_cut_below_the_limit_counts_as_within_it() {
+    let t = full_demo_db().await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let approver = actor(&t, HAFEN_APPROVER).await;
+    let agent = actor(&t, NORDWIND_AGENT).await;
+    let id = orders::create_draft(&t.db, &purchaser, po_input(&t, &purchaser, 300).await)
+        .await
+        .unwrap();
+    step(&t, &purchaser, id, PoAction::Submit).await;
+    step(&t, &approver, id, PoAction::Approve).await;
+    let version = orders::detail(&t.db, &agent, id).await.unwrap().version;
+    orders::act(
+        &t.db,
+        &agent,
+        id,
+        version,
+        PoAction::Reject,
+        "Too many at once",
+    )
+    .await
+    .unwrap();
+    step(&t, &purchaser, id, PoAction::Reopen).await;
+    let version = orders::detail(&t.db, &purchaser, id).await.unwrap().version;
+    orders::update_draft(
+        &t.db,
+        &purchaser,
+        id,
+        version,
+        po_input(&t, &purchaser, 100).await,
+    )
+    .await
+    .unwrap();
+    step(&t, &purchaser, id, PoAction::Submit).await;
+    step(&t, &agent, id, PoAction::Accept).await;
+
+    let total = orders::detail(&t.db, &purchaser, id).await.unwrap().total;
+    let spend = chart(&board(&t, HAFEN_PURCHASER).await, "spend-per-month").bars[5]
+        .values
+        .clone();
+    assert_eq!(
+        spend,
+        [total.minor as f64 / 100.0, 0.0],
+        "within the limit: the earlier approval was of another version"
+    );
 }
 
 #[tokio::test]
