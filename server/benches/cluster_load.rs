@@ -1,6 +1,7 @@
 //! The load generator: drives three `simdesk serve` instances (this build) behind HAProxy, on a
 //! PostgreSQL server of its own, over HTTP like real clients, and prints per kind of request
 //! the requests per second and the latency's median and 99th percentile.
+//! `SIMDESK_LOAD_INSTANCES` sets another number of instances (1 to 8).
 //!
 //! Two loads, each for `SIMDESK_LOAD_SECONDS` (default 20):
 //! - 16 procurement systems sending new OrderRequests as fast as they are answered;
@@ -51,12 +52,21 @@ fn print(title: &str, books: &load::Books, duration: Duration) {
     }
 }
 
+fn instances() -> usize {
+    std::env::var("SIMDESK_LOAD_INSTANCES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|n| (1..=8).contains(n))
+        .unwrap_or(3)
+}
+
 #[tokio::main]
 async fn main() {
     let duration = seconds();
-    let portal = Portal::start().await;
+    let count = instances();
+    let portal = Portal::start_with(count).await;
     println!(
-        "three instances behind HAProxy at {}, PostgreSQL on port {}",
+        "{count} instance(s) behind HAProxy at {}, PostgreSQL on port {}",
         portal.balancer.base(),
         portal.postgres.port
     );

@@ -95,6 +95,11 @@ impl Portal {
     /// A fresh PostgreSQL with the demo data, Hafenlogistik's procurement system answered on
     /// loopback, three instances sharing one sealing key, and HAProxy in front.
     pub async fn start() -> Self {
+        Self::start_with(3).await
+    }
+
+    /// As [`Portal::start`], with `count` instances behind HAProxy.
+    pub async fn start_with(count: usize) -> Self {
         let postgres = Postgres::start();
         let db = db::connect(&postgres.url()).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
@@ -132,7 +137,7 @@ impl Portal {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let instances: Vec<Instance> = (1..=3)
+        let instances: Vec<Instance> = (1..=count)
             .map(|i| Instance::start(&postgres.url(), &key, dir.path(), &format!("s{i}")))
             .collect();
         for instance in &instances {
@@ -140,9 +145,9 @@ impl Portal {
         }
         let ports: Vec<u16> = instances.iter().map(|i| i.port).collect();
         let balancer = Balancer::start(dir.path(), &ports);
-        for server in ["s1", "s2", "s3"] {
+        for i in 1..=count {
             balancer
-                .wait_for(server, "UP", Duration::from_secs(20))
+                .wait_for(&format!("s{i}"), "UP", Duration::from_secs(20))
                 .await;
         }
         Self {
