@@ -11,6 +11,9 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_tracing() {
     let filter =
         EnvFilter::try_from_env("SIMDESK_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
