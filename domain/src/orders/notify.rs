@@ -116,7 +116,7 @@ async fn recipients(
         };
         query
     };
-    let users = |rows: Vec<(membership::Model, Option<app_user::Model>)>| {
+    let users_of = |rows: Vec<(membership::Model, Option<app_user::Model>)>| {
         rows.into_iter()
             .filter_map(|(_, user)| user)
             .collect::<Vec<_>>()
@@ -134,14 +134,14 @@ async fn recipients(
                 .to_owned();
             let role = Expr::case(Expr::exists(agents), Role::SpAgent.as_str())
                 .finally(Role::TenantAdmin.as_str());
-            users(
+            users_of(
                 members(&[Role::SpAgent, Role::TenantAdmin], None)
                     .filter(Expr::col((membership::Entity, membership::Column::Role)).eq(role))
                     .all(txn)
                     .await?,
             )
         }
-        Audience::Approvers => users(
+        Audience::Approvers => users_of(
             members(&[Role::Approver], Some(po.account_id))
                 .all(txn)
                 .await?,
@@ -163,7 +163,7 @@ async fn recipients(
                 Some(creator) => vec![creator],
                 // Only asked when the creator does not want this e-mail or is not the account's.
                 None if creator_of_account().one(txn).await?.is_some() => Vec::new(),
-                None => users(
+                None => users_of(
                     members(&[Role::AccountAdmin], Some(po.account_id))
                         .all(txn)
                         .await?,

@@ -36,10 +36,41 @@ async fn board(t: &TestDatabase, email: &str) -> Dashboard {
 }
 
 async fn step(t: &TestDatabase, who: &Actor, id: i64, action: PoAction) {
+    step_because(t, who, id, action, "").await;
+}
+
+async fn step_because(t: &TestDatabase, who: &Actor, id: i64, action: PoAction, reason: &str) {
     let version = orders::detail(&t.db, who, id).await.unwrap().version;
-    orders::act(&t.db, who, id, version, action, "")
+    orders::act(&t.db, who, id, version, action, reason)
         .await
         .unwrap();
+}
+
+/// The people of a PO above the purchaser's limit, and that PO (300 SIMs), submitted and so
+/// awaiting approval.
+struct AboveLimit {
+    purchaser: Actor,
+    approver: Actor,
+    agent: Actor,
+    id: i64,
+}
+
+async fn above_limit(t: &TestDatabase) -> AboveLimit {
+    let purchaser = actor(t, HAFEN_PURCHASER).await;
+    let id = orders::create_draft(&t.db, &purchaser, po_input(t, &purchaser, 300).await)
+        .await
+        .unwrap();
+    step(t, &purchaser, id, PoAction::Submit).await;
+    assert_eq!(
+        orders::detail(&t.db, &purchaser, id).await.unwrap().status,
+        PoStatus::AwaitingApproval
+    );
+    AboveLimit {
+        purchaser,
+        approver: actor(t, HAFEN_APPROVER).await,
+        agent: actor(t, NORDWIND_AGENT).await,
+        id,
+    }
 }
 
 /// Moves the purchaser's submission of the PO `hours` into the past.
@@ -173,19 +204,13 @@ async fn a_providers_charts_count_its_own_orders_and_stock() {
 #[tokio::test]
 async fn time_to_acceptance_counts_from_the_approval_not_from_the_first_submission() {
     let t = full_demo_db().await;
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let approver = actor(&t, HAFEN_APPROVER).await;
-    let agent = actor(&t, NORDWIND_AGENT).await;
-    // 300 SIMs are above the purchaser's limit: submitted eight hours ago, approved two hours
-    // ago, accepted now.
-    let id = orders::create_draft(&t.db, &purchaser, po_input(&t, &purchaser, 300).await)
-        .await
-        .unwrap();
-    step(&t, &purchaser, id, PoAction::Submit).await;
-    assert_eq!(
-        orders::detail(&t.db, &purchaser, id).await.unwrap().status,
-        PoStatus::AwaitingApproval
-    );
+    // Submitted eight hours ago, approved two hours ago, accepted now.
+    let AboveLimit {
+        approver,
+        agent,
+        id,
+        ..
+    } = above_limit(&t).await;
     backdate_submission(&t, id, 8).await;
     backdate_arrival(&t, id, PoStatus::AwaitingApproval, 8).await;
     step(&t, &approver, id, PoAction::Approve).await;
@@ -199,25 +224,14 @@ async fn time_to_acceptance_counts_from_the_approval_not_from_the_first_submissi
 #[tokio::test]
 async fn an_order_approved_then_reopened_and_cut_below_the_limit_counts_as_within_it() {
     let t = full_demo_db().await;
-    let purchaser = actor(&t, HAFEN_PURCHASER).await;
-    let approver = actor(&t, HAFEN_APPROVER).await;
-    let agent = actor(&t, NORDWIND_AGENT).await;
-    let id = orders::create_draft(&t.db, &purchaser, po_input(&t, &purchaser, 300).await)
-        .await
-        .unwrap();
-    step(&t, &purchaser, id, PoAction::Submit).await;
-    step(&t, &approver, id, PoAction::Approve).await;
-    let version = orders::detail(&t.db, &agent, id).await.unwrap().version;
-    orders::act(
-        &t.db,
-        &agent,
+    let AboveLimit {
+        purchaser,
+        approver,
+        agent,
         id,
-        version,
-        PoAction::Reject,
-        "Too many at once",
-    )
-    .await
-    .unwrap();
+    } = above_limit(&t).await;
+    step(&t, &approver, id, PoAction::Approve).await;
+    step_because(&t, &agent, id, PoAction::Reject, "Too many at once").await;
     step(&t, &purchaser, id, PoAction::Reopen).await;
     let version = orders::detail(&t.db, &purchaser, id).await.unwrap().version;
     orders::update_draft(
