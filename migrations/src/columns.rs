@@ -73,6 +73,25 @@ pub async fn add_columns(
     Ok(())
 }
 
+/// Drops columns of an existing table, one ALTER TABLE each (as SQLite wants).
+pub async fn drop_columns(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden + Clone + 'static,
+    columns: Vec<DynIden>,
+) -> Result<(), DbErr> {
+    for column in columns {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(table.clone())
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Drops tables if they exist, in the order given (dependent tables first).
 pub async fn drop_tables(manager: &SchemaManager<'_>, tables: Vec<DynIden>) -> Result<(), DbErr> {
     for table in tables {

@@ -4,7 +4,7 @@
 //! staff and account admins.
 
 use crate::columns::{
-    add_columns, cols, fk, id, index, reference, required_reference, text, timestamp,
+    add_columns, cols, drop_columns, fk, id, index, reference, required_reference, text, timestamp,
 };
 use crate::rls;
 use sea_orm_migration::prelude::*;
@@ -155,20 +155,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in [
-            AppUser::TotpLastStep,
-            AppUser::TotpEnabledAt,
-            AppUser::TotpSecret,
-        ] {
-            manager
-                .alter_table(
-                    Table::alter()
-                        .table(AppUser::Table)
-                        .drop_column(column)
-                        .to_owned(),
-                )
-                .await?;
-        }
-        Ok(())
+        drop_columns(
+            manager,
+            AppUser::Table,
+            vec![
+                AppUser::TotpLastStep.into_iden(),
+                AppUser::TotpEnabledAt.into_iden(),
+                AppUser::TotpSecret.into_iden(),
+            ],
+        )
+        .await
     }
 }

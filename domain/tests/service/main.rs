@@ -12,6 +12,7 @@ mod intake;
 mod isolation;
 mod mail;
 mod mailbox;
+mod migrations;
 mod model;
 mod order_pages;
 mod orders;
