@@ -3,7 +3,7 @@
 //! users open like any other.
 
 use leptos::prelude::*;
-use simdesk_types::Chart;
+use simdesk_types::{Chart, Regional};
 
 use crate::components::{CARD, TABLE, TD, TH};
 
@@ -50,7 +50,7 @@ fn shorten(label: &str) -> String {
 }
 
 #[component]
-pub fn BarChart(chart: Chart) -> impl IntoView {
+pub fn BarChart(chart: Chart, regional: Regional) -> impl IntoView {
     let title_id = format!("chart-{}-title", chart.key);
     let summary_id = format!("chart-{}-summary", chart.key);
     let largest = chart
@@ -77,7 +77,7 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
             view! {
                 <line x1=LEFT x2=WIDTH - RIGHT y1=y y2=y class="stroke-slate-200" stroke-width="1" />
                 <text x=LEFT - 6.0 y=y + 4.0 text-anchor="end" font-size="11" class="fill-slate-500">
-                    {chart.format(value)}
+                    {chart.format(value, &regional)}
                 </text>
             }
         })
@@ -106,7 +106,7 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
                         SERIES_FILLS[series % SERIES_FILLS.len()]
                     };
                     let name = chart.series.get(series).map(|s| s.name.as_str()).unwrap_or_default();
-                    let tip = format!("{}, {name}: {} {}", bar.label, chart.format(*value), chart.unit);
+                    let tip = format!("{}, {name}: {} {}", bar.label, chart.format(*value, &regional), chart.unit);
                     view! {
                         <rect x=x y=y_top width=bar_width height=height class=fill>
                             <title>{tip}</title>
@@ -153,7 +153,7 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
         view! {
             <li class="flex items-center gap-1.5">
                 <span class="inline-block h-0 w-4 border-t-2 border-dashed border-amber-600" aria-hidden="true"></span>
-                <span>{format!("Low stock below {}", chart.format(level))}</span>
+                <span>{format!("Low stock below {}", chart.format(level, &regional))}</span>
             </li>
             {any_flagged.then(|| view! {
                 <li class="flex items-center gap-1.5">
@@ -164,7 +164,7 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
         }
     });
 
-    let figures = figures(&chart);
+    let figures = figures(&chart, &regional);
     let empty = chart.bars.is_empty();
     view! {
         <figure class=CARD aria-labelledby=title_id.clone() data-testid=format!("chart-{}", chart.key)>
@@ -197,7 +197,7 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
 
 /// The chart's figures as a table behind a disclosure: what screen readers and keyboard users read.
 /// Its own view, so the type of the whole card stays within the compiler's limits.
-fn figures(chart: &Chart) -> AnyView {
+fn figures(chart: &Chart, regional: &Regional) -> AnyView {
     let multi_series = chart.series.len() > 1;
     let header_cells = chart
         .series
@@ -215,9 +215,9 @@ fn figures(chart: &Chart) -> AnyView {
             let cells = bar
                 .values
                 .iter()
-                .map(|value| view! { <td class=format!("{TD} text-right tabular-nums")>{chart.format(*value)}</td> })
+                .map(|value| view! { <td class=format!("{TD} text-right tabular-nums")>{chart.format(*value, regional)}</td> })
                 .collect_view();
-            let total = multi_series.then(|| view! { <td class=format!("{TD} text-right font-medium tabular-nums")>{chart.format(bar.total())}</td> });
+            let total = multi_series.then(|| view! { <td class=format!("{TD} text-right font-medium tabular-nums")>{chart.format(bar.total(), regional)}</td> });
             let flag = bar.flagged.then(|| view! { <span class="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-300">"low"</span> });
             view! {
                 <tr data-testid="chart-row">

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 use simdesk_types::{
-    role_labels, Entitlements, OptionKind, Permission, SessionInfo, SimSettingChoices,
+    role_labels, Entitlements, OptionKind, Permission, Regional, SessionInfo, SimSettingChoices,
 };
 
 use crate::api::current_user;
@@ -71,12 +71,55 @@ fn navigation(user: &SessionInfo) -> Vec<NavItem> {
     items
 }
 
+/// The signed-in user as [`AuthenticatedLayout`] loaded it, shared with the page below it.
+#[derive(Clone, Copy)]
+struct LoadedUser {
+    user: Resource<Result<Option<SessionInfo>, AppError>>,
+    /// Bumped to load the user again, after they changed what the pages show.
+    version: RwSignal<u32>,
+}
+
+/// The session of the page being built: take it in the component with [`use_session`], then
+/// await what the page needs of it inside the page's `Suspend`.
+#[derive(Clone, Copy)]
+pub struct Session(Option<LoadedUser>);
+
+/// The session of the page being built.
+pub fn use_session() -> Session {
+    Session(use_context::<LoadedUser>())
+}
+
+impl Session {
+    /// The user's time zone and locale (the user is loaded once, by the layout). Outside the
+    /// signed-in layout, UTC in English.
+    pub async fn regional(self) -> Regional {
+        match self.0 {
+            Some(LoadedUser { user, .. }) => user
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.regional)
+                .unwrap_or_default(),
+            None => Regional::default(),
+        }
+    }
+
+    /// Loads the user again: the header and every page waiting on the user follow.
+    pub fn reload(self) {
+        if let Some(LoadedUser { version, .. }) = self.0 {
+            version.update(|v| *v += 1);
+        }
+    }
+}
+
 /// Pages behind sign-in: loads the user once, sends visitors to sign in, and draws the shell.
 /// Only the header waits for the user; the page below is created once, outside any `Suspend`,
 /// so its own data is fetched once.
 #[component]
 pub fn AuthenticatedLayout() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    let version = RwSignal::new(0_u32);
+    let user = Resource::new(move || version.get(), |_| current_user());
+    provide_context(LoadedUser { user, version });
     let location = use_location();
     view! {
         <a
@@ -168,7 +211,7 @@ fn Header(user: SessionInfo) -> impl IntoView {
                         })
                         .collect_view()}
                 </nav>
-                <div class="flex items-center gap-3 sm:ml-auto">
+                <div class="flex flex-wrap items-center gap-2 sm:ml-auto">
                     <div class="text-right text-sm leading-tight">
                         <div class="font-medium" data-testid="user-name">
                             {user.display_name.clone()}
@@ -177,6 +220,9 @@ fn Header(user: SessionInfo) -> impl IntoView {
                             {role_labels}
                         </div>
                     </div>
+                    <a href="/account/preferences" class=BUTTON_SECONDARY>
+                        "Time zone"
+                    </a>
                     {user.tenant_name.is_some().then(|| view! {
                         <a href="/account/notifications" class=BUTTON_SECONDARY>
                             "E-mails"
@@ -397,10 +443,6 @@ pub fn sim_setting_fields(
         }
     });
     view! { <div class="mt-4 grid gap-3 sm:grid-cols-2">{fields.collect_view()}</div> }
-}
-
-pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// The message for one field of a failed action, as a signal for [`Field`].

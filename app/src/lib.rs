@@ -19,9 +19,9 @@ use crate::pages::{
     AccountPage, AccountsPage, AlarmsPage, ApiTokensPage, AuditPage, CatalogPage,
     ChangePasswordPage, DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage,
     ImportPage, MailPreferencesPage, MailboxPage, MessagePage, MessagesPage, NotFound, OptionsPage,
-    OrdersPage, PoEditPage, PoNewPage, PoPage, ProductEditPage, ProductNewPage, PunchoutPage,
-    PunchoutSettingsPage, ResetPasswordPage, SecondFactorSignInPage, SecurityPage, SettingsPage,
-    ShopPage, SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
+    OrdersPage, PoEditPage, PoNewPage, PoPage, PreferencesPage, ProductEditPage, ProductNewPage,
+    PunchoutPage, PunchoutSettingsPage, ResetPasswordPage, SecondFactorSignInPage, SecurityPage,
+    SettingsPage, ShopPage, SignInPage, SsoPage, StockPage, TenantsPage, UsersPage,
 };
 
 /// The HTML document around the app.
@@ -98,6 +98,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/account/notifications")
                         view=MailPreferencesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/account/preferences")
+                        view=PreferencesPage
                         ssr=SsrMode::Async
                     />
                     <Route

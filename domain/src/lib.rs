@@ -48,6 +48,7 @@ pub mod password;
 pub mod password_reset;
 pub mod policy;
 pub mod punchout;
+pub mod regional;
 pub mod request_id;
 pub mod second_factor;
 pub mod secret;

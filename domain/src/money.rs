@@ -95,6 +95,7 @@ pub fn price(minor: i64, currency_code: &str) -> Price {
         minor,
         currency: currency_code.to_owned(),
         display: format!("{} {currency_code}", format_amount(minor, currency_code)),
+        digits: u8::try_from(minor_digits(currency_code)).unwrap_or(2),
     }
 }
 

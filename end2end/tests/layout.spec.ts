@@ -6,7 +6,7 @@ test.use({ viewport: { width: 390, height: 844 } });
 const pages: Array<{ email: string; paths: string[] }> = [
   {
     email: 'admin@nordwind.example',
-    paths: ['/', '/orders', '/email-orders', '/accounts', '/catalog', '/stock', '/messages', '/alarms', '/users', '/settings', '/audit', '/account/password'],
+    paths: ['/', '/orders', '/email-orders', '/accounts', '/catalog', '/stock', '/messages', '/alarms', '/users', '/settings', '/audit', '/account/password', '/account/preferences'],
   },
   { email: 'admin@hafenlogistik.example', paths: ['/', '/orders', '/orders/new', '/shop', '/users', '/sso'] },
   { email: 'operator@simdesk.example', paths: ['/', '/tenants', '/audit'] },

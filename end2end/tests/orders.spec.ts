@@ -59,7 +59,7 @@ test('a purchase order from draft over approval, rejection and reopening to clos
   await expect(page).toHaveURL(/\/orders\/\d+$/);
   const poUrl = new URL(page.url()).pathname;
   await expect(status(page)).toHaveText('Draft');
-  await expect(page.getByTestId('po-total')).toHaveText('1260.00 EUR');
+  await expect(page.getByTestId('po-total')).toHaveText('1,260.00 EUR');
   await expect(page.getByText('for this order')).toBeVisible();
   await step(page, 'Submit', 'Awaiting approval');
 

@@ -26,6 +26,7 @@ mod m20261206_000018_idempotent_outcomes;
 mod m20261206_000019_api_calls;
 mod m20261206_000020_tenant_status_counts;
 mod m20261206_000021_counts_at_commit;
+mod m20261207_000022_regional;
 pub mod rls;
 
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_api_calls::Migration),
             Box::new(m20261206_000020_tenant_status_counts::Migration),
             Box::new(m20261206_000021_counts_at_commit::Migration),
+            Box::new(m20261207_000022_regional::Migration),
         ]
     }
 }

@@ -92,6 +92,13 @@ pub struct Price {
     pub minor: i64,
     pub currency: String,
     pub display: String,
+    /// The currency's digits after the decimal point (2 for EUR, 0 for JPY).
+    #[serde(default = "two_digits")]
+    pub digits: u8,
+}
+
+fn two_digits() -> u8 {
+    2
 }
 
 /// A SIM sales product as the tenant's staff see it.

@@ -24,6 +24,9 @@ pub struct SessionInfo {
     /// The tenant's branding, shown in the header: a colour such as `#0f766e` and a logo URL.
     pub brand_color: Option<String>,
     pub logo_url: Option<String>,
+    /// The user's time zone and locale, which every page formats times, numbers and money with.
+    #[serde(default)]
+    pub regional: crate::Regional,
 }
 
 impl SessionInfo {
@@ -146,9 +149,9 @@ impl ChartBar {
 }
 
 impl Chart {
-    /// A value written out as the table and the chart's labels show it.
-    pub fn format(&self, value: f64) -> String {
-        format!("{value:.*}", usize::from(self.decimals))
+    /// A value written out as the table and the chart's labels show it, for the reader's locale.
+    pub fn format(&self, value: f64, regional: &crate::Regional) -> String {
+        regional.decimal(value, self.decimals)
     }
 }
 

@@ -243,6 +243,23 @@ pub async fn save_mail_preferences(
     Ok(simdesk_domain::mail::preferences::save(&ssr::db()?, &actor, &topics).await?)
 }
 
+/// The signed-in user's time zone and format, with the zones to choose from.
+#[server(endpoint = "regional_settings")]
+pub async fn regional_settings() -> Result<types::RegionalSettings, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::regional::settings(&ssr::db()?, &actor).await?)
+}
+
+/// Sets the signed-in user's time zone (an IANA name) and format (`en` or `de`).
+#[server(endpoint = "save_regional_settings")]
+pub async fn save_regional_settings(
+    time_zone: String,
+    locale: String,
+) -> Result<types::RegionalSettings, AppError> {
+    let actor = ssr::actor()?;
+    Ok(simdesk_domain::regional::save(&ssr::db()?, &actor, &time_zone, &locale).await?)
+}
+
 pub mod accounts;
 pub mod api_tokens;
 pub mod catalog;

@@ -12,9 +12,9 @@ use crate::api::accounts::{
     UnassignAccountProduct, UpdateAccount,
 };
 use crate::components::{
-    action_feedback, error_of, field_error, next_page_link, EmptyState, ErrorPanel, Field,
-    OptionSelect, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
-    TABLE, TD, TH,
+    action_feedback, error_of, field_error, next_page_link, use_session, EmptyState, ErrorPanel,
+    Field, OptionSelect, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT,
+    LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -172,10 +172,12 @@ pub fn AccountPage() -> impl IntoView {
         },
         |(id, ..)| account_workspace(id),
     );
+    let session = use_session();
     view! {
         <Title text="Account" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 let page = match data.await {
                     Ok(page) => page,
                     Err(error) => return view! { <ErrorPanel error /> }.into_any(),
@@ -325,8 +327,8 @@ pub fn AccountPage() -> impl IntoView {
                                                 {products.into_iter().map(|p| view! {
                                                     <tr>
                                                         <td class=TD>{format!("{} ({})", p.name, p.part_number)}{(!p.orderable_by_users).then_some(" · hidden by the account")}</td>
-                                                        <td class=format!("{TD} whitespace-nowrap")>{p.list_price.display.clone()}</td>
-                                                        <td class=format!("{TD} whitespace-nowrap font-medium")>{p.contract_price.display.clone()}</td>
+                                                        <td class=format!("{TD} whitespace-nowrap")>{regional.money(&p.list_price)}</td>
+                                                        <td class=format!("{TD} whitespace-nowrap font-medium")>{regional.money(&p.contract_price)}</td>
                                                         <td class=TD>
                                                             <ActionForm action=unassign>
                                                                 <input type="hidden" name="id" value=id.to_string() />
@@ -347,7 +349,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <label for="assign-product" class=LABEL>"Product"</label>
                                     <select id="assign-product" name="product_id" class=format!("mt-1 {INPUT}")>
                                         {page.products.iter().map(|p| {
-                                            let label = format!("{} ({}), list {}{}", p.name, p.part_number, p.price.display, if assigned.contains(&p.id) { ", assigned" } else { "" });
+                                            let label = format!("{} ({}), list {}{}", p.name, p.part_number, regional.money(&p.price), if assigned.contains(&p.id) { ", assigned" } else { "" });
                                             view! { <option value=p.id.to_string()>{label}</option> }
                                         }).collect_view()}
                                     </select>
@@ -410,10 +412,12 @@ pub fn AccountPage() -> impl IntoView {
 pub fn ShopPage() -> impl IntoView {
     let visibility = ServerAction::<SetProductVisibility>::new();
     let catalog = Resource::new(move || visibility.version().get(), |_| account_catalog());
+    let session = use_session();
     view! {
         <Title text="Products" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match catalog.await {
                     Ok(catalog) => {
                         let can_restrict = catalog.can_restrict;
@@ -445,7 +449,7 @@ pub fn ShopPage() -> impl IntoView {
                                                 <h2 class="mt-1 text-base font-semibold">{e.name.clone()}</h2>
                                                 <p class="font-mono text-xs text-slate-500">{e.part_number.clone()}</p>
                                                 <p class="mt-2 text-sm text-slate-600">{e.features.clone()}</p>
-                                                <p class="mt-3 text-xl font-semibold" data-testid="shop-price">{e.price.display.clone()}</p>
+                                                <p class="mt-3 text-xl font-semibold" data-testid="shop-price">{regional.money(&e.price)}</p>
                                                 <p class="text-xs text-slate-500">{format!("per {}, {} to {} in steps of {}", e.unit_of_measure, e.min_order_quantity, e.max_order_quantity, e.order_increment)}</p>
                                                 {can_restrict.then(|| view! {
                                                     <ActionForm action=visibility attr:class="mt-3">

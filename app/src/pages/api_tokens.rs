@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{
-    ApiCallRow, ApiScope, ApiTokenView, NewApiToken, NewWebhook, WebhookDeliveryView, WebhookEvent,
-    WebhookView, API_TOKEN_MAX_DAYS,
+    ApiCallRow, ApiScope, ApiTokenView, NewApiToken, NewWebhook, Regional, WebhookDeliveryView,
+    WebhookEvent, WebhookView, API_TOKEN_MAX_DAYS,
 };
 
 use crate::api::api_tokens::{
@@ -15,7 +15,7 @@ use crate::api::api_tokens::{
     RevokeApiToken, TestWebhook, WebhookOverview,
 };
 use crate::components::{
-    action_feedback, error_beyond_fields, field_error, format_time, Checkbox, ConfirmStep,
+    action_feedback, error_beyond_fields, field_error, use_session, Checkbox, ConfirmStep,
     EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD,
     INPUT, LABEL, TABLE, TD, TH,
 };
@@ -34,6 +34,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     // With JavaScript the page is not loaded again after a token is made: the form is emptied
     // here, so a second click does not make a second token.
     let form = NodeRef::<leptos::html::Form>::new();
+    let session = use_session();
     Effect::new(move |_| {
         if matches!(create.value().get(), Some(Ok(_))) {
             if let Some(form) = form.get_untracked() {
@@ -45,8 +46,9 @@ pub fn ApiTokensPage() -> impl IntoView {
         <Title text="API and webhooks" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match page.await {
-                    Ok(page) => tokens_page(page, create, revoke, form).into_any(),
+                    Ok(page) => tokens_page(page, create, revoke, form, &regional).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -60,6 +62,7 @@ fn tokens_page(
     create: ServerAction<CreateApiToken>,
     revoke: ServerAction<RevokeApiToken>,
     form: NodeRef<leptos::html::Form>,
+    regional: &Regional,
 ) -> impl IntoView {
     let ApiTokenOverview { list, new_token } = page;
     let subtitle = if list.for_tenant {
@@ -71,12 +74,12 @@ fn tokens_page(
         )
     };
     let scopes = ApiScope::allowed(list.for_tenant);
-    let calls = calls_section(list.recent_calls);
+    let calls = calls_section(list.recent_calls, regional);
     let table = if list.tokens.is_empty() {
         view! { <EmptyState message="No tokens yet. Create the first one with the form above." /> }
             .into_any()
     } else {
-        tokens_table(list.tokens, revoke).into_any()
+        tokens_table(list.tokens, revoke, regional).into_any()
     };
     view! {
         <PageHeader title=format!("API and webhooks of {}", list.owner) subtitle=subtitle />
@@ -91,7 +94,7 @@ fn tokens_page(
                 <a href="/api/v1/docs" rel="external" class="font-medium text-teal-700 hover:underline">"Read the API reference"</a>
                 "."
             </p>
-            {new_token.map(new_token_panel)}
+            {new_token.map(|made| new_token_panel(made, regional))}
             <section aria-labelledby="create-token-heading" class=format!("mb-8 max-w-2xl {CARD}")>
                 <h3 id="create-token-heading" class="text-lg font-semibold">"Create a token"</h3>
                 <p class="mt-1 text-sm text-slate-600">"Its secret is shown once, right after you create it."</p>
@@ -108,7 +111,7 @@ fn tokens_page(
 }
 
 /// The latest calls made with the tokens, reads and changes alike.
-fn calls_section(calls: Vec<ApiCallRow>) -> impl IntoView {
+fn calls_section(calls: Vec<ApiCallRow>, regional: &Regional) -> impl IntoView {
     let body = if calls.is_empty() {
         view! { <EmptyState message="No calls yet. Each call made with a token is listed here." /> }
             .into_any()
@@ -126,7 +129,7 @@ fn calls_section(calls: Vec<ApiCallRow>) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
-                        {calls.into_iter().map(call_row).collect_view()}
+                        {calls.into_iter().map(|call| call_row(call, regional)).collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -142,7 +145,7 @@ fn calls_section(calls: Vec<ApiCallRow>) -> impl IntoView {
     }
 }
 
-fn call_row(call: ApiCallRow) -> impl IntoView {
+fn call_row(call: ApiCallRow, regional: &Regional) -> impl IntoView {
     let status_class = if call.status >= 400 {
         "rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium tabular-nums text-red-800 ring-1 ring-red-200"
     } else {
@@ -150,7 +153,7 @@ fn call_row(call: ApiCallRow) -> impl IntoView {
     };
     view! {
         <tr data-testid="api-call-row">
-            <td class=format!("{TD} whitespace-nowrap")>{when(&call.at)}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{regional.time_text(&call.at)}</td>
             <td class=TD>{call.token_name}</td>
             <td class=format!("{TD} min-w-[14rem] break-all font-mono text-xs")>{format!("{} {}", call.method, call.path)}</td>
             <td class=TD><span class=status_class>{call.status}</span></td>
@@ -160,7 +163,7 @@ fn call_row(call: ApiCallRow) -> impl IntoView {
 }
 
 /// The token just made, with its secret: shown this once.
-fn new_token_panel(made: NewApiToken) -> impl IntoView {
+fn new_token_panel(made: NewApiToken, regional: &Regional) -> impl IntoView {
     let NewApiToken { secret, token } = made;
     let scopes = scope_codes(&token.scopes);
     view! {
@@ -180,7 +183,7 @@ fn new_token_panel(made: NewApiToken) -> impl IntoView {
                 on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }
             />
             <p id="new-token-hint" class="mt-2 text-sm text-amber-900">
-                {format!("Scopes: {scopes}. Expires {}. Keep it in your program's secret store; anyone who has it can act as you within these scopes.", when(&token.expires_at))}
+                {format!("Scopes: {scopes}. Expires {}. Keep it in your program's secret store; anyone who has it can act as you within these scopes.", regional.time_text(&token.expires_at))}
             </p>
         </section>
     }
@@ -256,7 +259,11 @@ fn scope_input(scope: ApiScope) -> &'static str {
     }
 }
 
-fn tokens_table(tokens: Vec<ApiTokenView>, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+fn tokens_table(
+    tokens: Vec<ApiTokenView>,
+    revoke: ServerAction<RevokeApiToken>,
+    regional: &Regional,
+) -> impl IntoView {
     view! {
         <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             <table class=TABLE data-testid="api-tokens-table">
@@ -273,14 +280,18 @@ fn tokens_table(tokens: Vec<ApiTokenView>, revoke: ServerAction<RevokeApiToken>)
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
-                    {tokens.into_iter().map(|token| token_row(token, revoke)).collect_view()}
+                    {tokens.into_iter().map(|token| token_row(token, revoke, regional)).collect_view()}
                 </tbody>
             </table>
         </div>
     }
 }
 
-fn token_row(token: ApiTokenView, revoke: ServerAction<RevokeApiToken>) -> impl IntoView {
+fn token_row(
+    token: ApiTokenView,
+    revoke: ServerAction<RevokeApiToken>,
+    regional: &Regional,
+) -> impl IntoView {
     let status = if token.revoked_at.is_some() {
         view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">"Revoked"</span> }.into_any()
     } else if token.active {
@@ -289,7 +300,7 @@ fn token_row(token: ApiTokenView, revoke: ServerAction<RevokeApiToken>) -> impl 
         view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">"Expired"</span> }.into_any()
     };
     let revoked_on = token.revoked_at.as_deref().map(
-        |at| view! { <div class="text-xs text-slate-500">{format!("since {}", when(at))}</div> },
+        |at| view! { <div class="text-xs text-slate-500">{format!("since {}", regional.time_text(at))}</div> },
     );
     let context = format!(" {}", token.name);
     // Revoking an expired or revoked token would change nothing a program notices.
@@ -320,10 +331,10 @@ fn token_row(token: ApiTokenView, revoke: ServerAction<RevokeApiToken>) -> impl 
             </td>
             <td class=TD>
                 <div class="break-words">{token.created_by.clone()}</div>
-                <div class="whitespace-nowrap text-xs text-slate-500">{when(&token.created_at)}</div>
+                <div class="whitespace-nowrap text-xs text-slate-500">{regional.time_text(&token.created_at)}</div>
             </td>
-            <td class=format!("{TD} whitespace-nowrap")>{when(&token.expires_at)}</td>
-            <td class=format!("{TD} whitespace-nowrap")>{token.last_used_at.as_deref().map(when).unwrap_or_else(|| "never".to_owned())}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{regional.time_text(&token.expires_at)}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{token.last_used_at.as_deref().map_or_else(|| "never".to_owned(), |at| regional.time_text(at))}</td>
             <td class=TD>{status}{revoked_on}</td>
             <td class=format!("{TD} min-w-[13rem]")>{action}</td>
         </tr>
@@ -337,13 +348,6 @@ fn scope_codes(scopes: &[ApiScope]) -> String {
         .map(|scope| scope.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// An RFC 3339 time as the other pages show times.
-fn when(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|at| format_time(&at.with_timezone(&chrono::Utc)))
-        .unwrap_or_else(|_| at.to_owned())
 }
 
 /// The webhooks of the tenant or account: what they are, the form that makes one, and each
@@ -373,6 +377,7 @@ fn WebhooksSection() -> impl IntoView {
     let shown = StoredValue::new(None::<NewWebhook>);
     // As for tokens: emptied after a webhook is made, so a second click does not make another.
     let form = NodeRef::<leptos::html::Form>::new();
+    let session = use_session();
     Effect::new(move |_| {
         if matches!(create.value().get(), Some(Ok(_))) {
             if let Some(form) = form.get_untracked() {
@@ -445,6 +450,7 @@ fn WebhooksSection() -> impl IntoView {
                 {action_feedback(remove.value(), "Webhook removed: no more events are sent to it.")}
                 <Transition fallback=loading set_pending=refreshing>
                     {move || Suspend::new(async move {
+                        let regional = session.regional().await;
                         match hooks.await {
                             Ok(overview) if overview.list.webhooks.is_empty() => view! {
                                 <EmptyState message="No webhooks yet. Create the first one with the form above." />
@@ -456,7 +462,7 @@ fn WebhooksSection() -> impl IntoView {
                                         .list
                                         .webhooks
                                         .into_iter()
-                                        .map(|webhook| webhook_card(webhook, test, remove))
+                                        .map(|webhook| webhook_card(webhook, test, remove, &regional))
                                         .collect_view()}
                                 </div>
                             }
@@ -563,6 +569,7 @@ fn webhook_card(
     webhook: WebhookView,
     test: ServerAction<TestWebhook>,
     remove: ServerAction<RemoveWebhook>,
+    regional: &Regional,
 ) -> impl IntoView {
     let heading = format!("webhook-{}-heading", webhook.id);
     let labelled_by = heading.clone();
@@ -574,7 +581,7 @@ fn webhook_card(
     let deliveries = if webhook.deliveries.is_empty() {
         view! { <p class="mt-4 text-sm text-slate-500">"No deliveries yet. Send a test event to see one arrive."</p> }.into_any()
     } else {
-        deliveries_table(&webhook.url, webhook.deliveries).into_any()
+        deliveries_table(&webhook.url, webhook.deliveries, regional).into_any()
     };
     view! {
         <article aria-labelledby=labelled_by class=CARD data-testid="webhook">
@@ -582,7 +589,7 @@ fn webhook_card(
                 <div class="min-w-[16rem] flex-1 basis-72">
                     <h4 id=heading class="break-all font-mono text-sm font-semibold text-slate-900">{webhook.url.clone()}</h4>
                     {description}
-                    <p class="mt-1 text-xs text-slate-500">{format!("Created by {} on {}", webhook.created_by, when(&webhook.created_at))}</p>
+                    <p class="mt-1 text-xs text-slate-500">{format!("Created by {} on {}", webhook.created_by, regional.time_text(&webhook.created_at))}</p>
                     <ul aria-label="Events" class="mt-2 flex flex-wrap gap-2" data-testid="webhook-events">
                         {webhook.events.iter().map(|event| view! {
                             <li class="rounded-full bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700 ring-1 ring-slate-200" title=event.label()>{event.as_str()}</li>
@@ -612,7 +619,11 @@ fn webhook_card(
     .into_any()
 }
 
-fn deliveries_table(url: &str, deliveries: Vec<WebhookDeliveryView>) -> impl IntoView {
+fn deliveries_table(
+    url: &str,
+    deliveries: Vec<WebhookDeliveryView>,
+    regional: &Regional,
+) -> impl IntoView {
     let context = format!(" to {url}");
     view! {
         <div class="relative mt-4 overflow-x-auto rounded-md ring-1 ring-slate-200">
@@ -629,14 +640,14 @@ fn deliveries_table(url: &str, deliveries: Vec<WebhookDeliveryView>) -> impl Int
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
-                    {deliveries.into_iter().map(delivery_row).collect_view()}
+                    {deliveries.into_iter().map(|delivery| delivery_row(delivery, regional)).collect_view()}
                 </tbody>
             </table>
         </div>
     }
 }
 
-fn delivery_row(delivery: WebhookDeliveryView) -> impl IntoView {
+fn delivery_row(delivery: WebhookDeliveryView, regional: &Regional) -> impl IntoView {
     let status = match delivery.status.as_str() {
         "sent" => view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">"Sent"</span> }.into_any(),
         "failed" => view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">"Failed"</span> }.into_any(),
@@ -653,7 +664,7 @@ fn delivery_row(delivery: WebhookDeliveryView) -> impl IntoView {
             <td class=format!("{TD} tabular-nums")>{delivery.attempts}</td>
             <td class=format!("{TD} tabular-nums")>{delivery.last_http_status.map(|s| s.to_string()).unwrap_or_else(|| "–".to_owned())}</td>
             <td class=format!("{TD} min-w-[12rem] break-words")>{delivery.last_error}</td>
-            <td class=format!("{TD} whitespace-nowrap")>{when(&delivery.created_at)}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{regional.time_text(&delivery.created_at)}</td>
         </tr>
     }
 }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::audit_page;
 use crate::components::{
-    format_time, EmptyState, ErrorPanel, PageHeader, BUTTON_SECONDARY, TABLE, TD, TH,
+    use_session, EmptyState, ErrorPanel, PageHeader, BUTTON_SECONDARY, TABLE, TD, TH,
 };
 
 #[component]
@@ -17,11 +17,13 @@ pub fn AuditPage() -> impl IntoView {
             .and_then(|b| b.parse::<i64>().ok())
     };
     let page = Resource::new(before, audit_page);
+    let session = use_session();
     view! {
         <Title text="Audit log" />
         <PageHeader title="Audit log".to_owned() subtitle="Every change, sign-in and refused access, newest first." />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match page.await {
                     Ok(page) if page.rows.is_empty() => view! { <EmptyState message="Nothing has been recorded yet." /> }.into_any(),
                     Ok(page) => view! {
@@ -39,7 +41,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <tbody class="divide-y divide-slate-100">
                                     {page.rows.into_iter().map(|row| view! {
                                         <tr>
-                                            <td class=format!("{TD} whitespace-nowrap")>{format_time(&row.at)}</td>
+                                            <td class=format!("{TD} whitespace-nowrap")>{regional.time(&row.at)}</td>
                                             <td class=TD>{row.actor.unwrap_or_else(|| "system".into())}</td>
                                             <td class=format!("{TD} font-medium")>{row.action}</td>
                                             <td class=TD>{row.target}</td>

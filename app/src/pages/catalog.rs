@@ -12,9 +12,9 @@ use crate::api::catalog::{
 };
 use crate::api::current_user;
 use crate::components::{
-    action_feedback, error_of, import_outcome_view, next_page_link, Checkbox, EmptyState,
-    ErrorPanel, Field, Notice, OptionSelect, PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD,
-    INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, error_of, import_outcome_view, next_page_link, use_session, Checkbox,
+    EmptyState, ErrorPanel, Field, Notice, OptionSelect, PageHeader, BUTTON_PRIMARY,
+    BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -48,6 +48,7 @@ pub fn CatalogPage() -> impl IntoView {
         },
     );
     let editable = can_edit();
+    let session = use_session();
     let selected = move |key: &'static str, value: &'static str| {
         query.read().get(key).as_deref() == Some(value)
     };
@@ -100,6 +101,7 @@ pub fn CatalogPage() -> impl IntoView {
         </form>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match products.await {
                     Ok(page) if page.rows.is_empty() => view! { <EmptyState message="No products match. Create one, or change the filter." /> }.into_any(),
                     Ok(page) => view! {
@@ -120,7 +122,7 @@ pub fn CatalogPage() -> impl IntoView {
                                             <td class=TD><a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/catalog/products/{}", p.id)>{p.name}</a></td>
                                             <td class=format!("{TD} font-mono")>{p.part_number}</td>
                                             <td class=TD>{format!("{} · {}", p.sim_type.label(), p.form_factor.as_str())}</td>
-                                            <td class=format!("{TD} whitespace-nowrap")>{p.price.display}</td>
+                                            <td class=format!("{TD} whitespace-nowrap")>{regional.money(&p.price)}</td>
                                             <td class=TD>{p.status.label()}</td>
                                         </tr>
                                     }).collect_view()}
@@ -258,18 +260,20 @@ pub fn ProductEditPage() -> impl IntoView {
     );
     let editable = can_edit();
     let result = Signal::derive(move || update.value().get());
+    let session = use_session();
     view! {
         <Title text="Product" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let editable = editable.await;
+                let regional = session.regional().await;
                 match data.await {
                     Ok((product, options)) => {
                         let retired = product.status == ProductStatus::Retired;
                         let id = product.id;
                         let version = product.version;
                         view! {
-                            <PageHeader title=product.name.clone() subtitle=format!("{} · {} · {}", product.part_number, product.price.display, product.status.label()) />
+                            <PageHeader title=product.name.clone() subtitle=format!("{} · {} · {}", product.part_number, regional.money(&product.price), product.status.label()) />
                             <div class="mb-4 space-y-2">
                                 {query.read().get("saved").map(|_| view! { <Notice message="Product created.".to_owned() /> })}
                                 {action_feedback(update.value(), "Product saved.")}

@@ -4,12 +4,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::dashboard;
 use crate::chart::BarChart;
-use crate::components::{format_time, ErrorPanel, Notice, PageHeader, CARD, TABLE, TD, TH};
+use crate::components::{use_session, ErrorPanel, Notice, PageHeader, CARD, TABLE, TD, TH};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let board = Resource::new(|| (), |_| dashboard());
     let query = use_query_map();
+    let session = use_session();
     view! {
         <Title text="Dashboard" />
         {move || query.read().get("password_changed").map(|_| view! {
@@ -17,6 +18,7 @@ pub fn DashboardPage() -> impl IntoView {
         })}
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match board.await {
                     Ok(board) => view! {
                         <PageHeader title=board.greeting subtitle=board.scope_name />
@@ -38,7 +40,7 @@ pub fn DashboardPage() -> impl IntoView {
                         </ul>
                         {(!board.charts.is_empty()).then(|| view! {
                             <div class="mt-8 grid gap-6 lg:grid-cols-2" data-testid="dashboard-charts">
-                                {board.charts.into_iter().map(|chart| view! { <BarChart chart /> }).collect_view()}
+                                {board.charts.into_iter().map(|chart| view! { <BarChart chart regional=regional.clone() /> }).collect_view()}
                             </div>
                         })}
                         {(!board.recent_activity.is_empty()).then(|| view! {
@@ -52,7 +54,7 @@ pub fn DashboardPage() -> impl IntoView {
                                         <tbody class="divide-y divide-slate-100">
                                             {board.recent_activity.into_iter().map(|row| view! {
                                                 <tr>
-                                                    <td class=TD>{format_time(&row.at)}</td>
+                                                    <td class=TD>{regional.time(&row.at)}</td>
                                                     <td class=TD>{row.actor.unwrap_or_else(|| "system".into())}</td>
                                                     <td class=TD>{row.action}</td>
                                                 </tr>

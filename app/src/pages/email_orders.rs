@@ -5,19 +5,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use simdesk_types::{EmailOrderDetail, EmailOrderRow, InboundStatus};
+use simdesk_types::{EmailOrderDetail, EmailOrderRow, InboundStatus, Regional};
 
 use crate::api::email_orders::{
     email_order, email_order_of_po, email_orders, AssignEmailOrder, DismissEmailOrder,
 };
 use crate::components::{
-    action_feedback, next_page_link, EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER,
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, next_page_link, use_session, EmptyState, ErrorPanel, PageHeader,
+    BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
-
-fn when(at: &str) -> String {
-    at.replace('T', " ").replace('Z', " UTC")
-}
 
 fn status_badge(status: InboundStatus) -> impl IntoView {
     let tone = match status {
@@ -38,6 +34,7 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[component]
 pub fn EmailOrdersPage() -> impl IntoView {
+    let session = use_session();
     let query = use_query_map();
     // In the browser the list looks again every few seconds, so an order mailed meanwhile
     // appears without a reload; `Transition` keeps the rows shown while it looks.
@@ -57,6 +54,7 @@ pub fn EmailOrdersPage() -> impl IntoView {
         <PageHeader title="E-mail orders".to_owned() subtitle="Orders that arrived by e-mail, newest first. Each becomes a draft to check and submit." />
         <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 let page = match data.await {
                     Ok(page) => page,
                     Err(error) => return view! { <ErrorPanel error /> }.into_any(),
@@ -93,7 +91,7 @@ pub fn EmailOrdersPage() -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody class="divide-y divide-slate-100">
-                                        {page.rows.into_iter().map(row_view).collect_view()}
+                                        {page.rows.into_iter().map(|row| row_view(row, &regional)).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
@@ -106,11 +104,11 @@ pub fn EmailOrdersPage() -> impl IntoView {
     }
 }
 
-fn row_view(row: EmailOrderRow) -> impl IntoView {
+fn row_view(row: EmailOrderRow, regional: &Regional) -> impl IntoView {
     view! {
         <tr data-testid="email-order-row">
             <td class=format!("{TD} whitespace-nowrap")>
-                <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/email-orders/{}", row.id)>{when(&row.received_at)}</a>
+                <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/email-orders/{}", row.id)>{regional.time_text(&row.received_at)}</a>
             </td>
             <td class=format!("{TD} break-all")>{row.sender.clone()}</td>
             <td class=TD>{if row.subject.is_empty() { "(no subject)".to_owned() } else { row.subject.clone() }}</td>
@@ -123,6 +121,7 @@ fn row_view(row: EmailOrderRow) -> impl IntoView {
 
 #[component]
 pub fn EmailOrderPage() -> impl IntoView {
+    let session = use_session();
     let params = use_params_map();
     let id = move || {
         params
@@ -142,10 +141,11 @@ pub fn EmailOrderPage() -> impl IntoView {
         <p class="mb-4 text-sm"><a href="/email-orders" class="text-teal-800 hover:underline">"← All e-mail orders"</a></p>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match data.await {
                     Ok(detail) => {
                         let title = if detail.row.subject.is_empty() { "(no subject)".to_owned() } else { detail.row.subject.clone() };
-                        let subtitle = format!("From {} · received {}", detail.row.sender, when(&detail.row.received_at));
+                        let subtitle = format!("From {} · received {}", detail.row.sender, regional.time_text(&detail.row.received_at));
                         view! {
                             <PageHeader title=title subtitle=subtitle />
                             <div class="grid gap-6 lg:grid-cols-2">

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use simdesk_types::{MailboxSecurity, MailboxView};
+use simdesk_types::{MailboxSecurity, MailboxView, Regional};
 
 use crate::api::email_orders::{order_mailbox, CheckOrderMailbox, SaveOrderMailbox};
 use crate::components::{
-    action_feedback, error_of, field_error, Checkbox, ErrorPanel, Field, PageHeader,
+    action_feedback, error_of, field_error, use_session, Checkbox, ErrorPanel, Field, PageHeader,
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
 };
 
@@ -19,13 +19,15 @@ pub fn MailboxPage() -> impl IntoView {
         move || (save.version().get(), check.version().get()),
         |_| order_mailbox(),
     );
+    let session = use_session();
     view! {
         <Title text="Order mailbox" />
         <PageHeader title="Order mailbox".to_owned() subtitle="Orders mailed to this mailbox become e-mail orders for your agents to check." />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match settings.await {
-                    Ok(view) => mailbox_form(view, save, check).into_any(),
+                    Ok(view) => mailbox_form(view, save, check, &regional).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -33,17 +35,14 @@ pub fn MailboxPage() -> impl IntoView {
     }
 }
 
-fn status_view(m: &MailboxView) -> impl IntoView {
+fn status_view(m: &MailboxView, regional: &Regional) -> impl IntoView {
     let state = match (&m.checked_at, m.last_error.is_empty()) {
         (None, _) if !m.enabled => "Not read: the mailbox is not enabled.".to_owned(),
         (None, _) => "Not read yet.".to_owned(),
-        (Some(at), true) => format!(
-            "Last read {} UTC.",
-            at.replace('T', " ").trim_end_matches('Z')
-        ),
+        (Some(at), true) => format!("Last read {}.", regional.time_text(at)),
         (Some(at), false) => format!(
-            "Last look {} UTC failed: {}",
-            at.replace('T', " ").trim_end_matches('Z'),
+            "Last look {} failed: {}",
+            regional.time_text(at),
             m.last_error
         ),
     };
@@ -58,6 +57,7 @@ fn mailbox_form(
     m: MailboxView,
     save: ServerAction<SaveOrderMailbox>,
     check: ServerAction<CheckOrderMailbox>,
+    regional: &Regional,
 ) -> impl IntoView {
     let password_hint = if m.has_password {
         "Stored and never shown again. Leave empty to keep it."
@@ -65,7 +65,7 @@ fn mailbox_form(
         "The mailbox user's password, or an app password."
     };
     let security = m.security;
-    let status = status_view(&m);
+    let status = status_view(&m, regional);
     let pipe = format!("simdesk mail receive --tenant {}", m.tenant_slug);
     view! {
         <div class="mb-6 space-y-2">{action_feedback(save.value(), "Order mailbox saved.")}</div>

@@ -8,8 +8,8 @@ use simdesk_types::{AlarmStatus, MessageChannel, MessageDirection, MessageStatus
 
 use crate::api::messages::{alarms, message_detail, message_trace, SendMessageAgain, SettleAlarm};
 use crate::components::{
-    action_feedback, next_page_link, EmptyState, ErrorPanel, PageHeader, BUTTON_PRIMARY,
-    BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    action_feedback, next_page_link, use_session, EmptyState, ErrorPanel, PageHeader,
+    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 
 fn status_badge(status: MessageStatus) -> impl IntoView {
@@ -25,10 +25,6 @@ fn status_badge(status: MessageStatus) -> impl IntoView {
     }
 }
 
-fn when(at: &str) -> String {
-    at.replace('T', " ").replace('Z', " UTC")
-}
-
 fn order_link(row: &TraceRow) -> impl IntoView {
     row.purchase_order_id.map(|id| {
         let reference = row.purchase_order_reference.clone().unwrap_or_default();
@@ -38,6 +34,7 @@ fn order_link(row: &TraceRow) -> impl IntoView {
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {
+    let session = use_session();
     let query = use_query_map();
     let data = Resource::new(
         move || query.get(),
@@ -56,6 +53,7 @@ pub fn MessagesPage() -> impl IntoView {
         <PageHeader title="Messages".to_owned() subtitle="Every e-mail and cXML document your portal sent or received, newest first." />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 let page = match data.await {
                     Ok(page) => page,
                     Err(error) => return view! { <ErrorPanel error /> }.into_any(),
@@ -116,7 +114,7 @@ pub fn MessagesPage() -> impl IntoView {
                                         {page.rows.into_iter().map(|row| view! {
                                             <tr data-testid="message-row">
                                                 <td class=format!("{TD} whitespace-nowrap")>
-                                                    <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/messages/{}", row.key)>{when(&row.at)}</a>
+                                                    <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/messages/{}", row.key)>{regional.time_text(&row.at)}</a>
                                                 </td>
                                                 <td class=TD>{format!("{} {}", row.channel.label(), row.direction.label().to_lowercase())}</td>
                                                 <td class=TD>{row.document_type.clone()}</td>
@@ -143,6 +141,7 @@ pub fn MessagesPage() -> impl IntoView {
 
 #[component]
 pub fn MessagePage() -> impl IntoView {
+    let session = use_session();
     let params = use_params_map();
     let key = move || params.read().get("key").unwrap_or_default();
     let again = ServerAction::<SendMessageAgain>::new();
@@ -155,12 +154,13 @@ pub fn MessagePage() -> impl IntoView {
         <p class="mb-4 text-sm"><a href="/messages" class="text-teal-800 hover:underline">"← All messages"</a></p>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match data.await {
                     Ok(detail) => {
                         let row = detail.row.clone();
                         let title = format!("{} {}: {}", row.channel.label(), row.direction.label().to_lowercase(), row.document_type);
                         view! {
-                            <PageHeader title=title subtitle=when(&row.at) />
+                            <PageHeader title=title subtitle=regional.time_text(&row.at) />
                             <section class=format!("mb-4 {CARD}") aria-labelledby="message-facts">
                                 <h2 id="message-facts" class="sr-only">"About this message"</h2>
                                 <dl class="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]" data-testid="message-facts">
@@ -212,6 +212,7 @@ fn alarm_badge(status: AlarmStatus) -> impl IntoView {
 
 #[component]
 pub fn AlarmsPage() -> impl IntoView {
+    let session = use_session();
     let settle = ServerAction::<SettleAlarm>::new();
     let data = Resource::new(move || settle.version().get(), |_| alarms());
     view! {
@@ -220,6 +221,7 @@ pub fn AlarmsPage() -> impl IntoView {
         {action_feedback(settle.value(), "Saved.")}
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match data.await {
                     Ok(list) if list.alarms.is_empty() => view! { <EmptyState message="No alarms. Everything was delivered." /> }.into_any(),
                     Ok(list) => view! {
@@ -235,10 +237,10 @@ pub fn AlarmsPage() -> impl IntoView {
                                                 <h2 class="font-semibold">{alarm.kind.label()}</h2>
                                                 <p class="mt-1 text-sm text-slate-700">{alarm.summary.clone()}</p>
                                                 <p class="mt-1 text-xs text-slate-500">
-                                                    {format!("Raised {}; seen {} time(s), last {}", when(&alarm.raised_at), alarm.occurrences, when(&alarm.last_seen_at))}
+                                                    {format!("Raised {}; seen {} time(s), last {}", regional.time_text(&alarm.raised_at), alarm.occurrences, regional.time_text(&alarm.last_seen_at))}
                                                 </p>
-                                                {alarm.acknowledged.clone().map(|(who, at)| view! { <p class="text-xs text-slate-500">{format!("Acknowledged by {who}, {}", when(&at))}</p> })}
-                                                {alarm.resolved.clone().map(|(who, at)| view! { <p class="text-xs text-slate-500">{format!("Resolved by {who}, {}", when(&at))}</p> })}
+                                                {alarm.acknowledged.clone().map(|(who, at)| view! { <p class="text-xs text-slate-500">{format!("Acknowledged by {who}, {}", regional.time_text(&at))}</p> })}
+                                                {alarm.resolved.clone().map(|(who, at)| view! { <p class="text-xs text-slate-500">{format!("Resolved by {who}, {}", regional.time_text(&at))}</p> })}
                                                 {alarm.message_key.clone().map(|key| view! {
                                                     <a class="mt-1 inline-block text-sm text-teal-800 hover:underline" href=format!("/messages/{key}")>"Open the message"</a>
                                                 })}

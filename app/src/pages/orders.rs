@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use simdesk_types::{
     DeliveryStatus, PoAction, PoDetail, PoFormData, PoReference, PoStatus, ProcurementMessage,
-    ShippingAddressView,
+    Regional, ShippingAddressView,
 };
 
 use crate::api::orders::{
@@ -15,8 +15,8 @@ use crate::api::orders::{
 };
 use crate::components::{
     action_feedback, error_of, field_error, import_outcome_view, next_page_link,
-    sim_setting_fields, ConfirmStep, EmptyState, ErrorPanel, Field, PageHeader, BUTTON_DANGER,
-    BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
+    sim_setting_fields, use_session, ConfirmStep, EmptyState, ErrorPanel, Field, PageHeader,
+    BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
@@ -61,10 +61,12 @@ pub fn OrdersPage() -> impl IntoView {
             )
         },
     );
+    let session = use_session();
     view! {
         <Title text="Purchase orders" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 let page = match data.await {
                     Ok(page) => page,
                     Err(error) => return view! { <ErrorPanel error /> }.into_any(),
@@ -155,9 +157,9 @@ pub fn OrdersPage() -> impl IntoView {
                                                 {provider.then(|| view! { <td class=TD>{po.account_name.clone()}</td> })}
                                                 <td class=TD><StatusBadge status=po.status /></td>
                                                 <td class=format!("{TD} text-right tabular-nums")>{po.quantity}</td>
-                                                <td class=format!("{TD} text-right tabular-nums")>{po.total.display}</td>
+                                                <td class=format!("{TD} text-right tabular-nums")>{regional.money(&po.total)}</td>
                                                 <td class=TD>{po.created_by}</td>
-                                                <td class=format!("{TD} whitespace-nowrap")>{po.created_at.replace('T', " ").replace('Z', " UTC")}</td>
+                                                <td class=format!("{TD} whitespace-nowrap")>{regional.time_text(&po.created_at)}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
@@ -192,11 +194,13 @@ pub fn PoNewPage() -> impl IntoView {
             Ok::<_, crate::error::AppError>((page, Some(form)))
         },
     );
+    let session = use_session();
     view! {
         <Title text="New purchase order" />
         <PageHeader title="New purchase order".to_owned() subtitle="Choose quantities at your contract prices; you can save the draft and submit it from its page." />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match data.await {
                     Ok((page, None)) => view! {
                         <form method="get" class=format!("max-w-xl space-y-4 {CARD}") data-testid="account-choice">
@@ -211,7 +215,7 @@ pub fn PoNewPage() -> impl IntoView {
                             <button type="submit" class=BUTTON_PRIMARY>"Continue"</button>
                         </form>
                     }.into_any(),
-                    Ok((page, Some(form))) => view! { <PoForm form provider=page.provider /> }.into_any(),
+                    Ok((page, Some(form))) => view! { <PoForm form provider=page.provider regional /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -231,17 +235,19 @@ pub fn PoEditPage() -> impl IntoView {
         },
         |id| async move { po_form(None, Some(id.unwrap_or_default())).await },
     );
+    let session = use_session();
     view! {
         <Title text="Edit purchase order" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match data.await {
                     Ok(form) => {
                         let provider = form.draft.as_ref().is_some_and(|d| d.provider_view);
                         let title = form.draft.as_ref().map(|d| po_title(d.po_number, d.id)).unwrap_or_default();
                         view! {
                             <PageHeader title=format!("Edit {title}") subtitle="Drafts can be changed as often as needed until they are submitted." />
-                            <PoForm form provider />
+                            <PoForm form provider regional />
                         }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -265,7 +271,7 @@ fn address_line(a: &ShippingAddressView) -> String {
 
 /// The PO form: quantities per product, address, date, comment and, where allowed, overrides.
 #[component]
-fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
+fn PoForm(form: PoFormData, provider: bool, regional: Regional) -> impl IntoView {
     let save = ServerAction::<SavePo>::new();
     let draft = form.draft.clone();
     let quantities: Vec<(i64, String)> = draft
@@ -341,7 +347,7 @@ fn PoForm(form: PoFormData, provider: bool) -> impl IntoView {
                                             <div class="text-xs text-slate-500">{format!("{} · {} · {}", p.part_number, p.form_factor.label(), p.features)}</div>
                                             <input type="hidden" name=format!("input[lines][{i}][product_id]") value=p.product_id.to_string() />
                                         </td>
-                                        <td class=format!("{TD} text-right tabular-nums")>{p.price.display.clone()}</td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{regional.money(&p.price)}</td>
                                         <td class=TD>
                                             <input id=input_id name=format!("input[lines][{i}][quantity]") type="number" inputmode="numeric" min="0" value=quantity_of(p.product_id) class=format!("w-28 {INPUT}") />
                                             <p class="mt-1 text-xs text-slate-500">{hint}</p>
@@ -461,6 +467,7 @@ pub fn PoPage() -> impl IntoView {
         },
         |(id, _)| po_detail(id),
     );
+    let session = use_session();
     view! {
         <Title text="Purchase order" />
         <div class="mb-4 space-y-2">
@@ -471,8 +478,9 @@ pub fn PoPage() -> impl IntoView {
         </div>
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match data.await {
-                    Ok(po) => view! { <PoView po step provision ship retry /> }.into_any(),
+                    Ok(po) => view! { <PoView po step provision ship retry regional /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -487,6 +495,7 @@ fn PoView(
     provision: ServerAction<ProvisionPo>,
     ship: ServerAction<ShipPo>,
     retry: ServerAction<RetryProcurementMessage>,
+    regional: Regional,
 ) -> impl IntoView {
     let id = po.id;
     let version = po.version;
@@ -500,7 +509,7 @@ fn PoView(
         "{request}{} · raised by {} on {}{}",
         po.account_name,
         po.created_by,
-        po.created_at.get(..10).unwrap_or_default(),
+        regional.date_text(&po.created_at),
         match po.source.as_str() {
             "agent" => " on the account's behalf",
             "email" => " by e-mail",
@@ -597,8 +606,8 @@ fn PoView(
                                         <td class=TD>{l.line_number}</td>
                                         <td class=TD>{l.product_name.clone()}<div class="text-xs text-slate-500">{l.part_number.clone()}</div></td>
                                         <td class=format!("{TD} text-right tabular-nums")>{l.quantity}</td>
-                                        <td class=format!("{TD} text-right tabular-nums")>{l.unit_price.display.clone()}</td>
-                                        <td class=format!("{TD} text-right tabular-nums")>{l.line_total.display.clone()}</td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{regional.money(&l.unit_price)}</td>
+                                        <td class=format!("{TD} text-right tabular-nums")>{regional.money(&l.line_total)}</td>
                                         <td class=format!("{TD} text-right tabular-nums")>{format!("{} / {}", l.provisioned_quantity, l.quantity)}</td>
                                     </tr>
                                 }).collect_view()}
@@ -606,7 +615,7 @@ fn PoView(
                             <tfoot>
                                 <tr>
                                     <td class=TD colspan="4"><span class="font-semibold">"Total"</span></td>
-                                    <td class=format!("{TD} text-right font-semibold tabular-nums") data-testid="po-total">{po.total.display.clone()}</td>
+                                    <td class=format!("{TD} text-right font-semibold tabular-nums") data-testid="po-total">{regional.money(&po.total)}</td>
                                     <td></td>
                                 </tr>
                             </tfoot>
@@ -746,14 +755,14 @@ fn PoView(
                         }).collect_view()}
                     </dl>
                 </section>
-                {(!po.procurement_messages.is_empty()).then(|| procurement_messages(id, &po.procurement_messages, retry))}
+                {(!po.procurement_messages.is_empty()).then(|| procurement_messages(id, &po.procurement_messages, retry, &regional))}
                 <section class=CARD aria-labelledby="po-timeline">
                     <h2 id="po-timeline" class="text-lg font-semibold">"Timeline"</h2>
                     <ol class="mt-3 space-y-3 border-l border-slate-200 pl-4 text-sm" data-testid="timeline">
                         {po.timeline.iter().map(|e| view! {
                             <li data-action=e.action.as_str()>
                                 <div class="font-medium text-slate-900">{e.action.past_tense()}<span class="font-normal text-slate-500">{format!(" → {}", e.to_status.label())}</span></div>
-                                <div class="text-xs text-slate-500">{format!("{} · {}", e.actor, e.at.replace('T', " ").replace('Z', " UTC"))}</div>
+                                <div class="text-xs text-slate-500">{format!("{} · {}", e.actor, regional.time_text(&e.at))}</div>
                                 {(!e.reason.is_empty()).then(|| view! { <div class="mt-1 text-slate-700">{e.reason.clone()}</div> })}
                             </li>
                         }).collect_view()}
@@ -770,6 +779,7 @@ fn procurement_messages(
     po_id: i64,
     messages: &[ProcurementMessage],
     retry: ServerAction<RetryProcurementMessage>,
+    regional: &Regional,
 ) -> impl IntoView {
     let rows = messages
         .iter()
@@ -779,7 +789,7 @@ fn procurement_messages(
                 DeliveryStatus::Pending => "text-amber-700",
                 DeliveryStatus::Failed => "text-red-700",
             };
-            let when = m.status_at.replace('T', " ").replace('Z', " UTC");
+            let when = regional.time_text(&m.status_at);
             let detail = match m.status {
                 DeliveryStatus::Sent => format!("on {when}"),
                 DeliveryStatus::Pending if m.attempts == 0 => "soon".to_owned(),

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use simdesk_types::{SecondFactorStatus, TotpEnrolment, TrustedBrowser};
+use simdesk_types::{Regional, SecondFactorStatus, TotpEnrolment, TrustedBrowser};
 
 use crate::api::security::{
     second_factor_status, ConfirmSecondFactor, ForgetBrowsers, RenewRecoveryCodes,
     StartSecondFactor, TurnOffSecondFactor,
 };
 use crate::components::{
-    action_feedback, described_by, error_beyond_fields, error_of, format_time, ConfirmStep,
+    action_feedback, described_by, error_beyond_fields, error_of, use_session, ConfirmStep,
     ErrorPanel, FieldMessage, PageHeader, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
 };
 
@@ -32,6 +32,7 @@ pub fn SecurityPage() -> impl IntoView {
         },
         |_| second_factor_status(),
     );
+    let session = use_session();
     let actions = Actions {
         start,
         confirm,
@@ -44,8 +45,9 @@ pub fn SecurityPage() -> impl IntoView {
         <PageHeader title="Sign-in security".to_owned() subtitle="A second factor: after your password, a code from an authenticator app on your phone." />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 match status.await {
-                    Ok(status) => view! { <SecondFactor status actions /> }.into_any(),
+                    Ok(status) => view! { <SecondFactor status actions regional /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -63,10 +65,10 @@ struct Actions {
 }
 
 #[component]
-fn SecondFactor(status: SecondFactorStatus, actions: Actions) -> impl IntoView {
+fn SecondFactor(status: SecondFactorStatus, actions: Actions, regional: Regional) -> impl IntoView {
     let enabled = status.enabled_at.is_some();
     let app = match (status.enabled_at, status.enrolment.clone()) {
-        (Some(since), _) => view! { <AppOn since status=status.clone() actions /> }.into_any(),
+        (Some(since), _) => view! { <AppOn since=regional.time(&since) status=status.clone() actions /> }.into_any(),
         (None, Some(enrolment)) => view! { <Enrolment enrolment actions /> }.into_any(),
         (None, None) => view! {
             <section class=format!("max-w-2xl {CARD}") aria-labelledby="app-heading">
@@ -88,7 +90,7 @@ fn SecondFactor(status: SecondFactorStatus, actions: Actions) -> impl IntoView {
             })}
             {(!status.new_recovery_codes.is_empty()).then(|| view! { <RecoveryCodes codes=status.new_recovery_codes.clone() /> })}
             {app}
-            {enabled.then(|| view! { <TrustedBrowsers browsers=status.trusted_browsers.clone() forget=actions.forget /> })}
+            {enabled.then(|| view! { <TrustedBrowsers browsers=status.trusted_browsers.clone() forget=actions.forget regional=regional.clone() /> })}
         </div>
     }
 }
@@ -142,7 +144,8 @@ fn Enrolment(enrolment: TotpEnrolment, actions: Actions) -> impl IntoView {
 
 #[component]
 fn AppOn(
-    since: chrono::DateTime<chrono::Utc>,
+    /// When the app was turned on, as the user reads times.
+    since: String,
     status: SecondFactorStatus,
     actions: Actions,
 ) -> impl IntoView {
@@ -151,7 +154,7 @@ fn AppOn(
         <section class=format!("max-w-2xl {CARD}") aria-labelledby="app-heading" data-testid="second-factor-on">
             <h2 id="app-heading" class="text-lg font-semibold">"Authenticator app: on"</h2>
             <p class="mt-1 text-sm text-slate-600">
-                {format!("Since {}. Signing in asks for a code from the app after your password.", format_time(&since))}
+                {format!("Since {since}. Signing in asks for a code from the app after your password.")}
             </p>
             <p class=if left <= 2 { "mt-2 text-sm font-medium text-amber-800" } else { "mt-2 text-sm text-slate-600" } data-testid="recovery-codes-left">
                 {match left {
@@ -194,6 +197,7 @@ fn AppOn(
 fn TrustedBrowsers(
     browsers: Vec<TrustedBrowser>,
     forget: ServerAction<ForgetBrowsers>,
+    regional: Regional,
 ) -> impl IntoView {
     view! {
         <section class=format!("max-w-2xl {CARD}") aria-labelledby="browsers-heading" data-testid="trusted-browsers">
@@ -208,7 +212,7 @@ fn TrustedBrowsers(
                             <li class="flex flex-wrap items-center justify-between gap-3 py-2 text-sm">
                                 <span>
                                     <span class="font-medium text-slate-900">{b.label.clone()}</span>
-                                    <span class="text-slate-500">{format!(" · trusted {} until {}", format_time(&b.since), format_time(&b.until))}</span>
+                                    <span class="text-slate-500">{format!(" · trusted {} until {}", regional.time(&b.since), regional.time(&b.until))}</span>
                                 </span>
                                 <ActionForm action=forget>
                                     <input type="hidden" name="id" value=b.id.to_string() />

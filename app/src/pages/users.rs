@@ -6,7 +6,7 @@ use crate::api::orders::SetSpendingLimit;
 use crate::api::security::ResetSecondFactor;
 use crate::api::{user_directory, ChangeRole, CreateUser, SetUserActive};
 use crate::components::{
-    action_feedback, field_error, format_time, ConfirmStep, EmptyState, ErrorPanel, PageHeader,
+    action_feedback, field_error, use_session, ConfirmStep, EmptyState, ErrorPanel, PageHeader,
     BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 
@@ -30,11 +30,13 @@ pub fn UsersPage() -> impl IntoView {
         |_| user_directory(),
     );
     let (filter, set_filter) = signal(String::new());
+    let session = use_session();
 
     view! {
         <Title text="Users" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let regional = session.regional().await;
                 let directory = match directory.await {
                     Ok(directory) => directory,
                     Err(error) => return view! { <ErrorPanel error /> }.into_any(),
@@ -82,8 +84,11 @@ pub fn UsersPage() -> impl IntoView {
                                                 </tr>
                                             </thead>
                                             <tbody class="divide-y divide-slate-100">
-                                                {directory.users.into_iter().map(|user| view! {
-                                                    <UserRowView is_self=user.id == acting_user_id user roles=roles.clone() change toggle reset filter />
+                                                {directory.users.into_iter().map(|user| {
+                                                    let last_sign_in = user.last_sign_in_at.as_ref().map_or_else(|| "never".to_owned(), |at| regional.time(at));
+                                                    view! {
+                                                        <UserRowView is_self=user.id == acting_user_id user last_sign_in roles=roles.clone() change toggle reset filter />
+                                                    }
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
@@ -179,6 +184,8 @@ fn UserRowView(
     user: UserRow,
     /// The signed-in admin's own row: shown, but not editable (the service refuses it anyway).
     is_self: bool,
+    /// When the user last signed in, as the admin reads times.
+    last_sign_in: String,
     roles: Vec<Role>,
     change: ServerAction<ChangeRole>,
     toggle: ServerAction<SetUserActive>,
@@ -229,7 +236,7 @@ fn UserRowView(
                 }}
                 {second_factor.then(|| view! { <span class="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300" title="Signs in with an authenticator app's code as well">"2-step"</span> })}
             </td>
-            <td class=format!("{TD} whitespace-nowrap")>{user.last_sign_in_at.as_ref().map(format_time).unwrap_or_else(|| "never".into())}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{last_sign_in}</td>
             <td class=TD>
                 {(!is_self).then(|| {
                     let button_context = toggle_label.clone();

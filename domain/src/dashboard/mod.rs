@@ -50,6 +50,7 @@ pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResul
         has_password: user.password_hash.is_some(),
         brand_color: own_tenant.as_ref().and_then(|t| t.brand_color.clone()),
         logo_url: own_tenant.and_then(|t| t.logo_url),
+        regional: crate::regional::of_user(&user.time_zone, &user.locale),
     })
 }
 

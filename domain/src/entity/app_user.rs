@@ -29,6 +29,10 @@ pub struct Model {
     pub totp_enabled_at: Option<DateTimeUtc>,
     /// The last time step whose code was accepted, so that no code counts twice.
     pub totp_last_step: Option<i64>,
+    /// The IANA time zone the user reads times in, such as `Europe/Berlin`.
+    pub time_zone: String,
+    /// How dates, numbers and money are written for the user: `en` or `de`.
+    pub locale: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -364,7 +364,7 @@ fn similarity(written: &str, name: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use simdesk_types::{FormFactor, Price, SimType};
+    use simdesk_types::{FormFactor, SimType};
 
     fn entry(id: i64, part: &str, name: &str) -> CatalogEntry {
         CatalogEntry {
@@ -375,11 +375,7 @@ mod tests {
             sim_type: SimType::ALL[0],
             form_factor: FormFactor::ALL[0],
             features: String::new(),
-            price: Price {
-                minor: 490,
-                currency: "EUR".into(),
-                display: "4.90 EUR".into(),
-            },
+            price: money::price(490, "EUR"),
             unit_of_measure: "EA".into(),
             min_order_quantity: 10,
             max_order_quantity: 1000,

@@ -17,6 +17,7 @@ mod model;
 mod order_pages;
 mod orders;
 mod punchout;
+mod regional;
 mod second_factor;
 mod sso;
 mod support;
