@@ -125,3 +125,14 @@ impl DataScope {
         }
     }
 }
+
+/// The signed-in user's own row.
+pub(crate) async fn own_user(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+) -> DomainResult<app_user::Model> {
+    app_user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(crate::DomainError::NotFound)
+}

@@ -276,10 +276,7 @@ pub async fn change_password(
         ));
     }
     let txn = begin(db, DataScope::of(actor)).await?;
-    let user = app_user::Entity::find_by_id(actor.user_id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    let user = crate::actor::own_user(&txn, actor).await?;
     txn.commit().await?;
     if !password::verify(current.to_owned(), user.password_hash.clone()).await? {
         return Err(DomainError::invalid(

@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 use simdesk_types::{Locale, Regional, RegionalSettings, ZoneRules, ZoneSpan};
 
@@ -105,10 +105,7 @@ pub fn of_user(time_zone: &str, locale: &str) -> Regional {
 /// The actor's settings and the zones to choose from.
 pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> DomainResult<RegionalSettings> {
     let txn = begin(db, DataScope::of(actor)).await?;
-    let user = app_user::Entity::find_by_id(actor.user_id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    let user = crate::actor::own_user(&txn, actor).await?;
     txn.commit().await?;
     Ok(RegionalSettings {
         time_zone: user.time_zone,

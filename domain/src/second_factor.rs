@@ -14,6 +14,7 @@ use serde_json::json;
 use simdesk_types::{SecondFactorStatus, TotpEnrolment, TrustedBrowser};
 use totp_rs::{Builder, Secret, Totp};
 
+use crate::actor::own_user;
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
 use crate::entity::{app_user, second_factor_token, tenant};
@@ -609,13 +610,6 @@ fn wrong_code() -> DomainError {
         "code",
         "That code is not right, or was used already. Enter the 6-digit code your app shows now.",
     )
-}
-
-async fn own_user(db: &impl ConnectionTrait, actor: &Actor) -> DomainResult<app_user::Model> {
-    app_user::Entity::find_by_id(actor.user_id)
-        .one(db)
-        .await?
-        .ok_or(DomainError::NotFound)
 }
 
 #[cfg(test)]

@@ -21,10 +21,7 @@ fn card(label: &str, value: impl ToString, href: Option<&str>) -> DashboardCard 
 /// The signed-in user with the names the shell shows.
 pub async fn session_info(db: &DatabaseConnection, actor: &Actor) -> DomainResult<SessionInfo> {
     let txn = begin(db, DataScope::of(actor)).await?;
-    let user = app_user::Entity::find_by_id(actor.user_id)
-        .one(&txn)
-        .await?
-        .ok_or(DomainError::NotFound)?;
+    let user = crate::actor::own_user(&txn, actor).await?;
     let own_tenant = match actor.tenant_id {
         Some(id) => tenant::Entity::find_by_id(id).one(&txn).await?,
         None => None,
