@@ -104,6 +104,16 @@ impl Session {
         }
     }
 
+    /// Whether the signed-in user may do `permission`, as the server's policy granted it.
+    pub async fn can(self, permission: Permission) -> bool {
+        match self.0 {
+            Some(LoadedUser { user, .. }) => {
+                user.await.ok().flatten().is_some_and(|u| u.can(permission))
+            }
+            None => false,
+        }
+    }
+
     /// Loads the user again: the header and every page waiting on the user follow.
     pub fn reload(self) {
         if let Some(LoadedUser { version, .. }) = self.0 {

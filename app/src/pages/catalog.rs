@@ -10,26 +10,17 @@ use crate::api::catalog::{
     CreateOption, CreateProduct, SetOptionActive, SetProductStatus, UpdateProduct,
     UpdateTenantSettings,
 };
-use crate::api::current_user;
 use crate::components::{
     action_feedback, error_of, import_outcome_view, next_page_link, use_session, Checkbox,
-    EmptyState, ErrorPanel, Field, Notice, OptionSelect, PageHeader, BUTTON_PRIMARY,
+    EmptyState, ErrorPanel, Field, Notice, OptionSelect, PageHeader, Session, BUTTON_PRIMARY,
     BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
 
-/// Whether the signed-in user may change the catalog (tenant admins) or only read it (agents).
-fn can_edit() -> Resource<bool> {
-    Resource::new(
-        || (),
-        |_| async {
-            current_user()
-                .await
-                .ok()
-                .flatten()
-                .is_some_and(|u| u.can(simdesk_types::Permission::ManageCatalog))
-        },
-    )
+/// Whether the signed-in user may change the catalog (tenant admins) or only read it (agents),
+/// from the user the layout loaded.
+async fn can_edit(session: Session) -> bool {
+    session.can(simdesk_types::Permission::ManageCatalog).await
 }
 
 #[component]
@@ -47,7 +38,6 @@ pub fn CatalogPage() -> impl IntoView {
             )
         },
     );
-    let editable = can_edit();
     let session = use_session();
     let selected = move |key: &'static str, value: &'static str| {
         query.read().get(key).as_deref() == Some(value)
@@ -61,7 +51,7 @@ pub fn CatalogPage() -> impl IntoView {
                 <a href="/catalog/products.csv" class=BUTTON_SECONDARY download="products.csv">"Export CSV"</a>
                 <Suspense>
                     {move || Suspend::new(async move {
-                        editable.await.then(|| view! {
+                        can_edit(session).await.then(|| view! {
                             <a href="/catalog/import" class=BUTTON_SECONDARY>"Import CSV"</a>
                             <a href="/catalog/new" class=BUTTON_PRIMARY>"New product"</a>
                         })
@@ -258,14 +248,13 @@ pub fn ProductEditPage() -> impl IntoView {
             Ok::<_, AppError>((catalog_product(id).await?, catalog_options().await?))
         },
     );
-    let editable = can_edit();
     let result = Signal::derive(move || update.value().get());
     let session = use_session();
     view! {
         <Title text="Product" />
         <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let editable = editable.await;
+                let editable = can_edit(session).await;
                 let regional = session.regional().await;
                 match data.await {
                     Ok((product, options)) => {
@@ -349,7 +338,7 @@ pub fn OptionsPage() -> impl IntoView {
         move || (create.version().get(), toggle.version().get()),
         |_| catalog_options(),
     );
-    let editable = can_edit();
+    let session = use_session();
     view! {
         <Title text="Entitlement options" />
         <PageHeader title="Entitlement options".to_owned() subtitle="Price plans, service and roaming profiles, APN groups and SIM billing statuses that accounts and products refer to." />
@@ -360,7 +349,7 @@ pub fn OptionsPage() -> impl IntoView {
             <section class="min-w-0 space-y-6 lg:col-span-2">
                 <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
-                        let editable = editable.await;
+                        let editable = can_edit(session).await;
                         match options.await {
                             Ok(options) => OptionKind::ALL.iter().map(|kind| {
                                 let of_kind = options_of(&options, *kind);
