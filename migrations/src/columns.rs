@@ -59,35 +59,36 @@ pub async fn add_columns(
     table: impl IntoIden + Clone + 'static,
     columns: Vec<ColumnDef>,
 ) -> Result<(), DbErr> {
-    // SQLite adds one column per ALTER TABLE.
-    for column in columns {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(table.clone())
-                    .add_column(column)
-                    .to_owned(),
-            )
-            .await?;
-    }
-    Ok(())
+    alter_one_by_one(manager, table, columns, |alter, mut column| {
+        alter.add_column(&mut column);
+    })
+    .await
 }
 
-/// Drops columns of an existing table, one ALTER TABLE each (as SQLite wants).
+/// Drops columns of an existing table.
 pub async fn drop_columns(
     manager: &SchemaManager<'_>,
     table: impl IntoIden + Clone + 'static,
     columns: Vec<DynIden>,
 ) -> Result<(), DbErr> {
-    for column in columns {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(table.clone())
-                    .drop_column(column)
-                    .to_owned(),
-            )
-            .await?;
+    alter_one_by_one(manager, table, columns, |alter, column| {
+        alter.drop_column(column);
+    })
+    .await
+}
+
+/// One ALTER TABLE per change, as SQLite wants.
+async fn alter_one_by_one<T>(
+    manager: &SchemaManager<'_>,
+    table: impl IntoIden + Clone + 'static,
+    changes: Vec<T>,
+    change: impl Fn(&mut TableAlterStatement, T),
+) -> Result<(), DbErr> {
+    for item in changes {
+        let mut alter = Table::alter();
+        alter.table(table.clone());
+        change(&mut alter, item);
+        manager.alter_table(alter).await?;
     }
     Ok(())
 }
