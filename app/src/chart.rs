@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use simdesk_types::{Chart, Regional};
 
 use crate::components::{CARD, TABLE, TD, TH};
+use crate::i18n::td_string;
+use crate::language::{use_lang, Lang};
 
 /// The drawing's coordinate space; the SVG scales to the card's width.
 const WIDTH: f64 = 640.0;
@@ -51,6 +53,7 @@ fn shorten(label: &str) -> String {
 
 #[component]
 pub fn BarChart(chart: Chart, regional: Regional) -> impl IntoView {
+    let lang = use_lang();
     let title_id = format!("chart-{}-title", chart.key);
     let summary_id = format!("chart-{}-summary", chart.key);
     let largest = chart
@@ -153,18 +156,18 @@ pub fn BarChart(chart: Chart, regional: Regional) -> impl IntoView {
         view! {
             <li class="flex items-center gap-1.5">
                 <span class="inline-block h-0 w-4 border-t-2 border-dashed border-amber-600" aria-hidden="true"></span>
-                <span>{format!("Low stock below {}", chart.format(level, &regional))}</span>
+                <span>{format!("{} {}", td_string!(lang, dashboard.low_stock_below), chart.format(level, &regional))}</span>
             </li>
             {any_flagged.then(|| view! {
                 <li class="flex items-center gap-1.5">
                     <span class="inline-block h-3 w-3 rounded-sm bg-amber-700" aria-hidden="true"></span>
-                    <span>"Below the threshold (marked “low” in the figures)"</span>
+                    <span>{td_string!(lang, dashboard.below_threshold)}</span>
                 </li>
             })}
         }
     });
 
-    let figures = figures(&chart, &regional);
+    let figures = figures(&chart, &regional, lang);
     let empty = chart.bars.is_empty();
     view! {
         <figure class=CARD aria-labelledby=title_id.clone() data-testid=format!("chart-{}", chart.key)>
@@ -178,7 +181,7 @@ pub fn BarChart(chart: Chart, regional: Regional) -> impl IntoView {
                 <p class="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="chart-warning">{warning}</p>
             })}
             {if empty {
-                view! { <p class="mt-4 text-sm text-slate-500">"Nothing to show yet."</p> }.into_any()
+                view! { <p class="mt-4 text-sm text-slate-500">{td_string!(lang, dashboard.nothing_yet)}</p> }.into_any()
             } else {
                 view! {
                     <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") class="mt-4 h-auto w-full" role="img" aria-labelledby=format!("{title_id} {summary_id}")>
@@ -197,7 +200,7 @@ pub fn BarChart(chart: Chart, regional: Regional) -> impl IntoView {
 
 /// The chart's figures as a table behind a disclosure: what screen readers and keyboard users read.
 /// Its own view, so the type of the whole card stays within the compiler's limits.
-fn figures(chart: &Chart, regional: &Regional) -> AnyView {
+fn figures(chart: &Chart, regional: &Regional, lang: Lang) -> AnyView {
     let multi_series = chart.series.len() > 1;
     let header_cells = chart
         .series
@@ -218,7 +221,7 @@ fn figures(chart: &Chart, regional: &Regional) -> AnyView {
                 .map(|value| view! { <td class=format!("{TD} text-right tabular-nums")>{chart.format(*value, regional)}</td> })
                 .collect_view();
             let total = multi_series.then(|| view! { <td class=format!("{TD} text-right font-medium tabular-nums")>{chart.format(bar.total(), regional)}</td> });
-            let flag = bar.flagged.then(|| view! { <span class="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-300">"low"</span> });
+            let flag = bar.flagged.then(|| view! { <span class="ml-2 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-300">{td_string!(lang, dashboard.low)}</span> });
             view! {
                 <tr data-testid="chart-row">
                     <th scope="row" class=format!("{TD} font-normal")>{label}{flag}</th>
@@ -232,15 +235,15 @@ fn figures(chart: &Chart, regional: &Regional) -> AnyView {
     view! {
         <details class="mt-3 text-sm">
             <summary class="cursor-pointer font-medium text-teal-800">
-                {format!("Figures ({})", chart.unit)}<span class="sr-only">{format!(" of {}", chart.title)}</span>
+                {format!("{} ({})", td_string!(lang, dashboard.figures), chart.unit)}<span class="sr-only">{format!(" {} {}", td_string!(lang, dashboard.figures_of), chart.title)}</span>
             </summary>
             <div class="mt-2 overflow-x-auto">
                 <table class=TABLE>
                     <thead class="bg-slate-50">
                         <tr>
-                            <th scope="col" class=TH><span class="sr-only">"Period or item"</span></th>
+                            <th scope="col" class=TH><span class="sr-only">{td_string!(lang, dashboard.period_or_item)}</span></th>
                             {header_cells}
-                            {multi_series.then(|| view! { <th scope="col" class=format!("{TH} text-right")>"Total"</th> })}
+                            {multi_series.then(|| view! { <th scope="col" class=format!("{TH} text-right")>{td_string!(lang, dashboard.total)}</th> })}
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">{rows}</tbody>

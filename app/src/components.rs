@@ -9,6 +9,8 @@ use simdesk_types::{
 
 use crate::api::current_user;
 use crate::error::AppError;
+use crate::i18n::{td, td_string};
+use crate::language::{locale_of, use_lang, Lang};
 
 pub const BUTTON_PRIMARY: &str = "inline-flex items-center justify-center rounded-md bg-teal-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-teal-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700 disabled:opacity-60";
 pub const BUTTON_SECONDARY: &str = "inline-flex items-center justify-center rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700";
@@ -27,46 +29,49 @@ struct NavItem {
 }
 
 /// The navigation a user sees follows from the permissions the server's policy granted them.
-fn navigation(user: &SessionInfo) -> Vec<NavItem> {
+fn navigation(user: &SessionInfo, lang: Lang) -> Vec<NavItem> {
     let item = |href, label| NavItem { href, label };
-    let mut items = vec![item("/", "Dashboard")];
+    let mut items = vec![item("/", td_string!(lang, common.nav_dashboard))];
     if user.can(Permission::ManageTenants) {
-        items.push(item("/tenants", "Service providers"));
+        items.push(item("/tenants", td_string!(lang, common.nav_tenants)));
     }
     if user.can(Permission::ReviewOrders) {
-        items.push(item("/orders", "Orders"));
-        items.push(item("/email-orders", "E-mail orders"));
+        items.push(item("/orders", td_string!(lang, common.nav_orders)));
+        items.push(item(
+            "/email-orders",
+            td_string!(lang, common.nav_email_orders),
+        ));
     }
     if user.can(Permission::ManageAccounts) {
-        items.push(item("/accounts", "Accounts"));
+        items.push(item("/accounts", td_string!(lang, common.nav_accounts)));
     }
     if user.can(Permission::ReadCatalog) {
-        items.push(item("/catalog", "Catalog"));
-        items.push(item("/stock", "SIM stock"));
+        items.push(item("/catalog", td_string!(lang, common.nav_catalog)));
+        items.push(item("/stock", td_string!(lang, common.nav_stock)));
     }
     if user.can(Permission::MonitorMessages) {
-        items.push(item("/messages", "Messages"));
-        items.push(item("/alarms", "Alarms"));
+        items.push(item("/messages", td_string!(lang, common.nav_messages)));
+        items.push(item("/alarms", td_string!(lang, common.nav_alarms)));
     }
     if user.can(Permission::ManageTenantStaff) {
-        items.push(item("/users", "Staff"));
+        items.push(item("/users", td_string!(lang, common.nav_staff)));
     }
     if user.can(Permission::ManageCatalog) {
-        items.push(item("/settings", "Settings"));
+        items.push(item("/settings", td_string!(lang, common.nav_settings)));
     }
     if user.can(Permission::ViewAccountOrders) {
-        items.push(item("/orders", "Orders"));
-        items.push(item("/shop", "Products"));
+        items.push(item("/orders", td_string!(lang, common.nav_orders)));
+        items.push(item("/shop", td_string!(lang, common.nav_products)));
     }
     if user.can(Permission::ManageAccountUsers) {
-        items.push(item("/users", "Users"));
-        items.push(item("/sso", "Single sign-on"));
+        items.push(item("/users", td_string!(lang, common.nav_users)));
+        items.push(item("/sso", td_string!(lang, common.nav_sso)));
     }
     if user.can(Permission::ManageApiTokens) {
-        items.push(item("/api-tokens", "API and webhooks"));
+        items.push(item("/api-tokens", td_string!(lang, common.nav_api)));
     }
     if user.can(Permission::ReadAuditLog) {
-        items.push(item("/audit", "Audit log"));
+        items.push(item("/audit", td_string!(lang, common.nav_audit)));
     }
     items
 }
@@ -131,12 +136,13 @@ pub fn AuthenticatedLayout() -> impl IntoView {
     let user = Resource::new(move || version.get(), |_| current_user());
     provide_context(LoadedUser { user, version });
     let location = use_location();
+    let lang = use_lang();
     view! {
         <a
             href="#main"
             class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
         >
-            "Skip to content"
+            {td_string!(lang, common.skip_to_content)}
         </a>
         <Suspense fallback=|| view! { <header class="h-16 border-b border-slate-200 bg-white"></header> }>
             {move || Suspend::new(async move {
@@ -166,20 +172,25 @@ pub fn AuthenticatedLayout() -> impl IntoView {
 #[component]
 fn Header(user: SessionInfo) -> impl IntoView {
     let location = use_location();
-    let nav = navigation(&user);
+    let lang = use_lang();
+    let nav = navigation(&user, lang);
     let scope = user
         .account_name
         .clone()
         .or_else(|| user.tenant_name.clone())
-        .unwrap_or_else(|| "Platform".to_owned());
-    let role_labels = role_labels(&user.roles);
+        .unwrap_or_else(|| td_string!(lang, common.platform).to_owned());
+    let role_labels = role_labels(&user.roles, locale_of(lang));
     // Branding is data: a validated #rrggbb colour and an https logo from the tenant's settings.
     let accent = brand_accent(user.brand_color.clone());
     let logo = user
         .logo_url
         .clone()
         .filter(|url| url.starts_with("https://"));
-    let brand_alt = format!("{} logo", user.tenant_name.clone().unwrap_or_default());
+    let tenant_name = user.tenant_name.clone().unwrap_or_default();
+    let brand_alt = locale_of(lang).pick(
+        format!("{tenant_name} logo"),
+        format!("Logo von {tenant_name}"),
+    );
     view! {
         <div class="h-1" style=format!("background-color: {accent}") data-testid="brand-bar"></div>
         <header class="border-b border-slate-200 bg-white">
@@ -196,7 +207,7 @@ fn Header(user: SessionInfo) -> impl IntoView {
                 </span>
                 <nav
                     id="main-nav"
-                    aria-label="Main"
+                    aria-label=td_string!(lang, common.main_nav)
                     class="order-last flex w-full flex-wrap gap-1 sm:order-none sm:w-auto"
                 >
                     {nav
@@ -231,24 +242,24 @@ fn Header(user: SessionInfo) -> impl IntoView {
                         </div>
                     </div>
                     <a href="/account/preferences" class=BUTTON_SECONDARY>
-                        "Time zone"
+                        {td_string!(lang, common.link_preferences)}
                     </a>
                     {user.tenant_name.is_some().then(|| view! {
                         <a href="/account/notifications" class=BUTTON_SECONDARY>
-                            "E-mails"
+                            {td_string!(lang, common.link_emails)}
                         </a>
                     })}
                     {user.has_password.then(|| view! {
                         <a href="/account/password" class=BUTTON_SECONDARY>
-                            "Password"
+                            {td_string!(lang, common.link_password)}
                         </a>
                         <a href="/account/security" class=BUTTON_SECONDARY>
-                            "Security"
+                            {td_string!(lang, common.link_security)}
                         </a>
                     })}
                     <form method="post" action="/auth/sign-out">
                         <button type="submit" class=BUTTON_SECONDARY>
-                            "Sign out"
+                            {td_string!(lang, common.sign_out)}
                         </button>
                     </form>
                 </div>
@@ -284,9 +295,10 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             response.set_status(status);
         }
     }
+    let message = error.message(use_lang());
     view! {
         <div role="alert" class="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800">
-            {error.to_string()}
+            {message}
         </div>
     }
 }
@@ -402,7 +414,8 @@ pub fn sim_setting_fields(
     name_of: impl Fn(OptionKind) -> String,
     error_of: impl Fn(&'static str) -> AnyView,
 ) -> impl IntoView {
-    let fields = OptionKind::ALL.iter().map(|kind| {
+    let lang = use_lang();
+    let fields = OptionKind::ALL.iter().map(move |kind| {
         let default_name = choices
             .defaults
             .iter()
@@ -427,9 +440,9 @@ pub fn sim_setting_fields(
             let select_id = format!("override-{}", kind.as_str());
             view! {
                 <div>
-                    <label for=select_id.clone() class=LABEL>{kind.label()}</label>
+                    <label for=select_id.clone() class=LABEL>{kind.label_in(locale_of(lang))}</label>
                     <select id=select_id name=name_of(*kind) class=format!("mt-1 {INPUT}")>
-                        <option value="" selected=picked.is_none()>{format!("Account default ({default_name})")}</option>
+                        <option value="" selected=picked.is_none()>{td!(lang, common.account_default, name = default_name.clone())}</option>
                         {options.into_iter().map(|o| view! {
                             <option value=o.id.to_string() selected=picked == Some(o.id)>{o.name}</option>
                         }).collect_view()}
@@ -445,7 +458,7 @@ pub fn sim_setting_fields(
                 .unwrap_or(default_name);
             view! {
                 <div class="text-sm">
-                    <div class="font-medium text-slate-700">{kind.label()}</div>
+                    <div class="font-medium text-slate-700">{kind.label_in(locale_of(lang))}</div>
                     <div class="text-slate-600">{shown}</div>
                 </div>
             }
@@ -570,7 +583,7 @@ pub fn OptionSelect(
         <div>
             <label for=id class=LABEL>{label}</label>
             <select id=id name=name class=format!("mt-1 {INPUT}")>
-                <option value="" selected=selected.is_none()>"None"</option>
+                <option value="" selected=selected.is_none()>{td_string!(use_lang(), common.none)}</option>
                 {options
                     .into_iter()
                     .filter(|o| o.active || Some(o.id) == selected)
@@ -611,7 +624,7 @@ pub fn next_page_link(
         let href = format!("{path}?{}", parts.join("&"));
         view! {
             <div class="mt-4">
-                <a href=href class=BUTTON_SECONDARY>"Next page"</a>
+                <a href=href class=BUTTON_SECONDARY>{td_string!(use_lang(), common.next_page)}</a>
             </div>
         }
     })
@@ -645,6 +658,7 @@ pub fn import_outcome_view(
     done: impl Fn(&simdesk_types::ImportReport) -> String,
 ) -> impl IntoView {
     use simdesk_types::ImportOutcome;
+    let lang = use_lang();
     match outcome {
         Some(ImportOutcome::Report(report)) if report.errors.is_empty() => {
             let message = done(&report);
@@ -657,9 +671,9 @@ pub fn import_outcome_view(
         }
         Some(ImportOutcome::Report(report)) => view! {
             <div role="alert" class="mb-6 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800" data-testid="import-errors">
-                <p class="font-semibold">{format!("Nothing was imported: {} lines need correcting.", report.errors.len())}</p>
+                <p class="font-semibold">{td!(lang, common.import_refused, count = report.errors.len())}</p>
                 <ul class="mt-2 max-h-96 list-disc space-y-1 overflow-y-auto pl-5">
-                    {report.errors.into_iter().take(1_000).map(|e| view! { <li>{format!("Line {}: {}", e.line, e.message)}</li> }).collect_view()}
+                    {report.errors.into_iter().take(1_000).map(|e| view! { <li>{td!(lang, common.import_line, line = e.line, message = e.message)}</li> }).collect_view()}
                 </ul>
             </div>
         }

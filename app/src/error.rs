@@ -56,6 +56,29 @@ impl AppError {
 }
 
 impl AppError {
+    /// The message in the reader's language. The messages of invalid input and conflicts come
+    /// from the service layer as they are.
+    pub fn message(&self, lang: crate::language::Lang) -> String {
+        use crate::i18n::td_string;
+        match self {
+            AppError::Unauthenticated => td_string!(lang, common.error_unauthenticated).to_owned(),
+            AppError::PasswordChangeRequired => {
+                td_string!(lang, common.error_password_change_required).to_owned()
+            }
+            AppError::SecondFactorRequired => {
+                td_string!(lang, common.error_second_factor_required).to_owned()
+            }
+            AppError::Forbidden => td_string!(lang, common.error_forbidden).to_owned(),
+            AppError::NotFound => td_string!(lang, common.error_not_found).to_owned(),
+            AppError::Internal => td_string!(lang, common.error_internal).to_owned(),
+            AppError::Unavailable => td_string!(lang, common.error_unavailable).to_owned(),
+            AppError::Transport(reason) => {
+                format!("{} {reason}", td_string!(lang, common.error_transport))
+            }
+            AppError::Invalid(_) | AppError::Conflict(_) => self.to_string(),
+        }
+    }
+
     /// The HTTP status a server function answers with when it fails this way.
     pub fn status(&self) -> u16 {
         match self {

@@ -6,8 +6,17 @@ pub mod assets;
 pub mod chart;
 pub mod components;
 pub mod error;
+pub mod language;
 pub mod pages;
 pub mod security;
+
+// The macro reads `locales/` at compile time. Its successor, code generation in build.rs, would
+// build ICU's data exporter (with an HTTP client) before every build of this crate.
+#[allow(deprecated)]
+mod i18n_module {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_module::i18n;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
@@ -15,6 +24,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::AuthenticatedLayout;
+use crate::i18n::I18nContextProvider;
 use crate::pages::{
     AccountPage, AccountsPage, AlarmsPage, ApiTokensPage, AuditPage, CatalogPage,
     ChangePasswordPage, DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage,
@@ -30,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     security::provide_request_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -55,7 +65,9 @@ pub fn App() -> impl IntoView {
             root.set_attribute("data-hydrated", "true").ok();
         }
     });
+    // The provider puts the language on <html lang>, where hydration reads it back.
     view! {
+        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=language::requested()>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="simdesk: SIM card ordering for enterprises" />
         <Title text="simdesk" />
@@ -118,5 +130,6 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        </I18nContextProvider>
     }
 }

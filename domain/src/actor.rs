@@ -2,7 +2,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Linked, QueryFilter,
     RelationDef, RelationTrait, Select,
 };
-use simdesk_types::Role;
+use simdesk_types::{Locale, Role};
 
 use crate::db::{begin, DataScope};
 use crate::entity::{app_user, membership};
@@ -23,6 +23,8 @@ pub struct Actor {
     /// Set for users whose provider requires a second factor they have not set up: they may do
     /// nothing else first. [`Actor::load`] leaves it unset; `auth::session_actor` decides it.
     pub must_enrol_second_factor: bool,
+    /// The language the user reads simdesk in (their stored choice).
+    pub language: Locale,
 }
 
 impl Actor {
@@ -66,6 +68,7 @@ impl Actor {
             roles,
             must_change_password: user.must_change_password,
             must_enrol_second_factor: false,
+            language: Locale::from_code(&user.locale).unwrap_or_default(),
         };
         Ok(Some((actor, user)))
     }

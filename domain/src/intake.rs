@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use simdesk_types::{
     AttachmentView, EmailOrderDetail, EmailOrderPage, EmailOrderRow, Finding, FindingKind,
-    InboundStatus, Permission, ReadLine,
+    InboundStatus, Locale, Permission, ReadLine,
 };
 
 use crate::actor::roles_of;
@@ -320,6 +320,7 @@ async fn sender_account(
                 display_name: user.display_name,
                 must_change_password: false,
                 must_enrol_second_factor: false,
+                language: Locale::from_code(&user.locale).unwrap_or_default(),
             };
             if !policy::allows(&actor, Permission::RaiseOrders) {
                 return Ok(Sender::Unknown {

@@ -250,6 +250,7 @@ mod tests {
             roles: roles.to_vec(),
             must_change_password: false,
             must_enrol_second_factor: false,
+            language: simdesk_types::Locale::English,
         }
     }
 

@@ -5,19 +5,19 @@ use serde::{Deserialize, Serialize};
 coded_enum! {
     /// What an alarm is about.
     AlarmKind {
-        DeliveryFailed => "delivery_failed", "A message could not be delivered";
-        QueueStale => "queue_stale", "Messages wait too long to be sent";
-        CxmlRefusals => "cxml_refusals", "Many cXML documents were refused";
-        InboundUnreadable => "inbound_unreadable", "An order e-mail cannot be read";
-        MailboxUnreachable => "mailbox_unreachable", "The order mailbox cannot be read";
+        DeliveryFailed => "delivery_failed", "A message could not be delivered", "Eine Nachricht konnte nicht zugestellt werden";
+        QueueStale => "queue_stale", "Messages wait too long to be sent", "Nachrichten warten zu lange auf den Versand";
+        CxmlRefusals => "cxml_refusals", "Many cXML documents were refused", "Viele cXML-Dokumente wurden abgewiesen";
+        InboundUnreadable => "inbound_unreadable", "An order e-mail cannot be read", "Eine Bestell-E-Mail ist nicht lesbar";
+        MailboxUnreachable => "mailbox_unreachable", "The order mailbox cannot be read", "Das Bestellpostfach ist nicht lesbar";
     }
 }
 
 coded_enum! {
     AlarmStatus {
-        Open => "open", "Open";
-        Acknowledged => "acknowledged", "Acknowledged";
-        Resolved => "resolved", "Resolved";
+        Open => "open", "Open", "Offen";
+        Acknowledged => "acknowledged", "Acknowledged", "Bestätigt";
+        Resolved => "resolved", "Resolved", "Behoben";
     }
 }
 

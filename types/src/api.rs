@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 coded_enum! {
     /// What an API token may do, on top of what its maker's roles allow.
     ApiScope {
-        Read => "read", "Read orders, products and, for the provider, accounts, stock and messages";
-        OrdersWrite => "orders:write", "Raise, edit and move purchase orders through their steps";
-        CatalogWrite => "catalog:write", "Change the catalog (tenant tokens only)";
+        Read => "read", "Read orders, products and, for the provider, accounts, stock and messages", "Bestellungen und Produkte lesen, für den Anbieter auch Kundenkonten, Bestand und Nachrichten";
+        OrdersWrite => "orders:write", "Raise, edit and move purchase orders through their steps", "Bestellungen anlegen, bearbeiten und durch ihre Schritte führen";
+        CatalogWrite => "catalog:write", "Change the catalog (tenant tokens only)", "Den Katalog ändern (nur Tokens des Anbieters)";
     }
 }
 
@@ -105,11 +105,11 @@ pub struct NewApiToken {
 coded_enum! {
     /// What a webhook tells of.
     WebhookEvent {
-        OrderStatusChanged => "order.status_changed", "A purchase order changed its status";
-        OrderSimsReady => "order.sims_ready", "The SIMs of a purchase order are ready";
-        OrderShipped => "order.shipped", "The SIMs of a purchase order were shipped";
-        AlarmRaised => "alarm.raised", "An alarm was raised (tenant webhooks only)";
-        Test => "webhook.test", "A test delivery";
+        OrderStatusChanged => "order.status_changed", "A purchase order changed its status", "Eine Bestellung hat ihren Status geändert";
+        OrderSimsReady => "order.sims_ready", "The SIMs of a purchase order are ready", "Die SIMs einer Bestellung sind bereit";
+        OrderShipped => "order.shipped", "The SIMs of a purchase order were shipped", "Die SIMs einer Bestellung wurden versandt";
+        AlarmRaised => "alarm.raised", "An alarm was raised (tenant webhooks only)", "Ein Alarm wurde ausgelöst (nur Webhooks des Anbieters)";
+        Test => "webhook.test", "A test delivery", "Eine Testzustellung";
     }
 }
 

@@ -5,36 +5,36 @@ use serde::{Deserialize, Serialize};
 coded_enum! {
     /// The kinds of entitlement option a tenant defines.
     OptionKind {
-        BillingStatus => "billing_status", "SIM billing status";
-        PricePlan => "price_plan", "Price plan";
-        ServiceProfile => "service_profile", "Service profile";
-        RoamingProfile => "roaming_profile", "Roaming profile";
-        ApnGroup => "apn_group", "APN group";
+        BillingStatus => "billing_status", "SIM billing status", "SIM-Abrechnungsstatus";
+        PricePlan => "price_plan", "Price plan", "Tarif";
+        ServiceProfile => "service_profile", "Service profile", "Dienstprofil";
+        RoamingProfile => "roaming_profile", "Roaming profile", "Roaming-Profil";
+        ApnGroup => "apn_group", "APN group", "APN-Gruppe";
     }
 }
 
 coded_enum! {
     SimType {
-        PlasticSim => "plastic", "Plastic SIM";
-        Esim => "esim", "eSIM";
-        Chip => "chip", "Chip (MFF)";
+        PlasticSim => "plastic", "Plastic SIM", "Plastik-SIM";
+        Esim => "esim", "eSIM", "eSIM";
+        Chip => "chip", "Chip (MFF)", "Chip (MFF)";
     }
 }
 
 coded_enum! {
     FormFactor {
-        TwoFf => "2FF", "2FF (mini)";
-        ThreeFf => "3FF", "3FF (micro)";
-        FourFf => "4FF", "4FF (nano)";
-        Mff2 => "MFF2", "MFF2 (embedded chip)";
-        Euicc => "eUICC", "eUICC";
+        TwoFf => "2FF", "2FF (mini)", "2FF (Mini)";
+        ThreeFf => "3FF", "3FF (micro)", "3FF (Micro)";
+        FourFf => "4FF", "4FF (nano)", "4FF (Nano)";
+        Mff2 => "MFF2", "MFF2 (embedded chip)", "MFF2 (eingebetteter Chip)";
+        Euicc => "eUICC", "eUICC", "eUICC";
     }
 }
 
 coded_enum! {
     ProductStatus {
-        Active => "active", "Active";
-        Retired => "retired", "Retired";
+        Active => "active", "Active", "Aktiv";
+        Retired => "retired", "Retired", "Ausgelaufen";
     }
 }
 

@@ -5,30 +5,30 @@ use serde::{Deserialize, Serialize};
 coded_enum! {
     /// Where a received order e-mail stands.
     InboundStatus {
-        Draft => "draft", "Draft created";
-        NeedsReview => "needs_review", "Needs an account";
-        Unreadable => "unreadable", "Cannot be read";
-        Dismissed => "dismissed", "Dismissed";
+        Draft => "draft", "Draft created", "Entwurf angelegt";
+        NeedsReview => "needs_review", "Needs an account", "Braucht ein Kundenkonto";
+        Unreadable => "unreadable", "Cannot be read", "Nicht lesbar";
+        Dismissed => "dismissed", "Dismissed", "Verworfen";
     }
 }
 
 coded_enum! {
     /// A difference between an order e-mail and the draft made of it.
     FindingKind {
-        UnknownSender => "unknown_sender", "Unknown sender";
-        UnknownProduct => "unknown_product", "Unknown product";
-        UncertainMatch => "uncertain_match", "Uncertain match";
-        PriceDiffers => "price_differs", "Price differs from the contract";
-        QuantityOutsideLimits => "quantity_limits", "Quantity outside the limits";
-        RepeatedProduct => "repeated_product", "Product on several lines";
-        UnreadLine => "unread_line", "Line not understood";
-        NoLines => "no_lines", "No order lines";
-        AddressFromAccount => "address_from_account", "Address from the account";
-        AddressMissing => "address_missing", "Address missing";
-        DateNotUsable => "date_not_usable", "Requested date not usable";
-        DuplicateReference => "duplicate_reference", "Reference already ordered";
-        AttachmentUnreadable => "attachment_unreadable", "Attachment not readable";
-        LinkNotFollowed => "link_not_followed", "Link not followed";
+        UnknownSender => "unknown_sender", "Unknown sender", "Unbekannter Absender";
+        UnknownProduct => "unknown_product", "Unknown product", "Unbekanntes Produkt";
+        UncertainMatch => "uncertain_match", "Uncertain match", "Unsichere Zuordnung";
+        PriceDiffers => "price_differs", "Price differs from the contract", "Preis weicht vom Vertrag ab";
+        QuantityOutsideLimits => "quantity_limits", "Quantity outside the limits", "Menge außerhalb der Grenzen";
+        RepeatedProduct => "repeated_product", "Product on several lines", "Produkt in mehreren Zeilen";
+        UnreadLine => "unread_line", "Line not understood", "Zeile nicht verstanden";
+        NoLines => "no_lines", "No order lines", "Keine Bestellpositionen";
+        AddressFromAccount => "address_from_account", "Address from the account", "Adresse aus dem Kundenkonto";
+        AddressMissing => "address_missing", "Address missing", "Adresse fehlt";
+        DateNotUsable => "date_not_usable", "Requested date not usable", "Wunschtermin nicht verwendbar";
+        DuplicateReference => "duplicate_reference", "Reference already ordered", "Referenz bereits bestellt";
+        AttachmentUnreadable => "attachment_unreadable", "Attachment not readable", "Anhang nicht lesbar";
+        LinkNotFollowed => "link_not_followed", "Link not followed", "Link nicht verfolgt";
     }
 }
 
@@ -107,9 +107,9 @@ pub struct EmailOrderPage {
 coded_enum! {
     /// How the connection to an order mailbox is protected.
     MailboxSecurity {
-        Tls => "tls", "TLS (port 993)";
-        StartTls => "starttls", "STARTTLS (port 143)";
-        Plain => "none", "None (a server on this machine only)";
+        Tls => "tls", "TLS (port 993)", "TLS (Port 993)";
+        StartTls => "starttls", "STARTTLS (port 143)", "STARTTLS (Port 143)";
+        Plain => "none", "None (a server on this machine only)", "Keine (nur ein Server auf diesem Rechner)";
     }
 }
 

@@ -1,9 +1,10 @@
 //! Types that cross the wire between the server and the browser. Plain data, no behaviour that
 //! needs the server: the WASM front end compiles this crate too.
 
-/// An enum with a stable code (stored and posted) and a label (shown) per variant.
+/// An enum with a stable code (stored and posted) and a label per variant, in English and in
+/// German (shown, and sent in e-mails, in the reader's language).
 macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal;)+ }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal, $label:literal, $german:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name { $($variant),+ }
@@ -16,8 +17,17 @@ macro_rules! coded_enum {
                 match self { $($name::$variant => $code),+ }
             }
 
+            /// The English label, as CSV files and the API carry it.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
+            }
+
+            /// The label in `locale`'s language.
+            pub fn label_in(self, locale: $crate::Locale) -> &'static str {
+                match locale {
+                    $crate::Locale::English => self.label(),
+                    $crate::Locale::German => match self { $($name::$variant => $german),+ },
+                }
             }
 
             /// Reads a code, ignoring case and surrounding spaces.

@@ -7,15 +7,15 @@ use crate::Role;
 coded_enum! {
     /// Something simdesk e-mails about; the code is the notification's event.
     MailTopic {
-        AwaitingApproval => "po.awaiting_approval", "A purchase order needs my approval";
-        Submitted => "po.submitted", "A purchase order waits for review";
-        Draft => "po.draft", "A purchase order went back to draft (declined by an approver, or taken back)";
-        Accepted => "po.accepted", "A purchase order was accepted";
-        Rejected => "po.rejected", "A purchase order was rejected";
-        Ready => "po.ready", "The SIMs of a purchase order are ready";
-        Shipped => "po.shipped", "A purchase order was shipped";
-        Closed => "po.closed", "A purchase order was closed";
-        Cancelled => "po.cancelled", "A purchase order was cancelled";
+        AwaitingApproval => "po.awaiting_approval", "A purchase order needs my approval", "Eine Bestellung braucht meine Freigabe";
+        Submitted => "po.submitted", "A purchase order waits for review", "Eine Bestellung wartet auf Prüfung";
+        Draft => "po.draft", "A purchase order went back to draft (declined by an approver, or taken back)", "Eine Bestellung ging zurück in den Entwurf (von einer Freigabe abgelehnt oder zurückgenommen)";
+        Accepted => "po.accepted", "A purchase order was accepted", "Eine Bestellung wurde angenommen";
+        Rejected => "po.rejected", "A purchase order was rejected", "Eine Bestellung wurde abgelehnt";
+        Ready => "po.ready", "The SIMs of a purchase order are ready", "Die SIMs einer Bestellung sind bereit";
+        Shipped => "po.shipped", "A purchase order was shipped", "Eine Bestellung wurde versandt";
+        Closed => "po.closed", "A purchase order was closed", "Eine Bestellung wurde abgeschlossen";
+        Cancelled => "po.cancelled", "A purchase order was cancelled", "Eine Bestellung wurde storniert";
     }
 }
 

@@ -7,36 +7,36 @@ use crate::{Entitlements, OptionKind, Price, ShippingAddressInput};
 coded_enum! {
     /// Where a purchase order stands. Transitions are decided by the server's workflow only.
     PoStatus {
-        Draft => "draft", "Draft";
-        AwaitingApproval => "awaiting_approval", "Awaiting approval";
-        AwaitingBuyerPo => "awaiting_buyer_po", "Awaiting buyer PO";
-        Submitted => "submitted", "Submitted";
-        Accepted => "accepted", "Accepted";
-        Provisioning => "provisioning", "Provisioning";
-        Ready => "ready", "Ready";
-        Shipped => "shipped", "Shipped";
-        Closed => "closed", "Closed";
-        Rejected => "rejected", "Rejected";
-        Cancelled => "cancelled", "Cancelled";
+        Draft => "draft", "Draft", "Entwurf";
+        AwaitingApproval => "awaiting_approval", "Awaiting approval", "Wartet auf Freigabe";
+        AwaitingBuyerPo => "awaiting_buyer_po", "Awaiting buyer PO", "Wartet auf Bestellung des Käufers";
+        Submitted => "submitted", "Submitted", "Eingereicht";
+        Accepted => "accepted", "Accepted", "Angenommen";
+        Provisioning => "provisioning", "Provisioning", "In Bereitstellung";
+        Ready => "ready", "Ready", "Bereit";
+        Shipped => "shipped", "Shipped", "Versandt";
+        Closed => "closed", "Closed", "Abgeschlossen";
+        Rejected => "rejected", "Rejected", "Abgelehnt";
+        Cancelled => "cancelled", "Cancelled", "Storniert";
     }
 }
 
 coded_enum! {
     /// Something done to a purchase order; the label is what a button says.
     PoAction {
-        Create => "create", "Create";
-        Edit => "edit", "Edit";
-        Submit => "submit", "Submit";
-        Approve => "approve", "Approve";
-        Decline => "decline", "Decline";
-        Accept => "accept", "Accept";
-        Reject => "reject", "Reject";
-        Reopen => "reopen", "Reopen";
-        Cancel => "cancel", "Cancel";
-        Provision => "provision", "Provision SIMs";
-        Ship => "ship", "Ship";
-        ConfirmReceipt => "confirm_receipt", "Confirm receipt";
-        ReceiveBuyerPo => "receive_buyer_po", "Receive buyer PO";
+        Create => "create", "Create", "Anlegen";
+        Edit => "edit", "Edit", "Bearbeiten";
+        Submit => "submit", "Submit", "Einreichen";
+        Approve => "approve", "Approve", "Freigeben";
+        Decline => "decline", "Decline", "Ablehnen";
+        Accept => "accept", "Accept", "Annehmen";
+        Reject => "reject", "Reject", "Ablehnen";
+        Reopen => "reopen", "Reopen", "Wieder öffnen";
+        Cancel => "cancel", "Cancel", "Stornieren";
+        Provision => "provision", "Provision SIMs", "SIMs bereitstellen";
+        Ship => "ship", "Ship", "Versenden";
+        ConfirmReceipt => "confirm_receipt", "Confirm receipt", "Empfang bestätigen";
+        ReceiveBuyerPo => "receive_buyer_po", "Receive buyer PO", "Bestellung des Käufers empfangen";
     }
 }
 
@@ -57,6 +57,28 @@ impl PoAction {
             PoAction::Ship => "Shipped",
             PoAction::ConfirmReceipt => "Receipt confirmed",
             PoAction::ReceiveBuyerPo => "Buyer PO received",
+        }
+    }
+
+    /// [`PoAction::past_tense`] in `locale`'s language.
+    pub fn past_tense_in(self, locale: crate::Locale) -> &'static str {
+        match locale {
+            crate::Locale::English => self.past_tense(),
+            crate::Locale::German => match self {
+                PoAction::Create => "Angelegt",
+                PoAction::Edit => "Bearbeitet",
+                PoAction::Submit => "Eingereicht",
+                PoAction::Approve => "Freigegeben",
+                PoAction::Decline => "Freigabe abgelehnt",
+                PoAction::Accept => "Angenommen",
+                PoAction::Reject => "Abgelehnt",
+                PoAction::Reopen => "Wieder geöffnet",
+                PoAction::Cancel => "Storniert",
+                PoAction::Provision => "SIMs bereitgestellt",
+                PoAction::Ship => "Versandt",
+                PoAction::ConfirmReceipt => "Empfang bestätigt",
+                PoAction::ReceiveBuyerPo => "Bestellung des Käufers empfangen",
+            },
         }
     }
 

@@ -8,34 +8,34 @@ use crate::CatalogEntry;
 coded_enum! {
     /// Which of the buyer's environments a credential serves (cXML `deploymentMode`).
     DeploymentMode {
-        Production => "production", "Production";
-        Test => "test", "Test";
+        Production => "production", "Production", "Produktion";
+        Test => "test", "Test", "Test";
     }
 }
 
 coded_enum! {
     /// How the returned cart travels in the browser's form post.
     CartEncoding {
-        UrlEncoded => "urlencoded", "cxml-urlencoded";
-        Base64 => "base64", "cxml-base64";
+        UrlEncoded => "urlencoded", "cxml-urlencoded", "cxml-urlencoded";
+        Base64 => "base64", "cxml-base64", "cxml-base64";
     }
 }
 
 coded_enum! {
     /// What the procurement system asked the PunchOut for.
     PunchoutOperation {
-        Create => "create", "New cart";
-        Edit => "edit", "Edit cart";
-        Inspect => "inspect", "View cart";
+        Create => "create", "New cart", "Neuer Warenkorb";
+        Edit => "edit", "Edit cart", "Warenkorb bearbeiten";
+        Inspect => "inspect", "View cart", "Warenkorb ansehen";
     }
 }
 
 coded_enum! {
     /// Where a document for a procurement system stands in the outbox.
     DeliveryStatus {
-        Pending => "pending", "Waiting to be sent";
-        Sent => "sent", "Delivered";
-        Failed => "failed", "Not delivered";
+        Pending => "pending", "Waiting to be sent", "Wartet auf Versand";
+        Sent => "sent", "Delivered", "Zugestellt";
+        Failed => "failed", "Not delivered", "Nicht zugestellt";
     }
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Price;
 
-/// The conventions for dates, numbers and money (and, as translations arrive, the language).
+/// The language of the interface, and with it the conventions for dates, numbers and money.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Locale {
@@ -40,6 +40,16 @@ impl Locale {
         match self {
             Locale::English => "English: 2026-12-07 14:30, 1,234.50 EUR",
             Locale::German => "Deutsch: 07.12.2026 14:30, 1.234,50 EUR",
+        }
+    }
+
+    /// Of a text written in both languages, the one in this locale's: for the few texts the
+    /// service layer writes itself (the dashboard's), where the pages' translations are out of
+    /// reach.
+    pub fn pick<T>(self, english: T, german: T) -> T {
+        match self {
+            Locale::English => english,
+            Locale::German => german,
         }
     }
 

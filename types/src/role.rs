@@ -67,6 +67,22 @@ impl Role {
         }
     }
 
+    /// The label in `locale`'s language.
+    pub fn label_in(self, locale: crate::Locale) -> &'static str {
+        match locale {
+            crate::Locale::English => self.label(),
+            crate::Locale::German => match self {
+                Role::PlatformOperator => "Plattformbetrieb",
+                Role::TenantAdmin => "Anbieter-Admin",
+                Role::SpAgent => "Anbieter-Sachbearbeitung",
+                Role::AccountAdmin => "Konto-Admin",
+                Role::Purchaser => "Einkauf",
+                Role::Approver => "Freigabe",
+                Role::Viewer => "Lesezugriff",
+            },
+        }
+    }
+
     pub fn scope(self) -> RoleScope {
         match self {
             Role::PlatformOperator => RoleScope::Platform,
@@ -79,10 +95,10 @@ impl Role {
 }
 
 /// Roles as people read them: "Purchaser, Approver".
-pub fn role_labels(roles: &[Role]) -> String {
+pub fn role_labels(roles: &[Role], locale: crate::Locale) -> String {
     roles
         .iter()
-        .map(|r| r.label())
+        .map(|r| r.label_in(locale))
         .collect::<Vec<_>>()
         .join(", ")
 }

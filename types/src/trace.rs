@@ -6,27 +6,27 @@ use serde::{Deserialize, Serialize};
 coded_enum! {
     /// How a message travelled.
     MessageChannel {
-        Email => "email", "E-mail";
-        Cxml => "cxml", "cXML";
-        Webhook => "webhook", "Webhook";
+        Email => "email", "E-mail", "E-Mail";
+        Cxml => "cxml", "cXML", "cXML";
+        Webhook => "webhook", "Webhook", "Webhook";
     }
 }
 
 coded_enum! {
     MessageDirection {
-        Inbound => "in", "In";
-        Outbound => "out", "Out";
+        Inbound => "in", "In", "Eingehend";
+        Outbound => "out", "Out", "Ausgehend";
     }
 }
 
 coded_enum! {
     /// Where a message stands.
     MessageStatus {
-        Pending => "pending", "Waiting to be sent";
-        Sent => "sent", "Delivered";
-        Failed => "failed", "Not delivered";
-        Received => "received", "Received";
-        Refused => "refused", "Refused";
+        Pending => "pending", "Waiting to be sent", "Wartet auf Versand";
+        Sent => "sent", "Delivered", "Zugestellt";
+        Failed => "failed", "Not delivered", "Nicht zugestellt";
+        Received => "received", "Received", "Empfangen";
+        Refused => "refused", "Refused", "Abgewiesen";
     }
 }
 

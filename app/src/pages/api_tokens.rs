@@ -19,12 +19,15 @@ use crate::components::{
     EmptyState, ErrorPanel, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD,
     INPUT, LABEL, TABLE, TD, TH,
 };
+use crate::i18n::{td, td_string};
+use crate::language::{locale_of, use_lang, Lang};
 
 /// The days a new token lives unless the admin chooses otherwise.
 const DEFAULT_DAYS: u32 = 90;
 
 #[component]
 pub fn ApiTokensPage() -> impl IntoView {
+    let lang = use_lang();
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
     let page = Resource::new(
@@ -43,12 +46,12 @@ pub fn ApiTokensPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="API and webhooks" />
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, admin.title) />
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;
                 match page.await {
-                    Ok(page) => tokens_page(page, create, revoke, form, &regional).into_any(),
+                    Ok(page) => tokens_page(page, create, revoke, form, &regional, lang).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -63,46 +66,53 @@ fn tokens_page(
     revoke: ServerAction<RevokeApiToken>,
     form: NodeRef<leptos::html::Form>,
     regional: &Regional,
+    lang: Lang,
 ) -> impl IntoView {
     let ApiTokenOverview { list, new_token } = page;
     let subtitle = if list.for_tenant {
-        format!("For the service provider {}: tokens let programs call the REST API, and webhooks tell them what changed, for the whole tenant.", list.owner)
+        format!(
+            "{} {}: {}",
+            td_string!(lang, admin.subtitle_tenant_before),
+            list.owner,
+            td_string!(lang, admin.subtitle_tenant_after)
+        )
     } else {
         format!(
-            "For the account {}: tokens let programs call the REST API, and webhooks tell them what changed, for the account.",
-            list.owner
+            "{} {}: {}",
+            td_string!(lang, admin.subtitle_account_before),
+            list.owner,
+            td_string!(lang, admin.subtitle_account_after)
         )
     };
     let scopes = ApiScope::allowed(list.for_tenant);
-    let calls = calls_section(list.recent_calls, regional);
+    let calls = calls_section(list.recent_calls, regional, lang);
     let table = if list.tokens.is_empty() {
-        view! { <EmptyState message="No tokens yet. Create the first one with the form above." /> }
-            .into_any()
+        view! { <EmptyState message=td_string!(lang, admin.no_tokens) /> }.into_any()
     } else {
-        tokens_table(list.tokens, revoke, regional).into_any()
+        tokens_table(list.tokens, revoke, regional, lang).into_any()
     };
     view! {
-        <PageHeader title=format!("API and webhooks of {}", list.owner) subtitle=subtitle />
+        <PageHeader title=format!("{} {}", td_string!(lang, admin.title_of), list.owner) subtitle=subtitle />
         <section aria-labelledby="api-tokens-heading" class="mb-12">
-            <h2 id="api-tokens-heading" class="text-xl font-semibold text-slate-900">"API tokens"</h2>
+            <h2 id="api-tokens-heading" class="text-xl font-semibold text-slate-900">{td_string!(lang, admin.tokens_heading)}</h2>
             <p class="mb-6 mt-1 max-w-3xl text-sm text-slate-600">
-                "A program sends its token in the header "
+                {td_string!(lang, admin.tokens_intro_header)}" "
                 <code class="rounded bg-slate-100 px-1 font-mono text-xs">"Authorization: Bearer …"</code>
-                " to the addresses under "
+                " "{td_string!(lang, admin.tokens_intro_addresses)}" "
                 <code class="rounded bg-slate-100 px-1 font-mono text-xs">"/api/v1"</code>
-                ". The token acts as the admin who made it, with that admin's role at each call, narrowed to its scopes. "
-                <a href="/api/v1/docs" rel="external" class="font-medium text-teal-700 hover:underline">"Read the API reference"</a>
+                ". "{td_string!(lang, admin.tokens_intro_acts)}" "
+                <a href="/api/v1/docs" rel="external" class="font-medium text-teal-700 hover:underline">{td_string!(lang, admin.api_reference)}</a>
                 "."
             </p>
-            {new_token.map(|made| new_token_panel(made, regional))}
+            {new_token.map(|made| new_token_panel(made, regional, lang))}
             <section aria-labelledby="create-token-heading" class=format!("mb-8 max-w-2xl {CARD}")>
-                <h3 id="create-token-heading" class="text-lg font-semibold">"Create a token"</h3>
-                <p class="mt-1 text-sm text-slate-600">"Its secret is shown once, right after you create it."</p>
-                {create_form(create, scopes, form)}
+                <h3 id="create-token-heading" class="text-lg font-semibold">{td_string!(lang, admin.create_token_heading)}</h3>
+                <p class="mt-1 text-sm text-slate-600">{td_string!(lang, admin.create_token_hint)}</p>
+                {create_form(create, scopes, form, lang)}
             </section>
             <section aria-labelledby="tokens-heading" class="space-y-3">
-                <h3 id="tokens-heading" class="text-lg font-semibold">"Tokens"</h3>
-                {action_feedback(revoke.value(), "Token revoked: calls with it are refused from now on.")}
+                <h3 id="tokens-heading" class="text-lg font-semibold">{td_string!(lang, admin.tokens_list_heading)}</h3>
+                {action_feedback(revoke.value(), td_string!(lang, admin.token_revoked))}
                 {table}
             </section>
             {calls}
@@ -111,21 +121,20 @@ fn tokens_page(
 }
 
 /// The latest calls made with the tokens, reads and changes alike.
-fn calls_section(calls: Vec<ApiCallRow>, regional: &Regional) -> impl IntoView {
+fn calls_section(calls: Vec<ApiCallRow>, regional: &Regional, lang: Lang) -> impl IntoView {
     let body = if calls.is_empty() {
-        view! { <EmptyState message="No calls yet. Each call made with a token is listed here." /> }
-            .into_any()
+        view! { <EmptyState message=td_string!(lang, admin.no_calls) /> }.into_any()
     } else {
         view! {
             <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                 <table class=TABLE data-testid="api-calls">
                     <thead class="bg-slate-50">
                         <tr>
-                            <th class=TH scope="col">"Time"</th>
-                            <th class=TH scope="col">"Token"</th>
-                            <th class=TH scope="col">"Request"</th>
-                            <th class=TH scope="col">"Status"</th>
-                            <th class=TH scope="col">"Request id"</th>
+                            <th class=TH scope="col">{td_string!(lang, admin.col_time)}</th>
+                            <th class=TH scope="col">{td_string!(lang, admin.col_token)}</th>
+                            <th class=TH scope="col">{td_string!(lang, admin.col_request)}</th>
+                            <th class=TH scope="col">{td_string!(lang, admin.col_status)}</th>
+                            <th class=TH scope="col">{td_string!(lang, admin.col_request_id)}</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
@@ -138,8 +147,8 @@ fn calls_section(calls: Vec<ApiCallRow>, regional: &Regional) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="api-calls-heading" class="mt-8 space-y-3">
-            <h3 id="api-calls-heading" class="text-lg font-semibold">"Recent calls"</h3>
-            <p class="max-w-3xl text-sm text-slate-600">"The latest calls made with these tokens, kept 90 days. Changes are also in the audit log, under the admin who made the token."</p>
+            <h3 id="api-calls-heading" class="text-lg font-semibold">{td_string!(lang, admin.recent_calls)}</h3>
+            <p class="max-w-3xl text-sm text-slate-600">{td_string!(lang, admin.recent_calls_hint)}</p>
             {body}
         </section>
     }
@@ -163,14 +172,15 @@ fn call_row(call: ApiCallRow, regional: &Regional) -> impl IntoView {
 }
 
 /// The token just made, with its secret: shown this once.
-fn new_token_panel(made: NewApiToken, regional: &Regional) -> impl IntoView {
+fn new_token_panel(made: NewApiToken, regional: &Regional, lang: Lang) -> impl IntoView {
     let NewApiToken { secret, token } = made;
     let scopes = scope_codes(&token.scopes);
+    let expires = regional.time_text(&token.expires_at);
     view! {
         <section role="status" class="mb-6 max-w-2xl rounded-lg border border-amber-200 bg-amber-50 p-6" aria-labelledby="new-token-heading" data-testid="new-token">
-            <h3 id="new-token-heading" class="text-lg font-semibold text-amber-950">{format!("Token “{}” created", token.name)}</h3>
-            <p class="mt-1 text-sm font-medium text-amber-900">"Copy it now: it is not shown again."</p>
-            <label for="new-token-secret" class="mt-4 block text-sm font-medium text-amber-950">"Secret"</label>
+            <h3 id="new-token-heading" class="text-lg font-semibold text-amber-950">{td!(lang, admin.token_created, name = token.name)}</h3>
+            <p class="mt-1 text-sm font-medium text-amber-900">{td_string!(lang, admin.copy_token_now)}</p>
+            <label for="new-token-secret" class="mt-4 block text-sm font-medium text-amber-950">{td_string!(lang, admin.secret)}</label>
             <input
                 id="new-token-secret"
                 readonly
@@ -183,7 +193,7 @@ fn new_token_panel(made: NewApiToken, regional: &Regional) -> impl IntoView {
                 on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }
             />
             <p id="new-token-hint" class="mt-2 text-sm text-amber-900">
-                {format!("Scopes: {scopes}. Expires {}. Keep it in your program's secret store; anyone who has it can act as you within these scopes.", regional.time_text(&token.expires_at))}
+                {td!(lang, admin.new_token_hint, scopes = scopes, expires = expires)}
             </p>
         </section>
     }
@@ -194,17 +204,18 @@ fn create_form(
     create: ServerAction<CreateApiToken>,
     scopes: Vec<ApiScope>,
     form: NodeRef<leptos::html::Form>,
+    lang: Lang,
 ) -> impl IntoView {
     view! {
         <ActionForm action=create node_ref=form attr:class="mt-4 space-y-4" attr:data-testid="create-token-form">
             <div>
-                <label for="token-name" class=LABEL>"Name"</label>
+                <label for="token-name" class=LABEL>{td_string!(lang, admin.name)}</label>
                 <input id="token-name" name="input[name]" required maxlength="100" autocomplete="off" aria-describedby="token-name-hint" class=format!("mt-1 {INPUT}") />
-                <p id="token-name-hint" class="mt-1 text-xs text-slate-500">"What it is for, such as “ERP order sync”."</p>
+                <p id="token-name-hint" class="mt-1 text-xs text-slate-500">{td_string!(lang, admin.token_name_hint)}</p>
                 {field_error(create.value(), "name")}
             </div>
             <fieldset>
-                <legend class=LABEL>"Scopes"</legend>
+                <legend class=LABEL>{td_string!(lang, admin.scopes)}</legend>
                 <div class="mt-2 space-y-3">
                     {scopes.into_iter().map(|scope| view! {
                         <Checkbox
@@ -212,14 +223,14 @@ fn create_form(
                             name=scope_input(scope)
                             checked=scope == ApiScope::Read
                             label=scope.as_str()
-                            hint=scope.label()
+                            hint=scope.label_in(locale_of(lang))
                         />
                     }).collect_view()}
                 </div>
                 {field_error(create.value(), "scopes")}
             </fieldset>
             <div class="max-w-[10rem]">
-                <label for="token-days" class=LABEL>"Expires in days"</label>
+                <label for="token-days" class=LABEL>{td_string!(lang, admin.expires_in_days)}</label>
                 <input
                     id="token-days"
                     name="input[expires_in_days]"
@@ -232,10 +243,10 @@ fn create_form(
                     aria-describedby="token-days-hint"
                     class=format!("mt-1 {INPUT}")
                 />
-                <p id="token-days-hint" class="mt-1 text-xs text-slate-500">{format!("From 1 to {API_TOKEN_MAX_DAYS}.")}</p>
+                <p id="token-days-hint" class="mt-1 text-xs text-slate-500">{td!(lang, admin.days_range, max = API_TOKEN_MAX_DAYS)}</p>
                 {field_error(create.value(), "expires_in_days")}
             </div>
-            <button type="submit" class=BUTTON_PRIMARY>"Create token"</button>
+            <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, admin.create_token)}</button>
             {error_beyond_fields(create.value(), &["name", "scopes", "expires_in_days"])}
         </ActionForm>
     }
@@ -263,24 +274,25 @@ fn tokens_table(
     tokens: Vec<ApiTokenView>,
     revoke: ServerAction<RevokeApiToken>,
     regional: &Regional,
+    lang: Lang,
 ) -> impl IntoView {
     view! {
         <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             <table class=TABLE data-testid="api-tokens-table">
                 <thead class="bg-slate-50">
                     <tr>
-                        <th class=TH scope="col">"Name"</th>
-                        <th class=TH scope="col">"Prefix"</th>
-                        <th class=TH scope="col">"Scopes"</th>
-                        <th class=TH scope="col">"Created"</th>
-                        <th class=TH scope="col">"Expires"</th>
-                        <th class=TH scope="col">"Last used"</th>
-                        <th class=TH scope="col">"Status"</th>
-                        <th class=TH scope="col"><span class="sr-only">"Actions"</span></th>
+                        <th class=TH scope="col">{td_string!(lang, admin.name)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_prefix)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.scopes)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_created)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_expires)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_last_used)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_status)}</th>
+                        <th class=TH scope="col"><span class="sr-only">{td_string!(lang, admin.col_actions)}</span></th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
-                    {tokens.into_iter().map(|token| token_row(token, revoke, regional)).collect_view()}
+                    {tokens.into_iter().map(|token| token_row(token, revoke, regional, lang)).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -291,29 +303,36 @@ fn token_row(
     token: ApiTokenView,
     revoke: ServerAction<RevokeApiToken>,
     regional: &Regional,
+    lang: Lang,
 ) -> impl IntoView {
     let status = if token.revoked_at.is_some() {
-        view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">"Revoked"</span> }.into_any()
+        view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">{td_string!(lang, admin.status_revoked)}</span> }.into_any()
     } else if token.active {
-        view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">"Active"</span> }.into_any()
+        view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">{td_string!(lang, admin.status_active)}</span> }.into_any()
     } else {
-        view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">"Expired"</span> }.into_any()
+        view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">{td_string!(lang, admin.status_expired)}</span> }.into_any()
     };
-    let revoked_on = token.revoked_at.as_deref().map(
-        |at| view! { <div class="text-xs text-slate-500">{format!("since {}", regional.time_text(at))}</div> },
-    );
+    let revoked_on = token.revoked_at.as_deref().map(|at| {
+        let at = regional.time_text(at);
+        view! { <div class="text-xs text-slate-500">{td!(lang, admin.revoked_since, at = at)}</div> }
+    });
     let context = format!(" {}", token.name);
     // Revoking an expired or revoked token would change nothing a program notices.
     let action = token.active.then(|| {
         view! {
             <ConfirmStep
-                label="Revoke…"
+                label=td_string!(lang, admin.revoke)
                 context=context.clone()
-                warning=format!("Programs using “{}” are refused from the next call on. This cannot be undone.", token.name)
+                warning=format!(
+                    "{}{}{}",
+                    td_string!(lang, admin.revoke_warning_before),
+                    token.name,
+                    td_string!(lang, admin.revoke_warning_after)
+                )
             >
                 <ActionForm action=revoke>
                     <input type="hidden" name="token_id" value=token.id.to_string() />
-                    <button type="submit" class=BUTTON_DANGER>"Revoke the token"<span class="sr-only">{context.clone()}</span></button>
+                    <button type="submit" class=BUTTON_DANGER>{td_string!(lang, admin.revoke_button)}<span class="sr-only">{context.clone()}</span></button>
                 </ActionForm>
             </ConfirmStep>
         }
@@ -323,10 +342,10 @@ fn token_row(
             <td class=format!("{TD} min-w-[10rem]")>
                 <div class="font-medium text-slate-900">{token.name.clone()}</div>
             </td>
-            <td class=format!("{TD} whitespace-nowrap font-mono text-xs") title="The secret's first characters">{format!("{}…", token.prefix)}</td>
+            <td class=format!("{TD} whitespace-nowrap font-mono text-xs") title=td_string!(lang, admin.prefix_title)>{format!("{}…", token.prefix)}</td>
             <td class=TD>
                 <ul class="space-y-0.5 font-mono text-xs">
-                    {token.scopes.iter().map(|scope| view! { <li title=scope.label()>{scope.as_str()}</li> }).collect_view()}
+                    {token.scopes.iter().map(|scope| view! { <li title=scope.label_in(locale_of(lang))>{scope.as_str()}</li> }).collect_view()}
                 </ul>
             </td>
             <td class=TD>
@@ -334,7 +353,7 @@ fn token_row(
                 <div class="whitespace-nowrap text-xs text-slate-500">{regional.time_text(&token.created_at)}</div>
             </td>
             <td class=format!("{TD} whitespace-nowrap")>{regional.time_text(&token.expires_at)}</td>
-            <td class=format!("{TD} whitespace-nowrap")>{token.last_used_at.as_deref().map_or_else(|| "never".to_owned(), |at| regional.time_text(at))}</td>
+            <td class=format!("{TD} whitespace-nowrap")>{token.last_used_at.as_deref().map_or_else(|| td_string!(lang, admin.never).to_owned(), |at| regional.time_text(at))}</td>
             <td class=TD>{status}{revoked_on}</td>
             <td class=format!("{TD} min-w-[13rem]")>{action}</td>
         </tr>
@@ -354,6 +373,7 @@ fn scope_codes(scopes: &[ApiScope]) -> String {
 /// with its events, a test event, removal and its latest deliveries.
 #[component]
 fn WebhooksSection() -> impl IntoView {
+    let lang = use_lang();
     let create = ServerAction::<CreateWebhook>::new();
     let remove = ServerAction::<RemoveWebhook>::new();
     let test = ServerAction::<TestWebhook>::new();
@@ -385,24 +405,25 @@ fn WebhooksSection() -> impl IntoView {
             }
         }
     });
-    let loading = || view! { <p class="text-slate-500">"Loading…"</p> };
+    let loading =
+        move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> };
     view! {
         <section id="webhooks" aria-labelledby="webhooks-heading">
-            <h2 id="webhooks-heading" class="text-xl font-semibold text-slate-900">"Webhooks"</h2>
+            <h2 id="webhooks-heading" class="text-xl font-semibold text-slate-900">{td_string!(lang, admin.webhooks_heading)}</h2>
             <div class="mb-6 mt-1 max-w-3xl space-y-2 text-sm text-slate-600">
                 <p>
-                    "A webhook tells a program what changed as it happens: each event is POSTed to its address as JSON, "
+                    {td_string!(lang, admin.webhooks_intro_post)}" "
                     <code class="rounded bg-slate-100 px-1 font-mono text-xs">"{\"type\": …, \"timestamp\": …, \"data\": {…}}"</code>
-                    ". Every request is signed after "
+                    ". "{td_string!(lang, admin.webhooks_intro_signed)}" "
                     <a href="https://www.standardwebhooks.com/" rel="external noreferrer" class="font-medium text-teal-700 hover:underline">"Standard Webhooks"</a>
-                    ": the headers "
+                    ": "{td_string!(lang, admin.webhooks_intro_headers)}" "
                     <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-id"</code>", "
-                    <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-timestamp"</code>" and "
+                    <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-timestamp"</code>" "{td_string!(lang, admin.webhooks_intro_and)}" "
                     <code class="rounded bg-slate-100 px-1 font-mono text-xs">"webhook-signature"</code>
-                    " carry an HMAC-SHA256 under the webhook's signing secret, which is shown once, right after you create it. Check the signature and the timestamp before trusting the body."
+                    " "{td_string!(lang, admin.webhooks_intro_carry)}
                 </p>
                 <p>
-                    "Answer with a 2xx status. A 5xx answer, a timeout or a failed connection is tried again, with longer waits each time; any other 4xx answer is not. Every delivery also shows in the service provider's message trace."
+                    {td_string!(lang, admin.webhooks_answer)}
                 </p>
             </div>
             <Transition fallback=loading>
@@ -414,11 +435,11 @@ fn WebhooksSection() -> impl IntoView {
                                 .filter(|made| list.webhooks.iter().any(|w| w.id == made.webhook.id));
                             shown.set_value(new_webhook.clone());
                             view! {
-                            {new_webhook.map(new_webhook_panel)}
+                            {new_webhook.map(|made| new_webhook_panel(made, lang))}
                             <section aria-labelledby="create-webhook-heading" class=format!("mb-8 max-w-2xl {CARD}")>
-                                <h3 id="create-webhook-heading" class="text-lg font-semibold">"Create a webhook"</h3>
-                                <p class="mt-1 text-sm text-slate-600">"Its signing secret is shown once, right after you create it."</p>
-                                {webhook_form(create, WebhookEvent::subscribable(list.for_tenant), form)}
+                                <h3 id="create-webhook-heading" class="text-lg font-semibold">{td_string!(lang, admin.create_webhook_heading)}</h3>
+                                <p class="mt-1 text-sm text-slate-600">{td_string!(lang, admin.create_webhook_hint)}</p>
+                                {webhook_form(create, WebhookEvent::subscribable(list.for_tenant), form, lang)}
                             </section>
                             }
                             .into_any()
@@ -429,7 +450,7 @@ fn WebhooksSection() -> impl IntoView {
             </Transition>
             <section aria-labelledby="webhook-list-heading" class="space-y-3">
                 <div class="flex flex-wrap items-center justify-between gap-3">
-                    <h3 id="webhook-list-heading" class="text-lg font-semibold">"Your webhooks"</h3>
+                    <h3 id="webhook-list-heading" class="text-lg font-semibold">{td_string!(lang, admin.your_webhooks)}</h3>
                     // A plain form, so the page is simply loaded again without JavaScript.
                     <form
                         method="get"
@@ -441,19 +462,19 @@ fn WebhooksSection() -> impl IntoView {
                         }
                     >
                         <span role="status" class="text-xs text-slate-500">
-                            {move || refreshing.get().then_some("Refreshing…")}
+                            {move || refreshing.get().then_some(td_string!(lang, admin.refreshing))}
                         </span>
-                        <button type="submit" class=BUTTON_SECONDARY>"Refresh deliveries"</button>
+                        <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, admin.refresh_deliveries)}</button>
                     </form>
                 </div>
-                {action_feedback(test.value(), "Test event queued: it is sent within a few seconds. Refresh the deliveries to see how it went.")}
-                {action_feedback(remove.value(), "Webhook removed: no more events are sent to it.")}
+                {action_feedback(test.value(), td_string!(lang, admin.test_queued))}
+                {action_feedback(remove.value(), td_string!(lang, admin.webhook_removed))}
                 <Transition fallback=loading set_pending=refreshing>
                     {move || Suspend::new(async move {
                         let regional = session.regional().await;
                         match hooks.await {
                             Ok(overview) if overview.list.webhooks.is_empty() => view! {
-                                <EmptyState message="No webhooks yet. Create the first one with the form above." />
+                                <EmptyState message=td_string!(lang, admin.no_webhooks) />
                             }
                             .into_any(),
                             Ok(overview) => view! {
@@ -462,7 +483,7 @@ fn WebhooksSection() -> impl IntoView {
                                         .list
                                         .webhooks
                                         .into_iter()
-                                        .map(|webhook| webhook_card(webhook, test, remove, &regional))
+                                        .map(|webhook| webhook_card(webhook, test, remove, &regional, lang))
                                         .collect_view()}
                                 </div>
                             }
@@ -477,7 +498,7 @@ fn WebhooksSection() -> impl IntoView {
 }
 
 /// The webhook just made, with its signing secret: shown this once.
-fn new_webhook_panel(made: NewWebhook) -> impl IntoView {
+fn new_webhook_panel(made: NewWebhook, lang: Lang) -> impl IntoView {
     let NewWebhook { secret, webhook } = made;
     let events = webhook
         .events
@@ -487,10 +508,10 @@ fn new_webhook_panel(made: NewWebhook) -> impl IntoView {
         .join(", ");
     view! {
         <section role="status" class="mb-6 max-w-2xl rounded-lg border border-amber-200 bg-amber-50 p-6" aria-labelledby="new-webhook-heading" data-testid="new-webhook">
-            <h3 id="new-webhook-heading" class="text-lg font-semibold text-amber-950">"Webhook created"</h3>
+            <h3 id="new-webhook-heading" class="text-lg font-semibold text-amber-950">{td_string!(lang, admin.webhook_created)}</h3>
             <p class="mt-1 break-all font-mono text-sm text-amber-950">{webhook.url}</p>
-            <p class="mt-1 text-sm font-medium text-amber-900">"Copy its signing secret now: it is not shown again."</p>
-            <label for="new-webhook-secret" class="mt-4 block text-sm font-medium text-amber-950">"Signing secret"</label>
+            <p class="mt-1 text-sm font-medium text-amber-900">{td_string!(lang, admin.copy_signing_secret)}</p>
+            <label for="new-webhook-secret" class="mt-4 block text-sm font-medium text-amber-950">{td_string!(lang, admin.signing_secret)}</label>
             <input
                 id="new-webhook-secret"
                 readonly
@@ -503,7 +524,7 @@ fn new_webhook_panel(made: NewWebhook) -> impl IntoView {
                 on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }
             />
             <p id="new-webhook-hint" class="mt-2 text-sm text-amber-900">
-                {format!("Events: {events}. Keep the secret where the receiving program checks signatures; anyone who has it can forge events.")}
+                {td!(lang, admin.new_webhook_hint, events = events)}
             </p>
         </section>
     }
@@ -514,23 +535,24 @@ fn webhook_form(
     create: ServerAction<CreateWebhook>,
     events: Vec<WebhookEvent>,
     form: NodeRef<leptos::html::Form>,
+    lang: Lang,
 ) -> impl IntoView {
     view! {
         <ActionForm action=create node_ref=form attr:class="mt-4 space-y-4" attr:data-testid="create-webhook-form">
             <div>
-                <label for="webhook-url" class=LABEL>"URL"</label>
+                <label for="webhook-url" class=LABEL>{td_string!(lang, admin.url)}</label>
                 <input id="webhook-url" name="input[url]" type="url" required maxlength="2000" autocomplete="off" spellcheck="false" aria-describedby="webhook-url-hint" class=format!("mt-1 font-mono {INPUT}") />
-                <p id="webhook-url-hint" class="mt-1 text-xs text-slate-500">"The https address the events are posted to, such as https://erp.example.com/hooks/simdesk."</p>
+                <p id="webhook-url-hint" class="mt-1 text-xs text-slate-500">{td_string!(lang, admin.webhook_url_hint)}</p>
                 {field_error(create.value(), "url")}
             </div>
             <div>
-                <label for="webhook-description" class=LABEL>"Description (optional)"</label>
+                <label for="webhook-description" class=LABEL>{td_string!(lang, admin.description_optional)}</label>
                 <input id="webhook-description" name="input[description]" maxlength="200" autocomplete="off" aria-describedby="webhook-description-hint" class=format!("mt-1 {INPUT}") />
-                <p id="webhook-description-hint" class="mt-1 text-xs text-slate-500">"What receives the events, such as “ERP order sync”."</p>
+                <p id="webhook-description-hint" class="mt-1 text-xs text-slate-500">{td_string!(lang, admin.webhook_description_hint)}</p>
                 {field_error(create.value(), "description")}
             </div>
             <fieldset>
-                <legend class=LABEL>"Events"</legend>
+                <legend class=LABEL>{td_string!(lang, admin.events)}</legend>
                 <div class="mt-2 space-y-3">
                     {events.into_iter().filter_map(|event| event_input(event).map(|(field, name)| view! {
                         <Checkbox
@@ -538,13 +560,13 @@ fn webhook_form(
                             name=name
                             checked=event == WebhookEvent::OrderStatusChanged
                             label=event.as_str()
-                            hint=event.label()
+                            hint=event.label_in(locale_of(lang))
                         />
                     })).collect_view()}
                 </div>
                 {field_error(create.value(), "events")}
             </fieldset>
-            <button type="submit" class=BUTTON_PRIMARY>"Create webhook"</button>
+            <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, admin.create_webhook)}</button>
             {error_beyond_fields(create.value(), &["url", "description", "events"])}
         </ActionForm>
     }
@@ -570,18 +592,22 @@ fn webhook_card(
     test: ServerAction<TestWebhook>,
     remove: ServerAction<RemoveWebhook>,
     regional: &Regional,
+    lang: Lang,
 ) -> impl IntoView {
     let heading = format!("webhook-{}-heading", webhook.id);
     let labelled_by = heading.clone();
-    let context = format!(" to {}", webhook.url);
+    let context = format!(" {} {}", td_string!(lang, admin.to), webhook.url);
     let remove_context = format!(" {}", webhook.url);
+    let created_by = webhook.created_by.clone();
+    let created_at = regional.time_text(&webhook.created_at);
     let description = (!webhook.description.is_empty()).then(|| {
         view! { <p class="mt-1 text-sm text-slate-700">{webhook.description.clone()}</p> }
     });
     let deliveries = if webhook.deliveries.is_empty() {
-        view! { <p class="mt-4 text-sm text-slate-500">"No deliveries yet. Send a test event to see one arrive."</p> }.into_any()
+        view! { <p class="mt-4 text-sm text-slate-500">{td_string!(lang, admin.no_deliveries)}</p> }
+            .into_any()
     } else {
-        deliveries_table(&webhook.url, webhook.deliveries, regional).into_any()
+        deliveries_table(&webhook.url, webhook.deliveries, regional, lang).into_any()
     };
     view! {
         <article aria-labelledby=labelled_by class=CARD data-testid="webhook">
@@ -589,26 +615,31 @@ fn webhook_card(
                 <div class="min-w-[16rem] flex-1 basis-72">
                     <h4 id=heading class="break-all font-mono text-sm font-semibold text-slate-900">{webhook.url.clone()}</h4>
                     {description}
-                    <p class="mt-1 text-xs text-slate-500">{format!("Created by {} on {}", webhook.created_by, regional.time_text(&webhook.created_at))}</p>
-                    <ul aria-label="Events" class="mt-2 flex flex-wrap gap-2" data-testid="webhook-events">
+                    <p class="mt-1 text-xs text-slate-500">{td!(lang, admin.created_by_on, by = created_by, at = created_at)}</p>
+                    <ul aria-label=td_string!(lang, admin.events) class="mt-2 flex flex-wrap gap-2" data-testid="webhook-events">
                         {webhook.events.iter().map(|event| view! {
-                            <li class="rounded-full bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700 ring-1 ring-slate-200" title=event.label()>{event.as_str()}</li>
+                            <li class="rounded-full bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-700 ring-1 ring-slate-200" title=event.label_in(locale_of(lang))>{event.as_str()}</li>
                         }).collect_view()}
                     </ul>
                 </div>
                 <div class="flex max-w-sm flex-wrap items-start gap-2">
                     <ActionForm action=test>
                         <input type="hidden" name="webhook_id" value=webhook.id.to_string() />
-                        <button type="submit" class=BUTTON_SECONDARY>"Send test event"<span class="sr-only">{context}</span></button>
+                        <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, admin.send_test_event)}<span class="sr-only">{context}</span></button>
                     </ActionForm>
                     <ConfirmStep
-                        label="Remove…"
+                        label=td_string!(lang, admin.remove)
                         context=remove_context.clone()
-                        warning=format!("No more events are sent to {}, and what waits is not sent. Its deliveries stay in the message trace. This cannot be undone.", webhook.url)
+                        warning=format!(
+                            "{} {}{}",
+                            td_string!(lang, admin.remove_warning_before),
+                            webhook.url,
+                            td_string!(lang, admin.remove_warning_after)
+                        )
                     >
                         <ActionForm action=remove>
                             <input type="hidden" name="webhook_id" value=webhook.id.to_string() />
-                            <button type="submit" class=BUTTON_DANGER>"Remove the webhook"<span class="sr-only">{remove_context.clone()}</span></button>
+                            <button type="submit" class=BUTTON_DANGER>{td_string!(lang, admin.remove_button)}<span class="sr-only">{remove_context.clone()}</span></button>
                         </ActionForm>
                     </ConfirmStep>
                 </div>
@@ -623,42 +654,43 @@ fn deliveries_table(
     url: &str,
     deliveries: Vec<WebhookDeliveryView>,
     regional: &Regional,
+    lang: Lang,
 ) -> impl IntoView {
-    let context = format!(" to {url}");
+    let context = format!(" {} {url}", td_string!(lang, admin.to));
     view! {
         <div class="relative mt-4 overflow-x-auto rounded-md ring-1 ring-slate-200">
             <table class=TABLE data-testid="webhook-deliveries">
-                <caption class="bg-slate-50 px-3 py-2 text-left text-sm font-medium text-slate-700">"Recent deliveries"<span class="sr-only">{context}</span></caption>
+                <caption class="bg-slate-50 px-3 py-2 text-left text-sm font-medium text-slate-700">{td_string!(lang, admin.recent_deliveries)}<span class="sr-only">{context}</span></caption>
                 <thead class="bg-slate-50">
                     <tr>
-                        <th class=TH scope="col">"Event"</th>
-                        <th class=TH scope="col">"Status"</th>
-                        <th class=TH scope="col">"Attempts"</th>
-                        <th class=TH scope="col">"HTTP status"</th>
-                        <th class=TH scope="col">"Error"</th>
-                        <th class=TH scope="col">"Time"</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_event)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_status)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_attempts)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_http_status)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_error)}</th>
+                        <th class=TH scope="col">{td_string!(lang, admin.col_time)}</th>
                     </tr>
                 </thead>
                 <tbody class="divide-y divide-slate-100">
-                    {deliveries.into_iter().map(|delivery| delivery_row(delivery, regional)).collect_view()}
+                    {deliveries.into_iter().map(|delivery| delivery_row(delivery, regional, lang)).collect_view()}
                 </tbody>
             </table>
         </div>
     }
 }
 
-fn delivery_row(delivery: WebhookDeliveryView, regional: &Regional) -> impl IntoView {
+fn delivery_row(delivery: WebhookDeliveryView, regional: &Regional, lang: Lang) -> impl IntoView {
     let status = match delivery.status.as_str() {
-        "sent" => view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">"Sent"</span> }.into_any(),
-        "failed" => view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">"Failed"</span> }.into_any(),
-        "pending" => view! { <span class="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200">"Pending"</span> }.into_any(),
+        "sent" => view! { <span class="rounded-full bg-teal-50 px-2 py-0.5 text-xs font-medium text-teal-800 ring-1 ring-teal-200">{td_string!(lang, admin.delivery_sent)}</span> }.into_any(),
+        "failed" => view! { <span class="rounded-full bg-red-50 px-2 py-0.5 text-xs font-medium text-red-800 ring-1 ring-red-200">{td_string!(lang, admin.delivery_failed)}</span> }.into_any(),
+        "pending" => view! { <span class="rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200">{td_string!(lang, admin.delivery_pending)}</span> }.into_any(),
         other => view! { <span class="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 ring-1 ring-slate-300">{other.to_owned()}</span> }.into_any(),
     };
     view! {
         <tr data-testid="webhook-delivery-row">
             <td class=TD>
                 <div class="font-mono text-xs text-slate-900">{delivery.event}</div>
-                <div class="font-mono text-xs text-slate-500" title="The webhook-id header">{delivery.message_id}</div>
+                <div class="font-mono text-xs text-slate-500" title=td_string!(lang, admin.message_id_title)>{delivery.message_id}</div>
             </td>
             <td class=TD>{status}</td>
             <td class=format!("{TD} tabular-nums")>{delivery.attempts}</td>

@@ -16,6 +16,8 @@ use crate::components::{
     BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::language::{locale_of, use_lang, Lang};
 
 /// Whether the signed-in user may change the catalog (tenant admins) or only read it (agents),
 /// from the user the layout loaded.
@@ -39,21 +41,22 @@ pub fn CatalogPage() -> impl IntoView {
         },
     );
     let session = use_session();
+    let lang = use_lang();
     let selected = move |key: &'static str, value: &'static str| {
         query.read().get(key).as_deref() == Some(value)
     };
     view! {
-        <Title text="Catalog" />
+        <Title text=td_string!(lang, catalog.catalog_title) />
         <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
-            <PageHeader title="SIM sales products".to_owned() subtitle="What your enterprise accounts can be offered, at list price." />
+            <PageHeader title=td_string!(lang, catalog.products_title).to_owned() subtitle=td_string!(lang, catalog.products_subtitle) />
             <div class="flex flex-wrap gap-2">
-                <a href="/catalog/options" class=BUTTON_SECONDARY>"Entitlement options"</a>
-                <a href="/catalog/products.csv" class=BUTTON_SECONDARY download="products.csv">"Export CSV"</a>
+                <a href="/catalog/options" class=BUTTON_SECONDARY>{td_string!(lang, catalog.options_title)}</a>
+                <a href="/catalog/products.csv" class=BUTTON_SECONDARY download="products.csv">{td_string!(lang, catalog.export_csv)}</a>
                 <Suspense>
                     {move || Suspend::new(async move {
                         can_edit(session).await.then(|| view! {
-                            <a href="/catalog/import" class=BUTTON_SECONDARY>"Import CSV"</a>
-                            <a href="/catalog/new" class=BUTTON_PRIMARY>"New product"</a>
+                            <a href="/catalog/import" class=BUTTON_SECONDARY>{td_string!(lang, catalog.import_csv)}</a>
+                            <a href="/catalog/new" class=BUTTON_PRIMARY>{td_string!(lang, catalog.new_product)}</a>
                         })
                     })}
                 </Suspense>
@@ -61,49 +64,49 @@ pub fn CatalogPage() -> impl IntoView {
         </div>
         <form method="get" class="mb-4 flex flex-wrap items-end gap-3" role="search">
             <div>
-                <label for="search" class=LABEL>"Search"</label>
-                <input id="search" name="search" type="search" placeholder="Name or part number" value=move || query.read().get("search").unwrap_or_default() class=format!("mt-1 {INPUT}") />
+                <label for="search" class=LABEL>{td_string!(lang, catalog.search)}</label>
+                <input id="search" name="search" type="search" placeholder=td_string!(lang, catalog.search_placeholder) value=move || query.read().get("search").unwrap_or_default() class=format!("mt-1 {INPUT}") />
             </div>
             <div>
-                <label for="status" class=LABEL>"Status"</label>
+                <label for="status" class=LABEL>{td_string!(lang, catalog.status)}</label>
                 <select id="status" name="status" class=format!("mt-1 {INPUT}")>
-                    <option value="">"Any"</option>
-                    <option value="active" selected=move || selected("status", "active")>"Active"</option>
-                    <option value="retired" selected=move || selected("status", "retired")>"Retired"</option>
+                    <option value="">{td_string!(lang, catalog.any)}</option>
+                    <option value="active" selected=move || selected("status", "active")>{td_string!(lang, catalog.status_active)}</option>
+                    <option value="retired" selected=move || selected("status", "retired")>{td_string!(lang, catalog.status_retired)}</option>
                 </select>
             </div>
             <div>
-                <label for="sort" class=LABEL>"Sort by"</label>
+                <label for="sort" class=LABEL>{td_string!(lang, catalog.sort_by)}</label>
                 <select id="sort" name="sort" class=format!("mt-1 {INPUT}")>
-                    <option value="name">"Name"</option>
-                    <option value="part_number" selected=move || selected("sort", "part_number")>"Part number"</option>
-                    <option value="price" selected=move || selected("sort", "price")>"Price"</option>
+                    <option value="name">{td_string!(lang, catalog.name)}</option>
+                    <option value="part_number" selected=move || selected("sort", "part_number")>{td_string!(lang, catalog.part_number)}</option>
+                    <option value="price" selected=move || selected("sort", "price")>{td_string!(lang, catalog.price)}</option>
                 </select>
             </div>
             <div>
-                <label for="order" class=LABEL>"Order"</label>
+                <label for="order" class=LABEL>{td_string!(lang, catalog.sort_order)}</label>
                 <select id="order" name="order" class=format!("mt-1 {INPUT}")>
-                    <option value="asc">"Ascending"</option>
-                    <option value="desc" selected=move || selected("order", "desc")>"Descending"</option>
+                    <option value="asc">{td_string!(lang, catalog.ascending)}</option>
+                    <option value="desc" selected=move || selected("order", "desc")>{td_string!(lang, catalog.descending)}</option>
                 </select>
             </div>
-            <button type="submit" class=BUTTON_SECONDARY>"Apply"</button>
+            <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, catalog.apply)}</button>
         </form>
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;
                 match products.await {
-                    Ok(page) if page.rows.is_empty() => view! { <EmptyState message="No products match. Create one, or change the filter." /> }.into_any(),
+                    Ok(page) if page.rows.is_empty() => view! { <EmptyState message=td_string!(lang, catalog.no_products) /> }.into_any(),
                     Ok(page) => view! {
                         <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                             <table class=TABLE data-testid="products-table">
                                 <thead class="bg-slate-50">
                                     <tr>
-                                        <th class=TH scope="col">"Product"</th>
-                                        <th class=TH scope="col">"Part number"</th>
-                                        <th class=TH scope="col">"Type"</th>
-                                        <th class=TH scope="col">"List price"</th>
-                                        <th class=TH scope="col">"Status"</th>
+                                        <th class=TH scope="col">{td_string!(lang, catalog.product)}</th>
+                                        <th class=TH scope="col">{td_string!(lang, catalog.part_number)}</th>
+                                        <th class=TH scope="col">{td_string!(lang, catalog.col_type)}</th>
+                                        <th class=TH scope="col">{td_string!(lang, catalog.list_price)}</th>
+                                        <th class=TH scope="col">{td_string!(lang, catalog.status)}</th>
                                     </tr>
                                 </thead>
                                 <tbody class="divide-y divide-slate-100">
@@ -111,9 +114,9 @@ pub fn CatalogPage() -> impl IntoView {
                                         <tr data-testid="product-row">
                                             <td class=TD><a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/catalog/products/{}", p.id)>{p.name}</a></td>
                                             <td class=format!("{TD} font-mono")>{p.part_number}</td>
-                                            <td class=TD>{format!("{} · {}", p.sim_type.label(), p.form_factor.as_str())}</td>
+                                            <td class=TD>{format!("{} · {}", p.sim_type.label_in(locale_of(lang)), p.form_factor.as_str())}</td>
                                             <td class=format!("{TD} whitespace-nowrap")>{regional.money(&p.price)}</td>
-                                            <td class=TD>{p.status.label()}</td>
+                                            <td class=TD>{p.status.label_in(locale_of(lang))}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -135,6 +138,7 @@ fn options_of(options: &[OptionView], kind: OptionKind) -> Vec<OptionView> {
 /// The fields of a product, filled from `product` when editing. Names are `input[…]`.
 #[component]
 fn ProductFields<T>(
+    lang: Lang,
     product: Option<ProductView>,
     options: Vec<OptionView>,
     result: Signal<Option<Result<T, AppError>>>,
@@ -153,38 +157,38 @@ where
         .unwrap_or_default();
     view! {
         <div class="grid gap-4 sm:grid-cols-2">
-            <Field id="part_number" name="input[part_number]" label="Part number" required=true value=value(|p| p.part_number.clone()) error=err("part_number") />
-            <Field id="name" name="input[name]" label="Name" required=true value=value(|p| p.name.clone()) error=err("name") />
+            <Field id="part_number" name="input[part_number]" label=td_string!(lang, catalog.part_number) required=true value=value(|p| p.part_number.clone()) error=err("part_number") />
+            <Field id="name" name="input[name]" label=td_string!(lang, catalog.name) required=true value=value(|p| p.name.clone()) error=err("name") />
             <div>
-                <label for="sim_type" class=LABEL>"SIM type"</label>
+                <label for="sim_type" class=LABEL>{td_string!(lang, catalog.sim_type)}</label>
                 <select id="sim_type" name="input[sim_type]" class=format!("mt-1 {INPUT}")>
-                    {SimType::ALL.iter().map(|t| view! { <option value=t.as_str() selected=sim_type == Some(*t)>{t.label()}</option> }).collect_view()}
+                    {SimType::ALL.iter().map(|t| view! { <option value=t.as_str() selected=sim_type == Some(*t)>{t.label_in(locale_of(lang))}</option> }).collect_view()}
                 </select>
             </div>
             <div>
-                <label for="form_factor" class=LABEL>"Form factor"</label>
+                <label for="form_factor" class=LABEL>{td_string!(lang, catalog.form_factor)}</label>
                 <select id="form_factor" name="input[form_factor]" class=format!("mt-1 {INPUT}")>
-                    {FormFactor::ALL.iter().map(|f| view! { <option value=f.as_str() selected=form_factor == Some(*f)>{f.label()}</option> }).collect_view()}
+                    {FormFactor::ALL.iter().map(|f| view! { <option value=f.as_str() selected=form_factor == Some(*f)>{f.label_in(locale_of(lang))}</option> }).collect_view()}
                 </select>
             </div>
-            <Field id="unit_price" name="input[unit_price]" label="Unit price" required=true hint="For example 4.90" value=value(|p| crate::components::amount_text(&p.price)) error=err("unit_price") />
-            <Field id="currency" name="input[currency]" label="Currency" required=true hint="ISO 4217, for example EUR" value=product.as_ref().map(|p| p.price.currency.clone()).unwrap_or_else(|| "EUR".into()) error=err("currency") />
-            <Field id="unspsc" name="input[unspsc]" label="UNSPSC code" required=true hint="8 digits, for example 43191501" value=value(|p| p.unspsc.clone()) error=err("unspsc") />
-            <Field id="unit_of_measure" name="input[unit_of_measure]" label="Unit of measure" value=product.as_ref().map(|p| p.unit_of_measure.clone()).unwrap_or_else(|| "EA".into()) error=err("unit_of_measure") />
-            <Field id="min_order_quantity" name="input[min_order_quantity]" label="Minimum order quantity" kind="number" value=product.as_ref().map(|p| p.min_order_quantity.to_string()).unwrap_or_else(|| "1".into()) error=err("min_order_quantity") />
-            <Field id="max_order_quantity" name="input[max_order_quantity]" label="Maximum order quantity" kind="number" value=product.as_ref().map(|p| p.max_order_quantity.to_string()).unwrap_or_else(|| "100000".into()) error=err("max_order_quantity") />
-            <Field id="order_increment" name="input[order_increment]" label="Order increment" kind="number" value=product.as_ref().map(|p| p.order_increment.to_string()).unwrap_or_else(|| "1".into()) error=err("order_increment") />
-            <Field id="branding" name="input[branding]" label="Branding" value=value(|p| p.branding.clone()) error=err("branding") />
-            <Field id="features" name="input[features]" label="Hardware and software features" value=value(|p| p.features.clone()) error=err("features") />
-            <Field id="description" name="input[description]" label="Description" value=value(|p| p.description.clone()) error=err("description") />
+            <Field id="unit_price" name="input[unit_price]" label=td_string!(lang, catalog.unit_price) required=true hint=td_string!(lang, catalog.unit_price_hint) value=value(|p| crate::components::amount_text(&p.price)) error=err("unit_price") />
+            <Field id="currency" name="input[currency]" label=td_string!(lang, catalog.currency) required=true hint=td_string!(lang, catalog.currency_hint) value=product.as_ref().map(|p| p.price.currency.clone()).unwrap_or_else(|| "EUR".into()) error=err("currency") />
+            <Field id="unspsc" name="input[unspsc]" label=td_string!(lang, catalog.unspsc_code) required=true hint=td_string!(lang, catalog.unspsc_hint) value=value(|p| p.unspsc.clone()) error=err("unspsc") />
+            <Field id="unit_of_measure" name="input[unit_of_measure]" label=td_string!(lang, catalog.unit_of_measure) value=product.as_ref().map(|p| p.unit_of_measure.clone()).unwrap_or_else(|| "EA".into()) error=err("unit_of_measure") />
+            <Field id="min_order_quantity" name="input[min_order_quantity]" label=td_string!(lang, catalog.min_order_quantity) kind="number" value=product.as_ref().map(|p| p.min_order_quantity.to_string()).unwrap_or_else(|| "1".into()) error=err("min_order_quantity") />
+            <Field id="max_order_quantity" name="input[max_order_quantity]" label=td_string!(lang, catalog.max_order_quantity) kind="number" value=product.as_ref().map(|p| p.max_order_quantity.to_string()).unwrap_or_else(|| "100000".into()) error=err("max_order_quantity") />
+            <Field id="order_increment" name="input[order_increment]" label=td_string!(lang, catalog.order_increment) kind="number" value=product.as_ref().map(|p| p.order_increment.to_string()).unwrap_or_else(|| "1".into()) error=err("order_increment") />
+            <Field id="branding" name="input[branding]" label=td_string!(lang, catalog.branding) value=value(|p| p.branding.clone()) error=err("branding") />
+            <Field id="features" name="input[features]" label=td_string!(lang, catalog.hw_sw_features) value=value(|p| p.features.clone()) error=err("features") />
+            <Field id="description" name="input[description]" label=td_string!(lang, catalog.description) value=value(|p| p.description.clone()) error=err("description") />
         </div>
-        <h3 class="mt-6 text-sm font-semibold text-slate-900">"Predefined settings"</h3>
+        <h3 class="mt-6 text-sm font-semibold text-slate-900">{td_string!(lang, catalog.predefined_settings)}</h3>
         <div class="mt-2 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-            <OptionSelect id="initial_billing_status" name="input[initial_billing_status]" label="Initial billing status" options=options_of(&options, OptionKind::BillingStatus) selected=defaults.billing_status error=err("default_billing_status") />
-            <OptionSelect id="default_price_plan" name="input[default_price_plan]" label="Price plan" options=options_of(&options, OptionKind::PricePlan) selected=defaults.price_plan error=err("default_price_plan") />
-            <OptionSelect id="default_service_profile" name="input[default_service_profile]" label="Service profile" options=options_of(&options, OptionKind::ServiceProfile) selected=defaults.service_profile error=err("default_service_profile") />
-            <OptionSelect id="default_roaming_profile" name="input[default_roaming_profile]" label="Roaming profile" options=options_of(&options, OptionKind::RoamingProfile) selected=defaults.roaming_profile error=err("default_roaming_profile") />
-            <OptionSelect id="default_apn_group" name="input[default_apn_group]" label="APN group" options=options_of(&options, OptionKind::ApnGroup) selected=defaults.apn_group error=err("default_apn_group") />
+            <OptionSelect id="initial_billing_status" name="input[initial_billing_status]" label=td_string!(lang, catalog.initial_billing_status) options=options_of(&options, OptionKind::BillingStatus) selected=defaults.billing_status error=err("default_billing_status") />
+            <OptionSelect id="default_price_plan" name="input[default_price_plan]" label=td_string!(lang, catalog.price_plan) options=options_of(&options, OptionKind::PricePlan) selected=defaults.price_plan error=err("default_price_plan") />
+            <OptionSelect id="default_service_profile" name="input[default_service_profile]" label=td_string!(lang, catalog.service_profile) options=options_of(&options, OptionKind::ServiceProfile) selected=defaults.service_profile error=err("default_service_profile") />
+            <OptionSelect id="default_roaming_profile" name="input[default_roaming_profile]" label=td_string!(lang, catalog.roaming_profile) options=options_of(&options, OptionKind::RoamingProfile) selected=defaults.roaming_profile error=err("default_roaming_profile") />
+            <OptionSelect id="default_apn_group" name="input[default_apn_group]" label=td_string!(lang, catalog.apn_group) options=options_of(&options, OptionKind::ApnGroup) selected=defaults.apn_group error=err("default_apn_group") />
         </div>
     }
 }
@@ -206,19 +210,20 @@ pub fn ProductNewPage() -> impl IntoView {
     let create = ServerAction::<CreateProduct>::new();
     let options = Resource::new(|| (), |_| catalog_options());
     let result = Signal::derive(move || create.value().get());
+    let lang = use_lang();
     view! {
-        <Title text="New product" />
-        <PageHeader title="New SIM sales product".to_owned() />
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, catalog.new_product) />
+        <PageHeader title=td_string!(lang, catalog.new_product_title).to_owned() />
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match options.await {
                     Ok(options) => view! {
                         <ActionForm action=create attr:class=format!("{CARD} space-y-4") attr:data-testid="product-form">
-                            <ProductFields product=None options result />
+                            <ProductFields lang product=None options result />
                             {general_error(result)}
                             <div class="flex gap-3">
-                                <button type="submit" class=BUTTON_PRIMARY>"Create product"</button>
-                                <a href="/catalog" class=BUTTON_SECONDARY>"Cancel"</a>
+                                <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, catalog.create_product)}</button>
+                                <a href="/catalog" class=BUTTON_SECONDARY>{td_string!(lang, catalog.cancel)}</a>
                             </div>
                         </ActionForm>
                     }.into_any(),
@@ -250,9 +255,10 @@ pub fn ProductEditPage() -> impl IntoView {
     );
     let result = Signal::derive(move || update.value().get());
     let session = use_session();
+    let lang = use_lang();
     view! {
-        <Title text="Product" />
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, catalog.product_title) />
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let editable = can_edit(session).await;
                 let regional = session.regional().await;
@@ -262,21 +268,21 @@ pub fn ProductEditPage() -> impl IntoView {
                         let id = product.id;
                         let version = product.version;
                         view! {
-                            <PageHeader title=product.name.clone() subtitle=format!("{} · {} · {}", product.part_number, regional.money(&product.price), product.status.label()) />
+                            <PageHeader title=product.name.clone() subtitle=format!("{} · {} · {}", product.part_number, regional.money(&product.price), product.status.label_in(locale_of(lang))) />
                             <div class="mb-4 space-y-2">
-                                {query.read().get("saved").map(|_| view! { <Notice message="Product created.".to_owned() /> })}
-                                {action_feedback(update.value(), "Product saved.")}
-                                {action_feedback(status.value(), "Status changed.")}
+                                {query.read().get("saved").map(|_| view! { <Notice message=td_string!(lang, catalog.product_created).to_owned() /> })}
+                                {action_feedback(update.value(), td_string!(lang, catalog.product_saved))}
+                                {action_feedback(status.value(), td_string!(lang, catalog.status_changed))}
                             </div>
                             {if editable {
                                 view! {
                                     <ActionForm action=update attr:class=format!("{CARD} space-y-4") attr:data-testid="product-form">
                                         <input type="hidden" name="id" value=id.to_string() />
                                         <input type="hidden" name="version" value=version.to_string() />
-                                        <ProductFields product=Some(product.clone()) options result />
+                                        <ProductFields lang product=Some(product.clone()) options result />
                                         <div class="flex flex-wrap gap-3">
-                                            <button type="submit" class=BUTTON_PRIMARY>"Save product"</button>
-                                            <a href="/catalog" class=BUTTON_SECONDARY>"Back to the catalog"</a>
+                                            <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, catalog.save_product)}</button>
+                                            <a href="/catalog" class=BUTTON_SECONDARY>{td_string!(lang, catalog.back_to_catalog)}</a>
                                         </div>
                                     </ActionForm>
                                     <ActionForm action=status attr:class="mt-4">
@@ -284,13 +290,13 @@ pub fn ProductEditPage() -> impl IntoView {
                                         <input type="hidden" name="version" value=version.to_string() />
                                         <input type="hidden" name="status" value=if retired { "active" } else { "retired" } />
                                         <button type="submit" class=BUTTON_SECONDARY>
-                                            {if retired { "Make active again" } else { "Retire product" }}
+                                            {if retired { td_string!(lang, catalog.make_active_again) } else { td_string!(lang, catalog.retire_product) }}
                                         </button>
-                                        <p class="mt-1 text-xs text-slate-500">"Retired products stay on existing orders but cannot be ordered or assigned."</p>
+                                        <p class="mt-1 text-xs text-slate-500">{td_string!(lang, catalog.retired_hint)}</p>
                                     </ActionForm>
                                 }.into_any()
                             } else {
-                                view! { <ProductSummary product /> }.into_any()
+                                view! { <ProductSummary lang product /> }.into_any()
                             }}
                         }.into_any()
                     }
@@ -302,21 +308,35 @@ pub fn ProductEditPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductSummary(product: ProductView) -> impl IntoView {
+fn ProductSummary(lang: Lang, product: ProductView) -> impl IntoView {
+    let locale = locale_of(lang);
     let rows = [
-        ("SIM type", product.sim_type.label().to_owned()),
-        ("Form factor", product.form_factor.label().to_owned()),
-        ("Features", product.features.clone()),
-        ("Branding", product.branding.clone()),
+        (
+            td_string!(lang, catalog.sim_type),
+            product.sim_type.label_in(locale).to_owned(),
+        ),
+        (
+            td_string!(lang, catalog.form_factor),
+            product.form_factor.label_in(locale).to_owned(),
+        ),
+        (td_string!(lang, catalog.features), product.features.clone()),
+        (td_string!(lang, catalog.branding), product.branding.clone()),
         ("UNSPSC", product.unspsc.clone()),
         (
-            "Order quantity",
+            td_string!(lang, catalog.order_quantity),
             format!(
-                "{} to {}, in steps of {}",
-                product.min_order_quantity, product.max_order_quantity, product.order_increment
+                "{} {} {}, {} {}",
+                product.min_order_quantity,
+                td_string!(lang, catalog.quantity_to),
+                product.max_order_quantity,
+                td_string!(lang, catalog.quantity_in_steps_of),
+                product.order_increment
             ),
         ),
-        ("Description", product.description.clone()),
+        (
+            td_string!(lang, catalog.description),
+            product.description.clone(),
+        ),
     ];
     view! {
         <dl class=format!("{CARD} grid gap-3 sm:grid-cols-2")>
@@ -339,15 +359,16 @@ pub fn OptionsPage() -> impl IntoView {
         |_| catalog_options(),
     );
     let session = use_session();
+    let lang = use_lang();
     view! {
-        <Title text="Entitlement options" />
-        <PageHeader title="Entitlement options".to_owned() subtitle="Price plans, service and roaming profiles, APN groups and SIM billing statuses that accounts and products refer to." />
+        <Title text=td_string!(lang, catalog.options_title) />
+        <PageHeader title=td_string!(lang, catalog.options_title).to_owned() subtitle=td_string!(lang, catalog.options_subtitle) />
         <div class="mb-4 space-y-2">
-            {action_feedback(toggle.value(), "Option updated.")}
+            {action_feedback(toggle.value(), td_string!(lang, catalog.option_updated))}
         </div>
         <div class="grid gap-8 lg:grid-cols-3">
             <section class="min-w-0 space-y-6 lg:col-span-2">
-                <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+                <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let editable = can_edit(session).await;
                         match options.await {
@@ -355,9 +376,9 @@ pub fn OptionsPage() -> impl IntoView {
                                 let of_kind = options_of(&options, *kind);
                                 view! {
                                     <div>
-                                        <h2 class="mb-2 text-lg font-semibold">{kind.label()}</h2>
+                                        <h2 class="mb-2 text-lg font-semibold">{kind.label_in(locale_of(lang))}</h2>
                                         {if of_kind.is_empty() {
-                                            view! { <EmptyState message="None yet." /> }.into_any()
+                                            view! { <EmptyState message=td_string!(lang, catalog.none_yet) /> }.into_any()
                                         } else {
                                             view! {
                                                 <ul class="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200" data-testid=format!("options-{}", kind.as_str())>
@@ -366,13 +387,13 @@ pub fn OptionsPage() -> impl IntoView {
                                                             <span>
                                                                 <span class="font-medium">{o.name.clone()}</span>
                                                                 <span class="ml-2 font-mono text-slate-500">{o.code.clone()}</span>
-                                                                {(!o.active).then(|| view! { <span class="ml-2 text-xs text-slate-500">"(retired)"</span> })}
+                                                                {(!o.active).then(|| view! { <span class="ml-2 text-xs text-slate-500">{td_string!(lang, catalog.retired_marker)}</span> })}
                                                             </span>
                                                             {editable.then(|| view! {
                                                                 <ActionForm action=toggle>
                                                                     <input type="hidden" name="id" value=o.id.to_string() />
                                                                     <input type="hidden" name="active" value=(!o.active).to_string() />
-                                                                    <button type="submit" class=BUTTON_SECONDARY>{if o.active { "Retire" } else { "Restore" }}</button>
+                                                                    <button type="submit" class=BUTTON_SECONDARY>{if o.active { td_string!(lang, catalog.retire) } else { td_string!(lang, catalog.restore) }}</button>
                                                                 </ActionForm>
                                                             })}
                                                         </li>
@@ -389,20 +410,20 @@ pub fn OptionsPage() -> impl IntoView {
                 </Suspense>
             </section>
             <section class=CARD aria-labelledby="new-option">
-                <h2 id="new-option" class="text-lg font-semibold">"Add an option"</h2>
+                <h2 id="new-option" class="text-lg font-semibold">{td_string!(lang, catalog.add_an_option)}</h2>
                 <ActionForm action=create attr:class="mt-4 space-y-4" attr:data-testid="option-form">
                     <div>
-                        <label for="option-kind" class=LABEL>"Kind"</label>
+                        <label for="option-kind" class=LABEL>{td_string!(lang, catalog.kind)}</label>
                         <select id="option-kind" name="kind" class=format!("mt-1 {INPUT}")>
-                            {OptionKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                            {OptionKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label_in(locale_of(lang))}</option> }).collect_view()}
                         </select>
                     </div>
-                    <Field id="option-code" name="code" label="Code" required=true hint="Letters, digits, dots, dashes" error=error_of(create.value(), "code") />
-                    <Field id="option-name" name="name" label="Name" required=true error=error_of(create.value(), "name") />
-                    <Field id="option-description" name="description" label="Description" error=error_of(create.value(), "description") />
-                    <button type="submit" class=BUTTON_PRIMARY>"Add option"</button>
+                    <Field id="option-code" name="code" label=td_string!(lang, catalog.code) required=true hint=td_string!(lang, catalog.code_hint) error=error_of(create.value(), "code") />
+                    <Field id="option-name" name="name" label=td_string!(lang, catalog.name) required=true error=error_of(create.value(), "name") />
+                    <Field id="option-description" name="description" label=td_string!(lang, catalog.description) error=error_of(create.value(), "description") />
+                    <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, catalog.add_option)}</button>
                     {move || create.value().get().map(|r| match r {
-                        Ok(o) => view! { <Notice message=format!("{} {} added.", o.kind.label(), o.code) /> }.into_any(),
+                        Ok(o) => view! { <Notice message=format!("{} {} {}", o.kind.label_in(locale_of(lang)), o.code, td_string!(lang, catalog.option_added)) /> }.into_any(),
                         Err(AppError::Invalid(_)) => ().into_any(),
                         Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     })}
@@ -416,41 +437,42 @@ pub fn OptionsPage() -> impl IntoView {
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<UpdateTenantSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| tenant_settings());
+    let lang = use_lang();
     view! {
-        <Title text="Settings" />
-        <PageHeader title="Service-provider settings".to_owned() subtitle="Branding and the rules your enterprise accounts order under." />
+        <Title text=td_string!(lang, catalog.settings_title) />
+        <PageHeader title=td_string!(lang, catalog.settings_heading).to_owned() subtitle=td_string!(lang, catalog.settings_subtitle) />
         <p class="mb-4 text-sm">
-            <a href="/settings/mailbox" class="font-medium text-teal-800 underline">"Order mailbox"</a>
-            <span class="text-slate-600">": the IMAP mailbox that orders by e-mail arrive in."</span>
+            <a href="/settings/mailbox" class="font-medium text-teal-800 underline">{td_string!(lang, catalog.order_mailbox)}</a>
+            <span class="text-slate-600">{td_string!(lang, catalog.order_mailbox_hint)}</span>
         </p>
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(s) => view! {
                         <ActionForm action=save attr:class=format!("max-w-xl space-y-4 {CARD}")>
-                            <Field id="settings-name" name="settings[name]" label="Name" required=true value=s.name.clone() error=error_of(save.value(), "name") />
-                            <Field id="settings-color" name="settings[brand_color]" label="Brand colour" hint="For example #0f766e" value=s.brand_color.clone() error=error_of(save.value(), "brand_color") />
-                            <Field id="settings-logo" name="settings[logo_url]" label="Logo address" hint="An https:// address" value=s.logo_url.clone() error=error_of(save.value(), "logo_url") />
-                            <Field id="settings-email" name="settings[support_email]" label="Support e-mail" kind="email" value=s.support_email.clone() error=error_of(save.value(), "support_email") />
-                            <Checkbox id="settings-overrides" name="settings[allow_default_overrides]" checked=s.allow_default_overrides label="Purchase orders may override an account's default entitlements" hint="Only to options the account is entitled to." />
-                            <Checkbox id="settings-auto-accept" name="settings[punchout_auto_accept]" checked=s.punchout_auto_accept label="Accept PunchOut orders that match the contract exactly" hint="An OrderRequest whose plausibility checks all pass is accepted without an agent's review." />
+                            <Field id="settings-name" name="settings[name]" label=td_string!(lang, catalog.name) required=true value=s.name.clone() error=error_of(save.value(), "name") />
+                            <Field id="settings-color" name="settings[brand_color]" label=td_string!(lang, catalog.brand_colour) hint=td_string!(lang, catalog.brand_colour_hint) value=s.brand_color.clone() error=error_of(save.value(), "brand_color") />
+                            <Field id="settings-logo" name="settings[logo_url]" label=td_string!(lang, catalog.logo_address) hint=td_string!(lang, catalog.logo_address_hint) value=s.logo_url.clone() error=error_of(save.value(), "logo_url") />
+                            <Field id="settings-email" name="settings[support_email]" label=td_string!(lang, catalog.support_email) kind="email" value=s.support_email.clone() error=error_of(save.value(), "support_email") />
+                            <Checkbox id="settings-overrides" name="settings[allow_default_overrides]" checked=s.allow_default_overrides label=td_string!(lang, catalog.allow_overrides) hint=td_string!(lang, catalog.allow_overrides_hint) />
+                            <Checkbox id="settings-auto-accept" name="settings[punchout_auto_accept]" checked=s.punchout_auto_accept label=td_string!(lang, catalog.auto_accept) hint=td_string!(lang, catalog.auto_accept_hint) />
                             <fieldset class="space-y-4 border-t border-slate-200 pt-4">
-                                <legend class="text-sm font-semibold text-slate-900">"Messages and alarms"</legend>
-                                <Field id="settings-stale" name="settings[alarm_stale_minutes]" label="Alarm when a message waits longer than (minutes)" kind="number" required=true value=s.alarm_stale_minutes.clone() hint="E-mails and cXML documents to send, order e-mails from unknown senders; 1 to 1440" error=error_of(save.value(), "alarm_stale_minutes") />
-                                <Field id="settings-burst" name="settings[alarm_refusal_burst]" label="Alarm at this many refused cXML documents in 10 minutes" kind="number" required=true value=s.alarm_refusal_burst.clone() hint="1 to 1000" error=error_of(save.value(), "alarm_refusal_burst") />
-                                <Field id="settings-retention" name="settings[message_retention_days]" label="Keep the contents of messages for (days)" kind="number" required=true value=s.message_retention_days.clone() hint="Afterwards the trace keeps who, when and what, without the contents; 7 to 3650" error=error_of(save.value(), "message_retention_days") />
-                                <Field id="settings-page-hosts" name="settings[order_page_hosts]" label="Order pages may be fetched from" value=s.order_page_hosts.clone() hint="Hosts such as shop.example.com, separated by commas. When an order e-mail links to a page on one of them, the page is read into the draft; other links are left alone, and internal addresses are never fetched." error=error_of(save.value(), "order_page_hosts") />
+                                <legend class="text-sm font-semibold text-slate-900">{td_string!(lang, catalog.messages_and_alarms)}</legend>
+                                <Field id="settings-stale" name="settings[alarm_stale_minutes]" label=td_string!(lang, catalog.alarm_stale) kind="number" required=true value=s.alarm_stale_minutes.clone() hint=td_string!(lang, catalog.alarm_stale_hint) error=error_of(save.value(), "alarm_stale_minutes") />
+                                <Field id="settings-burst" name="settings[alarm_refusal_burst]" label=td_string!(lang, catalog.alarm_burst) kind="number" required=true value=s.alarm_refusal_burst.clone() hint=td_string!(lang, catalog.alarm_burst_hint) error=error_of(save.value(), "alarm_refusal_burst") />
+                                <Field id="settings-retention" name="settings[message_retention_days]" label=td_string!(lang, catalog.retention) kind="number" required=true value=s.message_retention_days.clone() hint=td_string!(lang, catalog.retention_hint) error=error_of(save.value(), "message_retention_days") />
+                                <Field id="settings-page-hosts" name="settings[order_page_hosts]" label=td_string!(lang, catalog.page_hosts) value=s.order_page_hosts.clone() hint=td_string!(lang, catalog.page_hosts_hint) error=error_of(save.value(), "order_page_hosts") />
                             </fieldset>
                             <fieldset class="space-y-4 border-t border-slate-200 pt-4">
-                                <legend class="text-sm font-semibold text-slate-900">"SIM stock"</legend>
-                                <Field id="settings-low-stock" name="settings[low_stock_threshold]" label="Low stock below (free SIMs per product)" kind="number" required=true value=s.low_stock_threshold.clone() hint="The dashboard marks products with fewer free SIMs; 0 marks none" error=error_of(save.value(), "low_stock_threshold") />
+                                <legend class="text-sm font-semibold text-slate-900">{td_string!(lang, catalog.sim_stock)}</legend>
+                                <Field id="settings-low-stock" name="settings[low_stock_threshold]" label=td_string!(lang, catalog.low_stock) kind="number" required=true value=s.low_stock_threshold.clone() hint=td_string!(lang, catalog.low_stock_hint) error=error_of(save.value(), "low_stock_threshold") />
                             </fieldset>
                             <fieldset class="space-y-4 border-t border-slate-200 pt-4">
-                                <legend class="text-sm font-semibold text-slate-900">"Sign-in"</legend>
-                                <Checkbox id="settings-second-factor" name="settings[require_second_factor]" checked=s.require_second_factor label="Require a second factor of your staff and account admins" hint="Who signs in with a password must then enter a code from an authenticator app; who has none set up is asked to at the next click. Single sign-on and procurement systems are left to the company's own checks." />
+                                <legend class="text-sm font-semibold text-slate-900">{td_string!(lang, catalog.sign_in)}</legend>
+                                <Checkbox id="settings-second-factor" name="settings[require_second_factor]" checked=s.require_second_factor label=td_string!(lang, catalog.require_second_factor) hint=td_string!(lang, catalog.require_second_factor_hint) />
                             </fieldset>
-                            <button type="submit" class=BUTTON_PRIMARY>"Save settings"</button>
-                            {action_feedback(save.value(), "Settings saved.")}
+                            <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, catalog.save_settings)}</button>
+                            {action_feedback(save.value(), td_string!(lang, catalog.settings_saved))}
                         </ActionForm>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
@@ -463,28 +485,38 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let outcome = Resource::new(|| (), |_| take_import_outcome());
+    let lang = use_lang();
     view! {
-        <Title text="Import products" />
-        <PageHeader title="Import products from CSV".to_owned() subtitle="Creates new products and updates existing ones by part number. Nothing is written unless every line is valid." />
+        <Title text=td_string!(lang, catalog.import_title) />
+        <PageHeader title=td_string!(lang, catalog.import_heading).to_owned() subtitle=td_string!(lang, catalog.import_subtitle) />
         <Suspense>
             {move || Suspend::new(async move {
                 match outcome.await {
-                    Ok(outcome) => import_outcome_view(outcome, |r| format!("Imported: {} created, {} updated.", r.created, r.updated)).into_any(),
+                    Ok(outcome) => import_outcome_view(outcome, move |r| {
+                        format!(
+                            "{} {} {} {} {}",
+                            td_string!(lang, catalog.imported),
+                            r.created,
+                            td_string!(lang, catalog.imported_created),
+                            r.updated,
+                            td_string!(lang, catalog.imported_updated)
+                        )
+                    }).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
         <form method="post" action="/catalog/products/import" enctype="multipart/form-data" class=format!("max-w-xl space-y-4 {CARD}")>
             <div>
-                <label for="import-file" class=LABEL>"CSV file"</label>
+                <label for="import-file" class=LABEL>{td_string!(lang, catalog.csv_file)}</label>
                 <input id="import-file" name="file" type="file" accept=".csv,text/csv" required class="mt-1 block w-full text-sm" />
                 <p class="mt-1 text-xs text-slate-500">
-                    "Columns as in the export: part_number, name, sim_type, form_factor, unit_price, currency and unspsc are required; options by their code."
+                    {td_string!(lang, catalog.import_columns_hint)}
                 </p>
             </div>
             <div class="flex gap-3">
-                <button type="submit" class=BUTTON_PRIMARY>"Import"</button>
-                <a href="/catalog/products.csv" class=BUTTON_SECONDARY download="products.csv">"Download the current catalog"</a>
+                <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, catalog.import)}</button>
+                <a href="/catalog/products.csv" class=BUTTON_SECONDARY download="products.csv">{td_string!(lang, catalog.download_catalog)}</a>
             </div>
         </form>
     }

@@ -5,18 +5,21 @@ use leptos_router::hooks::use_query_map;
 use crate::api::dashboard;
 use crate::chart::BarChart;
 use crate::components::{use_session, ErrorPanel, Notice, PageHeader, CARD, TABLE, TD, TH};
+use crate::i18n::td_string;
+use crate::language::use_lang;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let board = Resource::new(|| (), |_| dashboard());
     let query = use_query_map();
     let session = use_session();
+    let lang = use_lang();
     view! {
-        <Title text="Dashboard" />
+        <Title text=td_string!(lang, dashboard.title) />
         {move || query.read().get("password_changed").map(|_| view! {
-            <div class="mb-6"><Notice message="Your password was changed.".to_owned() /></div>
+            <div class="mb-6"><Notice message=td_string!(lang, dashboard.password_changed).to_owned() /></div>
         })}
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;
                 match board.await {
@@ -45,17 +48,17 @@ pub fn DashboardPage() -> impl IntoView {
                         })}
                         {(!board.recent_activity.is_empty()).then(|| view! {
                             <section class="mt-10">
-                                <h2 class="mb-3 text-lg font-semibold">"Recent activity"</h2>
+                                <h2 class="mb-3 text-lg font-semibold">{td_string!(lang, dashboard.recent_activity)}</h2>
                                 <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                                     <table class=TABLE>
                                         <thead class="bg-slate-50">
-                                            <tr><th class=TH>"When"</th><th class=TH>"Who"</th><th class=TH>"What"</th></tr>
+                                            <tr><th class=TH>{td_string!(lang, dashboard.when)}</th><th class=TH>{td_string!(lang, dashboard.who)}</th><th class=TH>{td_string!(lang, dashboard.what)}</th></tr>
                                         </thead>
                                         <tbody class="divide-y divide-slate-100">
                                             {board.recent_activity.into_iter().map(|row| view! {
                                                 <tr>
                                                     <td class=TD>{regional.time(&row.at)}</td>
-                                                    <td class=TD>{row.actor.unwrap_or_else(|| "system".into())}</td>
+                                                    <td class=TD>{row.actor.unwrap_or_else(|| td_string!(lang, common.system).into())}</td>
                                                     <td class=TD>{row.action}</td>
                                                 </tr>
                                             }).collect_view()}

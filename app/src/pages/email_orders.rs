@@ -14,8 +14,10 @@ use crate::components::{
     action_feedback, next_page_link, use_session, EmptyState, ErrorPanel, PageHeader,
     BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
+use crate::i18n::{td, td_string};
+use crate::language::{locale_of, use_lang, Lang};
 
-fn status_badge(status: InboundStatus) -> impl IntoView {
+fn status_badge(status: InboundStatus, lang: Lang) -> impl IntoView {
     let tone = match status {
         InboundStatus::Draft => "bg-teal-50 text-teal-800 ring-teal-300",
         InboundStatus::NeedsReview => "bg-amber-50 text-amber-800 ring-amber-300",
@@ -24,7 +26,7 @@ fn status_badge(status: InboundStatus) -> impl IntoView {
     };
     view! {
         <span data-testid="email-order-status" class=format!("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset {tone}")>
-            {status.label()}
+            {status.label_in(locale_of(lang))}
         </span>
     }
 }
@@ -34,6 +36,7 @@ const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[component]
 pub fn EmailOrdersPage() -> impl IntoView {
+    let lang = use_lang();
     let session = use_session();
     let query = use_query_map();
     // In the browser the list looks again every few seconds, so an order mailed meanwhile
@@ -50,9 +53,9 @@ pub fn EmailOrdersPage() -> impl IntoView {
         |(q, _)| email_orders(q.get("status").unwrap_or_default(), q.get("after")),
     );
     view! {
-        <Title text="E-mail orders" />
-        <PageHeader title="E-mail orders".to_owned() subtitle="Orders that arrived by e-mail, newest first. Each becomes a draft to check and submit." />
-        <Transition fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, messages.email_orders_title) />
+        <PageHeader title=td_string!(lang, messages.email_orders_title).to_owned() subtitle=td_string!(lang, messages.email_orders_subtitle) />
+        <Transition fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;
                 let page = match data.await {
@@ -64,34 +67,34 @@ pub fn EmailOrdersPage() -> impl IntoView {
                 view! {
                     <form method="get" class="mb-4 flex flex-wrap items-end gap-3" data-testid="email-order-filters">
                         <div>
-                            <label for="filter-status" class=LABEL>"Status"</label>
+                            <label for="filter-status" class=LABEL>{td_string!(lang, messages.status)}</label>
                             <select id="filter-status" name="status" class=format!("mt-1 {INPUT}")>
-                                <option value="">"All"</option>
+                                <option value="">{td_string!(lang, messages.all)}</option>
                                 {InboundStatus::ALL.iter().map(|s| view! {
-                                    <option value=s.as_str() selected=status == s.as_str()>{s.label()}</option>
+                                    <option value=s.as_str() selected=status == s.as_str()>{s.label_in(locale_of(lang))}</option>
                                 }).collect_view()}
                             </select>
                         </div>
-                        <button type="submit" class=BUTTON_SECONDARY>"Apply"</button>
+                        <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, messages.apply)}</button>
                     </form>
                     {if page.rows.is_empty() {
-                        view! { <EmptyState message="No order e-mails yet." /> }.into_any()
+                        view! { <EmptyState message=td_string!(lang, messages.no_email_orders) /> }.into_any()
                     } else {
                         view! {
                             <div class="relative overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
                                 <table class=TABLE data-testid="email-orders-table">
                                     <thead class="bg-slate-50">
                                         <tr>
-                                            <th class=TH scope="col">"Received"</th>
-                                            <th class=TH scope="col">"From"</th>
-                                            <th class=TH scope="col">"Subject"</th>
-                                            <th class=TH scope="col">"Account"</th>
-                                            <th class=TH scope="col">"Status"</th>
-                                            <th class=format!("{TH} text-right") scope="col">"To check"</th>
+                                            <th class=TH scope="col">{td_string!(lang, messages.received)}</th>
+                                            <th class=TH scope="col">{td_string!(lang, messages.from)}</th>
+                                            <th class=TH scope="col">{td_string!(lang, messages.subject)}</th>
+                                            <th class=TH scope="col">{td_string!(lang, messages.account)}</th>
+                                            <th class=TH scope="col">{td_string!(lang, messages.status)}</th>
+                                            <th class=format!("{TH} text-right") scope="col">{td_string!(lang, messages.to_check)}</th>
                                         </tr>
                                     </thead>
                                     <tbody class="divide-y divide-slate-100">
-                                        {page.rows.into_iter().map(|row| row_view(row, &regional)).collect_view()}
+                                        {page.rows.into_iter().map(|row| row_view(row, &regional, lang)).collect_view()}
                                     </tbody>
                                 </table>
                             </div>
@@ -104,16 +107,16 @@ pub fn EmailOrdersPage() -> impl IntoView {
     }
 }
 
-fn row_view(row: EmailOrderRow, regional: &Regional) -> impl IntoView {
+fn row_view(row: EmailOrderRow, regional: &Regional, lang: Lang) -> impl IntoView {
     view! {
         <tr data-testid="email-order-row">
             <td class=format!("{TD} whitespace-nowrap")>
                 <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/email-orders/{}", row.id)>{regional.time_text(&row.received_at)}</a>
             </td>
             <td class=format!("{TD} break-all")>{row.sender.clone()}</td>
-            <td class=TD>{if row.subject.is_empty() { "(no subject)".to_owned() } else { row.subject.clone() }}</td>
+            <td class=TD>{if row.subject.is_empty() { td_string!(lang, messages.no_subject).to_owned() } else { row.subject.clone() }}</td>
             <td class=TD>{row.account_name.clone().unwrap_or_default()}</td>
-            <td class=TD>{status_badge(row.status)}</td>
+            <td class=TD>{status_badge(row.status, lang)}</td>
             <td class=format!("{TD} text-right tabular-nums")>{row.findings}</td>
         </tr>
     }
@@ -121,6 +124,7 @@ fn row_view(row: EmailOrderRow, regional: &Regional) -> impl IntoView {
 
 #[component]
 pub fn EmailOrderPage() -> impl IntoView {
+    let lang = use_lang();
     let session = use_session();
     let params = use_params_map();
     let id = move || {
@@ -137,15 +141,21 @@ pub fn EmailOrderPage() -> impl IntoView {
         |(id, _)| email_order(id),
     );
     view! {
-        <Title text="E-mail order" />
-        <p class="mb-4 text-sm"><a href="/email-orders" class="text-teal-800 hover:underline">"← All e-mail orders"</a></p>
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, messages.email_order_title) />
+        <p class="mb-4 text-sm"><a href="/email-orders" class="text-teal-800 hover:underline">{td_string!(lang, messages.all_email_orders)}</a></p>
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;
                 match data.await {
                     Ok(detail) => {
-                        let title = if detail.row.subject.is_empty() { "(no subject)".to_owned() } else { detail.row.subject.clone() };
-                        let subtitle = format!("From {} · received {}", detail.row.sender, regional.time_text(&detail.row.received_at));
+                        let title = if detail.row.subject.is_empty() { td_string!(lang, messages.no_subject).to_owned() } else { detail.row.subject.clone() };
+                        let subtitle = format!(
+                            "{} {} · {} {}",
+                            td_string!(lang, messages.from),
+                            detail.row.sender,
+                            td_string!(lang, messages.received_lower),
+                            regional.time_text(&detail.row.received_at)
+                        );
                         view! {
                             <PageHeader title=title subtitle=subtitle />
                             <div class="grid gap-6 lg:grid-cols-2">
@@ -167,17 +177,18 @@ pub fn EmailOrderPage() -> impl IntoView {
 /// The message as the buyer sent it.
 #[component]
 fn Original(detail: EmailOrderDetail) -> impl IntoView {
+    let lang = use_lang();
     view! {
         <section class=CARD aria-labelledby="original-heading" data-testid="email-original">
-            <h2 id="original-heading" class="text-lg font-semibold">"The e-mail"</h2>
+            <h2 id="original-heading" class="text-lg font-semibold">{td_string!(lang, messages.the_email)}</h2>
             <dl class="mt-3 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
-                <dt class="text-slate-500">"From"</dt>
+                <dt class="text-slate-500">{td_string!(lang, messages.from)}</dt>
                 <dd class="break-all">{if detail.sender_name.is_empty() { detail.row.sender.clone() } else { format!("{} <{}>", detail.sender_name, detail.row.sender) }}</dd>
                 {(!detail.answer_to.is_empty() && detail.answer_to != detail.row.sender).then(|| view! {
-                    <dt class="text-slate-500">"Answers go to"</dt><dd class="break-all">{detail.answer_to.clone()}</dd>
+                    <dt class="text-slate-500">{td_string!(lang, messages.answers_go_to)}</dt><dd class="break-all">{detail.answer_to.clone()}</dd>
                 })}
                 <dt class="text-slate-500">"Message-ID"</dt><dd class="break-all font-mono text-xs">{detail.message_id.clone()}</dd>
-                {detail.reference.clone().map(|r| view! { <dt class="text-slate-500">"Buyer's reference"</dt><dd data-testid="email-reference">{r}</dd> })}
+                {detail.reference.clone().map(|r| view! { <dt class="text-slate-500">{td_string!(lang, messages.buyers_reference)}</dt><dd data-testid="email-reference">{r}</dd> })}
             </dl>
             {(!detail.problem.is_empty()).then(|| view! {
                 <p role="alert" class="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">{detail.problem.clone()}</p>
@@ -185,11 +196,11 @@ fn Original(detail: EmailOrderDetail) -> impl IntoView {
             <pre class="mt-4 max-h-[32rem] overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-3 text-sm" tabindex="0" data-testid="email-text">{detail.text.clone()}</pre>
             {detail.safe_html.clone().map(|html| view! {
                 <details class="mt-3 text-sm">
-                    <summary class="cursor-pointer font-medium text-teal-800">"Show the e-mail as HTML"</summary>
+                    <summary class="cursor-pointer font-medium text-teal-800">{td_string!(lang, messages.show_html)}</summary>
                     // Sanitised when received; shown sandboxed (no scripts, forms or same origin)
                     // and without loading anything, so the sender learns nothing of the reading.
                     <iframe
-                        title="The e-mail as HTML"
+                        title=td_string!(lang, messages.html_frame_title)
                         sandbox=""
                         referrerpolicy="no-referrer"
                         srcdoc=format!("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">{html}")
@@ -199,11 +210,11 @@ fn Original(detail: EmailOrderDetail) -> impl IntoView {
                 </details>
             })}
             {(!detail.attachments.is_empty()).then(|| view! {
-                <h3 class="mt-4 font-semibold">"Attachments"</h3>
+                <h3 class="mt-4 font-semibold">{td_string!(lang, messages.attachments)}</h3>
                 <ul class="mt-2 space-y-1 text-sm" data-testid="email-attachments">
                     {detail.attachments.iter().map(|a| view! {
                         <li>
-                            <span class="font-medium">{if a.name.is_empty() { "(unnamed)".to_owned() } else { a.name.clone() }}</span>
+                            <span class="font-medium">{if a.name.is_empty() { td_string!(lang, messages.unnamed).to_owned() } else { a.name.clone() }}</span>
                             <span class="text-slate-500">{format!(" · {} · {} KB", a.content_type, a.size.div_ceil(1024))}</span>
                             {a.problem.clone().map(|p| view! { <span class="block text-red-700">{p}</span> })}
                         </li>
@@ -222,27 +233,28 @@ fn Outcome(
     assign: ServerAction<AssignEmailOrder>,
     dismiss: ServerAction<DismissEmailOrder>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let id = detail.row.id;
     let lines = detail.lines.clone();
     view! {
         <section class=CARD aria-labelledby="outcome-heading" data-testid="email-outcome">
             <div class="flex items-center justify-between gap-3">
-                <h2 id="outcome-heading" class="text-lg font-semibold">"The order"</h2>
-                {status_badge(detail.row.status)}
+                <h2 id="outcome-heading" class="text-lg font-semibold">{td_string!(lang, messages.the_order)}</h2>
+                {status_badge(detail.row.status, lang)}
             </div>
             {detail.row.purchase_order_id.map(|po| view! {
                 <p class="mt-3 text-sm">
-                    {format!("Draft for {}: ", detail.row.account_name.clone().unwrap_or_default())}
-                    <a class="font-semibold text-teal-800 underline-offset-2 hover:underline" href=format!("/orders/{po}") data-testid="email-draft-link">"check and submit the draft"</a>
+                    {format!("{} {}: ", td_string!(lang, messages.draft_for), detail.row.account_name.clone().unwrap_or_default())}
+                    <a class="font-semibold text-teal-800 underline-offset-2 hover:underline" href=format!("/orders/{po}") data-testid="email-draft-link">{td_string!(lang, messages.check_and_submit)}</a>
                 </p>
             })}
             {(!lines.is_empty()).then(|| view! {
                 <table class=format!("mt-4 {TABLE}") data-testid="email-lines">
                     <thead class="bg-slate-50">
                         <tr>
-                            <th class=TH scope="col">"Line in the e-mail"</th>
-                            <th class=format!("{TH} text-right") scope="col">"Qty"</th>
-                            <th class=TH scope="col">"Product"</th>
+                            <th class=TH scope="col">{td_string!(lang, messages.line_in_email)}</th>
+                            <th class=format!("{TH} text-right") scope="col">{td_string!(lang, messages.qty)}</th>
+                            <th class=TH scope="col">{td_string!(lang, messages.product)}</th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-slate-100">
@@ -265,25 +277,25 @@ fn Outcome(
                     <ActionForm action=assign attr:class="mt-4 space-y-3" attr:data-testid="assign-form">
                         <input type="hidden" name="id" value=id.to_string() />
                         <div>
-                            <label for="assign-account" class=LABEL>"Account"</label>
+                            <label for="assign-account" class=LABEL>{td_string!(lang, messages.account)}</label>
                             <select id="assign-account" name="account_id" class=format!("mt-1 {INPUT}") required>
-                                <option value="">"Choose the account…"</option>
+                                <option value="">{td_string!(lang, messages.choose_account)}</option>
                                 {detail.accounts.iter().map(|(account_id, name)| view! {
                                     <option value=account_id.to_string() selected=suggested == Some(*account_id)>{name.clone()}</option>
                                 }).collect_view()}
                             </select>
                         </div>
-                        <button type="submit" class=BUTTON_PRIMARY>"Make the draft"</button>
+                        <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, messages.make_draft)}</button>
                     </ActionForm>
-                    {action_feedback(assign.value(), "The draft was made.")}
+                    {action_feedback(assign.value(), td_string!(lang, messages.draft_made))}
                 }
             })}
             {matches!(detail.row.status, InboundStatus::NeedsReview | InboundStatus::Unreadable).then(|| view! {
                 <ActionForm action=dismiss attr:class="mt-3">
                     <input type="hidden" name="id" value=id.to_string() />
-                    <button type="submit" class=BUTTON_DANGER>"Dismiss: this is no order"</button>
+                    <button type="submit" class=BUTTON_DANGER>{td_string!(lang, messages.dismiss)}</button>
                 </ActionForm>
-                {action_feedback(dismiss.value(), "Dismissed.")}
+                {action_feedback(dismiss.value(), td_string!(lang, messages.dismissed))}
             })}
         </section>
     }
@@ -293,17 +305,18 @@ fn Outcome(
 /// Every difference between the e-mail and the draft.
 #[component]
 fn Findings(detail: EmailOrderDetail) -> impl IntoView {
+    let lang = use_lang();
     view! {
         <section class=CARD aria-labelledby="findings-heading">
-            <h2 id="findings-heading" class="text-lg font-semibold">"To check"</h2>
+            <h2 id="findings-heading" class="text-lg font-semibold">{td_string!(lang, messages.to_check)}</h2>
             {if detail.findings.is_empty() {
-                view! { <p class="mt-2 text-sm text-slate-600">"Nothing: the e-mail matches the account's products and contract."</p> }.into_any()
+                view! { <p class="mt-2 text-sm text-slate-600">{td_string!(lang, messages.nothing_to_check)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="mt-3 space-y-2 text-sm" data-testid="email-findings">
                         {detail.findings.into_iter().map(|f| view! {
                             <li class="rounded-md bg-amber-50 px-3 py-2 text-amber-900 ring-1 ring-inset ring-amber-200" data-testid="email-finding">
-                                <span class="font-semibold">{format!("{}: ", f.kind.label())}</span>{f.message}
+                                <span class="font-semibold">{format!("{}: ", f.kind.label_in(locale_of(lang)))}</span>{f.message}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -317,21 +330,25 @@ fn Findings(detail: EmailOrderDetail) -> impl IntoView {
 /// On a PO made of an e-mail: what to check, and the way to the original.
 #[component]
 pub fn EmailOrigin(po_id: i64) -> impl IntoView {
+    let lang = use_lang();
     let data = Resource::new(move || po_id, email_order_of_po);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let Ok(Some(detail)) = data.await else { return ().into_any() };
+                let sender = detail.row.sender.clone();
+                let subject = detail.row.subject.clone();
                 view! {
                     <section class=format!("mb-6 {CARD}") aria-labelledby="origin-heading" data-testid="email-origin">
-                        <h2 id="origin-heading" class="text-lg font-semibold">"From an e-mail"</h2>
+                        <h2 id="origin-heading" class="text-lg font-semibold">{td_string!(lang, messages.from_an_email)}</h2>
                         <p class="mt-1 text-sm text-slate-600">
-                            {format!("{} wrote “{}”. ", detail.row.sender, detail.row.subject)}
-                            <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/email-orders/{}", detail.row.id)>"See the e-mail beside what was read"</a>
+                            {td!(lang, messages.wrote, sender = sender, subject = subject)}
+                            " "
+                            <a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/email-orders/{}", detail.row.id)>{td_string!(lang, messages.see_beside)}</a>
                         </p>
                         {(!detail.findings.is_empty()).then(|| view! {
                             <ul class="mt-3 space-y-1 text-sm text-amber-900" data-testid="origin-findings">
-                                {detail.findings.into_iter().map(|f| view! { <li>{format!("{}: {}", f.kind.label(), f.message)}</li> }).collect_view()}
+                                {detail.findings.into_iter().map(|f| view! { <li>{format!("{}: {}", f.kind.label_in(locale_of(lang)), f.message)}</li> }).collect_view()}
                             </ul>
                         })}
                     </section>

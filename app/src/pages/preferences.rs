@@ -1,5 +1,5 @@
-//! `/account/preferences`: the signed-in user's time zone and the format of dates, numbers
-//! and money, which every page then uses.
+//! `/account/preferences`: the signed-in user's time zone, and their locale: the language of
+//! the pages and the format of dates, numbers and money, which every page then uses.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,16 +10,24 @@ use crate::components::{
     action_feedback, described_by, error_of, use_session, ErrorPanel, FieldMessage, PageHeader,
     BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
 };
+use crate::i18n::td_string;
+use crate::language::{lang_of, use_lang};
 
 #[component]
 pub fn PreferencesPage() -> impl IntoView {
     let save = ServerAction::<SaveRegionalSettings>::new();
     let settings = Resource::new(move || save.version().get(), |_| regional_settings());
     let session = use_session();
+    let lang = use_lang();
     // The layout loaded the user's settings once; after a change, every page formats anew.
+    // A new language reloads the page: texts are looked up once, as the page is built.
     Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(_))) {
-            session.reload();
+        if let Some(Ok(saved)) = save.value().get() {
+            if lang_of(saved.locale) == lang {
+                session.reload();
+            } else {
+                reload_page();
+            }
         }
     });
     // With JavaScript, the browser's own zone is offered when it differs from the saved one.
@@ -29,9 +37,9 @@ pub fn PreferencesPage() -> impl IntoView {
     let zone_error = error_of(save.value(), "time_zone");
     let locale_error = error_of(save.value(), "locale");
     view! {
-        <Title text="Time zone and formats" />
-        <PageHeader title="Time zone and formats".to_owned() subtitle="How simdesk shows you times, dates, numbers and prices." />
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, preferences.title) />
+        <PageHeader title=td_string!(lang, preferences.title).to_owned() subtitle=td_string!(lang, preferences.subtitle) />
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(settings) => {
@@ -43,7 +51,7 @@ pub fn PreferencesPage() -> impl IntoView {
                         view! {
                         <ActionForm action=save attr:class=format!("max-w-xl space-y-4 {CARD}") attr:data-testid="regional-settings">
                             <div>
-                                <label for="time-zone" class=LABEL>"Time zone"</label>
+                                <label for="time-zone" class=LABEL>{td_string!(lang, preferences.time_zone)}</label>
                                 <select
                                     id="time-zone"
                                     name="time_zone"
@@ -56,9 +64,9 @@ pub fn PreferencesPage() -> impl IntoView {
                                         <option value=zone.clone() selected=*zone == settings.time_zone>{zone.replace('_', " ")}</option>
                                     }).collect_view()}
                                 </select>
-                                <p id="time-zone-hint" class="mt-1 text-xs text-slate-500">"Times on every page and their zone's abbreviation, such as CET, follow this zone, summer time included."</p>
+                                <p id="time-zone-hint" class="mt-1 text-xs text-slate-500">{td_string!(lang, preferences.time_zone_hint)}</p>
                                 {move || offered().map(|zone| {
-                                    let label = format!("Use this browser's zone, {}", zone.replace('_', " "));
+                                    let label = format!("{} {}", td_string!(lang, preferences.use_browser_zone), zone.replace('_', " "));
                                     view! {
                                         <button
                                             type="button"
@@ -77,22 +85,23 @@ pub fn PreferencesPage() -> impl IntoView {
                                 <FieldMessage id="time-zone" error=zone_error />
                             </div>
                             <div>
-                                <label for="locale" class=LABEL>"Format of dates, numbers and prices"</label>
+                                <label for="locale" class=LABEL>{td_string!(lang, preferences.locale)}</label>
                                 <select
                                     id="locale"
                                     name="locale"
                                     class=format!("mt-1 {INPUT}")
-                                    aria-describedby=move || described_by(None, "locale", locale_error.get().is_some())
+                                    aria-describedby=move || described_by(Some("locale-hint"), "locale", locale_error.get().is_some())
                                     aria-invalid=move || locale_error.get().map(|_| "true")
                                 >
                                     {Locale::ALL.into_iter().map(|locale| view! {
                                         <option value=locale.code() selected=locale == settings.locale>{locale.label()}</option>
                                     }).collect_view()}
                                 </select>
+                                <p id="locale-hint" class="mt-1 text-xs text-slate-500">{td_string!(lang, preferences.locale_hint)}</p>
                                 <FieldMessage id="locale" error=locale_error />
                             </div>
-                            <button type="submit" class=BUTTON_PRIMARY>"Save"</button>
-                            {action_feedback(save.value(), "Saved: times and figures now show in your zone and format.")}
+                            <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, preferences.save)}</button>
+                            {action_feedback(save.value(), td_string!(lang, preferences.saved))}
                         </ActionForm>
                         }.into_any()
                     }
@@ -100,6 +109,14 @@ pub fn PreferencesPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Loads the page again, in the language just chosen.
+fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        window().location().reload().ok();
     }
 }
 

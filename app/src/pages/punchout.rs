@@ -14,6 +14,8 @@ use crate::components::{
     ErrorPanel, PageHeader, BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL,
     TABLE, TD, TH,
 };
+use crate::i18n::{td, td_string};
+use crate::language::{locale_of, use_lang, Lang};
 use simdesk_types::{
     CartEncoding, DeploymentMode, PunchoutCart, PunchoutCredentialView, PunchoutOperation,
 };
@@ -26,9 +28,10 @@ pub fn PunchoutPage() -> impl IntoView {
             .with(|q| q.get("error"))
             .filter(|e| !e.is_empty())
     };
+    let lang = use_lang();
     view! {
-        <Title text="Catalog" />
-        <Suspense fallback=|| view! { <p class="p-6 text-slate-500">"Loading…"</p> }>
+        <Title text=td_string!(lang, catalog.catalog_title) />
+        <Suspense fallback=move || view! { <p class="p-6 text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match cart.await {
                     Ok(cart) => view! { <PunchoutShop cart error=error() /> }.into_any(),
@@ -43,6 +46,7 @@ pub fn PunchoutPage() -> impl IntoView {
 
 #[component]
 fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
+    let lang = use_lang();
     let read_only = cart.operation == PunchoutOperation::Inspect;
     let brand = brand_accent(cart.brand_color.clone());
     let quantity_of = {
@@ -59,7 +63,7 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
     view! {
         <header class="px-6 py-4 text-white" style=format!("background-color: {brand}")>
             <p class="text-sm opacity-90">{cart.tenant_name.clone()}</p>
-            <h1 class="text-lg font-semibold">{format!("SIM catalog for {}", cart.account_name)}</h1>
+            <h1 class="text-lg font-semibold">{td!(lang, catalog.punchout_heading, account = cart.account_name.clone())}</h1>
         </header>
         <main class="mx-auto max-w-5xl p-6" id="main">
             {error.map(|message| view! {
@@ -70,7 +74,7 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
             {if cart.closed {
                 view! {
                     <p role="status" class=CARD>
-                        "This cart went back to your procurement system. Start again from there to change it."
+                        {td_string!(lang, catalog.cart_closed)}
                     </p>
                 }.into_any()
             } else {
@@ -78,22 +82,23 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
                     <form method="post" action="/punchout/transfer" class=CARD>
                         <p class="mb-4 text-sm text-slate-600">
                             {match cart.operation {
-                                PunchoutOperation::Inspect => "The cart as your procurement system holds it. It cannot be changed here.",
-                                PunchoutOperation::Edit => "Change the quantities, then transfer the cart back.",
-                                PunchoutOperation::Create => "Enter the quantities you need at your contract prices, then transfer the cart to your procurement system.",
+                                PunchoutOperation::Inspect => td_string!(lang, catalog.operation_inspect),
+                                PunchoutOperation::Edit => td_string!(lang, catalog.operation_edit),
+                                PunchoutOperation::Create => td_string!(lang, catalog.operation_create),
                             }}
                         </p>
                         <table class=TABLE data-testid="punchout-catalog">
                             <thead>
                                 <tr>
-                                    <th scope="col" class=TH>"Product"</th>
-                                    <th scope="col" class=TH>"Price"</th>
-                                    <th scope="col" class=TH>"Quantity"</th>
+                                    <th scope="col" class=TH>{td_string!(lang, catalog.product)}</th>
+                                    <th scope="col" class=TH>{td_string!(lang, catalog.price)}</th>
+                                    <th scope="col" class=TH>{td_string!(lang, catalog.quantity)}</th>
                                 </tr>
                             </thead>
                             <tbody class="divide-y divide-slate-100">
                                 {entries.into_iter().map(|e| {
                                     let field = format!("quantity_{}", e.product_id);
+                                    let unit = e.unit_of_measure.clone();
                                     view! {
                                         <tr>
                                             <td class=TD>
@@ -103,7 +108,7 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
                                             </td>
                                             <td class=TD>
                                                 <p>{e.price.display.clone()}</p>
-                                                <p class="text-xs text-slate-500">{format!("per {}, {} to {} in steps of {}", e.unit_of_measure, e.min_order_quantity, e.max_order_quantity, e.order_increment)}</p>
+                                                <p class="text-xs text-slate-500">{td!(lang, catalog.quantity_rule, unit = unit, min = e.min_order_quantity, max = e.max_order_quantity, step = e.order_increment)}</p>
                                             </td>
                                             <td class=TD>
                                                 <input
@@ -115,7 +120,7 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
                                                     name=field.clone()
                                                     id=field
                                                     class=INPUT
-                                                    aria-label=format!("Quantity of {}", e.name)
+                                                    aria-label=format!("{} {}", td_string!(lang, catalog.quantity_of), e.name)
                                                     value=quantity_of(e.product_id)
                                                     readonly=read_only
                                                 />
@@ -126,12 +131,12 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
                             </tbody>
                         </table>
                         <section class="mt-6 border-t border-slate-100 pt-4" aria-labelledby="punchout-sim-settings">
-                            <h2 id="punchout-sim-settings" class="text-base font-semibold">"SIM settings"</h2>
+                            <h2 id="punchout-sim-settings" class="text-base font-semibold">{td_string!(lang, catalog.sim_settings)}</h2>
                             <p class="mt-1 text-sm text-slate-600">
                                 {if cart.sim_settings.overrides_allowed && !read_only {
-                                    "The SIMs get your account's defaults unless you choose otherwise here."
+                                    td_string!(lang, catalog.sim_settings_overridable)
                                 } else {
-                                    "The SIMs get these settings."
+                                    td_string!(lang, catalog.sim_settings_fixed)
                                 }}
                             </p>
                             {sim_setting_fields(
@@ -144,10 +149,10 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
                         </section>
                         <div class="mt-6 flex flex-wrap gap-3">
                             <button type="submit" class=BUTTON_PRIMARY>
-                                {if read_only { "Return to procurement" } else { "Transfer cart" }}
+                                {if read_only { td_string!(lang, catalog.return_to_procurement) } else { td_string!(lang, catalog.transfer_cart) }}
                             </button>
                             <button type="submit" formaction="/punchout/cancel" formnovalidate=true class=BUTTON_SECONDARY>
-                                "Cancel and return"
+                                {td_string!(lang, catalog.cancel_and_return)}
                             </button>
                         </div>
                     </form>
@@ -159,6 +164,7 @@ fn PunchoutShop(cart: PunchoutCart, error: Option<String>) -> impl IntoView {
 
 /// A credential's form: empty for a new one, filled for a change.
 fn credential_form(
+    lang: Lang,
     save: ServerAction<SavePunchoutCredential>,
     account_id: i64,
     credential: Option<PunchoutCredentialView>,
@@ -201,52 +207,52 @@ fn credential_form(
             {hidden}
             <input type="hidden" name="input[account_id]" value=account_id.to_string() />
             <div>
-                {label("Credential domain", id_of("domain"))}
+                {label(td_string!(lang, catalog.credential_domain), id_of("domain"))}
                 <input id=id_of("domain") name="input[domain]" required=true value=domain class=format!("mt-1 {INPUT}") />
-                <p class="mt-1 text-xs text-slate-500">"As in the buyer's From credential (NetworkID, DUNS, …), or OCI for an SAP OCI login."</p>
+                <p class="mt-1 text-xs text-slate-500">{td_string!(lang, catalog.credential_domain_hint)}</p>
             </div>
             <div>
-                {label("Buyer identity", id_of("identity"))}
+                {label(td_string!(lang, catalog.buyer_identity), id_of("identity"))}
                 <input id=id_of("identity") name="input[identity]" required=true value=identity class=format!("mt-1 {INPUT}") />
             </div>
             <div>
-                {label("Environment", id_of("mode"))}
+                {label(td_string!(lang, catalog.environment), id_of("mode"))}
                 <select id=id_of("mode") name="input[deployment_mode]" class=format!("mt-1 {INPUT}")>
                     {DeploymentMode::ALL.iter().map(|m| view! {
-                        <option value=m.as_str() selected=*m == mode>{m.label()}</option>
+                        <option value=m.as_str() selected=*m == mode>{m.label_in(locale_of(lang))}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div>
-                {label("Shared secret", id_of("secret"))}
+                {label(td_string!(lang, catalog.shared_secret), id_of("secret"))}
                 <input id=id_of("secret") name="input[shared_secret]" type="password" autocomplete="off" class=format!("mt-1 {INPUT}") />
                 <p class="mt-1 text-xs text-slate-500">
-                    {if is_new { "Leave empty to have simdesk generate one; it is shown once." } else { "Stored sealed and never shown. Leave empty to keep it." }}
+                    {if is_new { td_string!(lang, catalog.shared_secret_new_hint) } else { td_string!(lang, catalog.shared_secret_kept_hint) }}
                 </p>
             </div>
             <div>
-                {label("Cart returned as", id_of("encoding"))}
+                {label(td_string!(lang, catalog.cart_returned_as), id_of("encoding"))}
                 <select id=id_of("encoding") name="input[cart_encoding]" class=format!("mt-1 {INPUT}")>
                     {CartEncoding::ALL.iter().map(|e| view! {
-                        <option value=e.as_str() selected=*e == encoding>{e.label()}</option>
+                        <option value=e.as_str() selected=*e == encoding>{e.label_in(locale_of(lang))}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div>
-                {label("Order confirmations to", id_of("response-url"))}
+                {label(td_string!(lang, catalog.order_confirmations_to), id_of("response-url"))}
                 <input id=id_of("response-url") name="input[order_response_url]" type="url" value=order_response_url class=format!("mt-1 {INPUT}") />
-                <p class="mt-1 text-xs text-slate-500">"The buyer's https address for ConfirmationRequest and ShipNoticeRequest; optional."</p>
+                <p class="mt-1 text-xs text-slate-500">{td_string!(lang, catalog.order_confirmations_hint)}</p>
             </div>
             <div class="sm:col-span-2">
-                {label("Frame origins", id_of("frames"))}
+                {label(td_string!(lang, catalog.frame_origins), id_of("frames"))}
                 <textarea id=id_of("frames") name="input[frame_ancestors]" rows="2" class=format!("mt-1 font-mono {INPUT}")>{frame_ancestors}</textarea>
-                <p class="mt-1 text-xs text-slate-500">"Origins of the procurement system that may show the catalog in a frame, such as https://s1.ariba.com; one per line."</p>
+                <p class="mt-1 text-xs text-slate-500">{td_string!(lang, catalog.frame_origins_hint)}</p>
             </div>
             <div class="sm:col-span-2">
-                <Checkbox id=id_of("enabled") name="input[enabled]" checked=enabled label="Enabled" />
+                <Checkbox id=id_of("enabled") name="input[enabled]" checked=enabled label=td_string!(lang, catalog.enabled) />
             </div>
             <div class="sm:col-span-2">
-                <button type="submit" class=BUTTON_PRIMARY>{if is_new { "Add credential" } else { "Save credential" }}</button>
+                <button type="submit" class=BUTTON_PRIMARY>{if is_new { td_string!(lang, catalog.add_credential) } else { td_string!(lang, catalog.save_credential) }}</button>
             </div>
         </ActionForm>
     }
@@ -269,42 +275,43 @@ pub fn PunchoutSettingsPage() -> impl IntoView {
         move || (account_id(), save.version().get(), delete.version().get()),
         |(account_id, _, _)| punchout_settings(account_id),
     );
+    let lang = use_lang();
     view! {
         <Title text="PunchOut" />
-        <Suspense fallback=|| view! { <p class="text-slate-500">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(s) => {
                         let account_id = s.account_id;
                         view! {
-                            <PageHeader title="PunchOut".to_owned() subtitle=format!("{}: procurement systems that shop the catalog and order by cXML.", s.account_name) />
-                            <p class="-mt-3 mb-6"><a href=format!("/accounts/{account_id}") class=BUTTON_SECONDARY>"Back to the account"</a></p>
+                            <PageHeader title="PunchOut".to_owned() subtitle=format!("{}: {}", s.account_name, td_string!(lang, catalog.punchout_subtitle)) />
+                            <p class="-mt-3 mb-6"><a href=format!("/accounts/{account_id}") class=BUTTON_SECONDARY>{td_string!(lang, catalog.back_to_account)}</a></p>
                             <div class="mb-6 space-y-2">
-                                {action_feedback(save.value(), "Credential saved.")}
-                                {action_feedback(delete.value(), "Credential removed.")}
+                                {action_feedback(save.value(), td_string!(lang, catalog.credential_saved))}
+                                {action_feedback(delete.value(), td_string!(lang, catalog.credential_removed))}
                                 {s.generated_secret.clone().map(|(identity, secret)| view! {
                                     <div role="status" class="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-                                        {format!("The shared secret for {identity}, shown this once: ")}
+                                        {td!(lang, catalog.generated_secret, identity = identity.clone())}
                                         <code class="break-all font-mono" data-testid="punchout-generated-secret">{secret}</code>
                                     </div>
                                 })}
                             </div>
                             <section class=format!("mb-6 {CARD}") aria-labelledby="cxml-address">
-                                <h2 id="cxml-address" class="text-sm font-semibold text-slate-900">"Addresses for procurement systems"</h2>
-                                <p class="mt-2 text-sm text-slate-600">"Procurement systems post ProfileRequest, PunchOutSetupRequest and OrderRequest documents here:"</p>
+                                <h2 id="cxml-address" class="text-sm font-semibold text-slate-900">{td_string!(lang, catalog.addresses_heading)}</h2>
+                                <p class="mt-2 text-sm text-slate-600">{td_string!(lang, catalog.cxml_endpoint_hint)}</p>
                                 <p class="mt-2 break-all rounded bg-slate-100 px-2 py-1 font-mono text-xs" data-testid="cxml-endpoint">{s.endpoint_url.clone()}</p>
-                                <p class="mt-4 text-sm text-slate-600">"SAP systems call the catalog by OCI 5.0 here, with USERNAME and PASSWORD of a credential whose domain is OCI, HOOK_URL and the user's USER_EMAIL:"</p>
+                                <p class="mt-4 text-sm text-slate-600">{td_string!(lang, catalog.oci_endpoint_hint)}</p>
                                 <p class="mt-2 break-all rounded bg-slate-100 px-2 py-1 font-mono text-xs" data-testid="oci-endpoint">{s.oci_url.clone()}</p>
                             </section>
                             <section class=format!("mb-6 {CARD}") aria-labelledby="credentials">
-                                <h2 id="credentials" class="mb-4 text-sm font-semibold text-slate-900">"Credentials"</h2>
+                                <h2 id="credentials" class="mb-4 text-sm font-semibold text-slate-900">{td_string!(lang, catalog.credentials)}</h2>
                                 {if s.credentials.is_empty() {
-                                    view! { <EmptyState message="No procurement system can punch out for this account yet." /> }.into_any()
+                                    view! { <EmptyState message=td_string!(lang, catalog.no_credentials) /> }.into_any()
                                 } else {
                                     view! {
                                         <ul class="divide-y divide-slate-100" data-testid="punchout-credentials">
                                             {s.credentials.into_iter().map(|c| {
-                                                let summary = format!("{} {} · {} · {}", c.domain, c.identity, c.deployment_mode.label(), if c.enabled { "enabled" } else { "disabled" });
+                                                let summary = format!("{} {} · {} · {}", c.domain, c.identity, c.deployment_mode.label_in(locale_of(lang)), if c.enabled { td_string!(lang, catalog.credential_enabled) } else { td_string!(lang, catalog.credential_disabled) });
                                                 let id = c.id;
                                                 let name = c.identity.clone();
                                                 view! {
@@ -312,11 +319,11 @@ pub fn PunchoutSettingsPage() -> impl IntoView {
                                                         <details>
                                                             <summary class="cursor-pointer text-sm font-medium text-slate-900">{summary}</summary>
                                                             <div class="mt-4 space-y-4">
-                                                                {credential_form(save, account_id, Some(c))}
-                                                                <ConfirmStep label="Remove credential…" context=format!(" {name}") warning="The procurement system can no longer punch out or send orders with this identity; its shared secret is gone for good.".to_owned()>
+                                                                {credential_form(lang, save, account_id, Some(c))}
+                                                                <ConfirmStep label=td_string!(lang, catalog.remove_credential_step) context=format!(" {name}") warning=td_string!(lang, catalog.remove_credential_warning).to_owned()>
                                                                     <ActionForm action=delete>
                                                                         <input type="hidden" name="id" value=id.to_string() />
-                                                                        <button type="submit" class=BUTTON_DANGER aria-label=format!("Remove credential {name}")>"Remove credential"</button>
+                                                                        <button type="submit" class=BUTTON_DANGER aria-label=format!("{} {name}", td_string!(lang, catalog.remove_credential))>{td_string!(lang, catalog.remove_credential)}</button>
                                                                     </ActionForm>
                                                                 </ConfirmStep>
                                                             </div>
@@ -329,8 +336,8 @@ pub fn PunchoutSettingsPage() -> impl IntoView {
                                 }}
                             </section>
                             <section class=CARD aria-labelledby="new-credential">
-                                <h2 id="new-credential" class="mb-4 text-sm font-semibold text-slate-900">"Add a credential"</h2>
-                                {credential_form(save, account_id, None)}
+                                <h2 id="new-credential" class="mb-4 text-sm font-semibold text-slate-900">{td_string!(lang, catalog.add_a_credential)}</h2>
+                                {credential_form(lang, save, account_id, None)}
                             </section>
                         }.into_any()
                     }

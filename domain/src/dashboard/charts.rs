@@ -9,7 +9,9 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, RelationDef,
 };
-use simdesk_types::{Chart, ChartBar, ChartSeries, PoAction, PoStatus, ProductStatus, StockLevel};
+use simdesk_types::{
+    Chart, ChartBar, ChartSeries, Locale, PoAction, PoStatus, ProductStatus, StockLevel,
+};
 
 use crate::entity::{
     account, product, purchase_order, purchase_order_event, purchase_order_line, sim_card, tenant,
@@ -37,46 +39,58 @@ const ORDERED: [PoStatus; 5] = [
 
 /// The provider's view of orders by week: received orders grouped by where they stand, each
 /// group's list behind its legend entry.
-const RECEIVED_GROUPS: [(&str, PoStatus, &[PoStatus]); 4] = [
-    ("Submitted", PoStatus::Submitted, &[PoStatus::Submitted]),
+const RECEIVED_GROUPS: [([&str; 2], PoStatus, &[PoStatus]); 4] = [
     (
-        "In progress",
+        ["Submitted", "Eingereicht"],
+        PoStatus::Submitted,
+        &[PoStatus::Submitted],
+    ),
+    (
+        ["In progress", "In Bearbeitung"],
         PoStatus::Accepted,
         &[PoStatus::Accepted, PoStatus::Provisioning, PoStatus::Ready],
     ),
     (
-        "Shipped or closed",
+        ["Shipped or closed", "Versandt oder abgeschlossen"],
         PoStatus::Shipped,
         &[PoStatus::Shipped, PoStatus::Closed],
     ),
     (
-        "Rejected or cancelled",
+        ["Rejected or cancelled", "Abgelehnt oder storniert"],
         PoStatus::Rejected,
         &[PoStatus::Rejected, PoStatus::Cancelled],
     ),
 ];
 
+/// Month names for the German labels (chrono formats English ones only).
+const GERMAN_MONTHS: [&str; 12] = [
+    "Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.", "Dez.",
+];
+
 /// Consecutive periods, oldest first, each named by its first day.
 struct Periods {
     starts: Vec<NaiveDate>,
-    label_format: &'static str,
+    /// Weeks are named by their Monday's day and month, months by month and year.
+    weekly: bool,
+    language: Locale,
 }
 
 impl Periods {
     /// The last `WEEKS` weeks, Monday to Sunday, up to `today`'s.
-    fn weeks(today: NaiveDate) -> Self {
+    fn weeks(today: NaiveDate, language: Locale) -> Self {
         let this_week = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
         let first = this_week - Duration::weeks(i64::from(WEEKS - 1));
         Periods {
             starts: (0..WEEKS)
                 .map(|n| first + Duration::weeks(i64::from(n)))
                 .collect(),
-            label_format: "%-d %b",
+            weekly: true,
+            language,
         }
     }
 
     /// The last `MONTHS` calendar months, up to `today`'s.
-    fn months(today: NaiveDate) -> Self {
+    fn months(today: NaiveDate, language: Locale) -> Self {
         let this_month = today.with_day(1).unwrap_or(today);
         let first = this_month
             .checked_sub_months(Months::new(MONTHS - 1))
@@ -85,7 +99,8 @@ impl Periods {
             starts: (0..MONTHS)
                 .filter_map(|n| first.checked_add_months(Months::new(n)))
                 .collect(),
-            label_format: "%b %Y",
+            weekly: false,
+            language,
         }
     }
 
@@ -106,9 +121,15 @@ impl Periods {
     }
 
     fn labels(&self) -> impl Iterator<Item = String> + '_ {
-        self.starts
-            .iter()
-            .map(|start| start.format(self.label_format).to_string())
+        self.starts.iter().map(|start| {
+            let german_month = GERMAN_MONTHS[start.month0() as usize];
+            match (self.language, self.weekly) {
+                (Locale::English, true) => start.format("%-d %b").to_string(),
+                (Locale::English, false) => start.format("%b %Y").to_string(),
+                (Locale::German, true) => format!("{}. {german_month}", start.day()),
+                (Locale::German, false) => format!("{german_month} {}", start.year()),
+            }
+        })
     }
 
     /// One bar per period, with `series` values each.
@@ -154,6 +175,7 @@ pub(super) async fn provider(
     txn: &impl ConnectionTrait,
     tenant_id: i64,
     today: NaiveDate,
+    language: Locale,
 ) -> DomainResult<Vec<Chart>> {
     let low_stock_threshold = tenant::Entity::find_by_id(tenant_id)
         .one(txn)
@@ -171,12 +193,12 @@ pub(super) async fn provider(
         .await?;
     let mut stock = crate::orders::stock::tenant_levels(txn, tenant_id).await?;
     stock.retain(|level| active.contains(&level.product_id));
-    let weeks = Periods::weeks(today);
+    let weeks = Periods::weeks(today, language);
     Ok(vec![
         orders_per_week(txn, tenant_id, &weeks).await?,
         time_to_acceptance(txn, tenant_id, &weeks).await?,
-        stock_per_product(stock, low_stock_threshold),
-        top_accounts(txn, tenant_id, today).await?,
+        stock_per_product(stock, low_stock_threshold, language),
+        top_accounts(txn, tenant_id, today, language).await?,
     ])
 }
 
@@ -186,11 +208,12 @@ pub(super) async fn account(
     tenant_id: i64,
     account_id: i64,
     today: NaiveDate,
+    language: Locale,
 ) -> DomainResult<Vec<Chart>> {
-    let months = Periods::months(today);
+    let months = Periods::months(today, language);
     Ok(vec![
         spend_per_month(txn, tenant_id, account_id, &months).await?,
-        orders_by_status(txn, tenant_id, account_id).await?,
+        orders_by_status(txn, tenant_id, account_id, language).await?,
         sims_received(txn, tenant_id, account_id, &months).await?,
     ])
 }
@@ -200,6 +223,7 @@ async fn orders_per_week(
     tenant_id: i64,
     weeks: &Periods,
 ) -> DomainResult<Chart> {
+    let lang = weeks.language;
     let received: Vec<PoStatus> = RECEIVED_GROUPS
         .iter()
         .flat_map(|(_, _, statuses)| statuses.iter().copied())
@@ -227,18 +251,26 @@ async fn orders_per_week(
     }
     Ok(Chart {
         key: "orders-per-week".into(),
-        title: "Orders per week".into(),
-        summary: format!(
-            "Purchase orders submitted in each of the last {WEEKS} weeks (weeks from Monday, \
-             UTC), by where they stand now."
+        title: lang
+            .pick("Orders per week", "Bestellungen pro Woche")
+            .into(),
+        summary: lang.pick(
+            format!(
+                "Purchase orders submitted in each of the last {WEEKS} weeks (weeks from \
+                 Monday, UTC), by where they stand now."
+            ),
+            format!(
+                "Eingereichte Bestellungen in jeder der letzten {WEEKS} Wochen (Wochen ab \
+                 Montag, UTC), nach ihrem heutigen Stand."
+            ),
         ),
         href: "/orders".into(),
-        unit: "orders".into(),
+        unit: lang.pick("orders", "Bestellungen").into(),
         decimals: 0,
         series: RECEIVED_GROUPS
             .iter()
-            .map(|(name, link, _)| ChartSeries {
-                name: (*name).into(),
+            .map(|([english, german], link, _)| ChartSeries {
+                name: lang.pick(*english, *german).into(),
                 href: Some(orders_link(*link)),
             })
             .collect(),
@@ -253,6 +285,7 @@ async fn time_to_acceptance(
     tenant_id: i64,
     weeks: &Periods,
 ) -> DomainResult<Chart> {
+    let lang = weeks.language;
     use purchase_order_event::Column as Event;
     let accepted_lately = Query::select()
         .column(Event::PurchaseOrderId)
@@ -301,17 +334,29 @@ async fn time_to_acceptance(
     }
     Ok(Chart {
         key: "time-to-acceptance".into(),
-        title: "Time from submission to acceptance".into(),
-        summary: format!(
-            "The median hours from an order reaching the provider (submitted, or approved within \
-             the account) to its acceptance, by the week it was accepted, over the last {WEEKS} \
-             weeks; 0 where nothing was accepted."
+        title: lang
+            .pick(
+                "Time from submission to acceptance",
+                "Zeit von der Einreichung bis zur Annahme",
+            )
+            .into(),
+        summary: lang.pick(
+            format!(
+                "The median hours from an order reaching the provider (submitted, or approved \
+                 within the account) to its acceptance, by the week it was accepted, over the \
+                 last {WEEKS} weeks; 0 where nothing was accepted."
+            ),
+            format!(
+                "Der Median der Stunden, bis eine beim Anbieter eingegangene Bestellung \
+                 (eingereicht oder im Kundenkonto freigegeben) angenommen wurde, nach der Woche \
+                 der Annahme, über die letzten {WEEKS} Wochen; 0, wo nichts angenommen wurde."
+            ),
         ),
         href: orders_link(PoStatus::Submitted),
-        unit: "hours".into(),
+        unit: lang.pick("hours", "Stunden").into(),
         decimals: 1,
         series: vec![ChartSeries {
-            name: "Median hours".into(),
+            name: lang.pick("Median hours", "Median in Stunden").into(),
             href: None,
         }],
         bars,
@@ -333,7 +378,7 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
-fn stock_per_product(mut stock: Vec<StockLevel>, low_stock_threshold: i32) -> Chart {
+fn stock_per_product(mut stock: Vec<StockLevel>, low_stock_threshold: i32, lang: Locale) -> Chart {
     let threshold = u64::try_from(low_stock_threshold).unwrap_or(0);
     let is_low = |level: &StockLevel| level.free < threshold;
     let low: Vec<String> = stock
@@ -359,24 +404,35 @@ fn stock_per_product(mut stock: Vec<StockLevel>, low_stock_threshold: i32) -> Ch
         })
         .collect();
     let warning = (!low.is_empty()).then(|| {
-        format!(
-            "Low stock: fewer than {threshold} free SIMs of {}.",
-            low.join(", ")
+        let low = low.join(", ");
+        lang.pick(
+            format!("Low stock: fewer than {threshold} free SIMs of {low}."),
+            format!("Niedriger Bestand: weniger als {threshold} freie SIMs von {low}."),
         )
     });
     Chart {
         key: "stock".into(),
-        title: "SIM stock per product".into(),
-        summary: if threshold > 0 {
-            format!("Free SIMs of {shown} products, fewest first; below {threshold} is low stock.")
-        } else {
-            format!("Free SIMs of {shown} products, fewest first.")
+        title: lang
+            .pick("SIM stock per product", "SIM-Bestand pro Produkt")
+            .into(),
+        summary: match (threshold > 0, lang) {
+            (true, Locale::English) => format!(
+                "Free SIMs of {shown} products, fewest first; below {threshold} is low stock."
+            ),
+            (false, Locale::English) => format!("Free SIMs of {shown} products, fewest first."),
+            (true, Locale::German) => format!(
+                "Freie SIMs von {shown} Produkten, die wenigsten zuerst; unter {threshold} ist \
+                 der Bestand niedrig."
+            ),
+            (false, Locale::German) => {
+                format!("Freie SIMs von {shown} Produkten, die wenigsten zuerst.")
+            }
         },
         href: "/stock".into(),
         unit: "SIMs".into(),
         decimals: 0,
         series: vec![ChartSeries {
-            name: "Free SIMs".into(),
+            name: lang.pick("Free SIMs", "Freie SIMs").into(),
             href: Some("/stock".into()),
         }],
         bars,
@@ -389,6 +445,7 @@ async fn top_accounts(
     txn: &impl ConnectionTrait,
     tenant_id: i64,
     today: NaiveDate,
+    lang: Locale,
 ) -> DomainResult<Chart> {
     let since = (today - Duration::days(TOP_ACCOUNTS_DAYS))
         .and_time(chrono::NaiveTime::MIN)
@@ -424,16 +481,22 @@ async fn top_accounts(
         .await?;
     Ok(Chart {
         key: "top-accounts".into(),
-        title: "Top accounts".into(),
-        summary: format!(
-            "The {TOP_ACCOUNTS} accounts that ordered the most SIMs in the last \
-             {TOP_ACCOUNTS_DAYS} days, in orders the provider accepted."
+        title: lang.pick("Top accounts", "Größte Kundenkonten").into(),
+        summary: lang.pick(
+            format!(
+                "The {TOP_ACCOUNTS} accounts that ordered the most SIMs in the last \
+                 {TOP_ACCOUNTS_DAYS} days, in orders the provider accepted."
+            ),
+            format!(
+                "Die {TOP_ACCOUNTS} Kundenkonten, die in den letzten {TOP_ACCOUNTS_DAYS} Tagen \
+                 die meisten SIMs bestellt haben, in vom Anbieter angenommenen Bestellungen."
+            ),
         ),
         href: "/accounts".into(),
         unit: "SIMs".into(),
         decimals: 0,
         series: vec![ChartSeries {
-            name: "SIMs ordered".into(),
+            name: lang.pick("SIMs ordered", "Bestellte SIMs").into(),
             href: None,
         }],
         bars: rows
@@ -459,6 +522,7 @@ async fn spend_per_month(
     account_id: i64,
     months: &Periods,
 ) -> DomainResult<Chart> {
+    let lang = months.language;
     let rows: Vec<SpendRow> = purchase_order::Entity::find()
         .select_only()
         .column(purchase_order::Column::SubmittedAt)
@@ -497,11 +561,18 @@ async fn spend_per_month(
     }
     Ok(Chart {
         key: "spend-per-month".into(),
-        title: "Spend per month".into(),
-        summary: format!(
-            "What the account ordered in each of the last {MONTHS} months, in orders the \
-             provider accepted: within the purchasers' spending limits, and above a limit with \
-             an approver's consent."
+        title: lang.pick("Spend per month", "Ausgaben pro Monat").into(),
+        summary: lang.pick(
+            format!(
+                "What the account ordered in each of the last {MONTHS} months, in orders the \
+                 provider accepted: within the purchasers' spending limits, and above a limit \
+                 with an approver's consent."
+            ),
+            format!(
+                "Was das Kundenkonto in jedem der letzten {MONTHS} Monate bestellt hat, in vom \
+                 Anbieter angenommenen Bestellungen: innerhalb der Ausgabengrenzen des Einkaufs \
+                 und, mit Zustimmung einer Freigabe, über einer Grenze."
+            ),
         ),
         href: orders_link(PoStatus::Accepted),
         unit: if currency.is_empty() {
@@ -512,11 +583,15 @@ async fn spend_per_month(
         decimals: u8::try_from(digits).unwrap_or(2),
         series: vec![
             ChartSeries {
-                name: "Within spending limits".into(),
+                name: lang
+                    .pick("Within spending limits", "Innerhalb der Ausgabengrenzen")
+                    .into(),
                 href: None,
             },
             ChartSeries {
-                name: "Approved above a limit".into(),
+                name: lang
+                    .pick("Approved above a limit", "Über einer Grenze freigegeben")
+                    .into(),
                 href: None,
             },
         ],
@@ -545,6 +620,7 @@ async fn orders_by_status(
     txn: &impl ConnectionTrait,
     tenant_id: i64,
     account_id: i64,
+    lang: Locale,
 ) -> DomainResult<Chart> {
     let counts: Vec<(String, i64)> = purchase_order::Entity::find()
         .select_only()
@@ -564,7 +640,7 @@ async fn orders_by_status(
                 .find(|(code, _)| code == status.as_str())
                 .map(|(_, count)| *count)?;
             Some(ChartBar {
-                label: status.label().into(),
+                label: status.label_in(lang).into(),
                 values: vec![count as f64],
                 href: Some(orders_link(*status)),
                 flagged: false,
@@ -573,13 +649,20 @@ async fn orders_by_status(
         .collect();
     Ok(Chart {
         key: "orders-by-status".into(),
-        title: "Orders by status".into(),
-        summary: "The account's purchase orders by where they stand now.".into(),
+        title: lang
+            .pick("Orders by status", "Bestellungen nach Status")
+            .into(),
+        summary: lang
+            .pick(
+                "The account's purchase orders by where they stand now.",
+                "Die Bestellungen des Kundenkontos nach ihrem heutigen Stand.",
+            )
+            .into(),
         href: "/orders".into(),
-        unit: "orders".into(),
+        unit: lang.pick("orders", "Bestellungen").into(),
         decimals: 0,
         series: vec![ChartSeries {
-            name: "Orders".into(),
+            name: lang.pick("Orders", "Bestellungen").into(),
             href: None,
         }],
         bars,
@@ -594,6 +677,7 @@ async fn sims_received(
     account_id: i64,
     months: &Periods,
 ) -> DomainResult<Chart> {
+    let lang = months.language;
     let rows: Vec<(NaiveDate, i64)> = sim_card::Entity::find()
         .select_only()
         .column_as(
@@ -620,13 +704,16 @@ async fn sims_received(
     }
     Ok(Chart {
         key: "sims-received".into(),
-        title: "SIMs received".into(),
-        summary: format!("SIMs shipped to the account in each of the last {MONTHS} months."),
+        title: lang.pick("SIMs received", "Erhaltene SIMs").into(),
+        summary: lang.pick(
+            format!("SIMs shipped to the account in each of the last {MONTHS} months."),
+            format!("An das Kundenkonto versandte SIMs in jedem der letzten {MONTHS} Monate."),
+        ),
         href: orders_link(PoStatus::Shipped),
         unit: "SIMs".into(),
         decimals: 0,
         series: vec![ChartSeries {
-            name: "SIMs shipped".into(),
+            name: lang.pick("SIMs shipped", "Versandte SIMs").into(),
             href: None,
         }],
         bars,
@@ -653,7 +740,7 @@ mod tests {
 
     #[test]
     fn weeks_start_on_monday_and_end_with_this_one() {
-        let weeks = Periods::weeks(day("2026-12-06")); // a Sunday
+        let weeks = Periods::weeks(day("2026-12-06"), Locale::English); // a Sunday
         assert_eq!(weeks.starts.len(), WEEKS as usize);
         assert_eq!(weeks.starts[7], day("2026-11-30"));
         assert_eq!(weeks.first_day(), day("2026-10-12"));
@@ -666,7 +753,7 @@ mod tests {
 
     #[test]
     fn months_cross_the_year() {
-        let months = Periods::months(day("2027-02-15"));
+        let months = Periods::months(day("2027-02-15"), Locale::English);
         assert_eq!(months.first_day(), day("2026-09-01"));
         assert_eq!(months.index_of(day("2027-01-31")), Some(4));
         assert_eq!(months.labels().collect::<Vec<_>>()[3], "Dec 2026");
@@ -688,7 +775,11 @@ mod tests {
             free,
             assigned: 0,
         };
-        let chart = stock_per_product(vec![level("B", 500), level("A", 20), level("C", 99)], 100);
+        let chart = stock_per_product(
+            vec![level("B", 500), level("A", 20), level("C", 99)],
+            100,
+            Locale::English,
+        );
         let labels: Vec<_> = chart
             .bars
             .iter()
@@ -699,7 +790,7 @@ mod tests {
             chart.warning.as_deref(),
             Some("Low stock: fewer than 100 free SIMs of A, C.")
         );
-        let unwatched = stock_per_product(vec![level("A", 0)], 0);
+        let unwatched = stock_per_product(vec![level("A", 0)], 0, Locale::English);
         assert!(unwatched.warning.is_none() && unwatched.threshold.is_none());
         assert!(!unwatched.bars[0].flagged);
     }

@@ -59,15 +59,16 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
     let today = chrono::Utc::now().date_naive();
     let scope_name;
     let recent;
+    let t = |english, german| actor.language.pick(english, german);
     if policy::allows(actor, Permission::ManageTenants) {
-        scope_name = "Platform".to_owned();
+        scope_name = t("Platform", "Plattform").to_owned();
         cards.push(card(
-            "Service providers",
+            t("Service providers", "Dienstanbieter"),
             tenant::Entity::find().count(&txn).await?,
             Some("/tenants"),
         ));
         cards.push(card(
-            "Users",
+            t("Users", "Benutzer"),
             app_user::Entity::find().count(&txn).await?,
             None,
         ));
@@ -80,7 +81,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .count(&txn)
             .await?;
         cards.push(card(
-            "Orders to review",
+            t("Orders to review", "Zu prüfende Bestellungen"),
             to_review,
             Some("/orders?status=submitted"),
         ));
@@ -88,16 +89,28 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .filter(account::Column::TenantId.eq(tenant_id))
             .count(&txn)
             .await?;
-        cards.push(card("Enterprise accounts", accounts, None));
-        charts = charts::provider(&txn, tenant_id, today).await?;
+        cards.push(card(
+            t("Enterprise accounts", "Kundenkonten"),
+            accounts,
+            None,
+        ));
+        charts = charts::provider(&txn, tenant_id, today, actor.language).await?;
         if policy::allows(actor, Permission::ManageTenantStaff) {
             let staff = app_user::Entity::find()
                 .filter(app_user::Column::TenantId.eq(tenant_id))
                 .filter(app_user::Column::AccountId.is_null())
                 .count(&txn)
                 .await?;
-            cards.push(card("Provider staff", staff, Some("/users")));
-            cards.push(card("Audit log", "View", Some("/audit")));
+            cards.push(card(
+                t("Provider staff", "Mitarbeitende"),
+                staff,
+                Some("/users"),
+            ));
+            cards.push(card(
+                t("Audit log", "Prüfprotokoll"),
+                t("View", "Ansehen"),
+                Some("/audit"),
+            ));
             recent = audit::recent(&txn, Some(tenant_id), None, 10).await?;
         } else {
             let account_users = app_user::Entity::find()
@@ -105,7 +118,11 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
                 .filter(app_user::Column::AccountId.is_not_null())
                 .count(&txn)
                 .await?;
-            cards.push(card("Enterprise users", account_users, None));
+            cards.push(card(
+                t("Enterprise users", "Benutzer der Kundenkonten"),
+                account_users,
+                None,
+            ));
             recent = Vec::new();
         }
     } else if let (Some(tenant_id), Some(account_id)) = (actor.tenant_id, actor.account_id) {
@@ -115,8 +132,8 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             .filter(app_user::Column::AccountId.eq(account_id))
             .count(&txn)
             .await?;
-        let roles = role_labels(&actor.roles);
-        cards.push(card("Your role", roles, None));
+        let roles = role_labels(&actor.roles, actor.language);
+        cards.push(card(t("Your role", "Ihre Rolle"), roles, None));
         let open = purchase_order::Entity::find()
             .filter(purchase_order::Column::TenantId.eq(tenant_id))
             .filter(purchase_order::Column::AccountId.eq(account_id))
@@ -126,8 +143,12 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             )
             .count(&txn)
             .await?;
-        cards.push(card("Open orders", open, Some("/orders")));
-        charts = charts::account(&txn, tenant_id, account_id, today).await?;
+        cards.push(card(
+            t("Open orders", "Offene Bestellungen"),
+            open,
+            Some("/orders"),
+        ));
+        charts = charts::account(&txn, tenant_id, account_id, today, actor.language).await?;
         if policy::allows(actor, Permission::ApproveOrders) {
             let waiting = purchase_order::Entity::find()
                 .filter(purchase_order::Column::TenantId.eq(tenant_id))
@@ -136,18 +157,22 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
                 .count(&txn)
                 .await?;
             cards.push(card(
-                "Awaiting approval",
+                t("Awaiting approval", "Wartet auf Freigabe"),
                 waiting,
                 Some("/orders?status=awaiting_approval"),
             ));
         }
         cards.push(card(
-            "Users in your account",
+            t("Users in your account", "Benutzer Ihres Kundenkontos"),
             users,
             policy::allows(actor, Permission::ManageAccountUsers).then_some("/users"),
         ));
         if let Some(provider) = &info.tenant_name {
-            cards.push(card("Service provider", provider, None));
+            cards.push(card(
+                t("Service provider", "Dienstanbieter"),
+                provider,
+                None,
+            ));
         }
         recent = if policy::allows(actor, Permission::ManageAccountUsers) {
             audit::recent(&txn, Some(tenant_id), Some(account_id), 10).await?
@@ -159,7 +184,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
     }
     txn.commit().await?;
     Ok(Dashboard {
-        greeting: format!("Welcome, {}", info.display_name),
+        greeting: format!("{}, {}", t("Welcome", "Willkommen"), info.display_name),
         scope_name,
         cards,
         charts,

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set,
 };
-use simdesk_types::{PoAddress, PoStatus, Role};
+use simdesk_types::{Locale, PoAddress, PoStatus, Role};
 use std::collections::{BTreeSet, HashMap};
 
 use super::credentials::Sender;
@@ -428,6 +428,7 @@ async fn requester(
         roles,
         must_change_password: false,
         must_enrol_second_factor: false,
+        language: Locale::from_code(&user.locale).unwrap_or_default(),
     })
 }
 

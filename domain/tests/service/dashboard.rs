@@ -296,3 +296,45 @@ async fn the_platform_operator_has_no_charts_of_any_tenant() {
     shipped_order(&t).await;
     assert!(board(&t, OPERATOR).await.charts.is_empty());
 }
+
+#[tokio::test]
+async fn a_user_who_reads_german_gets_the_dashboard_in_german() {
+    let t = full_demo_db().await;
+    shipped_order(&t).await;
+    for email in [NORDWIND_ADMIN, HAFEN_PURCHASER] {
+        let who = actor(&t, email).await;
+        simdesk_domain::regional::save(&t.db, &who, "Europe/Berlin", "de")
+            .await
+            .unwrap();
+    }
+    // The language is the stored one, read with the actor as every request reads it.
+    let provider = board(&t, NORDWIND_ADMIN).await;
+    assert!(provider.greeting.starts_with("Willkommen, "));
+    let labels: Vec<&str> = provider.cards.iter().map(|c| c.label.as_str()).collect();
+    assert!(labels.contains(&"Zu prüfende Bestellungen"), "{labels:?}");
+    let weekly = chart(&provider, "orders-per-week");
+    assert_eq!(weekly.title, "Bestellungen pro Woche");
+    assert_eq!(weekly.series[0].name, "Eingereicht");
+    // Weeks named like "30. Nov.": day, then the German month.
+    assert!(
+        weekly.bars.iter().all(|bar| bar.label.contains(". ")),
+        "{:?}",
+        weekly.bars
+    );
+
+    let account = board(&t, HAFEN_PURCHASER).await;
+    let spend = chart(&account, "spend-per-month");
+    assert_eq!(spend.title, "Ausgaben pro Monat");
+    let statuses = chart(&account, "orders-by-status");
+    assert!(statuses.bars.iter().any(|bar| bar.label == "Versandt"));
+
+    // Nobody else's dashboard changed language.
+    let colleague = board(&t, HAFEN_APPROVER).await;
+    assert!(colleague.greeting.starts_with("Welcome, "));
+    assert_eq!(
+        chart(&colleague, "spend-per-month").title,
+        "Spend per month"
+    );
+    let other_tenant = board(&t, ALPINA_ADMIN).await;
+    assert!(other_tenant.greeting.starts_with("Welcome, "));
+}

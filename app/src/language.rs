@@ -1,0 +1,59 @@
+//! The language of the interface. A signed-in user reads simdesk in the language they chose
+//! (stored with their time zone, see `/account/preferences`); a visitor in the first of their
+//! browser's languages that simdesk speaks, else English.
+//!
+//! Pages take the language once with [`use_lang`] and look texts up with
+//! `td_string!(lang, namespace.key)`: a change of language reloads the page, so no text needs
+//! to follow it reactively.
+
+use leptos_i18n::context::UseLocalesOptions;
+use simdesk_types::Locale;
+
+pub use crate::i18n::Locale as Lang;
+
+/// The language of the page being built.
+pub fn use_lang() -> Lang {
+    crate::i18n::use_i18n().get_locale_untracked()
+}
+
+/// The interface language for a user's stored locale.
+pub fn lang_of(locale: Locale) -> Lang {
+    match locale {
+        Locale::English => Lang::en,
+        Locale::German => Lang::de,
+    }
+}
+
+/// The stored locale for an interface language: labels of the shared types and formats.
+pub fn locale_of(lang: Lang) -> Locale {
+    match lang {
+        Lang::en => Locale::English,
+        Lang::de => Locale::German,
+    }
+}
+
+/// On the server, what the page is rendered in: the signed-in user's language, or else the
+/// browser's `Accept-Language`. The browser takes the server's choice from `<html lang>`.
+pub fn requested() -> UseLocalesOptions {
+    UseLocalesOptions::default().ssr_lang_header_getter(requested_language)
+}
+
+#[cfg(feature = "ssr")]
+fn requested_language() -> Option<String> {
+    use leptos::prelude::use_context;
+    let parts = use_context::<http::request::Parts>()?;
+    if let Some(actor) = parts.extensions.get::<simdesk_domain::Actor>() {
+        return Some(actor.language.code().to_owned());
+    }
+    parts
+        .headers
+        .get(http::header::ACCEPT_LANGUAGE)?
+        .to_str()
+        .ok()
+        .map(str::to_owned)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn requested_language() -> Option<String> {
+    None
+}
