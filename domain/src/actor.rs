@@ -68,7 +68,7 @@ impl Actor {
             roles,
             must_change_password: user.must_change_password,
             must_enrol_second_factor: false,
-            language: Locale::from_code(&user.locale).unwrap_or_default(),
+            language: crate::regional::language_of(&user),
         };
         Ok(Some((actor, user)))
     }

@@ -433,8 +433,10 @@ async fn raise(
         .filter(app_user::Column::Active.eq(true))
         .all(txn)
         .await?;
-    let mail_subject = format!("Alarm: {}", kind.label());
     for admin in recipients {
+        let language = crate::regional::language_of(&admin);
+        let about = kind.label_in(language);
+        let mail_subject = format!("Alarm: {about}");
         mail::enqueue(
             txn,
             NewMail {
@@ -447,8 +449,9 @@ async fn raise(
                 subject: &mail_subject,
                 context: MailContext::Alarm(AlarmMail {
                     recipient_name: admin.display_name.clone(),
-                    about: kind.label().to_owned(),
+                    about: about.to_owned(),
                     summary: summary.to_owned(),
+                    language,
                 }),
             },
         )

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use simdesk_types::{
     AttachmentView, EmailOrderDetail, EmailOrderPage, EmailOrderRow, Finding, FindingKind,
-    InboundStatus, Locale, Permission, ReadLine,
+    InboundStatus, Permission, ReadLine,
 };
 
 use crate::actor::roles_of;
@@ -312,6 +312,7 @@ async fn sender_account(
             .await?;
         if let Some(account) = account {
             let actor = Actor {
+                language: crate::regional::language_of(&user),
                 user_id: user.id,
                 tenant_id: user.tenant_id,
                 account_id: user.account_id,
@@ -320,7 +321,6 @@ async fn sender_account(
                 display_name: user.display_name,
                 must_change_password: false,
                 must_enrol_second_factor: false,
-                language: Locale::from_code(&user.locale).unwrap_or_default(),
             };
             if !policy::allows(&actor, Permission::RaiseOrders) {
                 return Ok(Sender::Unknown {

@@ -18,6 +18,7 @@ use crate::entity::{app_user, user_token};
 use crate::mail::{self, InvitationMail, MailContext, NewMail, PasswordResetMail};
 use crate::tokens::{random_token, sha256_hex};
 use crate::{password, DatabaseConnection, DomainError, DomainResult};
+use simdesk_types::Role;
 
 /// How long a link works.
 pub const VALID_FOR: Duration = Duration::minutes(30);
@@ -70,6 +71,7 @@ pub async fn request(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
         );
         return Ok(());
     }
+    let language = crate::regional::language_of(&user);
     let token = random_token();
     user_token::ActiveModel {
         tenant_id: Set(tenant_id),
@@ -91,11 +93,12 @@ pub async fn request(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
             event: EVENT,
             recipient_user_id: Some(user.id),
             recipient_email: &user.email,
-            subject: "Choose a new password",
+            subject: language.pick("Choose a new password", "Neues Passwort wählen"),
             context: MailContext::PasswordReset(PasswordResetMail {
                 recipient_name: user.display_name.clone(),
                 token,
                 valid_minutes: VALID_FOR.num_minutes(),
+                language,
             }),
         },
     )
@@ -110,13 +113,14 @@ pub async fn request(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
 }
 
 /// Invites `user`, just created without a password by `invited_by` as `role`: a one-time link
-/// to choose their password, e-mailed in the caller's transaction.
+/// to choose their password, e-mailed in the caller's transaction, in the user's language.
 pub(crate) async fn invite(
     txn: &sea_orm::DatabaseTransaction,
     user: &app_user::Model,
     invited_by: &str,
-    role: &str,
+    role: Role,
 ) -> DomainResult<()> {
+    let language = crate::regional::language_of(user);
     let Some(tenant_id) = user.tenant_id else {
         return Ok(());
     };
@@ -142,13 +146,17 @@ pub(crate) async fn invite(
             event: INVITATION_EVENT,
             recipient_user_id: Some(user.id),
             recipient_email: &user.email,
-            subject: "You are invited to the SIM portal",
+            subject: language.pick(
+                "You are invited to the SIM portal",
+                "Ihre Einladung zum SIM-Portal",
+            ),
             context: MailContext::Invitation(InvitationMail {
                 recipient_name: user.display_name.clone(),
                 invited_by: invited_by.to_owned(),
-                role: role.to_owned(),
+                role: role.label_in(language).to_owned(),
                 token,
                 valid_days: INVITATION_VALID_FOR.num_days(),
+                language,
             }),
         },
     )

@@ -203,7 +203,7 @@ pub(crate) async fn create_in_group(
             .await?
             .map(|u| u.display_name)
             .unwrap_or_else(|| actor.email.clone());
-        password_reset::invite(&txn, &user, &inviter, new.role.label()).await?;
+        password_reset::invite(&txn, &user, &inviter, new.role).await?;
     }
     AuditEvent::new("user.created", "user")
         .target(user.id)

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::{Deserialize, Serialize};
+use simdesk_types::Locale;
 
 /// What an e-mail reports, as the step's transaction saw it. Stored with the notification as
 /// JSON; the kind names the templates.
@@ -28,6 +29,17 @@ impl MailContext {
         }
     }
 
+    /// The recipient's language, which picks the templates (English for e-mails queued before
+    /// e-mails had one).
+    pub fn language(&self) -> Locale {
+        match self {
+            MailContext::PurchaseOrder(po) => po.language,
+            MailContext::PasswordReset(reset) => reset.language,
+            MailContext::Invitation(invitation) => invitation.language,
+            MailContext::Alarm(alarm) => alarm.language,
+        }
+    }
+
     /// Whether the e-mail carries a secret (a one-time link): its bodies are not kept after
     /// sending, and the context is dropped once the e-mail is sent or given up.
     pub fn carries_secret(&self) -> bool {
@@ -47,6 +59,7 @@ pub struct AlarmMail {
     /// names the context's variant when stored.)
     pub about: String,
     pub summary: String,
+    pub language: Locale,
 }
 
 /// A link to choose a new password.
@@ -57,6 +70,7 @@ pub struct PasswordResetMail {
     /// The one-time token of the link; only its digest is stored with the user.
     pub token: String,
     pub valid_minutes: i64,
+    pub language: Locale,
 }
 
 /// An invitation to a new user: a link to choose their password.
@@ -71,6 +85,7 @@ pub struct InvitationMail {
     /// The one-time token of the link; only its digest is stored with the user.
     pub token: String,
     pub valid_days: i64,
+    pub language: Locale,
 }
 
 /// A purchase order's step, for the person told about it.
@@ -98,6 +113,7 @@ pub struct PoMail {
     pub sim_count: u64,
     /// The buyer's own order reference.
     pub external_reference: String,
+    pub language: Locale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -224,10 +240,18 @@ pub fn compose(
         },
     };
     let name = context.template();
+    let folder = match context.language() {
+        Locale::English => "",
+        Locale::German => "de/",
+    };
     let env = templates();
     Ok(Bodies {
-        text: env.get_template(&format!("{name}.txt"))?.render(&values)?,
-        html: env.get_template(&format!("{name}.html"))?.render(&values)?,
+        text: env
+            .get_template(&format!("{folder}{name}.txt"))?
+            .render(&values)?,
+        html: env
+            .get_template(&format!("{folder}{name}.html"))?
+            .render(&values)?,
     })
 }
 
@@ -288,6 +312,46 @@ fn templates() -> &'static Environment<'static> {
             (
                 "invitation.html",
                 include_str!("../../templates/mail/invitation.html"),
+            ),
+            (
+                "de/layout.txt",
+                include_str!("../../templates/mail/de/layout.txt"),
+            ),
+            (
+                "de/layout.html",
+                include_str!("../../templates/mail/de/layout.html"),
+            ),
+            (
+                "de/purchase_order.txt",
+                include_str!("../../templates/mail/de/purchase_order.txt"),
+            ),
+            (
+                "de/purchase_order.html",
+                include_str!("../../templates/mail/de/purchase_order.html"),
+            ),
+            (
+                "de/alarm.txt",
+                include_str!("../../templates/mail/de/alarm.txt"),
+            ),
+            (
+                "de/alarm.html",
+                include_str!("../../templates/mail/de/alarm.html"),
+            ),
+            (
+                "de/password_reset.txt",
+                include_str!("../../templates/mail/de/password_reset.txt"),
+            ),
+            (
+                "de/password_reset.html",
+                include_str!("../../templates/mail/de/password_reset.html"),
+            ),
+            (
+                "de/invitation.txt",
+                include_str!("../../templates/mail/de/invitation.txt"),
+            ),
+            (
+                "de/invitation.html",
+                include_str!("../../templates/mail/de/invitation.html"),
             ),
         ] {
             if let Err(e) = env.add_template(name, source) {
@@ -371,6 +435,7 @@ mod tests {
                 recipient_name: "Paul".into(),
                 token: token.into(),
                 valid_minutes: 30,
+                ..PasswordResetMail::default()
             })
         };
         let portal = Portal::new("https://portal.example");
@@ -390,6 +455,7 @@ mod tests {
             recipient_name: "Tessa".into(),
             about: "A message could not be delivered".into(),
             summary: "550".into(),
+            ..AlarmMail::default()
         });
         let reset = MailContext::PasswordReset(PasswordResetMail::default());
         let invitation = MailContext::Invitation(InvitationMail::default());
@@ -402,6 +468,42 @@ mod tests {
             );
             compose("s", &context, &branding(), &Portal::new("https://p")).unwrap();
         }
+    }
+
+    #[test]
+    fn every_kind_of_e_mail_reads_in_german_for_a_german_reader() {
+        let german = Locale::German;
+        let contexts = [
+            MailContext::PurchaseOrder(Box::new(PoMail {
+                language: german,
+                lines: vec![PoMailLine::default()],
+                ..PoMail::default()
+            })),
+            MailContext::Alarm(AlarmMail {
+                language: german,
+                ..AlarmMail::default()
+            }),
+            MailContext::PasswordReset(PasswordResetMail {
+                language: german,
+                ..PasswordResetMail::default()
+            }),
+            MailContext::Invitation(InvitationMail {
+                language: german,
+                ..InvitationMail::default()
+            }),
+        ];
+        for context in contexts {
+            let bodies = compose("s", &context, &branding(), &Portal::new("https://p")).unwrap();
+            for body in [&bodies.text, &bodies.html] {
+                assert!(body.contains("Guten Tag"), "{body}");
+                assert!(body.contains("Sie erhalten diese E-Mail"), "{body}");
+            }
+            assert!(bodies.html.contains(r#"<html lang="de">"#));
+        }
+        // Stored before e-mails had a language: English.
+        let old = r#"{"kind":"alarm","recipient_name":"Tessa","about":"x","summary":"y"}"#;
+        let context: MailContext = serde_json::from_str(old).unwrap();
+        assert_eq!(context.language(), Locale::English);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use sea_orm::sea_query::{Alias, Expr, InsertStatement, Order, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter,
 };
-use simdesk_types::{PoStatus, Role};
+use simdesk_types::{Locale, PoStatus, Regional, Role, ZoneRules};
 
 use super::workflow::Audience;
 use crate::entity::{
@@ -39,29 +39,43 @@ pub(super) async fn notifications(
     if recipients.is_empty() && sender.is_none() {
         return Ok(None);
     }
-    let snapshot = snapshot(txn, po, audience, to, reason).await?;
-    let subject = format!(
-        "Purchase order {}: {}",
-        reference_of(po),
-        to.label().to_lowercase()
-    );
-    let mut addressed: Vec<(Option<i64>, &str, &str)> = recipients
+    // Each user reads it in their language; whoever e-mailed the order, in English.
+    let mut addressed: Vec<(Option<i64>, &str, &str, Locale)> = recipients
         .iter()
-        .map(|u| (Some(u.id), u.email.as_str(), u.display_name.as_str()))
+        .map(|u| {
+            let language = crate::regional::language_of(u);
+            (
+                Some(u.id),
+                u.email.as_str(),
+                u.display_name.as_str(),
+                language,
+            )
+        })
         .collect();
     if let Some((address, name)) = &sender {
-        addressed.push((None, address, name));
+        addressed.push((None, address, name, Locale::English));
+    }
+    let mut snapshots: Vec<(Locale, PoMail, String)> = Vec::new();
+    for language in Locale::ALL {
+        if addressed.iter().any(|(.., l)| *l == language) {
+            let snapshot = snapshot(txn, po, audience, to, reason, language).await?;
+            snapshots.push((language, snapshot, subject_of(po, to, language)));
+        }
     }
     let mails = addressed
         .into_iter()
-        .map(|(user_id, email, name)| NewMail {
+        .filter_map(|(user_id, email, name, language)| {
+            let (_, snapshot, subject) = snapshots.iter().find(|(l, ..)| *l == language)?;
+            Some((user_id, email, name, snapshot, subject))
+        })
+        .map(|(user_id, email, name, snapshot, subject)| NewMail {
             tenant_id: po.tenant_id,
             account_id: Some(po.account_id),
             purchase_order_id: Some(po.id),
             event: &event,
             recipient_user_id: user_id,
             recipient_email: email,
-            subject: &subject,
+            subject: subject.as_str(),
             context: MailContext::PurchaseOrder(Box::new(PoMail {
                 recipient_name: name.to_owned(),
                 ..snapshot.clone()
@@ -177,20 +191,34 @@ async fn recipients(
     Ok(users)
 }
 
-/// What every recipient's e-mail says about `po`, but for their name.
+/// The subject of the e-mail about the step that brought `po` to `to`.
+fn subject_of(po: &purchase_order::Model, to: PoStatus, language: Locale) -> String {
+    let reference = reference_of(po);
+    match language {
+        Locale::English => format!("Purchase order {reference}: {}", to.label().to_lowercase()),
+        Locale::German => format!("Bestellung {reference}: {}", to.label_in(language)),
+    }
+}
+
+/// What every recipient's e-mail in `language` says about `po`, but for their name.
 async fn snapshot(
     txn: &DatabaseTransaction,
     po: &purchase_order::Model,
     audience: Audience,
     to: PoStatus,
     reason: &str,
+    language: Locale,
 ) -> DomainResult<PoMail> {
     let rows = snapshot_rows(txn, po).await?;
     let (account_name, tenant_name) = rows
         .first()
         .map(|r| (r.account_name.clone(), r.tenant_name.clone()))
         .unwrap_or_default();
-    let amount = |minor: i64, currency: &str| money::price(minor, currency).display;
+    let format = Regional {
+        locale: language,
+        zone: ZoneRules::utc(),
+    };
+    let amount = |minor: i64, currency: &str| format.money(&money::price(minor, currency));
     let sim_count = if matches!(to, PoStatus::Ready | PoStatus::Shipped) {
         use sea_orm::PaginatorTrait;
         sim_card::Entity::find()
@@ -206,7 +234,15 @@ async fn snapshot(
     } else {
         po.rejection_reason.clone()
     };
-    let (headline, intro) = wording(to, audience, &reference, &account_name, &tenant_name);
+    let names = Names {
+        reference: &reference,
+        account: &account_name,
+        provider: &tenant_name,
+    };
+    let (headline, intro) = match language {
+        Locale::English => wording(to, audience, &names),
+        Locale::German => german_wording(to, audience, &names),
+    };
     Ok(PoMail {
         recipient_name: String::new(),
         headline,
@@ -214,7 +250,7 @@ async fn snapshot(
         po_id: po.id,
         reference,
         account_name,
-        status: to.label().to_owned(),
+        status: to.label_in(language).to_owned(),
         lines: rows
             .into_iter()
             .filter_map(|row| {
@@ -237,6 +273,7 @@ async fn snapshot(
         tracking_number: po.tracking_number.clone(),
         sim_count,
         external_reference: po.external_reference.clone().unwrap_or_default(),
+        language,
     })
 }
 
@@ -297,15 +334,21 @@ async fn snapshot_rows(
     )
 }
 
+/// What an e-mail about a PO calls it, its account and its provider.
+struct Names<'a> {
+    reference: &'a str,
+    account: &'a str,
+    provider: &'a str,
+}
+
 /// The headline and first sentence of the e-mail about a step to `to`, for `audience`.
-fn wording(
-    to: PoStatus,
-    audience: Audience,
-    reference: &str,
-    account: &str,
-    provider: &str,
-) -> (String, String) {
+fn wording(to: PoStatus, audience: Audience, names: &Names) -> (String, String) {
     use Audience::{Approvers, Buyer, Provider};
+    let Names {
+        reference,
+        account,
+        provider,
+    } = names;
     let (headline, intro) = match (to, audience) {
         (PoStatus::AwaitingApproval, Approvers) => (
             "A purchase order needs your approval",
@@ -350,6 +393,63 @@ fn wording(
         (status, _) => (
             "A purchase order changed",
             format!("Purchase order {reference} of {account} is now {}.", status.label().to_lowercase()),
+        ),
+    };
+    (headline.to_owned(), intro)
+}
+
+/// [`wording`] in German.
+fn german_wording(to: PoStatus, audience: Audience, names: &Names) -> (String, String) {
+    use Audience::{Approvers, Buyer, Provider};
+    let Names {
+        reference,
+        account,
+        provider,
+    } = names;
+    let (headline, intro) = match (to, audience) {
+        (PoStatus::AwaitingApproval, Approvers) => (
+            "Eine Bestellung braucht Ihre Freigabe",
+            format!("Bestellung {reference} von {account} liegt über der Ausgabengrenze ihres Bestellers. Geben Sie sie im Portal frei oder lehnen Sie sie ab."),
+        ),
+        (PoStatus::Submitted, Provider) => (
+            "Eine Bestellung wartet auf Ihre Prüfung",
+            format!("{account} hat Bestellung {reference} eingereicht. Prüfen Sie sie, dann nehmen Sie sie an oder lehnen sie ab."),
+        ),
+        (PoStatus::Draft, Buyer) => (
+            "Ihre Bestellung wurde nicht freigegeben",
+            format!("Eine Freigabe von {account} hat Bestellung {reference} abgelehnt. Sie ist wieder ein Entwurf: Ändern Sie sie und reichen Sie sie erneut ein."),
+        ),
+        (PoStatus::Draft, _) => (
+            "Eine Bestellung wurde zurückgenommen",
+            format!("Bestellung {reference} von {account} ist wieder ein Entwurf und kann vor dem erneuten Einreichen geändert werden."),
+        ),
+        (PoStatus::Accepted, _) => (
+            "Ihre Bestellung wurde angenommen",
+            format!("{provider} hat Ihre Bestellung als {reference} angenommen. Die SIMs werden vorbereitet."),
+        ),
+        (PoStatus::Rejected, _) => (
+            "Ihre Bestellung wurde abgelehnt",
+            format!("{provider} hat Bestellung {reference} abgelehnt. Sie können sie wieder öffnen, ändern und erneut einreichen."),
+        ),
+        (PoStatus::Ready, _) => (
+            "Ihre SIMs sind bereit",
+            format!("Alle SIMs von Bestellung {reference} sind zugeordnet; als Nächstes versendet {provider} sie."),
+        ),
+        (PoStatus::Shipped, _) => (
+            "Ihre SIMs sind unterwegs",
+            format!("{provider} hat Bestellung {reference} versandt. Schließen Sie sie im Portal ab, sobald alles angekommen ist."),
+        ),
+        (PoStatus::Closed, _) => (
+            "Eine Bestellung wurde abgeschlossen",
+            format!("{account} hat bestätigt, dass alles von Bestellung {reference} angekommen ist."),
+        ),
+        (PoStatus::Cancelled, _) => (
+            "Eine Bestellung wurde storniert",
+            format!("Bestellung {reference} von {account} wurde storniert."),
+        ),
+        (status, _) => (
+            "Eine Bestellung hat sich geändert",
+            format!("Bestellung {reference} von {account} hat jetzt den Status „{}“.", status.label_in(Locale::German)),
         ),
     };
     (headline.to_owned(), intro)

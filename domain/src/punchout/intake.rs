@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set,
 };
-use simdesk_types::{Locale, PoAddress, PoStatus, Role};
+use simdesk_types::{PoAddress, PoStatus, Role};
 use std::collections::{BTreeSet, HashMap};
 
 use super::credentials::Sender;
@@ -420,6 +420,7 @@ async fn requester(
         roles.push(Role::Purchaser);
     }
     Ok(Actor {
+        language: crate::regional::language_of(&user),
         user_id: user.id,
         tenant_id: user.tenant_id,
         account_id: user.account_id,
@@ -428,7 +429,6 @@ async fn requester(
         roles,
         must_change_password: false,
         must_enrol_second_factor: false,
-        language: Locale::from_code(&user.locale).unwrap_or_default(),
     })
 }
 

@@ -405,3 +405,68 @@ async fn agents_who_opted_out_are_not_replaced_by_the_tenant_admins() {
         "the agents chose not to hear of it, and the tenant admins stand in only for a tenant without agents: {submitted:?}"
     );
 }
+
+#[tokio::test]
+async fn each_recipient_reads_the_email_in_their_own_language() {
+    let t = demo_db().await;
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    simdesk_domain::regional::save(&t.db, &purchaser, "Europe/Berlin", "de")
+        .await
+        .unwrap();
+    let purchaser = actor(&t, HAFEN_PURCHASER).await;
+    let id = orders::create_draft(
+        &t.db,
+        &purchaser,
+        crate::orders::po_input(&t, &purchaser, 10).await,
+    )
+    .await
+    .unwrap();
+    for (who, action) in [
+        (&purchaser, PoAction::Submit),
+        (&actor(&t, NORDWIND_AGENT).await, PoAction::Accept),
+    ] {
+        let version = orders::detail(&t.db, who, id).await.unwrap().version;
+        orders::act(&t.db, who, id, version, action, "")
+            .await
+            .unwrap();
+    }
+    let txn = begin(&t.db, DataScope::System).await.unwrap();
+    let mails = notification::Entity::find()
+        .filter(notification::Column::PurchaseOrderId.eq(id))
+        .all(&txn)
+        .await
+        .unwrap();
+    // The provider's staff were told in English of the submission, the purchaser in German of
+    // the acceptance, with German figures.
+    let submitted = mails.iter().find(|m| m.event == "po.submitted").unwrap();
+    assert!(
+        submitted.subject.starts_with("Purchase order "),
+        "{}",
+        submitted.subject
+    );
+    let accepted = mails
+        .iter()
+        .find(|m| m.event == "po.accepted" && m.recipient_email == HAFEN_PURCHASER)
+        .unwrap();
+    assert!(
+        accepted.subject.starts_with("Bestellung PO-"),
+        "{}",
+        accepted.subject
+    );
+    assert!(
+        accepted.subject.ends_with(": Angenommen"),
+        "{}",
+        accepted.subject
+    );
+    let context: MailContext = serde_json::from_str(accepted.context.as_deref().unwrap()).unwrap();
+    let MailContext::PurchaseOrder(po) = &context else {
+        panic!("{context:?}");
+    };
+    assert_eq!(po.headline, "Ihre Bestellung wurde angenommen");
+    assert_eq!(po.status, "Angenommen");
+    assert!(
+        po.total.ends_with(" EUR") && po.total.contains(','),
+        "{}",
+        po.total
+    );
+}

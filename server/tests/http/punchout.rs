@@ -187,7 +187,8 @@ async fn a_punchout_visit_lives_in_its_frame_and_returns_the_cart_by_form() {
         policy.contains("frame-ancestors https://buyer.example"),
         "{policy}"
     );
-    let page = shop.text().await.unwrap();
+    // Without the empty comments that mark where a text's values begin and end.
+    let page = shop.text().await.unwrap().replace("<!>", "");
     assert!(
         page.contains("SIM catalog for Hafenlogistik GmbH"),
         "{page}"
