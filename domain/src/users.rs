@@ -48,9 +48,17 @@ pub async fn directory(db: &DatabaseConnection, actor: &Actor) -> DomainResult<U
                 .one(&txn)
                 .await?
                 .map_or_else(String::new, |a| a.name);
-            format!("Users of {name}")
+            actor
+                .language
+                .pick(format!("Users of {name}"), format!("Benutzer von {name}"))
         }
-        None => "Service-provider staff".to_owned(),
+        None => actor
+            .language
+            .pick(
+                "Service-provider staff",
+                "Mitarbeitende des Dienstanbieters",
+            )
+            .to_owned(),
     };
     txn.commit().await?;
     Ok(UserDirectory {

@@ -18,7 +18,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
-use crate::language::{locale_of, use_lang};
+use crate::language::{locale_of, use_lang, Lang};
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
@@ -229,7 +229,7 @@ pub fn AccountPage() -> impl IntoView {
                             {checklist.into_iter().map(|item| view! {
                                 <li class="flex items-center gap-2" data-testid=format!("check-{}", item.key) data-done=item.done.to_string()>
                                     <span aria-hidden="true" class=if item.done { "text-teal-700" } else { "text-slate-400" }>{if item.done { "✓" } else { "○" }}</span>
-                                    <span class=if item.done { "text-slate-700" } else { "font-medium text-slate-900" }>{item.label}</span>
+                                    <span class=if item.done { "text-slate-700" } else { "font-medium text-slate-900" }>{checklist_label(item.key.as_str(), lang).map_or(item.label, str::to_owned)}</span>
                                     <span class="sr-only">{if item.done { td_string!(lang, accounts.check_done) } else { td_string!(lang, accounts.check_missing) }}</span>
                                 </li>
                             }).collect_view()}
@@ -478,4 +478,17 @@ pub fn ShopPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// An onboarding step's label in the reader's language, by its key; the service layer's own
+/// label for a step this page does not know.
+fn checklist_label(key: &str, lang: Lang) -> Option<&'static str> {
+    Some(match key {
+        "billing_address" => td_string!(lang, accounts.checklist_billing_address),
+        "shipping_address" => td_string!(lang, accounts.checklist_shipping_address),
+        "defaults" => td_string!(lang, accounts.checklist_defaults),
+        "products" => td_string!(lang, accounts.checklist_products),
+        "admin" => td_string!(lang, accounts.checklist_admin),
+        _ => return None,
+    })
 }
