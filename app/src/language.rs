@@ -11,9 +11,11 @@ use simdesk_types::Locale;
 
 pub use crate::i18n::Locale as Lang;
 
-/// The language of the page being built.
+/// The language of the page being built. English where the app's context is out of reach
+/// (never on a page under `App`), rather than a page that fails.
 pub fn use_lang() -> Lang {
-    crate::i18n::use_i18n().get_locale_untracked()
+    leptos::prelude::use_context::<leptos_i18n::I18nContext<Lang>>()
+        .map_or_else(Lang::default, |i18n| i18n.get_locale_untracked())
 }
 
 /// The interface language for a user's stored locale.
