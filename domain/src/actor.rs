@@ -68,10 +68,16 @@ impl Actor {
             roles,
             must_change_password: user.must_change_password,
             must_enrol_second_factor: false,
-            language: crate::regional::language_of(&user),
+            language: language_of(&user),
         };
         Ok(Some((actor, user)))
     }
+}
+
+/// The language a user reads simdesk (and its e-mails) in; English for a code this build does
+/// not know.
+pub(crate) fn language_of(user: &app_user::Model) -> Locale {
+    Locale::from_code(&user.locale).unwrap_or_default()
 }
 
 /// From a user to their memberships: the membership's own relation, reversed.

@@ -434,7 +434,7 @@ async fn raise(
         .all(txn)
         .await?;
     for admin in recipients {
-        let language = crate::regional::language_of(&admin);
+        let language = crate::actor::language_of(&admin);
         let about = kind.label_in(language);
         let mail_subject = format!("Alarm: {about}");
         mail::enqueue(

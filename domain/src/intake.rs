@@ -312,7 +312,7 @@ async fn sender_account(
             .await?;
         if let Some(account) = account {
             let actor = Actor {
-                language: crate::regional::language_of(&user),
+                language: crate::actor::language_of(&user),
                 user_id: user.id,
                 tenant_id: user.tenant_id,
                 account_id: user.account_id,

@@ -71,7 +71,7 @@ pub async fn request(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
         );
         return Ok(());
     }
-    let language = crate::regional::language_of(&user);
+    let language = crate::actor::language_of(&user);
     let token = random_token();
     user_token::ActiveModel {
         tenant_id: Set(tenant_id),
@@ -120,7 +120,7 @@ pub(crate) async fn invite(
     invited_by: &str,
     role: Role,
 ) -> DomainResult<()> {
-    let language = crate::regional::language_of(user);
+    let language = crate::actor::language_of(user);
     let Some(tenant_id) = user.tenant_id else {
         return Ok(());
     };

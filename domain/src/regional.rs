@@ -93,12 +93,6 @@ fn resolve(name: &str) -> Option<ZoneRules> {
     })
 }
 
-/// The language a user reads simdesk (and its e-mails) in; English for a code this build does
-/// not know.
-pub(crate) fn language_of(user: &crate::entity::app_user::Model) -> Locale {
-    Locale::from_code(&user.locale).unwrap_or_default()
-}
-
 /// What a user's stored settings mean for formatting. A zone the database no longer knows
 /// falls back to UTC rather than failing every page.
 pub fn of_user(time_zone: &str, locale: &str) -> Regional {
@@ -114,7 +108,7 @@ pub async fn settings(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Re
     let user = crate::actor::own_user(&txn, actor).await?;
     txn.commit().await?;
     Ok(RegionalSettings {
-        locale: language_of(&user),
+        locale: crate::actor::language_of(&user),
         time_zone: user.time_zone,
         time_zones: time_zones().to_vec(),
     })

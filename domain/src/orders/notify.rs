@@ -43,7 +43,7 @@ pub(super) async fn notifications(
     let mut addressed: Vec<(Option<i64>, &str, &str, Locale)> = recipients
         .iter()
         .map(|u| {
-            let language = crate::regional::language_of(u);
+            let language = crate::actor::language_of(u);
             (
                 Some(u.id),
                 u.email.as_str(),

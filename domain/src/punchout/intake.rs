@@ -420,7 +420,7 @@ async fn requester(
         roles.push(Role::Purchaser);
     }
     Ok(Actor {
-        language: crate::regional::language_of(&user),
+        language: crate::actor::language_of(&user),
         user_id: user.id,
         tenant_id: user.tenant_id,
         account_id: user.account_id,
