@@ -1,10 +1,11 @@
 //! Writing an e-mail from what a notification reports: the tenant's branding around the
 //! templates in `domain/templates/mail` (HTML escaped, plain text as is).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use minijinja::value::Serde;
-use minijinja::{Environment, Value};
+use minijinja::value::{Kwargs, Serde};
+use minijinja::{AutoEscape, Environment, HtmlEscape, State, Value};
 use serde::{Deserialize, Serialize};
 use simdesk_types::Locale;
 
@@ -196,6 +197,7 @@ pub fn compose(
     let values = match context {
         MailContext::PurchaseOrder(po) => minijinja::context! {
             subject => subject,
+            lang => context.language().code(),
             brand => Value::from(Serde(branding)),
             recipient_name => po.recipient_name.as_str(),
             po => Value::from(Serde(po)),
@@ -204,6 +206,7 @@ pub fn compose(
         },
         MailContext::PasswordReset(reset) => minijinja::context! {
             subject => subject,
+            lang => context.language().code(),
             brand => Value::from(Serde(branding)),
             recipient_name => reset.recipient_name.as_str(),
             valid_minutes => reset.valid_minutes,
@@ -217,6 +220,7 @@ pub fn compose(
         },
         MailContext::Invitation(invitation) => minijinja::context! {
             subject => subject,
+            lang => context.language().code(),
             brand => Value::from(Serde(branding)),
             recipient_name => invitation.recipient_name.as_str(),
             invited_by => invitation.invited_by.as_str(),
@@ -232,6 +236,7 @@ pub fn compose(
         },
         MailContext::Alarm(alarm) => minijinja::context! {
             subject => subject,
+            lang => context.language().code(),
             brand => Value::from(Serde(branding)),
             recipient_name => alarm.recipient_name.as_str(),
             alarm => Value::from(Serde(alarm)),
@@ -240,18 +245,84 @@ pub fn compose(
         },
     };
     let name = context.template();
-    let folder = match context.language() {
-        Locale::English => "",
-        Locale::German => "de/",
-    };
     let env = templates();
     Ok(Bodies {
-        text: env
-            .get_template(&format!("{folder}{name}.txt"))?
-            .render(&values)?,
-        html: env
-            .get_template(&format!("{folder}{name}.html"))?
-            .render(&values)?,
+        text: env.get_template(&format!("{name}.txt"))?.render(&values)?,
+        html: env.get_template(&format!("{name}.html"))?.render(&values)?,
+    })
+}
+
+/// The texts of the e-mails, one file per language, each the same keys. A text names the
+/// values it takes in braces: `"Hello {name},"`.
+fn texts(language: Locale) -> &'static HashMap<String, String> {
+    static TEXTS: OnceLock<[HashMap<String, String>; 2]> = OnceLock::new();
+    let [english, german] = TEXTS.get_or_init(|| {
+        let parse = |name: &str, source: &str| {
+            serde_json::from_str(source).unwrap_or_else(|e| {
+                // The files are part of the build; the unit tests read both.
+                panic!("mail texts {name} do not parse: {e}")
+            })
+        };
+        [
+            parse(
+                "en.json",
+                include_str!("../../templates/mail/texts/en.json"),
+            ),
+            parse(
+                "de.json",
+                include_str!("../../templates/mail/texts/de.json"),
+            ),
+        ]
+    });
+    language.pick(english, german)
+}
+
+/// The templates' `t("key", value=...)`: the text `key` in the e-mail's language (`lang`), with
+/// its values filled in. In an HTML body the text and every value not already markup are
+/// escaped, so a value may be a link the template built (`{% set %}`).
+fn text(state: &State, key: &str, values: Kwargs) -> Result<Value, minijinja::Error> {
+    let language = state
+        .lookup("lang")
+        .and_then(|code| code.as_str().and_then(Locale::from_code))
+        .unwrap_or_default();
+    let pattern = texts(language).get(key).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("no mail text {key:?}"),
+        )
+    })?;
+    let html = matches!(state.auto_escape(), AutoEscape::Html);
+    let escape = |text: &str| {
+        if html {
+            HtmlEscape(text).to_string()
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut filled = String::with_capacity(pattern.len());
+    let mut rest = pattern.as_str();
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&escape(&rest[..open]));
+        let close = rest[open..].find('}').map(|i| open + i).ok_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::SyntaxError,
+                format!("mail text {key:?} has an unclosed brace"),
+            )
+        })?;
+        let value: Value = values.get(&rest[open + 1..close])?;
+        if value.is_safe() {
+            filled.push_str(&value.to_string());
+        } else {
+            filled.push_str(&escape(&value.to_string()));
+        }
+        rest = &rest[close + 1..];
+    }
+    filled.push_str(&escape(rest));
+    values.assert_all_used()?;
+    Ok(if html {
+        Value::from_safe_string(filled)
+    } else {
+        Value::from(filled)
     })
 }
 
@@ -275,6 +346,7 @@ fn templates() -> &'static Environment<'static> {
         let mut env = Environment::new();
         // A missing value is a bug in the snapshot, not something to print as blank.
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.add_function("t", text);
         for (name, source) in [
             (
                 "layout.txt",
@@ -312,46 +384,6 @@ fn templates() -> &'static Environment<'static> {
             (
                 "invitation.html",
                 include_str!("../../templates/mail/invitation.html"),
-            ),
-            (
-                "de/layout.txt",
-                include_str!("../../templates/mail/de/layout.txt"),
-            ),
-            (
-                "de/layout.html",
-                include_str!("../../templates/mail/de/layout.html"),
-            ),
-            (
-                "de/purchase_order.txt",
-                include_str!("../../templates/mail/de/purchase_order.txt"),
-            ),
-            (
-                "de/purchase_order.html",
-                include_str!("../../templates/mail/de/purchase_order.html"),
-            ),
-            (
-                "de/alarm.txt",
-                include_str!("../../templates/mail/de/alarm.txt"),
-            ),
-            (
-                "de/alarm.html",
-                include_str!("../../templates/mail/de/alarm.html"),
-            ),
-            (
-                "de/password_reset.txt",
-                include_str!("../../templates/mail/de/password_reset.txt"),
-            ),
-            (
-                "de/password_reset.html",
-                include_str!("../../templates/mail/de/password_reset.html"),
-            ),
-            (
-                "de/invitation.txt",
-                include_str!("../../templates/mail/de/invitation.txt"),
-            ),
-            (
-                "de/invitation.html",
-                include_str!("../../templates/mail/de/invitation.html"),
             ),
         ] {
             if let Err(e) = env.add_template(name, source) {
@@ -504,6 +536,47 @@ mod tests {
         let old = r#"{"kind":"alarm","recipient_name":"Tessa","about":"x","summary":"y"}"#;
         let context: MailContext = serde_json::from_str(old).unwrap();
         assert_eq!(context.language(), Locale::English);
+    }
+
+    #[test]
+    fn both_languages_have_every_text_with_the_same_values() {
+        let placeholders = |text: &str| {
+            let mut names: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_owned()))
+                .collect();
+            names.sort();
+            names
+        };
+        let (english, german) = (texts(Locale::English), texts(Locale::German));
+        let mut keys: Vec<&String> = english.keys().collect();
+        keys.sort();
+        let mut german_keys: Vec<&String> = german.keys().collect();
+        german_keys.sort();
+        assert_eq!(keys, german_keys);
+        for key in keys {
+            assert_eq!(
+                placeholders(&english[key]),
+                placeholders(&german[key]),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_text_escapes_its_values_in_html_but_not_the_markup_a_template_built() {
+        let bodies = compose("s", &order(), &branding(), &Portal::new("https://p")).unwrap();
+        assert!(
+            bodies.html.contains(
+                r#"Questions? Write to <a href="mailto:support@nordwind.example" style="color:#64748b;">support@nordwind.example</a>, or reply"#
+            ),
+            "{}",
+            bodies.html
+        );
+        assert!(bodies.html.contains("Hello Hanna &lt;Purchaser&gt;,"));
+        assert!(bodies.text.contains("Hello Hanna <Purchaser>,"));
+        assert!(bodies.html.contains(r#"<html lang="en">"#));
     }
 
     #[test]

@@ -55,13 +55,15 @@ pub(super) async fn notifications(
     if let Some((address, name)) = &sender {
         addressed.push((None, address, name, Locale::English));
     }
-    let mut snapshots: Vec<(Locale, PoMail, String)> = Vec::new();
-    for language in Locale::ALL {
-        if addressed.iter().any(|(.., l)| *l == language) {
-            let snapshot = snapshot(txn, po, audience, to, reason, language).await?;
-            snapshots.push((language, snapshot, subject_of(po, to, language)));
-        }
-    }
+    let facts = StepFacts::read(txn, po, to, reason).await?;
+    let snapshots: Vec<(Locale, PoMail, String)> = Locale::ALL
+        .into_iter()
+        .filter(|language| addressed.iter().any(|(.., l)| l == language))
+        .map(|language| {
+            let snapshot = facts.snapshot(po, audience, to, language);
+            (language, snapshot, subject_of(po, to, language))
+        })
+        .collect();
     let mails = addressed
         .into_iter()
         .filter_map(|(user_id, email, name, language)| {
@@ -200,81 +202,106 @@ fn subject_of(po: &purchase_order::Model, to: PoStatus, language: Locale) -> Str
     }
 }
 
-/// What every recipient's e-mail in `language` says about `po`, but for their name.
-async fn snapshot(
-    txn: &DatabaseTransaction,
-    po: &purchase_order::Model,
-    audience: Audience,
-    to: PoStatus,
-    reason: &str,
-    language: Locale,
-) -> DomainResult<PoMail> {
-    let rows = snapshot_rows(txn, po).await?;
-    let (account_name, tenant_name) = rows
-        .first()
-        .map(|r| (r.account_name.clone(), r.tenant_name.clone()))
-        .unwrap_or_default();
-    let format = Regional {
-        locale: language,
-        zone: ZoneRules::utc(),
-    };
-    let amount = |minor: i64, currency: &str| format.money(&money::price(minor, currency));
-    let sim_count = if matches!(to, PoStatus::Ready | PoStatus::Shipped) {
-        use sea_orm::PaginatorTrait;
-        sim_card::Entity::find()
-            .filter(sim_card::Column::PurchaseOrderId.eq(po.id))
-            .count(txn)
-            .await?
-    } else {
-        0
-    };
-    let reference = reference_of(po);
-    let reason = if po.rejection_reason.is_empty() || to != PoStatus::Rejected {
-        reason.trim().to_owned()
-    } else {
-        po.rejection_reason.clone()
-    };
-    let names = Names {
-        reference: &reference,
-        account: &account_name,
-        provider: &tenant_name,
-    };
-    let (headline, intro) = match language {
-        Locale::English => wording(to, audience, &names),
-        Locale::German => german_wording(to, audience, &names),
-    };
-    Ok(PoMail {
-        recipient_name: String::new(),
-        headline,
-        intro,
-        po_id: po.id,
-        reference,
-        account_name,
-        status: to.label_in(language).to_owned(),
-        lines: rows
-            .into_iter()
-            .filter_map(|row| {
-                let (quantity, unit_price_minor) = (row.quantity?, row.unit_price_minor?);
-                let currency = row.currency.unwrap_or_default();
-                Some(PoMailLine {
-                    product: row.product.unwrap_or_default(),
-                    quantity,
-                    unit_price: amount(unit_price_minor, &currency),
-                    line_total: amount(
-                        unit_price_minor.saturating_mul(i64::from(quantity)),
-                        &currency,
-                    ),
+/// What the e-mails about a step say in every language, read once for all its readers.
+struct StepFacts {
+    account_name: String,
+    tenant_name: String,
+    lines: Vec<SnapshotRow>,
+    /// SIMs assigned, counted once the PO is ready.
+    sim_count: u64,
+    reason: String,
+    reference: String,
+}
+
+impl StepFacts {
+    async fn read(
+        txn: &DatabaseTransaction,
+        po: &purchase_order::Model,
+        to: PoStatus,
+        reason: &str,
+    ) -> DomainResult<Self> {
+        let rows = snapshot_rows(txn, po).await?;
+        let (account_name, tenant_name) = rows
+            .first()
+            .map(|r| (r.account_name.clone(), r.tenant_name.clone()))
+            .unwrap_or_default();
+        let sim_count = if matches!(to, PoStatus::Ready | PoStatus::Shipped) {
+            use sea_orm::PaginatorTrait;
+            sim_card::Entity::find()
+                .filter(sim_card::Column::PurchaseOrderId.eq(po.id))
+                .count(txn)
+                .await?
+        } else {
+            0
+        };
+        let reason = if po.rejection_reason.is_empty() || to != PoStatus::Rejected {
+            reason.trim().to_owned()
+        } else {
+            po.rejection_reason.clone()
+        };
+        Ok(StepFacts {
+            account_name,
+            tenant_name,
+            lines: rows,
+            sim_count,
+            reason,
+            reference: reference_of(po),
+        })
+    }
+
+    /// What every recipient's e-mail in `language` says about `po`, but for their name.
+    fn snapshot(
+        &self,
+        po: &purchase_order::Model,
+        audience: Audience,
+        to: PoStatus,
+        language: Locale,
+    ) -> PoMail {
+        let format = Regional {
+            locale: language,
+            zone: ZoneRules::utc(),
+        };
+        let amount = |minor: i64, currency: &str| format.money(&money::price(minor, currency));
+        let names = Names {
+            reference: &self.reference,
+            account: &self.account_name,
+            provider: &self.tenant_name,
+        };
+        let (headline, intro) = wording(to, audience, &names, language);
+        PoMail {
+            recipient_name: String::new(),
+            headline,
+            intro,
+            po_id: po.id,
+            reference: self.reference.clone(),
+            account_name: self.account_name.clone(),
+            status: to.label_in(language).to_owned(),
+            lines: self
+                .lines
+                .iter()
+                .filter_map(|row| {
+                    let (quantity, unit_price_minor) = (row.quantity?, row.unit_price_minor?);
+                    let currency = row.currency.as_deref().unwrap_or_default();
+                    Some(PoMailLine {
+                        product: row.product.clone().unwrap_or_default(),
+                        quantity,
+                        unit_price: amount(unit_price_minor, currency),
+                        line_total: amount(
+                            unit_price_minor.saturating_mul(i64::from(quantity)),
+                            currency,
+                        ),
+                    })
                 })
-            })
-            .collect(),
-        total: amount(po.total_minor, &po.currency),
-        reason,
-        carrier: po.carrier.clone(),
-        tracking_number: po.tracking_number.clone(),
-        sim_count,
-        external_reference: po.external_reference.clone().unwrap_or_default(),
-        language,
-    })
+                .collect(),
+            total: amount(po.total_minor, &po.currency),
+            reason: self.reason.clone(),
+            carrier: po.carrier.clone(),
+            tracking_number: po.tracking_number.clone(),
+            sim_count: self.sim_count,
+            external_reference: po.external_reference.clone().unwrap_or_default(),
+            language,
+        }
+    }
 }
 
 /// The account's and provider's names with each line of `po` (none without lines), read in one
@@ -341,8 +368,9 @@ struct Names<'a> {
     provider: &'a str,
 }
 
-/// The headline and first sentence of the e-mail about a step to `to`, for `audience`.
-fn wording(to: PoStatus, audience: Audience, names: &Names) -> (String, String) {
+/// The headline and first sentence of the e-mail about a step to `to`, for `audience`, in
+/// `language`: each case in English, then in German.
+fn wording(to: PoStatus, audience: Audience, names: &Names, language: Locale) -> (String, String) {
     use Audience::{Approvers, Buyer, Provider};
     let Names {
         reference,
@@ -350,106 +378,71 @@ fn wording(to: PoStatus, audience: Audience, names: &Names) -> (String, String) 
         provider,
     } = names;
     let (headline, intro) = match (to, audience) {
-        (PoStatus::AwaitingApproval, Approvers) => (
-            "A purchase order needs your approval",
-            format!("Purchase order {reference} of {account} is above its purchaser's spending limit. Approve or decline it in the portal."),
+        (PoStatus::AwaitingApproval, Approvers) => language.pick(
+            ("A purchase order needs your approval",
+            format!("Purchase order {reference} of {account} is above its purchaser's spending limit. Approve or decline it in the portal.")),
+            ("Eine Bestellung braucht Ihre Freigabe",
+            format!("Bestellung {reference} von {account} liegt über der Ausgabengrenze ihres Bestellers. Geben Sie sie im Portal frei oder lehnen Sie sie ab.")),
         ),
-        (PoStatus::Submitted, Provider) => (
-            "A purchase order waits for your review",
-            format!("{account} submitted purchase order {reference}. Review it, then accept or reject it."),
+        (PoStatus::Submitted, Provider) => language.pick(
+            ("A purchase order waits for your review",
+            format!("{account} submitted purchase order {reference}. Review it, then accept or reject it.")),
+            ("Eine Bestellung wartet auf Ihre Prüfung",
+            format!("{account} hat Bestellung {reference} eingereicht. Prüfen Sie sie, dann nehmen Sie sie an oder lehnen sie ab.")),
         ),
-        (PoStatus::Draft, Buyer) => (
-            "Your purchase order was declined",
-            format!("An approver of {account} declined purchase order {reference}. It is a draft again: change it and submit it once more."),
+        (PoStatus::Draft, Buyer) => language.pick(
+            ("Your purchase order was declined",
+            format!("An approver of {account} declined purchase order {reference}. It is a draft again: change it and submit it once more.")),
+            ("Ihre Bestellung wurde nicht freigegeben",
+            format!("Eine Freigabe von {account} hat Bestellung {reference} abgelehnt. Sie ist wieder ein Entwurf: Ändern Sie sie und reichen Sie sie erneut ein.")),
         ),
-        (PoStatus::Draft, _) => (
-            "A purchase order was taken back",
-            format!("Purchase order {reference} of {account} is a draft again and may be changed before it is submitted once more."),
+        (PoStatus::Draft, _) => language.pick(
+            ("A purchase order was taken back",
+            format!("Purchase order {reference} of {account} is a draft again and may be changed before it is submitted once more.")),
+            ("Eine Bestellung wurde zurückgenommen",
+            format!("Bestellung {reference} von {account} ist wieder ein Entwurf und kann vor dem erneuten Einreichen geändert werden.")),
         ),
-        (PoStatus::Accepted, _) => (
-            "Your purchase order was accepted",
-            format!("{provider} accepted your order as purchase order {reference}. The SIMs are being prepared."),
+        (PoStatus::Accepted, _) => language.pick(
+            ("Your purchase order was accepted",
+            format!("{provider} accepted your order as purchase order {reference}. The SIMs are being prepared.")),
+            ("Ihre Bestellung wurde angenommen",
+            format!("{provider} hat Ihre Bestellung als {reference} angenommen. Die SIMs werden vorbereitet.")),
         ),
-        (PoStatus::Rejected, _) => (
-            "Your purchase order was rejected",
-            format!("{provider} rejected purchase order {reference}. You can reopen it, change it and submit it again."),
+        (PoStatus::Rejected, _) => language.pick(
+            ("Your purchase order was rejected",
+            format!("{provider} rejected purchase order {reference}. You can reopen it, change it and submit it again.")),
+            ("Ihre Bestellung wurde abgelehnt",
+            format!("{provider} hat Bestellung {reference} abgelehnt. Sie können sie wieder öffnen, ändern und erneut einreichen.")),
         ),
-        (PoStatus::Ready, _) => (
-            "Your SIMs are ready",
-            format!("Every SIM of purchase order {reference} is assigned; {provider} ships them next."),
+        (PoStatus::Ready, _) => language.pick(
+            ("Your SIMs are ready",
+            format!("Every SIM of purchase order {reference} is assigned; {provider} ships them next.")),
+            ("Ihre SIMs sind bereit",
+            format!("Alle SIMs von Bestellung {reference} sind zugeordnet; als Nächstes versendet {provider} sie.")),
         ),
-        (PoStatus::Shipped, _) => (
-            "Your SIMs are on their way",
-            format!("{provider} shipped purchase order {reference}. Close it in the portal once everything arrived."),
+        (PoStatus::Shipped, _) => language.pick(
+            ("Your SIMs are on their way",
+            format!("{provider} shipped purchase order {reference}. Close it in the portal once everything arrived.")),
+            ("Ihre SIMs sind unterwegs",
+            format!("{provider} hat Bestellung {reference} versandt. Schließen Sie sie im Portal ab, sobald alles angekommen ist.")),
         ),
-        (PoStatus::Closed, _) => (
-            "A purchase order was closed",
-            format!("{account} confirmed that everything of purchase order {reference} arrived."),
+        (PoStatus::Closed, _) => language.pick(
+            ("A purchase order was closed",
+            format!("{account} confirmed that everything of purchase order {reference} arrived.")),
+            ("Eine Bestellung wurde abgeschlossen",
+            format!("{account} hat bestätigt, dass alles von Bestellung {reference} angekommen ist.")),
         ),
-        (PoStatus::Cancelled, _) => (
-            "A purchase order was cancelled",
-            format!("Purchase order {reference} of {account} was cancelled."),
+        (PoStatus::Cancelled, _) => language.pick(
+            ("A purchase order was cancelled",
+            format!("Purchase order {reference} of {account} was cancelled.")),
+            ("Eine Bestellung wurde storniert",
+            format!("Bestellung {reference} von {account} wurde storniert.")),
         ),
-        (status, _) => (
-            "A purchase order changed",
-            format!("Purchase order {reference} of {account} is now {}.", status.label().to_lowercase()),
-        ),
-    };
-    (headline.to_owned(), intro)
-}
-
-/// [`wording`] in German.
-fn german_wording(to: PoStatus, audience: Audience, names: &Names) -> (String, String) {
-    use Audience::{Approvers, Buyer, Provider};
-    let Names {
-        reference,
-        account,
-        provider,
-    } = names;
-    let (headline, intro) = match (to, audience) {
-        (PoStatus::AwaitingApproval, Approvers) => (
-            "Eine Bestellung braucht Ihre Freigabe",
-            format!("Bestellung {reference} von {account} liegt über der Ausgabengrenze ihres Bestellers. Geben Sie sie im Portal frei oder lehnen Sie sie ab."),
-        ),
-        (PoStatus::Submitted, Provider) => (
-            "Eine Bestellung wartet auf Ihre Prüfung",
-            format!("{account} hat Bestellung {reference} eingereicht. Prüfen Sie sie, dann nehmen Sie sie an oder lehnen sie ab."),
-        ),
-        (PoStatus::Draft, Buyer) => (
-            "Ihre Bestellung wurde nicht freigegeben",
-            format!("Eine Freigabe von {account} hat Bestellung {reference} abgelehnt. Sie ist wieder ein Entwurf: Ändern Sie sie und reichen Sie sie erneut ein."),
-        ),
-        (PoStatus::Draft, _) => (
-            "Eine Bestellung wurde zurückgenommen",
-            format!("Bestellung {reference} von {account} ist wieder ein Entwurf und kann vor dem erneuten Einreichen geändert werden."),
-        ),
-        (PoStatus::Accepted, _) => (
-            "Ihre Bestellung wurde angenommen",
-            format!("{provider} hat Ihre Bestellung als {reference} angenommen. Die SIMs werden vorbereitet."),
-        ),
-        (PoStatus::Rejected, _) => (
-            "Ihre Bestellung wurde abgelehnt",
-            format!("{provider} hat Bestellung {reference} abgelehnt. Sie können sie wieder öffnen, ändern und erneut einreichen."),
-        ),
-        (PoStatus::Ready, _) => (
-            "Ihre SIMs sind bereit",
-            format!("Alle SIMs von Bestellung {reference} sind zugeordnet; als Nächstes versendet {provider} sie."),
-        ),
-        (PoStatus::Shipped, _) => (
-            "Ihre SIMs sind unterwegs",
-            format!("{provider} hat Bestellung {reference} versandt. Schließen Sie sie im Portal ab, sobald alles angekommen ist."),
-        ),
-        (PoStatus::Closed, _) => (
-            "Eine Bestellung wurde abgeschlossen",
-            format!("{account} hat bestätigt, dass alles von Bestellung {reference} angekommen ist."),
-        ),
-        (PoStatus::Cancelled, _) => (
-            "Eine Bestellung wurde storniert",
-            format!("Bestellung {reference} von {account} wurde storniert."),
-        ),
-        (status, _) => (
-            "Eine Bestellung hat sich geändert",
-            format!("Bestellung {reference} von {account} hat jetzt den Status „{}“.", status.label_in(Locale::German)),
+        (status, _) => language.pick(
+            ("A purchase order changed",
+            format!("Purchase order {reference} of {account} is now {}.", status.label().to_lowercase())),
+            ("Eine Bestellung hat sich geändert",
+            format!("Bestellung {reference} von {account} hat jetzt den Status „{}“.", status.label_in(Locale::German))),
         ),
     };
     (headline.to_owned(), intro)
