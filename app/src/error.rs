@@ -57,7 +57,7 @@ impl AppError {
 
 impl AppError {
     /// The message in the reader's language. The messages of invalid input and conflicts come
-    /// from the service layer as they are.
+    /// from the service layer, already in it.
     pub fn message(&self, lang: crate::language::Lang) -> String {
         use crate::i18n::td_string;
         match self {
@@ -111,7 +111,17 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<simdesk_domain::DomainError> for AppError {
+    /// In the language of whoever made the request being served.
     fn from(error: simdesk_domain::DomainError) -> Self {
+        AppError::from_domain(error, crate::language::request_locale())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The service layer's `error` as a reader of `locale` is told it: the service layer words
+    /// its messages in every language, the reader gets theirs.
+    pub fn from_domain(error: simdesk_domain::DomainError, locale: simdesk_types::Locale) -> Self {
         use simdesk_domain::DomainError as D;
         if error.is_unavailable() {
             // At error level all the same: a pool that never yields a connection may be a leak.
@@ -121,8 +131,13 @@ impl From<simdesk_domain::DomainError> for AppError {
         match error {
             D::NotFound | D::OutOfScope { .. } => AppError::NotFound,
             D::Forbidden => AppError::Forbidden,
-            D::Invalid(fields) => AppError::Invalid(fields),
-            D::Conflict(message) => AppError::Conflict(message),
+            D::Invalid(fields) => AppError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|field| field.localized(locale))
+                    .collect(),
+            ),
+            D::Conflict(message) => AppError::Conflict(message.in_locale(locale).to_owned()),
             D::SignInFailed => AppError::Unauthenticated,
             D::SsoRequired => AppError::Forbidden,
             D::Database(e) => {

@@ -59,3 +59,20 @@ fn requested_language() -> Option<String> {
 fn requested_language() -> Option<String> {
     None
 }
+
+/// On the server, the language of whoever made the request being served (a page or a server
+/// function): as [`requested`] decides it, English outside a request.
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    use leptos_i18n::Locale as _;
+    let Some(header) = requested_language() else {
+        return Locale::English;
+    };
+    // In the browser's order of preference; the weights only ever repeat that order.
+    let accepted: Vec<&str> = header
+        .split(',')
+        .map(|tag| tag.split(';').next().unwrap_or_default().trim())
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    locale_of(Lang::find_locale(&accepted))
+}

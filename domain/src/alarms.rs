@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     AlarmKind, AlarmList, AlarmStatus, AlarmView, DeliveryStatus, InboundStatus, Permission, Role,
-    WebhookEvent,
+    WebhookEvent, Wording,
 };
 
 use crate::audit::{denials, AuditEvent};
@@ -573,9 +573,10 @@ async fn settle(
                 .await?
                 .is_some();
             return Err(if exists {
-                DomainError::Conflict(
-                    "This alarm changed meanwhile: reload the page to see where it stands.".into(),
-                )
+                DomainError::conflict(Wording::new(
+                    "This alarm changed meanwhile: reload the page to see where it stands.",
+                    "Dieser Alarm hat sich inzwischen geändert: Laden Sie die Seite neu, um seinen Stand zu sehen.",
+                ))
             } else {
                 DomainError::out_of_scope("alarm", id)
             });

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde_json::json;
 use simdesk_types::{
-    ApiScope, ApiTokenInput, ApiTokenList, ApiTokenView, FieldError, NewApiToken,
+    ApiScope, ApiTokenInput, ApiTokenList, ApiTokenView, FieldError, NewApiToken, Wording,
     API_TOKEN_MAX_DAYS,
 };
 use std::collections::HashMap;
@@ -150,22 +150,37 @@ fn validate(input: &ApiTokenInput, for_tenant: bool) -> DomainResult<(String, Ve
         &input.name,
         "name",
         100,
-        "a name that says what the token is for",
+        Wording::new(
+            "Enter a name that says what the token is for.",
+            "Geben Sie einen Namen ein, der sagt, wofür das Token ist.",
+        ),
     )
     .map_err(|e| errors.push(e))
     .unwrap_or_default();
     let scopes = input.scopes();
     if scopes.is_empty() {
-        errors.push(FieldError::new("scopes", "Choose at least one scope."));
+        errors.push(FieldError::new(
+            "scopes",
+            Wording::new(
+                "Choose at least one scope.",
+                "Wählen Sie mindestens eine Berechtigung.",
+            ),
+        ));
     } else if let Some(scope) = scopes
         .iter()
         .find(|scope| !ApiScope::allowed(for_tenant).contains(scope))
     {
         errors.push(FieldError::new(
             "scopes",
-            format!(
-                "An account's token cannot have the scope {}.",
-                scope.as_str()
+            Wording::new(
+                format!(
+                    "An account's token cannot have the scope {}.",
+                    scope.as_str()
+                ),
+                format!(
+                    "Das Token eines Kundenkontos kann die Berechtigung {} nicht erhalten.",
+                    scope.as_str()
+                ),
             ),
         ));
     }
@@ -174,7 +189,12 @@ fn validate(input: &ApiTokenInput, for_tenant: bool) -> DomainResult<(String, Ve
         _ => {
             errors.push(FieldError::new(
                 "expires_in_days",
-                format!("Enter a whole number of days from 1 to {API_TOKEN_MAX_DAYS}."),
+                Wording::new(
+                    format!("Enter a whole number of days from 1 to {API_TOKEN_MAX_DAYS}."),
+                    format!(
+                        "Geben Sie eine ganze Zahl von Tagen von 1 bis {API_TOKEN_MAX_DAYS} ein."
+                    ),
+                ),
             ));
             0
         }

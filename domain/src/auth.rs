@@ -8,6 +8,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
+use simdesk_types::Wording;
 
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
@@ -272,7 +273,10 @@ pub async fn change_password(
     if current == new {
         return Err(DomainError::invalid(
             "new_password",
-            "Choose a password different from the current one.",
+            Wording::new(
+                "Choose a password different from the current one.",
+                "Wählen Sie ein anderes Passwort als das aktuelle.",
+            ),
         ));
     }
     let txn = begin(db, DataScope::of(actor)).await?;
@@ -281,7 +285,10 @@ pub async fn change_password(
     if !password::verify(current.to_owned(), user.password_hash.clone()).await? {
         return Err(DomainError::invalid(
             "current_password",
-            "The current password is not correct.",
+            Wording::new(
+                "The current password is not correct.",
+                "Das aktuelle Passwort ist nicht richtig.",
+            ),
         ));
     }
     let hashed = password::hash(new.to_owned()).await?;

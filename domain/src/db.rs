@@ -10,6 +10,7 @@ use sea_orm::{
 };
 use simdesk_migrations::MigratorTrait;
 use simdesk_migrations::{rls::APP_ROLE, Migrator};
+use simdesk_types::Wording;
 use std::time::Duration;
 
 use crate::DomainError;
@@ -210,7 +211,11 @@ pub(crate) fn is_unique_violation(error: &DbErr) -> bool {
 }
 
 /// A unique-index failure as the same field error its pre-check gives; other errors as they are.
-pub(crate) fn unique_violation(error: DbErr, field: &str, message: &str) -> DomainError {
+pub(crate) fn unique_violation(
+    error: DbErr,
+    field: &str,
+    message: impl Into<Wording>,
+) -> DomainError {
     if is_unique_violation(&error) {
         DomainError::invalid(field, message)
     } else {

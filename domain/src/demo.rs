@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use simdesk_types::Role;
+use simdesk_types::{Role, Wording};
 
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
@@ -452,7 +452,10 @@ pub async fn create_platform_operator(
         Some(user) if user.tenant_id.is_some() => {
             return Err(crate::DomainError::invalid(
                 "email",
-                "This e-mail belongs to a tenant's user; choose another.",
+                Wording::new(
+                    "This e-mail belongs to a tenant's user; choose another.",
+                    "Diese E-Mail-Adresse gehört einem Nutzer eines Anbieters; wählen Sie eine andere.",
+                ),
             ));
         }
         Some(user) => {

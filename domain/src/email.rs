@@ -1,5 +1,7 @@
 //! E-mail addresses as simdesk stores and checks them. A leaf: imports no service.
 
+use simdesk_types::Wording;
+
 use crate::{DomainError, DomainResult};
 
 /// Normalises an e-mail address for lookups and storage.
@@ -22,7 +24,10 @@ pub fn validate_email(email: &str) -> DomainResult<()> {
     } else {
         Err(DomainError::invalid(
             "email",
-            "Enter an e-mail address such as name@example.com.",
+            Wording::new(
+                "Enter an e-mail address such as name@example.com.",
+                "Geben Sie eine E-Mail-Adresse wie name@example.com ein.",
+            ),
         ))
     }
 }

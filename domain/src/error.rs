@@ -1,5 +1,5 @@
 use sea_orm::DbErr;
-use simdesk_types::FieldError;
+use simdesk_types::{FieldError, Wording};
 
 /// What a service call can fail with. The edge (server functions, HTTP routes) maps each variant
 /// to a user-facing message; `Database` and `Internal` are never shown in detail.
@@ -22,7 +22,7 @@ pub enum DomainError {
     Invalid(Vec<FieldError>),
     /// Someone else changed the object first, or a uniqueness rule was hit.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Wording),
     /// Deliberately vague: never says whether the e-mail exists or the account is locked.
     #[error("sign-in failed")]
     SignInFailed,
@@ -58,8 +58,12 @@ impl DomainError {
         matches!(self, DomainError::Database(e) if database_unavailable(e))
     }
 
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, message: impl Into<Wording>) -> Self {
         DomainError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(message: impl Into<Wording>) -> Self {
+        DomainError::Conflict(message.into())
     }
 }
 

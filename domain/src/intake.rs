@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use simdesk_types::{
     AttachmentView, EmailOrderDetail, EmailOrderPage, EmailOrderRow, Finding, FindingKind,
-    InboundStatus, Permission, ReadLine,
+    InboundStatus, Permission, ReadLine, Wording,
 };
 
 use crate::actor::roles_of;
@@ -60,9 +60,15 @@ pub async fn tenant_of(db: &DatabaseConnection, slug: &str) -> DomainResult<i64>
         .one(&txn)
         .await?;
     txn.commit().await?;
-    found
-        .map(|t| t.id)
-        .ok_or_else(|| DomainError::invalid("tenant", format!("There is no tenant \"{slug}\".")))
+    found.map(|t| t.id).ok_or_else(|| {
+        DomainError::invalid(
+            "tenant",
+            Wording::new(
+                format!("There is no tenant \"{slug}\"."),
+                format!("Es gibt keinen Anbieter „{slug}“."),
+            ),
+        )
+    })
 }
 
 /// How a message reached the order mailbox.
@@ -685,9 +691,7 @@ pub async fn assign(
         let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
         let m = load(&txn, tenant_id, id).await?;
         if m.status != InboundStatus::NeedsReview.as_str() {
-            return Err(DomainError::Conflict(
-                "This e-mail was handled meanwhile; reload the page.".into(),
-            ));
+            return Err(handled_meanwhile());
         }
         let account = account::Entity::find_by_id(account_id)
             .filter(account::Column::TenantId.eq(tenant_id))
@@ -695,7 +699,13 @@ pub async fn assign(
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                DomainError::invalid("account_id", "Choose one of the active accounts.")
+                DomainError::invalid(
+                    "account_id",
+                    Wording::new(
+                        "Choose one of the active accounts.",
+                        "Wählen Sie eines der aktiven Kundenkonten.",
+                    ),
+                )
             })?;
         let mut reading: Reading = m
             .reading
@@ -704,7 +714,10 @@ pub async fn assign(
             .ok_or_else(|| {
                 DomainError::invalid(
                     "id",
-                    "This e-mail could not be read; it cannot become an order.",
+                    Wording::new(
+                        "This e-mail could not be read; it cannot become an order.",
+                        "Diese E-Mail konnte nicht gelesen werden; aus ihr kann keine Bestellung werden.",
+                    ),
                 )
             })?;
         let made = orders::create_from_email(&txn, actor, &account, &reading.order).await?;
@@ -739,9 +752,7 @@ pub async fn assign(
             .exec(&txn)
             .await?;
         if changed.rows_affected != 1 {
-            return Err(DomainError::Conflict(
-                "This e-mail was handled meanwhile; reload the page.".into(),
-            ));
+            return Err(handled_meanwhile());
         }
         AuditEvent::new("email_order.assigned", "inbound_email")
             .target(m.id)
@@ -753,6 +764,13 @@ pub async fn assign(
         Ok(made.po_id)
     })
     .await
+}
+
+fn handled_meanwhile() -> DomainError {
+    DomainError::conflict(Wording::new(
+        "This e-mail was handled meanwhile; reload the page.",
+        "Diese E-Mail wurde inzwischen bearbeitet; laden Sie die Seite neu.",
+    ))
 }
 
 /// Sets aside a message that is no order (or cannot be read); it stays in the list and the
@@ -773,9 +791,10 @@ pub async fn dismiss(db: &DatabaseConnection, actor: &Actor, id: i64) -> DomainR
             .exec(&txn)
             .await?;
         if changed.rows_affected != 1 {
-            return Err(DomainError::Conflict(
-                "Only an e-mail without a draft can be dismissed; a draft is cancelled on its purchase order.".into(),
-            ));
+            return Err(DomainError::conflict(Wording::new(
+                "Only an e-mail without a draft can be dismissed; a draft is cancelled on its purchase order.",
+                "Nur eine E-Mail ohne Entwurf kann verworfen werden; ein Entwurf wird in seiner Bestellung storniert.",
+            )));
         }
         AuditEvent::new("email_order.dismissed", "inbound_email")
             .target(m.id)

@@ -1,7 +1,7 @@
 //! Prices: integer minor units of an ISO 4217 currency. Never floats.
 
 use iso_currency::Currency;
-use simdesk_types::Price;
+use simdesk_types::{Price, Wording};
 
 use crate::{DomainError, DomainResult};
 
@@ -11,56 +11,86 @@ pub fn currency(code: &str, field: &str) -> DomainResult<(String, u32)> {
     let currency = Currency::from_code(&code).ok_or_else(|| {
         DomainError::invalid(
             field,
-            format!("{code:?} is not an ISO 4217 currency code, such as EUR."),
+            Wording::new(
+                format!("{code:?} is not an ISO 4217 currency code, such as EUR."),
+                format!("„{code}“ ist kein ISO-4217-Währungscode wie EUR."),
+            ),
         )
     })?;
     // Funds and precious metals have no exponent; they are no currency to price SIMs in.
-    let digits = currency
-        .exponent()
-        .ok_or_else(|| DomainError::invalid(field, format!("{code} cannot be used for prices.")))?;
+    let digits = currency.exponent().ok_or_else(|| {
+        DomainError::invalid(
+            field,
+            Wording::new(
+                format!("{code} cannot be used for prices."),
+                format!("{code} kann nicht für Preise verwendet werden."),
+            ),
+        )
+    })?;
     Ok((code, u32::from(digits)))
 }
 
 /// Parses a positive decimal amount ("4.90", "1200", "0,99") into minor units.
 pub fn parse_amount(text: &str, digits: u32, field: &str) -> DomainResult<i64> {
     let text = text.trim().replace(',', ".");
-    let invalid = |message: String| DomainError::invalid(field, message);
+    let invalid = |english: String, german: String| {
+        DomainError::invalid(field, Wording::new(english, german))
+    };
+    let too_large = || {
+        invalid(
+            "The price is too large.".into(),
+            "Der Preis ist zu hoch.".into(),
+        )
+    };
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     if whole.is_empty() && fraction.is_empty() {
-        return Err(invalid("Enter a price, such as 4.90.".into()));
+        return Err(invalid(
+            "Enter a price, such as 4.90.".into(),
+            "Geben Sie einen Preis ein, etwa 4,90.".into(),
+        ));
     }
     if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return Err(invalid(format!(
-            "{text:?} is not a price; use digits and one decimal point, such as 4.90."
-        )));
+        return Err(invalid(
+            format!("{text:?} is not a price; use digits and one decimal point, such as 4.90."),
+            format!(
+                "„{text}“ ist kein Preis; verwenden Sie Ziffern und ein Dezimalkomma, etwa 4,90."
+            ),
+        ));
     }
     let fraction = fraction.trim_end_matches('0');
     if fraction.len() > digits as usize {
-        return Err(invalid(format!(
-            "Use at most {digits} decimal places for this currency."
-        )));
+        return Err(invalid(
+            format!("Use at most {digits} decimal places for this currency."),
+            format!("Verwenden Sie für diese Währung höchstens {digits} Nachkommastellen."),
+        ));
     }
     let scale = 10_i64.pow(digits);
     let whole: i64 = if whole.is_empty() {
         0
     } else {
-        whole
-            .parse()
-            .map_err(|_| invalid("The price is too large.".into()))?
+        whole.parse().map_err(|_| too_large())?
     };
     let fraction_value: i64 = if fraction.is_empty() {
         0
     } else {
         format!("{fraction:0<width$}", width = digits as usize)
             .parse()
-            .map_err(|_| invalid("The price is not a number.".into()))?
+            .map_err(|_| {
+                invalid(
+                    "The price is not a number.".into(),
+                    "Der Preis ist keine Zahl.".into(),
+                )
+            })?
     };
     let minor = whole
         .checked_mul(scale)
         .and_then(|w| w.checked_add(fraction_value))
-        .ok_or_else(|| invalid("The price is too large.".into()))?;
+        .ok_or_else(too_large)?;
     if minor <= 0 {
-        return Err(invalid("The price must be greater than zero.".into()));
+        return Err(invalid(
+            "The price must be greater than zero.".into(),
+            "Der Preis muss größer als null sein.".into(),
+        ));
     }
     Ok(minor)
 }

@@ -8,6 +8,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use simdesk_types::Wording;
 
 /// How pages are fetched; the operator's choice, not the tenant's.
 #[derive(Debug, Clone)]
@@ -58,7 +59,7 @@ pub struct Page {
 }
 
 /// Reads a tenant's list of hosts as typed: separated by commas, spaces or lines.
-pub fn parse_hosts(text: &str) -> Result<Vec<String>, String> {
+pub fn parse_hosts(text: &str) -> Result<Vec<String>, Wording> {
     let mut hosts: Vec<String> = Vec::new();
     for host in text
         .split(|c: char| c == ',' || c.is_whitespace())
@@ -75,8 +76,13 @@ pub fn parse_hosts(text: &str) -> Result<Vec<String>, String> {
                         && !label.ends_with('-')
                 }));
         if !valid {
-            return Err(format!(
-                "\"{host}\" is not a host name; list hosts such as shop.example.com, separated by commas."
+            return Err(Wording::new(
+                format!(
+                    "\"{host}\" is not a host name; list hosts such as shop.example.com, separated by commas."
+                ),
+                format!(
+                    "„{host}“ ist kein Hostname; geben Sie Hosts wie shop.example.com an, durch Kommas getrennt."
+                ),
             ));
         }
         if !hosts.contains(&host) {
@@ -84,7 +90,10 @@ pub fn parse_hosts(text: &str) -> Result<Vec<String>, String> {
         }
     }
     if hosts.len() > 20 {
-        return Err("List at most 20 hosts.".into());
+        return Err(Wording::new(
+            "List at most 20 hosts.",
+            "Geben Sie höchstens 20 Hosts an.",
+        ));
     }
     Ok(hosts)
 }

@@ -3,14 +3,17 @@
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryOrder, Select, Value};
-use simdesk_types::SortOrder;
+use simdesk_types::{SortOrder, Wording};
 
 use crate::{DomainError, DomainResult};
 
 fn damaged() -> DomainError {
     DomainError::invalid(
         "after",
-        "This page link is damaged; start from the first page.",
+        Wording::new(
+            "This page link is damaged; start from the first page.",
+            "Dieser Seitenlink ist beschädigt; beginnen Sie auf der ersten Seite.",
+        ),
     )
 }
 

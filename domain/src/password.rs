@@ -2,6 +2,7 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, Version};
+use simdesk_types::Wording;
 use std::sync::{Arc, LazyLock, OnceLock};
 use tokio::sync::Semaphore;
 
@@ -50,13 +51,19 @@ pub fn validate_new_password(password: &str) -> DomainResult<()> {
     if length < MIN_PASSWORD_LENGTH {
         return Err(DomainError::invalid(
             "password",
-            format!("Use at least {MIN_PASSWORD_LENGTH} characters."),
+            Wording::new(
+                format!("Use at least {MIN_PASSWORD_LENGTH} characters."),
+                format!("Verwenden Sie mindestens {MIN_PASSWORD_LENGTH} Zeichen."),
+            ),
         ));
     }
     if length > MAX_PASSWORD_LENGTH {
         return Err(DomainError::invalid(
             "password",
-            format!("Use at most {MAX_PASSWORD_LENGTH} characters."),
+            Wording::new(
+                format!("Use at most {MAX_PASSWORD_LENGTH} characters."),
+                format!("Verwenden Sie höchstens {MAX_PASSWORD_LENGTH} Zeichen."),
+            ),
         ));
     }
     Ok(())

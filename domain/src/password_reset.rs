@@ -18,7 +18,7 @@ use crate::entity::{app_user, user_token};
 use crate::mail::{self, InvitationMail, MailContext, NewMail, PasswordResetMail};
 use crate::tokens::{random_token, sha256_hex};
 use crate::{password, DatabaseConnection, DomainError, DomainResult};
-use simdesk_types::Role;
+use simdesk_types::{Role, Wording};
 
 /// How long a link works.
 pub const VALID_FOR: Duration = Duration::minutes(30);
@@ -32,14 +32,25 @@ pub const INVITATION_EVENT: &str = "user.invited";
 /// The notification event of the e-mail.
 pub const EVENT: &str = "user.password_reset";
 
-const EXPIRED: &str = "This link has expired or was already used. Ask for a new one.";
+fn expired() -> Wording {
+    Wording::new(
+        "This link has expired or was already used. Ask for a new one.",
+        "Dieser Link ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.",
+    )
+}
 
 /// Sends a reset link to `email` if it belongs to an active user who signs in with a
 /// password. Succeeds alike whether or not it does.
 pub async fn request(db: &DatabaseConnection, email: &str) -> DomainResult<()> {
     let email = normalize_email(email);
     if email.is_empty() || email.len() > 320 {
-        return Err(DomainError::invalid("email", "Enter your e-mail address."));
+        return Err(DomainError::invalid(
+            "email",
+            Wording::new(
+                "Enter your e-mail address.",
+                "Geben Sie Ihre E-Mail-Adresse ein.",
+            ),
+        ));
     }
     // Before the tenant is known; it reads one user by address.
     let txn = begin_write(db, DataScope::System).await?;
@@ -169,7 +180,7 @@ async fn valid_link(
     token: &str,
 ) -> DomainResult<user_token::Model> {
     if token.is_empty() || token.len() > 100 {
-        return Err(DomainError::invalid("token", EXPIRED));
+        return Err(DomainError::invalid("token", expired()));
     }
     user_token::Entity::find()
         .filter(user_token::Column::TokenHash.eq(sha256_hex(token.as_bytes())))
@@ -178,7 +189,7 @@ async fn valid_link(
         .filter(user_token::Column::ExpiresAt.gt(Utc::now()))
         .one(txn)
         .await?
-        .ok_or_else(|| DomainError::invalid("token", EXPIRED))
+        .ok_or_else(|| DomainError::invalid("token", expired()))
 }
 
 /// Whether `token` is a link that still works, for the page that asks for the new password.
@@ -210,7 +221,7 @@ pub async fn complete(
         .exec(&txn)
         .await?;
     if used.rows_affected != 1 {
-        return Err(DomainError::invalid("token", EXPIRED));
+        return Err(DomainError::invalid("token", expired()));
     }
     user_token::Entity::update_many()
         .col_expr(user_token::Column::UsedAt, Expr::value(Utc::now()))
@@ -222,7 +233,7 @@ pub async fn complete(
         .one(&txn)
         .await?
         .filter(|u| u.active)
-        .ok_or_else(|| DomainError::invalid("token", EXPIRED))?;
+        .ok_or_else(|| DomainError::invalid("token", expired()))?;
     let account_id = user.account_id;
     let mut active = user.into_active_model();
     active.password_hash = Set(Some(hashed));

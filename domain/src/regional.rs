@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
-use simdesk_types::{Locale, Regional, RegionalSettings, ZoneRules, ZoneSpan};
+use simdesk_types::{Locale, Regional, RegionalSettings, Wording, ZoneRules, ZoneSpan};
 
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
@@ -128,13 +128,19 @@ pub async fn save(
     {
         return Err(DomainError::invalid(
             "time_zone",
-            format!("{time_zone:?} is not a time zone simdesk knows; choose one from the list, such as Europe/Berlin."),
+            Wording::new(
+                format!("{time_zone:?} is not a time zone simdesk knows; choose one from the list, such as Europe/Berlin."),
+                format!("„{time_zone}“ ist keine Zeitzone, die simdesk kennt; wählen Sie eine aus der Liste, etwa Europe/Berlin."),
+            ),
         ));
     }
     let locale = Locale::from_code(locale.trim()).ok_or_else(|| {
         DomainError::invalid(
             "locale",
-            format!("{locale:?} is not a format simdesk offers; choose English or Deutsch."),
+            Wording::new(
+                format!("{locale:?} is not a format simdesk offers; choose English or Deutsch."),
+                format!("„{locale}“ ist kein Format, das simdesk anbietet; wählen Sie English oder Deutsch."),
+            ),
         )
     })?;
     let txn = begin_write(db, DataScope::of(actor)).await?;

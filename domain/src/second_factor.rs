@@ -11,7 +11,7 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{SecondFactorStatus, TotpEnrolment, TrustedBrowser};
+use simdesk_types::{SecondFactorStatus, TotpEnrolment, TrustedBrowser, Wording};
 use totp_rs::{Builder, Secret, Totp};
 
 use crate::actor::own_user;
@@ -367,9 +367,10 @@ pub async fn start_enrolment(
     let txn = begin_write(db, DataScope::of(actor)).await?;
     let user = own_user(&txn, actor).await?;
     if enabled(&user) {
-        return Err(DomainError::Conflict(
-            "An authenticator app is already set up. Turn it off first to set up another.".into(),
-        ));
+        return Err(DomainError::conflict(Wording::new(
+            "An authenticator app is already set up. Turn it off first to set up another.",
+            "Es ist bereits eine Authenticator-App eingerichtet. Schalten Sie sie zuerst aus, um eine andere einzurichten.",
+        )));
     }
     let secret: [u8; 20] = rand::thread_rng().gen();
     let sealed = key.seal_for_user(user.id, &Secret::from(secret).to_base32())?;
@@ -394,14 +395,16 @@ pub async fn confirm_enrolment(
     let txn = begin_write(db, DataScope::of(actor)).await?;
     let user = own_user(&txn, actor).await?;
     if enabled(&user) {
-        return Err(DomainError::Conflict(
-            "The authenticator app is already set up.".into(),
-        ));
+        return Err(DomainError::conflict(Wording::new(
+            "The authenticator app is already set up.",
+            "Die Authenticator-App ist bereits eingerichtet.",
+        )));
     }
     if user.totp_secret.is_none() {
-        return Err(DomainError::Conflict(
-            "Start setting up the authenticator app first.".into(),
-        ));
+        return Err(DomainError::conflict(Wording::new(
+            "Start setting up the authenticator app first.",
+            "Beginnen Sie zuerst damit, die Authenticator-App einzurichten.",
+        )));
     }
     let now = Utc::now();
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
@@ -445,8 +448,12 @@ pub async fn turn_off(
     if required(&txn, actor.tenant_id, &actor.roles).await? {
         return Err(DomainError::invalid(
             "code",
-            "Your provider requires a second factor for your role, so it cannot be turned off. \
-             Ask an admin to reset it if you move to a new phone.",
+            Wording::new(
+                "Your provider requires a second factor for your role, so it cannot be turned off. \
+                 Ask an admin to reset it if you move to a new phone.",
+                "Ihr Anbieter verlangt für Ihre Rolle einen zweiten Faktor, daher lässt er sich nicht \
+                 ausschalten. Bitten Sie bei einem neuen Telefon einen Admin, ihn zurückzusetzen.",
+            ),
         ));
     }
     let user = proven_by_code(&txn, key, actor, code).await?;
@@ -463,9 +470,10 @@ async fn proven_by_code(
 ) -> DomainResult<app_user::Model> {
     let user = own_user(txn, actor).await?;
     if !enabled(&user) {
-        return Err(DomainError::Conflict(
-            "No authenticator app is set up.".into(),
-        ));
+        return Err(DomainError::conflict(Wording::new(
+            "No authenticator app is set up.",
+            "Es ist keine Authenticator-App eingerichtet.",
+        )));
     }
     if spend_code(txn, key, &user, code, Utc::now())
         .await?
@@ -608,7 +616,10 @@ fn recovery_hash(key: &SecretKey, user_id: i64, code: &str) -> String {
 fn wrong_code() -> DomainError {
     DomainError::invalid(
         "code",
-        "That code is not right, or was used already. Enter the 6-digit code your app shows now.",
+        Wording::new(
+            "That code is not right, or was used already. Enter the 6-digit code your app shows now.",
+            "Dieser Code ist nicht richtig oder wurde bereits verwendet. Geben Sie den 6-stelligen Code ein, den Ihre App gerade anzeigt.",
+        ),
     )
 }
 

@@ -7,7 +7,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{FieldError, Role, TenantRow, TenantSettings};
+use simdesk_types::{FieldError, Role, TenantRow, TenantSettings, Wording};
 
 use crate::text::required_text;
 
@@ -70,7 +70,10 @@ fn validate_slug(slug: &str) -> DomainResult<String> {
     } else {
         Err(DomainError::invalid(
             "slug",
-            "Use 2 to 64 lowercase letters, digits or dashes, not starting or ending with a dash.",
+            Wording::new(
+                "Use 2 to 64 lowercase letters, digits or dashes, not starting or ending with a dash.",
+                "Verwenden Sie 2 bis 64 Kleinbuchstaben, Ziffern oder Bindestriche, ohne Bindestrich am Anfang oder Ende.",
+            ),
         ))
     }
 }
@@ -85,7 +88,10 @@ pub async fn create(
     if name.is_empty() || name.chars().count() > 200 {
         return Err(DomainError::invalid(
             "name",
-            "Enter a name of 1 to 200 characters.",
+            Wording::new(
+                "Enter a name of 1 to 200 characters.",
+                "Geben Sie einen Namen mit 1 bis 200 Zeichen ein.",
+            ),
         ));
     }
     let slug = validate_slug(&new.slug)?;
@@ -94,7 +100,10 @@ pub async fn create(
     if admin_name.is_empty() {
         return Err(DomainError::invalid(
             "admin_name",
-            "Enter the admin's name.",
+            Wording::new(
+                "Enter the admin's name.",
+                "Geben Sie den Namen des Admins ein.",
+            ),
         ));
     }
     password::validate_new_password(&new.admin_password)?;
@@ -109,7 +118,10 @@ pub async fn create(
     {
         return Err(DomainError::invalid(
             "slug",
-            "This short name is already taken.",
+            Wording::new(
+                "This short name is already taken.",
+                "Dieser Kurzname ist bereits vergeben.",
+            ),
         ));
     }
     if app_user::Entity::find()
@@ -120,7 +132,10 @@ pub async fn create(
     {
         return Err(DomainError::invalid(
             "admin_email",
-            "This e-mail address is already in use.",
+            Wording::new(
+                "This e-mail address is already in use.",
+                "Diese E-Mail-Adresse wird bereits verwendet.",
+            ),
         ));
     }
     let now = Utc::now();
@@ -214,10 +229,17 @@ fn whole_number(
         _ => {
             errors.push(FieldError::new(
                 field,
-                format!(
-                    "Enter a whole number from {} to {}.",
-                    range.start(),
-                    range.end()
+                Wording::new(
+                    format!(
+                        "Enter a whole number from {} to {}.",
+                        range.start(),
+                        range.end()
+                    ),
+                    format!(
+                        "Geben Sie eine ganze Zahl von {} bis {} ein.",
+                        range.start(),
+                        range.end()
+                    ),
                 ),
             ));
             *range.start()
@@ -232,7 +254,16 @@ pub async fn update_settings(
 ) -> DomainResult<TenantSettings> {
     let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
     let mut errors = Vec::new();
-    let name = required_text(&new.name, "name", 200, "the provider's name").unwrap_or_else(|e| {
+    let name = required_text(
+        &new.name,
+        "name",
+        200,
+        Wording::new(
+            "Enter the provider's name.",
+            "Geben Sie den Namen des Anbieters ein.",
+        ),
+    )
+    .unwrap_or_else(|e| {
         errors.push(e);
         String::new()
     });
@@ -244,7 +275,10 @@ pub async fn update_settings(
     if !color_ok {
         errors.push(FieldError::new(
             "brand_color",
-            "Use a colour such as #0f766e.",
+            Wording::new(
+                "Use a colour such as #0f766e.",
+                "Verwenden Sie eine Farbe wie #0f766e.",
+            ),
         ));
     }
     let logo = new.logo_url.trim().to_owned();
@@ -253,14 +287,20 @@ pub async fn update_settings(
     {
         errors.push(FieldError::new(
             "logo_url",
-            "Use an https:// address of at most 512 characters.",
+            Wording::new(
+                "Use an https:// address of at most 512 characters.",
+                "Verwenden Sie eine https://-Adresse mit höchstens 512 Zeichen.",
+            ),
         ));
     }
     let email = crate::email::normalize_email(&new.support_email);
     if !email.is_empty() && crate::email::validate_email(&email).is_err() {
         errors.push(FieldError::new(
             "support_email",
-            "Enter an e-mail address such as support@example.com.",
+            Wording::new(
+                "Enter an e-mail address such as support@example.com.",
+                "Geben Sie eine E-Mail-Adresse wie support@example.com ein.",
+            ),
         ));
     }
     let stale_minutes = whole_number(

@@ -1,25 +1,21 @@
 //! Checks of free-text form fields, with the messages the forms show. A leaf: imports no
 //! service.
 
-use simdesk_types::FieldError;
+use simdesk_types::{FieldError, Wording};
 
-/// A required text field, trimmed, of at most `max` characters; `what` names it in the message.
+/// A required text field, trimmed, of at most `max` characters; `missing` is the message when
+/// it is empty ("Enter a name.").
 pub(crate) fn required_text(
     value: &str,
     field: &str,
     max: usize,
-    what: &str,
+    missing: Wording,
 ) -> Result<String, FieldError> {
     let value = value.trim();
     if value.is_empty() {
-        Err(FieldError::new(field, format!("Enter {what}.")))
-    } else if value.chars().count() > max {
-        Err(FieldError::new(
-            field,
-            format!("Use at most {max} characters."),
-        ))
+        Err(FieldError::new(field, missing))
     } else {
-        Ok(value.to_owned())
+        optional_text(value, field, max)
     }
 }
 
@@ -29,7 +25,10 @@ pub(crate) fn optional_text(value: &str, field: &str, max: usize) -> Result<Stri
     if value.chars().count() > max {
         Err(FieldError::new(
             field,
-            format!("Use at most {max} characters."),
+            Wording::new(
+                format!("Use at most {max} characters."),
+                format!("Verwenden Sie höchstens {max} Zeichen."),
+            ),
         ))
     } else {
         Ok(value.to_owned())

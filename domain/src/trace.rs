@@ -13,7 +13,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     DeliveryStatus, InboundStatus, MessageChannel, MessageDirection, MessageStatus, Permission,
-    PoReference, TraceDetail, TracePage, TraceRow,
+    PoReference, TraceDetail, TracePage, TraceRow, Wording,
 };
 
 use crate::audit::{denials, AuditEvent};
@@ -96,7 +96,10 @@ impl Cursor {
         let damaged = || {
             DomainError::invalid(
                 "after",
-                "This page link is damaged; start from the first page.",
+                Wording::new(
+                    "This page link is damaged; start from the first page.",
+                    "Dieser Seitenlink ist beschädigt; beginnen Sie auf der ersten Seite.",
+                ),
             )
         };
         let mut parts = text.split('.');
@@ -925,10 +928,10 @@ pub async fn send_again(db: &DatabaseConnection, actor: &Actor, key: &str) -> Do
         let tenant_id = policy::tenant_for(actor, Permission::MonitorMessages)?;
         let (source, id) = parse_key(key)?;
         let not_waiting = || {
-            DomainError::Conflict(
-                "This message is not waiting to be sent again: reload the page to see where it stands."
-                    .into(),
-            )
+            DomainError::conflict(Wording::new(
+                "This message is not waiting to be sent again: reload the page to see where it stands.",
+                "Diese Nachricht wartet nicht auf einen erneuten Versand: Laden Sie die Seite neu, um ihren Stand zu sehen.",
+            ))
         };
         let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
         let requeued = match source {

@@ -6,7 +6,7 @@ use sea_orm::{
     EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{Role, UserDirectory, UserRow};
+use simdesk_types::{Locale, Role, UserDirectory, UserRow, Wording};
 use std::collections::HashMap;
 
 use crate::actor::roles_of;
@@ -50,7 +50,7 @@ pub async fn directory(db: &DatabaseConnection, actor: &Actor) -> DomainResult<U
                 .map_or_else(String::new, |a| a.name);
             actor
                 .language
-                .pick(format!("Users of {name}"), format!("Benutzer von {name}"))
+                .pick(format!("Users of {name}"), format!("Nutzer von {name}"))
         }
         None => actor
             .language
@@ -119,13 +119,19 @@ fn validate_display_name(name: &str) -> DomainResult<String> {
     if name.is_empty() {
         return Err(DomainError::invalid(
             "display_name",
-            "Enter the person's name.",
+            Wording::new(
+                "Enter the person's name.",
+                "Geben Sie den Namen der Person ein.",
+            ),
         ));
     }
     if name.chars().count() > 200 {
         return Err(DomainError::invalid(
             "display_name",
-            "Use at most 200 characters.",
+            Wording::new(
+                "Use at most 200 characters.",
+                "Verwenden Sie höchstens 200 Zeichen.",
+            ),
         ));
     }
     Ok(name.to_owned())
@@ -137,7 +143,13 @@ fn require_assignable(group: UserGroup, role: Role) -> DomainResult<()> {
     } else {
         Err(DomainError::invalid(
             "role",
-            format!("{} cannot be given here.", role.label()),
+            Wording::new(
+                format!("{} cannot be given here.", role.label()),
+                format!(
+                    "Die Rolle {} kann hier nicht vergeben werden.",
+                    role.label_in(Locale::German)
+                ),
+            ),
         ))
     }
 }
@@ -176,10 +188,7 @@ pub(crate) async fn create_in_group(
         .is_some();
     txn.commit().await?;
     if taken {
-        return Err(DomainError::invalid(
-            "email",
-            "This e-mail address is already in use.",
-        ));
+        return Err(DomainError::invalid("email", email_in_use()));
     }
 
     let txn = begin_write(db, DataScope::of(actor)).await?;
@@ -224,11 +233,18 @@ pub(crate) async fn create_in_group(
     row.ok_or(DomainError::NotFound)
 }
 
+fn email_in_use() -> Wording {
+    Wording::new(
+        "This e-mail address is already in use.",
+        "Diese E-Mail-Adresse wird bereits verwendet.",
+    )
+}
+
 fn unique_email_conflict(error: sea_orm::DbErr, email: &str) -> DomainError {
     match error.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
             tracing::info!(email, "concurrent creation of the same e-mail");
-            DomainError::invalid("email", "This e-mail address is already in use.")
+            DomainError::invalid("email", email_in_use())
         }
         _ => DomainError::Database(error),
     }
@@ -283,7 +299,10 @@ pub async fn change_role(
         if user.id == actor.user_id {
             return Err(DomainError::invalid(
                 "role",
-                "You cannot change your own role; ask another admin.",
+                Wording::new(
+                    "You cannot change your own role; ask another admin.",
+                    "Sie können Ihre eigene Rolle nicht ändern; bitten Sie einen anderen Admin darum.",
+                ),
             ));
         }
         let before = roles_of(&txn, user.id).await?;
@@ -320,7 +339,10 @@ pub async fn set_active(
         if user.id == actor.user_id {
             return Err(DomainError::invalid(
                 "user",
-                "You cannot deactivate yourself; ask another admin.",
+                Wording::new(
+                    "You cannot deactivate yourself; ask another admin.",
+                    "Sie können sich nicht selbst deaktivieren; bitten Sie einen anderen Admin darum.",
+                ),
             ));
         }
         if user.active == active {
@@ -367,13 +389,19 @@ pub async fn reset_second_factor(
         if user.id == actor.user_id {
             return Err(DomainError::invalid(
                 "user",
-                "You cannot reset your own second factor; use a recovery code, or ask another admin.",
+                Wording::new(
+                    "You cannot reset your own second factor; use a recovery code, or ask another admin.",
+                    "Sie können Ihren eigenen zweiten Faktor nicht zurücksetzen; verwenden Sie einen Wiederherstellungscode oder bitten Sie einen anderen Admin darum.",
+                ),
             ));
         }
         if !crate::second_factor::enabled(&user) {
-            return Err(DomainError::Conflict(format!(
-                "{} has no second factor to reset.",
-                user.email
+            return Err(DomainError::conflict(Wording::new(
+                format!("{} has no second factor to reset.", user.email),
+                format!(
+                    "{} hat keinen zweiten Faktor, der zurückgesetzt werden könnte.",
+                    user.email
+                ),
             )));
         }
         crate::second_factor::clear(&txn, user.id).await?;

@@ -58,6 +58,14 @@ test.describe('a user who reads German', () => {
     }
     await page.goto('/');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Willkommen, /);
+    // The service layer's messages are German too.
+    await page.goto('/account/password');
+    await ready(page);
+    await page.getByLabel('Aktuelles Passwort').fill('not-the-password-1');
+    await page.getByLabel('Neues Passwort', { exact: true }).fill('a long new passphrase');
+    await page.getByLabel('Neues Passwort wiederholen').fill('a long new passphrase');
+    await page.getByRole('button', { name: 'Passwort ändern' }).click();
+    await expect(page.getByText('Das aktuelle Passwort ist nicht richtig.').first()).toBeVisible();
     // Back to English, for the next run.
     await chooseLocale(page, /^English/, 'Time zone and formats');
     await expect(page.locator('html')).toHaveAttribute('lang', 'en');

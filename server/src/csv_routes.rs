@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use simdesk_domain::{accounts, catalog, orders, Actor, DomainError};
-use simdesk_types::{ImportOutcome, IMPORT_OUTCOME_KEY, STOCK_IMPORT_OUTCOME_KEY};
+use simdesk_types::{ImportOutcome, Wording, IMPORT_OUTCOME_KEY, STOCK_IMPORT_OUTCOME_KEY};
 use tower_sessions::Session;
 
 use crate::http_error::HttpError;
@@ -105,17 +105,20 @@ pub async fn export_po_sims(
 /// (`not_allowed` when the actor may not import); an error answer for faults of our own.
 fn outcome_of(
     result: Result<simdesk_types::ImportReport, DomainError>,
-    not_allowed: &str,
+    actor: &Actor,
+    not_allowed: Wording,
 ) -> Result<ImportOutcome, HttpError> {
     let error = match result {
         Ok(report) => return Ok(ImportOutcome::Report(report)),
-        Err(error) => HttpError::new("CSV request failed", error),
+        Err(error) => HttpError::in_locale("CSV request failed", error, actor.language),
     };
     match error.status() {
         StatusCode::BAD_REQUEST | StatusCode::CONFLICT => {
             Ok(ImportOutcome::Refused(error.into_message()))
         }
-        StatusCode::FORBIDDEN => Ok(ImportOutcome::Refused(not_allowed.into())),
+        StatusCode::FORBIDDEN => Ok(ImportOutcome::Refused(
+            not_allowed.in_locale(actor.language).to_owned(),
+        )),
         _ => Err(error),
     }
 }
@@ -141,7 +144,11 @@ pub async fn import_stock(
         Err(message) => ImportOutcome::Refused(message),
         Ok(text) => match outcome_of(
             orders::stock::import_csv(&state.db, &actor, &text).await,
-            "Only the tenant's admins load SIMs.",
+            &actor,
+            Wording::new(
+                "Only the tenant's admins load SIMs.",
+                "Nur die Admins des Anbieters laden SIMs.",
+            ),
         ) {
             Ok(outcome) => outcome,
             Err(error) => return error.into_response(),
@@ -171,7 +178,11 @@ pub async fn import_products(
         Err(message) => ImportOutcome::Refused(message),
         Ok(text) => match outcome_of(
             catalog::import_products_csv(&state.db, &actor, &text).await,
-            "You are not allowed to change the catalog.",
+            &actor,
+            Wording::new(
+                "You are not allowed to change the catalog.",
+                "Sie dürfen den Katalog nicht ändern.",
+            ),
         ) {
             Ok(outcome) => outcome,
             Err(error) => return error.into_response(),

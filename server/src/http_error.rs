@@ -9,6 +9,7 @@ use app::error::AppError;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use simdesk_domain::DomainError;
+use simdesk_types::Locale;
 
 /// A refused or failed request, as the user is told about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +20,15 @@ pub struct HttpError {
 }
 
 impl HttpError {
-    /// Maps `error`; a fault of ours is logged with its details, as `context` ("a CSV export
-    /// failed").
+    /// Maps `error`, in English; a fault of ours is logged with its details, as `context` ("a
+    /// CSV export failed").
     pub fn new(context: &'static str, error: DomainError) -> Self {
+        Self::in_locale(context, error, Locale::English)
+    }
+
+    /// [`HttpError::new`] with the message in `locale`'s language: for a page shown to a
+    /// signed-in user.
+    pub fn in_locale(context: &'static str, error: DomainError, locale: Locale) -> Self {
         let sign_in_code = match &error {
             DomainError::SignInFailed => "failed",
             DomainError::SsoRequired => "sso_required",
@@ -38,7 +45,7 @@ impl HttpError {
             }
             refused => {
                 tracing::debug!(error = %refused, "{context}");
-                AppError::from(refused)
+                AppError::from_domain(refused, locale)
             }
         };
         Self {
@@ -131,7 +138,7 @@ mod tests {
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            status_of(DomainError::Conflict("Someone else changed it.".into())),
+            status_of(DomainError::conflict("Someone else changed it.")),
             StatusCode::CONFLICT
         );
         assert_eq!(
@@ -151,12 +158,31 @@ mod tests {
             FieldError::new("b", "Second."),
         ]));
         assert_eq!(invalid.message(), "First. Second.");
-        let conflict = HttpError::from(DomainError::Conflict("Reload the page.".into()));
+        let conflict = HttpError::from(DomainError::conflict("Reload the page."));
         assert_eq!(conflict.message(), "Reload the page.");
         let internal = HttpError::from(DomainError::Internal("secret detail".into()));
         assert!(internal.is_internal());
         assert!(!internal.message().contains("secret detail"));
         assert!(!internal.to_string().contains("secret detail"));
+    }
+
+    #[test]
+    fn a_reader_of_german_reads_the_german_wording_where_there_is_one() {
+        use simdesk_types::{Locale, Wording};
+        let invalid = || {
+            DomainError::Invalid(vec![
+                FieldError::new("a", Wording::new("First.", "Erstens.")),
+                FieldError::new("b", "Second."),
+            ])
+        };
+        let german = HttpError::in_locale("test", invalid(), Locale::German);
+        assert_eq!(german.message(), "Erstens. Second.");
+        assert_eq!(HttpError::from(invalid()).message(), "First. Second.");
+        let conflict = DomainError::conflict(Wording::new("Reload.", "Neu laden."));
+        assert_eq!(
+            HttpError::in_locale("test", conflict, Locale::German).message(),
+            "Neu laden."
+        );
     }
 
     #[test]

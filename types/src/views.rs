@@ -165,18 +165,85 @@ pub struct TenantRow {
     pub users: u64,
 }
 
+/// A sentence for a person in the portal's languages: English always, German where the
+/// service layer wrote it (English stands in where it did not). The edge picks the reader's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wording {
+    pub english: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub german: Option<String>,
+}
+
+impl Wording {
+    pub fn new(english: impl Into<String>, german: impl Into<String>) -> Self {
+        Wording {
+            english: english.into(),
+            german: Some(german.into()),
+        }
+    }
+
+    /// The wording for a reader of `locale`.
+    pub fn in_locale(&self, locale: crate::Locale) -> &str {
+        match (locale, &self.german) {
+            (crate::Locale::German, Some(german)) => german,
+            _ => &self.english,
+        }
+    }
+}
+
+impl From<String> for Wording {
+    fn from(english: String) -> Self {
+        Wording {
+            english,
+            german: None,
+        }
+    }
+}
+
+impl From<&str> for Wording {
+    fn from(english: &str) -> Self {
+        english.to_owned().into()
+    }
+}
+
+impl std::fmt::Display for Wording {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english)
+    }
+}
+
 /// A validation problem tied to one form field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
+    /// In English.
     pub message: String,
+    /// In German, where written. The edge keeps only the reader's language
+    /// ([`FieldError::localized`]) before an error leaves the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub german: Option<String>,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: impl Into<Wording>) -> Self {
+        let Wording { english, german } = message.into();
         Self {
             field: field.into(),
-            message: message.into(),
+            message: english,
+            german,
+        }
+    }
+
+    /// The problem as a reader of `locale` reads it: the message in their language only.
+    pub fn localized(self, locale: crate::Locale) -> Self {
+        let message = match (locale, self.german) {
+            (crate::Locale::German, Some(german)) => german,
+            _ => self.message,
+        };
+        FieldError {
+            field: self.field,
+            message,
+            german: None,
         }
     }
 }

@@ -7,7 +7,7 @@ use sea_orm::{
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{AccountDetail, ShippingAddressInput};
+use simdesk_types::{AccountDetail, ShippingAddressInput, Wording};
 
 use super::detail::{address_view, detail_of, tenant_account};
 use super::validation::{country, text};
@@ -32,24 +32,39 @@ pub async fn add_shipping_address(
             &input.recipient,
             "recipient",
             200,
-            Some("the recipient"),
+            Some(Wording::new(
+                "Enter the recipient.",
+                "Geben Sie den Empfänger ein.",
+            )),
             &mut errors,
         );
         let street = text(
             &input.street,
             "street",
             200,
-            Some("the street and number"),
+            Some(Wording::new(
+                "Enter the street and number.",
+                "Geben Sie Straße und Hausnummer ein.",
+            )),
             &mut errors,
         );
         let postal_code = text(
             &input.postal_code,
             "postal_code",
             32,
-            Some("the postal code"),
+            Some(Wording::new(
+                "Enter the postal code.",
+                "Geben Sie die Postleitzahl ein.",
+            )),
             &mut errors,
         );
-        let city = text(&input.city, "city", 100, Some("the city"), &mut errors);
+        let city = text(
+            &input.city,
+            "city",
+            100,
+            Some(Wording::new("Enter the city.", "Geben Sie den Ort ein.")),
+            &mut errors,
+        );
         let country = country(&input.country, "country", true, &mut errors);
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));

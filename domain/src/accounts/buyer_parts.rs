@@ -5,7 +5,7 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use simdesk_types::AccountDetail;
+use simdesk_types::{AccountDetail, Wording};
 
 use super::detail::{detail_of, tenant_account};
 use crate::audit::{denials, AuditEvent};
@@ -36,7 +36,10 @@ pub async fn add_buyer_part(
         {
             return Err(DomainError::invalid(
                 "buyer_part",
-                "Enter the buyer's part number as their orders write it: 1 to 100 characters, no spaces.",
+                Wording::new(
+                    "Enter the buyer's part number as their orders write it: 1 to 100 characters, no spaces.",
+                    "Geben Sie die Artikelnummer des Kunden so ein, wie seine Bestellungen sie schreiben: 1 bis 100 Zeichen, ohne Leerzeichen.",
+                ),
             ));
         }
         let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
@@ -49,7 +52,10 @@ pub async fn add_buyer_part(
         if assigned.is_none() {
             return Err(DomainError::invalid(
                 "buyer_product_id",
-                "Choose one of the products assigned to this account.",
+                Wording::new(
+                    "Choose one of the products assigned to this account.",
+                    "Wählen Sie eines der Produkte, die diesem Kundenkonto zugewiesen sind.",
+                ),
             ));
         }
         buyer_part_number::ActiveModel {
@@ -66,7 +72,10 @@ pub async fn add_buyer_part(
             unique_violation(
                 e,
                 "buyer_part",
-                "This part number names a product of the account already.",
+                Wording::new(
+                    "This part number names a product of the account already.",
+                    "Diese Artikelnummer steht bereits für ein Produkt des Kundenkontos.",
+                ),
             )
         })?;
         AuditEvent::new("account.buyer_part_added", "account")

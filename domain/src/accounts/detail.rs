@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use simdesk_types::{
     AccountDetail, AccountInput, AssignedProduct, BuyerPart, ChecklistItem, Entitlements,
-    OptionKind, ProductStatus, Role, ShippingAddressView,
+    OptionKind, ProductStatus, Role, ShippingAddressView, Wording,
 };
 use std::collections::HashMap;
 
@@ -58,10 +58,10 @@ pub(super) async fn claim_version(
     if result.rows_affected == 1 {
         Ok(())
     } else {
-        Err(DomainError::Conflict(
-            "Someone else changed this account meanwhile. Reload it, then make your change again."
-                .into(),
-        ))
+        Err(DomainError::conflict(Wording::new(
+            "Someone else changed this account meanwhile. Reload it, then make your change again.",
+            "Jemand anderes hat dieses Kundenkonto inzwischen geändert. Laden Sie es neu und nehmen Sie Ihre Änderung dann noch einmal vor.",
+        )))
     }
 }
 

@@ -7,7 +7,7 @@ use sea_orm::{
     Set,
 };
 use serde_json::json;
-use simdesk_types::{AccountDetail, Entitlements, FieldError, ProductStatus};
+use simdesk_types::{AccountDetail, Entitlements, FieldError, ProductStatus, Wording};
 use std::collections::{HashMap, HashSet};
 
 use super::detail::{claim_version, current_entitlements, defaults_of, detail_of, tenant_account};
@@ -51,7 +51,10 @@ pub async fn set_entitlements(
         {
             errors.push(FieldError::new(
                 "entitlements",
-                "Choose the account's options from the list.",
+                Wording::new(
+                    "Choose the account's options from the list.",
+                    "Wählen Sie die Optionen des Kundenkontos aus der Liste.",
+                ),
             ));
         }
         if !errors.is_empty() {
@@ -123,7 +126,10 @@ pub async fn assign_product(
         if found.status != ProductStatus::Active.as_str() {
             return Err(DomainError::invalid(
                 "product_id",
-                "A retired product cannot be assigned.",
+                Wording::new(
+                    "A retired product cannot be assigned.",
+                    "Ein ausgelaufenes Produkt kann nicht zugewiesen werden.",
+                ),
             ));
         }
         let price = if contract_price.trim().is_empty() {
@@ -158,7 +164,14 @@ pub async fn assign_product(
                 .insert(&txn)
                 .await
                 .map_err(|e| {
-                    unique_violation(e, "product_id", "This product is assigned already.")
+                    unique_violation(
+                        e,
+                        "product_id",
+                        Wording::new(
+                            "This product is assigned already.",
+                            "Dieses Produkt ist bereits zugewiesen.",
+                        ),
+                    )
                 })?;
             }
         }

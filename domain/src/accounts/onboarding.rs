@@ -7,7 +7,7 @@ use serde_json::json;
 use simdesk_types::{AccountDetail, AccountInput, Role};
 
 use super::detail::{account, claim_version, detail_of, input_of, tenant_account};
-use super::validation::{apply, validate_account, DUPLICATE_CUSTOMER_NUMBER};
+use super::validation::{apply, duplicate_customer_number, validate_account};
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin, begin_write, unique_violation, DataScope};
 use crate::entity::account;
@@ -34,7 +34,7 @@ pub async fn create(
     let created = model
         .insert(&txn)
         .await
-        .map_err(|e| unique_violation(e, "customer_number", DUPLICATE_CUSTOMER_NUMBER))?;
+        .map_err(|e| unique_violation(e, "customer_number", duplicate_customer_number()))?;
     AuditEvent::new("account.created", "account")
         .target(created.id)
         .tenant(Some(tenant_id), Some(created.id))
@@ -67,7 +67,7 @@ pub async fn update(
         let updated = model
             .update(&txn)
             .await
-            .map_err(|e| unique_violation(e, "customer_number", DUPLICATE_CUSTOMER_NUMBER))?;
+            .map_err(|e| unique_violation(e, "customer_number", duplicate_customer_number()))?;
         AuditEvent::new("account.updated", "account")
             .target(account_id)
             .tenant(Some(tenant_id), Some(account_id))

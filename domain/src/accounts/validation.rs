@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use simdesk_types::{AccountInput, FieldError};
+use simdesk_types::{AccountInput, FieldError, Wording};
 use std::collections::HashSet;
 
 use crate::entity::account;
@@ -11,20 +11,25 @@ use crate::{DomainError, DomainResult};
 
 const STATUSES: [&str; 2] = ["active", "suspended"];
 
+/// A text field, trimmed, of at most `max` characters. `missing` is the whole message when a
+/// required field is empty ("Enter the city."); `None` for an optional field.
 pub(super) fn text(
     value: &str,
     field: &str,
     max: usize,
-    required: Option<&str>,
+    missing: Option<Wording>,
     errors: &mut Vec<FieldError>,
 ) -> String {
     let value = value.trim();
-    if let Some(what) = required.filter(|_| value.is_empty()) {
-        errors.push(FieldError::new(field, format!("Enter {what}.")));
+    if let Some(missing) = missing.filter(|_| value.is_empty()) {
+        errors.push(FieldError::new(field, missing));
     } else if value.chars().count() > max {
         errors.push(FieldError::new(
             field,
-            format!("Use at most {max} characters."),
+            Wording::new(
+                format!("Use at most {max} characters."),
+                format!("Verwenden Sie höchstens {max} Zeichen."),
+            ),
         ));
     }
     value.to_owned()
@@ -41,7 +46,10 @@ pub(super) fn country(
     if (required || !code.is_empty()) && !ok {
         errors.push(FieldError::new(
             field,
-            "Use the two-letter ISO country code, such as DE.",
+            Wording::new(
+                "Use the two-letter ISO country code, such as DE.",
+                "Verwenden Sie den zweistelligen ISO-Ländercode, etwa DE.",
+            ),
         ));
     }
     code
@@ -59,7 +67,10 @@ pub(super) async fn validate_account(
         &input.name,
         "name",
         200,
-        Some("the company name"),
+        Some(Wording::new(
+            "Enter the company name.",
+            "Geben Sie den Firmennamen ein.",
+        )),
         &mut errors,
     );
     let customer_number = input.customer_number.trim().to_uppercase();
@@ -71,7 +82,10 @@ pub(super) async fn validate_account(
     {
         errors.push(FieldError::new(
             "customer_number",
-            "Enter the customer number: 1 to 64 letters, digits, dots, dashes, slashes or underscores.",
+            Wording::new(
+                "Enter the customer number: 1 to 64 letters, digits, dots, dashes, slashes or underscores.",
+                "Geben Sie die Kundennummer ein: 1 bis 64 Buchstaben, Ziffern, Punkte, Bindestriche, Schrägstriche oder Unterstriche.",
+            ),
         ));
     }
     let vat_id = text(&input.vat_id, "vat_id", 32, None, &mut errors).to_uppercase();
@@ -103,13 +117,22 @@ pub(super) async fn validate_account(
         input.status.trim().to_lowercase()
     };
     if !STATUSES.contains(&status.as_str()) {
-        errors.push(FieldError::new("status", "Choose active or suspended."));
+        errors.push(FieldError::new(
+            "status",
+            Wording::new(
+                "Choose active or suspended.",
+                "Wählen Sie Aktiv oder Gesperrt.",
+            ),
+        ));
     }
     if let Some(parent_id) = input.parent_account_id {
         if Some(parent_id) == this_account {
             errors.push(FieldError::new(
                 "parent_account_id",
-                "An account cannot be its own parent.",
+                Wording::new(
+                    "An account cannot be its own parent.",
+                    "Ein Kundenkonto kann nicht sein eigenes übergeordnetes Kundenkonto sein.",
+                ),
             ));
         } else {
             // Walk up from the parent: it must be ours, and the chain must not come back here.
@@ -119,7 +142,10 @@ pub(super) async fn validate_account(
                 if !visited.insert(id) || Some(id) == this_account {
                     errors.push(FieldError::new(
                         "parent_account_id",
-                        "This parent would make a loop of accounts.",
+                        Wording::new(
+                            "This parent would make a loop of accounts.",
+                            "Dieses übergeordnete Kundenkonto würde eine Schleife von Kundenkonten bilden.",
+                        ),
                     ));
                     break;
                 }
@@ -132,7 +158,10 @@ pub(super) async fn validate_account(
                     None => {
                         errors.push(FieldError::new(
                             "parent_account_id",
-                            "Choose a parent account from the list.",
+                            Wording::new(
+                                "Choose a parent account from the list.",
+                                "Wählen Sie ein übergeordnetes Kundenkonto aus der Liste.",
+                            ),
                         ));
                         break;
                     }
@@ -149,7 +178,7 @@ pub(super) async fn validate_account(
     if !customer_number.is_empty() && duplicate.one(db).await?.is_some() {
         errors.push(FieldError::new(
             "customer_number",
-            "Another account has this customer number.",
+            duplicate_customer_number(),
         ));
     }
     if !errors.is_empty() {
@@ -183,4 +212,9 @@ pub(super) fn apply(model: &mut account::ActiveModel, valid: AccountInput) {
     model.updated_at = Set(Some(Utc::now()));
 }
 
-pub(super) const DUPLICATE_CUSTOMER_NUMBER: &str = "Another account has this customer number.";
+pub(super) fn duplicate_customer_number() -> Wording {
+    Wording::new(
+        "Another account has this customer number.",
+        "Ein anderes Kundenkonto hat bereits diese Kundennummer.",
+    )
+}

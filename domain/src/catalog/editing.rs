@@ -7,11 +7,13 @@ use sea_orm::{
     Set,
 };
 use serde_json::json;
-use simdesk_types::{Entitlements, FormFactor, ProductInput, ProductStatus, ProductView, SimType};
+use simdesk_types::{
+    Entitlements, FormFactor, ProductInput, ProductStatus, ProductView, SimType, Wording,
+};
 
 use super::validation::{apply, validate_product};
 use crate::audit::{denials, AuditEvent};
-use crate::db::{begin, begin_write, unique_violation, DataScope};
+use crate::db::{begin, begin_write, is_unique_violation, unique_violation, DataScope};
 use crate::entity::product;
 use crate::policy::{self, Permission};
 use crate::{money, Actor, DomainError, DomainResult};
@@ -44,7 +46,12 @@ pub(crate) fn product_view(p: product::Model) -> ProductView {
     }
 }
 
-const DUPLICATE_PART_NUMBER: &str = "Another product has this part number.";
+fn duplicate_part_number() -> Wording {
+    Wording::new(
+        "Another product has this part number.",
+        "Ein anderes Produkt hat bereits diese Artikelnummer.",
+    )
+}
 
 pub async fn create_product(
     db: &DatabaseConnection,
@@ -55,7 +62,7 @@ pub async fn create_product(
     let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let valid = validate_product(&txn, tenant_id, &input).await?;
     if part_number_taken(&txn, tenant_id, &valid.part_number, None).await? {
-        return Err(DomainError::invalid("part_number", DUPLICATE_PART_NUMBER));
+        return Err(DomainError::invalid("part_number", duplicate_part_number()));
     }
     let now = Utc::now();
     let mut model = product::ActiveModel {
@@ -69,7 +76,7 @@ pub async fn create_product(
     let created = model
         .insert(&txn)
         .await
-        .map_err(|e| unique_violation(e, "part_number", DUPLICATE_PART_NUMBER))?;
+        .map_err(|e| unique_violation(e, "part_number", duplicate_part_number()))?;
     let view = product_view(created);
     AuditEvent::new("product.created", "product")
         .target(view.id)
@@ -155,10 +162,10 @@ pub(super) async fn update_versioned(
 }
 
 fn stale() -> DomainError {
-    DomainError::Conflict(
-        "Someone else changed this product meanwhile. Reload it, then make your change again."
-            .into(),
-    )
+    DomainError::conflict(Wording::new(
+        "Someone else changed this product meanwhile. Reload it, then make your change again.",
+        "Jemand anderes hat dieses Produkt inzwischen geändert. Laden Sie es neu und nehmen Sie Ihre Änderung dann noch einmal vor.",
+    ))
 }
 
 pub async fn update_product(
@@ -174,7 +181,7 @@ pub async fn update_product(
         let current = tenant_product(&txn, tenant_id, product_id).await?;
         let valid = validate_product(&txn, tenant_id, &input).await?;
         if part_number_taken(&txn, tenant_id, &valid.part_number, Some(product_id)).await? {
-            return Err(DomainError::invalid("part_number", DUPLICATE_PART_NUMBER));
+            return Err(DomainError::invalid("part_number", duplicate_part_number()));
         }
         let before = product_view(current.clone());
         let mut update = <product::ActiveModel as Default>::default();
@@ -182,8 +189,8 @@ pub async fn update_product(
         let updated = update_versioned(&txn, &current, version, update)
             .await
             .map_err(|e| match e {
-                DomainError::Database(db_err) => {
-                    unique_violation(db_err, "part_number", DUPLICATE_PART_NUMBER)
+                DomainError::Database(db_err) if is_unique_violation(&db_err) => {
+                    DomainError::invalid("part_number", duplicate_part_number())
                 }
                 other => other,
             })?;

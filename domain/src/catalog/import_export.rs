@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{OptionKind, ProductInput, ProductStatus};
+use simdesk_types::{OptionKind, ProductInput, ProductStatus, Wording};
 use std::collections::HashMap;
 
 use super::editing::update_versioned;
@@ -115,7 +115,13 @@ pub async fn import_products_csv(
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| {
-            DomainError::invalid("file", format!("The first line must name the columns: {e}"))
+            DomainError::invalid(
+                "file",
+                Wording::new(
+                    format!("The first line must name the columns: {e}"),
+                    format!("Die erste Zeile muss die Spalten benennen: {e}"),
+                ),
+            )
         })?
         .iter()
         .map(|h| h.to_lowercase())
@@ -135,7 +141,10 @@ pub async fn import_products_csv(
     if !missing.is_empty() {
         return Err(DomainError::invalid(
             "file",
-            format!("Missing columns: {}.", missing.join(", ")),
+            Wording::new(
+                format!("Missing columns: {}.", missing.join(", ")),
+                format!("Es fehlen Spalten: {}.", missing.join(", ")),
+            ),
         ));
     }
     let unknown: Vec<&String> = headers
@@ -143,15 +152,16 @@ pub async fn import_products_csv(
         .filter(|h| !PRODUCT_CSV_COLUMNS.contains(&h.as_str()))
         .collect();
     if !unknown.is_empty() {
+        let unknown = unknown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(DomainError::invalid(
             "file",
-            format!(
-                "Unknown columns: {}.",
-                unknown
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            Wording::new(
+                format!("Unknown columns: {unknown}."),
+                format!("Unbekannte Spalten: {unknown}."),
             ),
         ));
     }

@@ -7,7 +7,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{Entitlements, FieldError, OptionKind, OptionView};
+use simdesk_types::{Entitlements, FieldError, Locale, OptionKind, OptionView, Wording};
 use std::collections::HashMap;
 
 use crate::audit::{denials, AuditEvent};
@@ -61,6 +61,15 @@ pub(crate) async fn tenant_options(
         .collect())
 }
 
+/// The German indefinite article of an option kind in the accusative: "einen Tarif".
+fn german_article(kind: OptionKind) -> &'static str {
+    match kind {
+        OptionKind::BillingStatus | OptionKind::PricePlan => "einen",
+        OptionKind::ServiceProfile | OptionKind::RoamingProfile => "ein",
+        OptionKind::ApnGroup => "eine",
+    }
+}
+
 pub(super) fn validate_code(code: &str, field: &str) -> DomainResult<String> {
     let code = code.trim().to_uppercase();
     let ok = !code.is_empty()
@@ -73,7 +82,10 @@ pub(super) fn validate_code(code: &str, field: &str) -> DomainResult<String> {
     } else {
         Err(DomainError::invalid(
             field,
-            "Use 1 to 64 letters, digits, dots, dashes or underscores.",
+            Wording::new(
+                "Use 1 to 64 letters, digits, dots, dashes or underscores.",
+                "Verwenden Sie 1 bis 64 Buchstaben, Ziffern, Punkte, Bindestriche oder Unterstriche.",
+            ),
         ))
     }
 }
@@ -87,11 +99,23 @@ pub async fn create_option(
     description: &str,
 ) -> DomainResult<OptionView> {
     let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
-    let kind = OptionKind::parse(kind)
-        .ok_or_else(|| DomainError::invalid("kind", "Choose a kind from the list."))?;
+    let kind = OptionKind::parse(kind).ok_or_else(|| {
+        DomainError::invalid(
+            "kind",
+            Wording::new(
+                "Choose a kind from the list.",
+                "Wählen Sie eine Art aus der Liste.",
+            ),
+        )
+    })?;
     let code = validate_code(code, "code")?;
-    let name =
-        required_text(name, "name", 200, "a name").map_err(|e| DomainError::Invalid(vec![e]))?;
+    let name = required_text(
+        name,
+        "name",
+        200,
+        Wording::new("Enter a name.", "Geben Sie einen Namen ein."),
+    )
+    .map_err(|e| DomainError::Invalid(vec![e]))?;
     let description = optional_text(description, "description", 1000)
         .map_err(|e| DomainError::Invalid(vec![e]))?;
     let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
@@ -105,9 +129,16 @@ pub async fn create_option(
     if taken {
         return Err(DomainError::invalid(
             "code",
-            format!(
-                "A {} with the code {code} exists already.",
-                kind.label().to_lowercase()
+            Wording::new(
+                format!(
+                    "A {} with the code {code} exists already.",
+                    kind.label().to_lowercase()
+                ),
+                format!(
+                    "Es gibt bereits {} {} mit dem Code {code}.",
+                    german_article(kind),
+                    kind.label_in(Locale::German)
+                ),
             ),
         ));
     }
@@ -123,7 +154,13 @@ pub async fn create_option(
     }
     .insert(&txn)
     .await
-    .map_err(|e| unique_violation(e, "code", "This code exists already."))?;
+    .map_err(|e| {
+        unique_violation(
+            e,
+            "code",
+            Wording::new("This code exists already.", "Diesen Code gibt es bereits."),
+        )
+    })?;
     let view =
         option_view(created).ok_or(DomainError::Internal("stored an unknown kind".into()))?;
     AuditEvent::new("option.created", "entitlement_option")
@@ -207,11 +244,25 @@ pub(crate) async fn check_entitlements(
             Some(option) if option.kind == kind.as_str() && option.active => {}
             Some(option) if option.kind == kind.as_str() => errors.push(FieldError::new(
                 field,
-                format!("{} {} is retired.", kind.label(), option.code),
+                Wording::new(
+                    format!("{} {} is retired.", kind.label(), option.code),
+                    format!(
+                        "{} {} ist ausgelaufen.",
+                        kind.label_in(Locale::German),
+                        option.code
+                    ),
+                ),
             )),
             _ => errors.push(FieldError::new(
                 field,
-                format!("Choose a {} from the list.", kind.label().to_lowercase()),
+                Wording::new(
+                    format!("Choose a {} from the list.", kind.label().to_lowercase()),
+                    format!(
+                        "Wählen Sie {} {} aus der Liste.",
+                        german_article(*kind),
+                        kind.label_in(Locale::German)
+                    ),
+                ),
             )),
         }
     }

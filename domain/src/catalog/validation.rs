@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, Set};
-use simdesk_types::{Entitlements, FieldError, FormFactor, ProductInput, SimType};
+use simdesk_types::{Entitlements, FieldError, FormFactor, ProductInput, SimType, Wording};
 
 use super::options::{check_entitlements, validate_code};
 use crate::entity::product;
@@ -39,7 +39,10 @@ fn quantity(text: &str, field: &str, default: i32, errors: &mut Vec<FieldError>)
         _ => {
             errors.push(FieldError::new(
                 field,
-                "Enter a whole number of at least 1.",
+                Wording::new(
+                    "Enter a whole number of at least 1.",
+                    "Geben Sie eine ganze Zahl ab 1 ein.",
+                ),
             ));
             default
         }
@@ -63,11 +66,19 @@ pub(super) async fn validate_product(
         validate_code(&input.part_number, "part_number").map_err(|_| {
             FieldError::new(
                 "part_number",
-                "Enter the part number: 1 to 64 letters, digits, dots, dashes or underscores.",
+                Wording::new(
+                    "Enter the part number: 1 to 64 letters, digits, dots, dashes or underscores.",
+                    "Geben Sie die Artikelnummer ein: 1 bis 64 Buchstaben, Ziffern, Punkte, Bindestriche oder Unterstriche.",
+                ),
             )
         }),
     );
-    let name = keep(required_text(&input.name, "name", 200, "a product name"));
+    let name = keep(required_text(
+        &input.name,
+        "name",
+        200,
+        Wording::new("Enter a product name.", "Geben Sie einen Produktnamen ein."),
+    ));
     let description = keep(optional_text(&input.description, "description", 4000));
     let features = keep(optional_text(&input.features, "features", 2000));
     let branding = keep(optional_text(&input.branding, "branding", 200));
@@ -77,7 +88,10 @@ pub(super) async fn validate_product(
         if uom.len() > 8 || !uom.chars().all(|c| c.is_ascii_alphanumeric()) {
             errors.push(FieldError::new(
                 "unit_of_measure",
-                "Use a UN/CEFACT unit code such as EA.",
+                Wording::new(
+                    "Use a UN/CEFACT unit code such as EA.",
+                    "Verwenden Sie einen UN/CEFACT-Einheitencode wie EA.",
+                ),
             ));
         }
         uom
@@ -86,21 +100,30 @@ pub(super) async fn validate_product(
     if sim_type.is_none() {
         errors.push(FieldError::new(
             "sim_type",
-            "Choose plastic SIM, eSIM or chip.",
+            Wording::new(
+                "Choose plastic SIM, eSIM or chip.",
+                "Wählen Sie Plastik-SIM, eSIM oder Chip.",
+            ),
         ));
     }
     let form_factor = FormFactor::parse(&input.form_factor);
     if form_factor.is_none() {
         errors.push(FieldError::new(
             "form_factor",
-            "Choose 2FF, 3FF, 4FF, MFF2 or eUICC.",
+            Wording::new(
+                "Choose 2FF, 3FF, 4FF, MFF2 or eUICC.",
+                "Wählen Sie 2FF, 3FF, 4FF, MFF2 oder eUICC.",
+            ),
         ));
     }
     let unspsc = input.unspsc.trim().to_owned();
     if unspsc.len() != 8 || !unspsc.chars().all(|c| c.is_ascii_digit()) {
         errors.push(FieldError::new(
             "unspsc",
-            "Enter the 8-digit UNSPSC code, such as 43191501.",
+            Wording::new(
+                "Enter the 8-digit UNSPSC code, such as 43191501.",
+                "Geben Sie den 8-stelligen UNSPSC-Code ein, etwa 43191501.",
+            ),
         ));
     }
     let (currency, unit_price_minor) = match money::currency(&input.currency, "currency") {
@@ -134,7 +157,10 @@ pub(super) async fn validate_product(
     if min_order_quantity > max_order_quantity {
         errors.push(FieldError::new(
             "max_order_quantity",
-            "The maximum order quantity must not be below the minimum.",
+            Wording::new(
+                "The maximum order quantity must not be below the minimum.",
+                "Die Höchstbestellmenge darf nicht unter der Mindestbestellmenge liegen.",
+            ),
         ));
     }
     let defaults = Entitlements {

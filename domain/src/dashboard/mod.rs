@@ -68,7 +68,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             Some("/tenants"),
         ));
         cards.push(card(
-            t("Users", "Benutzer"),
+            t("Users", "Nutzer"),
             app_user::Entity::find().count(&txn).await?,
             None,
         ));
@@ -119,7 +119,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
                 .count(&txn)
                 .await?;
             cards.push(card(
-                t("Enterprise users", "Benutzer der Kundenkonten"),
+                t("Enterprise users", "Nutzer der Kundenkonten"),
                 account_users,
                 None,
             ));
@@ -163,7 +163,7 @@ pub async fn for_actor(db: &DatabaseConnection, actor: &Actor) -> DomainResult<D
             ));
         }
         cards.push(card(
-            t("Users in your account", "Benutzer Ihres Kundenkontos"),
+            t("Users in your account", "Nutzer Ihres Kundenkontos"),
             users,
             policy::allows(actor, Permission::ManageAccountUsers).then_some("/users"),
         ));

@@ -5,7 +5,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use simdesk_types::{MailPreferences, MailTopic, MailTopicChoice};
+use simdesk_types::{MailPreferences, MailTopic, MailTopicChoice, Wording};
 
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
@@ -46,7 +46,10 @@ pub async fn save(
             None => {
                 return Err(DomainError::invalid(
                     "topics",
-                    format!("{code:?} is not an e-mail you can choose; reload the page."),
+                    Wording::new(
+                        format!("{code:?} is not an e-mail you can choose; reload the page."),
+                        format!("„{code}“ ist keine E-Mail, die Sie wählen können; laden Sie die Seite neu."),
+                    ),
                 ))
             }
         }

@@ -18,7 +18,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
-use simdesk_types::{FieldError, MailboxCheck, MailboxInput, MailboxSecurity, MailboxView};
+use simdesk_types::{
+    FieldError, MailboxCheck, MailboxInput, MailboxSecurity, MailboxView, Wording,
+};
 
 use crate::audit::AuditEvent;
 use crate::db::{begin, begin_write, DataScope};
@@ -149,17 +151,29 @@ fn validate(input: &MailboxInput, has_password: bool) -> Result<Valid, Vec<Field
     if !host_ok && (input.enabled || !host.is_empty()) {
         errors.push(FieldError::new(
             "host",
-            "Enter the mail server's host name, such as imap.example.com.",
+            Wording::new(
+                "Enter the mail server's host name, such as imap.example.com.",
+                "Geben Sie den Hostnamen des Mailservers ein, etwa imap.example.com.",
+            ),
         ));
     }
     let security = MailboxSecurity::parse(&input.security).unwrap_or_else(|| {
-        errors.push(FieldError::new("security", "Choose TLS, STARTTLS or none."));
+        errors.push(FieldError::new(
+            "security",
+            Wording::new(
+                "Choose TLS, STARTTLS or none.",
+                "Wählen Sie TLS, STARTTLS oder keine.",
+            ),
+        ));
         MailboxSecurity::Tls
     });
     if security == MailboxSecurity::Plain && host_ok && !is_loopback(&host) {
         errors.push(FieldError::new(
             "security",
-            "Without TLS the password would cross the network readable: use TLS or STARTTLS for a mail server on another machine.",
+            Wording::new(
+                "Without TLS the password would cross the network readable: use TLS or STARTTLS for a mail server on another machine.",
+                "Ohne TLS ginge das Passwort lesbar über das Netzwerk: Verwenden Sie TLS oder STARTTLS für einen Mailserver auf einem anderen Rechner.",
+            ),
         ));
     }
     let port = match input.port.trim() {
@@ -172,7 +186,13 @@ fn validate(input: &MailboxInput, has_password: bool) -> Result<Valid, Vec<Field
             .ok()
             .filter(|p| *p > 0)
             .unwrap_or_else(|| {
-                errors.push(FieldError::new("port", "Enter a port from 1 to 65535."));
+                errors.push(FieldError::new(
+                    "port",
+                    Wording::new(
+                        "Enter a port from 1 to 65535.",
+                        "Geben Sie einen Port von 1 bis 65535 ein.",
+                    ),
+                ));
                 993
             }),
     };
@@ -180,23 +200,38 @@ fn validate(input: &MailboxInput, has_password: bool) -> Result<Valid, Vec<Field
     if username.chars().count() > 320 || username.chars().any(char::is_control) {
         errors.push(FieldError::new(
             "username",
-            "Enter the mailbox's user name, at most 320 characters.",
+            Wording::new(
+                "Enter the mailbox's user name, at most 320 characters.",
+                "Geben Sie den Benutzernamen des Postfachs ein, höchstens 320 Zeichen.",
+            ),
         ));
     } else if username.is_empty() && input.enabled {
         errors.push(FieldError::new(
             "username",
-            "Enter the user name the mailbox signs in with.",
+            Wording::new(
+                "Enter the user name the mailbox signs in with.",
+                "Geben Sie den Benutzernamen ein, mit dem sich das Postfach anmeldet.",
+            ),
         ));
     }
     let password = (!input.password.is_empty()).then(|| input.password.clone());
     if password.as_ref().is_some_and(|p| p.len() > 500) {
         errors.push(FieldError::new(
             "password",
-            "The password may have at most 500 characters.",
+            Wording::new(
+                "The password may have at most 500 characters.",
+                "Das Passwort darf höchstens 500 Zeichen haben.",
+            ),
         ));
     }
     if input.enabled && password.is_none() && !has_password {
-        errors.push(FieldError::new("password", "Enter the mailbox's password."));
+        errors.push(FieldError::new(
+            "password",
+            Wording::new(
+                "Enter the mailbox's password.",
+                "Geben Sie das Passwort des Postfachs ein.",
+            ),
+        ));
     }
     let folder = match input.folder.trim() {
         "" => DEFAULT_FOLDER.to_owned(),
@@ -205,7 +240,10 @@ fn validate(input: &MailboxInput, has_password: bool) -> Result<Valid, Vec<Field
     if folder.chars().count() > 200 || folder.chars().any(|c| c.is_control() || c == '"') {
         errors.push(FieldError::new(
             "folder",
-            "Enter a folder name of at most 200 characters, without quotes, such as INBOX.",
+            Wording::new(
+                "Enter a folder name of at most 200 characters, without quotes, such as INBOX.",
+                "Geben Sie einen Ordnernamen mit höchstens 200 Zeichen und ohne Anführungszeichen ein, etwa INBOX.",
+            ),
         ));
     }
     if errors.is_empty() {
@@ -224,9 +262,10 @@ fn validate(input: &MailboxInput, has_password: bool) -> Result<Valid, Vec<Field
 }
 
 fn changed_elsewhere() -> DomainError {
-    DomainError::Conflict(
-        "Someone else changed the order mailbox meanwhile. Reload the page to see it.".into(),
-    )
+    DomainError::conflict(Wording::new(
+        "Someone else changed the order mailbox meanwhile. Reload the page to see it.",
+        "Jemand anderes hat das Bestellpostfach inzwischen geändert. Laden Sie die Seite neu, um die Änderung zu sehen.",
+    ))
 }
 
 /// Saves the order mailbox. `version` is the one the form started from (0 for the first
@@ -306,7 +345,10 @@ pub async fn save(
             crate::db::unique_violation(
                 e,
                 "form",
-                "The order mailbox was set up meanwhile. Reload the page.",
+                Wording::new(
+                    "The order mailbox was set up meanwhile. Reload the page.",
+                    "Das Bestellpostfach wurde inzwischen eingerichtet. Laden Sie die Seite neu.",
+                ),
             )
         })?
     };
@@ -348,21 +390,32 @@ pub async fn check_now(
             .one(&txn)
             .await?;
         txn.commit().await?;
-        found
-            .filter(|m| m.enabled)
-            .ok_or_else(|| DomainError::invalid("form", "Save an enabled order mailbox first."))?
+        found.filter(|m| m.enabled).ok_or_else(|| {
+            DomainError::invalid(
+                "form",
+                Wording::new(
+                    "Save an enabled order mailbox first.",
+                    "Speichern Sie zuerst ein aktiviertes Bestellpostfach.",
+                ),
+            )
+        })?
     };
     if !claim(db, &mailbox, settings).await? {
-        return Err(DomainError::Conflict(
-            "The mailbox is being read right now. Look again in a minute.".into(),
-        ));
+        return Err(DomainError::conflict(Wording::new(
+            "The mailbox is being read right now. Look again in a minute.",
+            "Das Postfach wird gerade gelesen. Sehen Sie in einer Minute wieder nach.",
+        )));
     }
     read(db, key, mailbox, settings)
         .await
         .map_err(|failure| match failure {
-            Failure::Mailbox(e) => {
-                DomainError::invalid("form", format!("The mailbox cannot be read: {e}."))
-            }
+            Failure::Mailbox(e) => DomainError::invalid(
+                "form",
+                Wording::new(
+                    format!("The mailbox cannot be read: {e}."),
+                    format!("Das Postfach kann nicht gelesen werden: {e}."),
+                ),
+            ),
             Failure::Domain(e) => e,
         })
 }

@@ -9,12 +9,12 @@ use sea_orm::{
 };
 use simdesk_types::{
     CatalogEntry, Entitlements, FieldError, PoAddress, PoFormData, PoInput, PoStatus, Price,
-    ProductStatus,
+    ProductStatus, Wording,
 };
 use std::collections::HashMap;
 
 use super::read::detail_in;
-use super::scope::{load, refused, status_of, CHANGED_MEANWHILE};
+use super::scope::{changed_meanwhile, load, refused, status_of};
 use super::sim_settings::{override_problems, set_overrides, sim_setting_choices};
 use super::transition::{record_event, update_unchanged, TimelineEntry};
 use super::workflow::{self, Event};
@@ -55,25 +55,37 @@ pub(crate) async fn orderables(
 }
 
 /// Whether `quantity` fits the product's minimum, maximum and increment; the message if not.
-pub(crate) fn quantity_problem(entry: &CatalogEntry, quantity: i32) -> Option<String> {
+pub(crate) fn quantity_problem(entry: &CatalogEntry, quantity: i32) -> Option<Wording> {
+    let name = &entry.name;
     if quantity < entry.min_order_quantity {
-        Some(format!(
-            "{}: order at least {}.",
-            entry.name, entry.min_order_quantity
+        let min = entry.min_order_quantity;
+        Some(Wording::new(
+            format!("{name}: order at least {min}."),
+            format!("{name}: Bestellen Sie mindestens {min}."),
         ))
     } else if quantity > entry.max_order_quantity {
-        Some(format!(
-            "{}: order at most {} at once.",
-            entry.name, entry.max_order_quantity
+        let max = entry.max_order_quantity;
+        Some(Wording::new(
+            format!("{name}: order at most {max} at once."),
+            format!("{name}: Bestellen Sie höchstens {max} auf einmal."),
         ))
     } else if entry.order_increment > 1 && quantity % entry.order_increment != 0 {
-        Some(format!(
-            "{}: order in multiples of {}.",
-            entry.name, entry.order_increment
+        let increment = entry.order_increment;
+        Some(Wording::new(
+            format!("{name}: order in multiples of {increment}."),
+            format!("{name}: Bestellen Sie in Vielfachen von {increment}."),
         ))
     } else {
         None
     }
+}
+
+/// The message for a PO whose total does not fit the money type.
+pub(super) fn order_total_too_large() -> Wording {
+    Wording::new(
+        "The order total is too large.",
+        "Die Bestellsumme ist zu groß.",
+    )
 }
 
 pub(super) struct ValidLine {
@@ -107,7 +119,13 @@ pub(super) fn parse_date(
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(date) => Some(date),
         Err(_) => {
-            errors.push(FieldError::new(field, "Enter the date as YYYY-MM-DD."));
+            errors.push(FieldError::new(
+                field,
+                Wording::new(
+                    "Enter the date as YYYY-MM-DD.",
+                    "Geben Sie das Datum als JJJJ-MM-TT ein.",
+                ),
+            ));
             None
         }
     }
@@ -127,7 +145,13 @@ async fn draft_account(
         OrderScope::Provider { tenant_id } => (
             tenant_id,
             requested.ok_or_else(|| {
-                DomainError::invalid("account_id", "Choose the account the order is for.")
+                DomainError::invalid(
+                    "account_id",
+                    Wording::new(
+                        "Choose the account the order is for.",
+                        "Wählen Sie das Kundenkonto, für das die Bestellung ist.",
+                    ),
+                )
             })?,
         ),
     };
@@ -139,7 +163,10 @@ async fn draft_account(
     if account.status != "active" {
         return Err(DomainError::invalid(
             "account_id",
-            "This account is suspended and cannot order.",
+            Wording::new(
+                "This account is suspended and cannot order.",
+                "Dieses Kundenkonto ist gesperrt und kann nicht bestellen.",
+            ),
         ));
     }
     Ok(account)
@@ -167,21 +194,30 @@ async fn validate_draft(
         let Some(entry) = line.product_id.and_then(|id| catalog.get(&id)) else {
             errors.push(FieldError::new(
                 "lines",
-                "One of the products is not available to this account any more; reload the page.",
+                Wording::new(
+                    "One of the products is not available to this account any more; reload the page.",
+                    "Eines der Produkte ist für dieses Kundenkonto nicht mehr verfügbar; laden Sie die Seite neu.",
+                ),
             ));
             continue;
         };
         let Ok(quantity) = quantity_text.parse::<i32>() else {
             errors.push(FieldError::new(
                 "lines",
-                format!("{}: enter the quantity as a whole number.", entry.name),
+                Wording::new(
+                    format!("{}: enter the quantity as a whole number.", entry.name),
+                    format!("{}: Geben Sie die Menge als ganze Zahl ein.", entry.name),
+                ),
             ));
             continue;
         };
         if quantity < 0 {
             errors.push(FieldError::new(
                 "lines",
-                format!("{}: the quantity cannot be negative.", entry.name),
+                Wording::new(
+                    format!("{}: the quantity cannot be negative.", entry.name),
+                    format!("{}: Die Menge kann nicht negativ sein.", entry.name),
+                ),
             ));
             continue;
         }
@@ -192,7 +228,13 @@ async fn validate_draft(
         if lines.iter().any(|l| l.product_id == entry.product_id) {
             errors.push(FieldError::new(
                 "lines",
-                format!("{} appears twice; order it on one line.", entry.name),
+                Wording::new(
+                    format!("{} appears twice; order it on one line.", entry.name),
+                    format!(
+                        "{} kommt zweimal vor; bestellen Sie es in einer Zeile.",
+                        entry.name
+                    ),
+                ),
             ));
             continue;
         }
@@ -205,7 +247,10 @@ async fn validate_draft(
     if lines.is_empty() && errors.is_empty() {
         errors.push(FieldError::new(
             "lines",
-            "Enter a quantity for at least one product.",
+            Wording::new(
+                "Enter a quantity for at least one product.",
+                "Geben Sie für mindestens ein Produkt eine Menge ein.",
+            ),
         ));
     }
     let currency = lines
@@ -215,7 +260,10 @@ async fn validate_draft(
     if lines.iter().any(|l| l.price.currency != currency) {
         errors.push(FieldError::new(
             "lines",
-            "These products have different currencies; order them on separate purchase orders.",
+            Wording::new(
+                "These products have different currencies; order them on separate purchase orders.",
+                "Diese Produkte haben unterschiedliche Währungen; bestellen Sie sie in getrennten Bestellungen.",
+            ),
         ));
     }
     let total_minor = lines.iter().try_fold(0i64, |sum, l| {
@@ -225,7 +273,7 @@ async fn validate_draft(
             .and_then(|t| sum.checked_add(t))
     });
     let total_minor = total_minor.unwrap_or_else(|| {
-        errors.push(FieldError::new("lines", "The order total is too large."));
+        errors.push(FieldError::new("lines", order_total_too_large()));
         0
     });
 
@@ -241,7 +289,10 @@ async fn validate_draft(
                 None => {
                     errors.push(FieldError::new(
                         "shipping_address_id",
-                        "Choose one of the account's addresses.",
+                        Wording::new(
+                            "Choose one of the account's addresses.",
+                            "Wählen Sie eine der Adressen des Kundenkontos.",
+                        ),
                     ));
                     (None, PoAddress::default())
                 }
@@ -249,34 +300,56 @@ async fn validate_draft(
         }
         None => {
             let new = &input.new_address;
-            let mut field = |name: &str, value: &str, what: &str, max: usize| {
+            let mut field = |name: &str, value: &str, what: (&str, &str), max: usize| {
                 let value = value.trim();
+                let (what, what_de) = what;
                 if value.is_empty() {
                     errors.push(FieldError::new(
                         format!("new_address.{name}"),
-                        format!("Enter the {what}, or choose one of the account's addresses."),
+                        Wording::new(
+                            format!("Enter the {what}, or choose one of the account's addresses."),
+                            format!(
+                                "Geben Sie {what_de} ein, oder wählen Sie eine der Adressen des Kundenkontos."
+                            ),
+                        ),
                     ));
                 } else if value.chars().count() > max {
                     errors.push(FieldError::new(
                         format!("new_address.{name}"),
-                        format!("Use at most {max} characters."),
+                        Wording::new(
+                            format!("Use at most {max} characters."),
+                            format!("Verwenden Sie höchstens {max} Zeichen."),
+                        ),
                     ));
                 }
                 value.to_owned()
             };
             let address = PoAddress {
-                recipient: field("recipient", &new.recipient, "recipient", 200),
-                street: field("street", &new.street, "street", 200),
-                postal_code: field("postal_code", &new.postal_code, "postal code", 32),
-                city: field("city", &new.city, "city", 100),
-                country: field("country", &new.country, "country", 2).to_uppercase(),
+                recipient: field(
+                    "recipient",
+                    &new.recipient,
+                    ("recipient", "den Empfänger"),
+                    200,
+                ),
+                street: field("street", &new.street, ("street", "die Straße"), 200),
+                postal_code: field(
+                    "postal_code",
+                    &new.postal_code,
+                    ("postal code", "die Postleitzahl"),
+                    32,
+                ),
+                city: field("city", &new.city, ("city", "den Ort"), 100),
+                country: field("country", &new.country, ("country", "das Land"), 2).to_uppercase(),
             };
             let well_formed = address.country.len() == 2
                 && address.country.chars().all(|c| c.is_ascii_uppercase());
             if !address.country.is_empty() && !well_formed {
                 errors.push(FieldError::new(
                     "new_address.country",
-                    "Use the two-letter ISO country code, such as DE.",
+                    Wording::new(
+                        "Use the two-letter ISO country code, such as DE.",
+                        "Verwenden Sie den zweistelligen ISO-Ländercode, etwa DE.",
+                    ),
                 ));
             }
             (None, address)
@@ -291,12 +364,21 @@ async fn validate_draft(
     if requested_ship_date.is_some_and(|d| d < Utc::now().date_naive()) {
         errors.push(FieldError::new(
             "requested_ship_date",
-            "The requested shipping date is in the past.",
+            Wording::new(
+                "The requested shipping date is in the past.",
+                "Das gewünschte Versanddatum liegt in der Vergangenheit.",
+            ),
         ));
     }
     let comment = input.comment.trim().to_owned();
     if comment.chars().count() > 2000 {
-        errors.push(FieldError::new("comment", "Use at most 2000 characters."));
+        errors.push(FieldError::new(
+            "comment",
+            Wording::new(
+                "Use at most 2000 characters.",
+                "Verwenden Sie höchstens 2000 Zeichen.",
+            ),
+        ));
     }
 
     let overrides = input.overrides.clone();
@@ -478,7 +560,7 @@ pub async fn update_draft(
         let (po, capacity) = load(&txn, actor, po_id).await?;
         workflow::next(status_of(&po)?, Event::Edit, capacity).map_err(refused)?;
         if po.version != version {
-            return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
+            return Err(DomainError::conflict(changed_meanwhile()));
         }
         let account = draft_account(&txn, scope, Some(po.account_id)).await?;
         let draft = validate_draft(&txn, actor, scope, &account, &input).await?;

@@ -117,6 +117,7 @@ pub(crate) async fn create_from_email(
     for line in &lines {
         let entry = catalog.iter().find(|e| e.product_id == line.product_id);
         if let Some(problem) = entry.and_then(|e| quantity_problem(e, line.quantity)) {
+            let problem = problem.english;
             finding(FindingKind::QuantityOutsideLimits, problem);
         }
     }

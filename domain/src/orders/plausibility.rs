@@ -90,6 +90,8 @@ pub(super) async fn plausibility_of(
             )),
             Some(entry) => {
                 if let Some(problem) = quantity_problem(entry, line.quantity) {
+                    // Stored with the PO: in English, as the other checks.
+                    let problem = problem.english;
                     limits.push(problem);
                 }
                 let contract = &entry.price;

@@ -6,10 +6,10 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use simdesk_types::{Entitlements, PoAddress, PoStatus, Price};
+use simdesk_types::{Entitlements, PoAddress, PoStatus, Price, Wording};
 
 pub(crate) use super::draft::Contract;
-use super::draft::{line_rows, replace_lines, ValidLine};
+use super::draft::{line_rows, order_total_too_large, replace_lines, ValidLine};
 use super::plausibility::plausibility_of;
 use super::scope::{refused, status_of};
 use super::sim_settings::set_overrides;
@@ -81,11 +81,14 @@ fn valid_lines(lines: &[BuyerLine]) -> DomainResult<(Vec<ValidLine>, String, i64
     if lines.iter().any(|l| l.price.currency != currency) {
         return Err(DomainError::invalid(
             "lines",
-            "The lines are in different currencies; one order has one currency.",
+            Wording::new(
+                "The lines are in different currencies; one order has one currency.",
+                "Die Zeilen haben unterschiedliche Währungen; eine Bestellung hat nur eine Währung.",
+            ),
         ));
     }
-    let total = cart_total(lines)
-        .ok_or_else(|| DomainError::invalid("lines", "The order total is too large."))?;
+    let total =
+        cart_total(lines).ok_or_else(|| DomainError::invalid("lines", order_total_too_large()))?;
     let valid = lines
         .iter()
         .map(|l| ValidLine {
@@ -364,7 +367,7 @@ pub(crate) async fn receive_order(
                     .as_deref()
                     .map(|r| format!(" by order {r}"))
                     .unwrap_or_default();
-                return Err(DomainError::Conflict(format!(
+                return Err(DomainError::conflict(format!(
                     "This cart was already ordered{ordered} or cancelled; it is {}.",
                     status_of(&po)?.label().to_lowercase()
                 )));

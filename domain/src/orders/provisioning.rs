@@ -8,10 +8,10 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     QueryFilter, QueryOrder, Statement,
 };
-use simdesk_types::{Entitlements, FieldError, OptionKind, PoStatus};
+use simdesk_types::{Entitlements, FieldError, OptionKind, PoStatus, Wording};
 use std::collections::HashMap;
 
-use super::scope::{load, refused, status_of, CHANGED_MEANWHILE};
+use super::scope::{changed_meanwhile, load, refused, status_of};
 use super::sim_settings::overrides_of;
 use super::stock::SimStatus;
 use super::transition::transition;
@@ -141,7 +141,7 @@ pub async fn provision(
         )
         .map_err(refused)?;
         if po.version != version {
-            return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
+            return Err(DomainError::conflict(changed_meanwhile()));
         }
         let lines = purchase_order_line::Entity::find()
             .filter(purchase_order_line::Column::PurchaseOrderId.eq(po.id))
@@ -167,7 +167,10 @@ pub async fn provision(
                 if added == 0 {
                     return Err(DomainError::invalid(
                         "stock",
-                        "No free SIMs of the ordered products are in stock: load SIMs first.",
+                        Wording::new(
+                            "No free SIMs of the ordered products are in stock: load SIMs first.",
+                            "Von den bestellten Produkten sind keine freien SIMs auf Lager: Laden Sie zuerst SIMs.",
+                        ),
                     ));
                 }
                 added
@@ -237,13 +240,19 @@ async fn assign_named(
     if names.is_empty() {
         return Err(DomainError::invalid(
             "identifiers",
-            "List the ICCIDs or IMSIs to assign, one per line.",
+            Wording::new(
+                "List the ICCIDs or IMSIs to assign, one per line.",
+                "Geben Sie die zuzuordnenden ICCIDs oder IMSIs an, eine pro Zeile.",
+            ),
         ));
     }
     if names.len() > MAX_IDENTIFIERS {
         return Err(DomainError::invalid(
             "identifiers",
-            format!("List at most {MAX_IDENTIFIERS} SIMs at once."),
+            Wording::new(
+                format!("List at most {MAX_IDENTIFIERS} SIMs at once."),
+                format!("Geben Sie höchstens {MAX_IDENTIFIERS} SIMs auf einmal an."),
+            ),
         ));
     }
     let all: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
@@ -271,21 +280,30 @@ async fn assign_named(
         let Some(sim) = found.get(name) else {
             errors.push(FieldError::new(
                 "identifiers",
-                format!("Line {line_number}: no SIM {name} in stock."),
+                Wording::new(
+                    format!("Line {line_number}: no SIM {name} in stock."),
+                    format!("Zeile {line_number}: Keine SIM {name} auf Lager."),
+                ),
             ));
             continue;
         };
         if SimStatus::parse(&sim.status) != Some(SimStatus::Free) {
             errors.push(FieldError::new(
                 "identifiers",
-                format!("Line {line_number}: SIM {name} is already assigned."),
+                Wording::new(
+                    format!("Line {line_number}: SIM {name} is already assigned."),
+                    format!("Zeile {line_number}: SIM {name} ist bereits zugeordnet."),
+                ),
             ));
             continue;
         }
         if let Some((_, first)) = chosen.get(&sim.id) {
             errors.push(FieldError::new(
                 "identifiers",
-                format!("Line {line_number}: SIM {name} repeats line {first}."),
+                Wording::new(
+                    format!("Line {line_number}: SIM {name} repeats line {first}."),
+                    format!("Zeile {line_number}: SIM {name} wiederholt Zeile {first}."),
+                ),
             ));
             continue;
         }
@@ -296,8 +314,13 @@ async fn assign_named(
         }) else {
             errors.push(FieldError::new(
                 "identifiers",
-                format!(
-                    "Line {line_number}: SIM {name} is of a product this order does not need (more of)."
+                Wording::new(
+                    format!(
+                        "Line {line_number}: SIM {name} is of a product this order does not need (more of)."
+                    ),
+                    format!(
+                        "Zeile {line_number}: SIM {name} gehört zu einem Produkt, das diese Bestellung nicht (mehr) braucht."
+                    ),
                 ),
             ));
             continue;
@@ -346,10 +369,10 @@ async fn assign_named(
                 .exec(txn)
                 .await?;
             if result.rows_affected != chunk.len() as u64 {
-                return Err(DomainError::Conflict(
-                    "Some of these SIMs were assigned elsewhere at the same moment; try again."
-                        .into(),
-                ));
+                return Err(DomainError::conflict(Wording::new(
+                    "Some of these SIMs were assigned elsewhere at the same moment; try again.",
+                    "Einige dieser SIMs wurden im selben Moment anderweitig zugeordnet; versuchen Sie es erneut.",
+                )));
             }
             added += chunk.len() as i64;
         }

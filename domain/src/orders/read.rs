@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use simdesk_types::{
     OptionKind, PoAction, PoAddress, PoDetail, PoEntitlement, PoEventView, PoLineView, PoList,
-    PoStatus, PoSummary, Shipment, SimView, StatusCount,
+    PoStatus, PoSummary, Shipment, SimView, StatusCount, Wording,
 };
 use std::collections::HashMap;
 
@@ -244,9 +244,10 @@ pub async fn sims(
                 PoStatus::Ready | PoStatus::Shipped | PoStatus::Closed
             )
         {
-            return Err(DomainError::Conflict(
-                "The SIMs of this purchase order are not ready yet.".into(),
-            ));
+            return Err(DomainError::conflict(Wording::new(
+                "The SIMs of this purchase order are not ready yet.",
+                "Die SIMs dieser Bestellung sind noch nicht bereit.",
+            )));
         }
         let rows = sim_card::Entity::find()
             .filter(sim_card::Column::TenantId.eq(po.tenant_id))
@@ -413,7 +414,10 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> Dom
         let id: i64 = after.parse().map_err(|_| {
             DomainError::invalid(
                 "after",
-                "This page link is damaged; start from the first page.",
+                Wording::new(
+                    "This page link is damaged; start from the first page.",
+                    "Dieser Seitenlink ist beschädigt; beginnen Sie auf der ersten Seite.",
+                ),
             )
         })?;
         rows_query = rows_query.filter(purchase_order::Column::Id.lt(id));

@@ -2,15 +2,20 @@
 //! policy's order scope, with the messages for stale forms and refused steps.
 
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use simdesk_types::{PoAction, PoStatus};
+use simdesk_types::{PoAction, PoStatus, Wording};
 
 use super::workflow::{self, Capacity};
 use crate::entity::{purchase_order, purchase_order_event};
 use crate::policy::OrderScope;
 use crate::{Actor, DomainError, DomainResult};
 
-pub(super) const CHANGED_MEANWHILE: &str =
-    "Someone else changed this purchase order meanwhile. Reload it to see what changed, then try again.";
+/// The message for a stale form: someone changed the PO since it was loaded.
+pub(super) fn changed_meanwhile() -> Wording {
+    Wording::new(
+        "Someone else changed this purchase order meanwhile. Reload it to see what changed, then try again.",
+        "Diese Bestellung wurde inzwischen von jemand anderem geändert. Laden Sie sie neu, um die Änderungen zu sehen, und versuchen Sie es dann erneut.",
+    )
+}
 
 pub(crate) fn status_of(po: &purchase_order::Model) -> DomainResult<PoStatus> {
     PoStatus::parse(&po.status)
@@ -56,6 +61,6 @@ async fn last_submitter(txn: &DatabaseTransaction, po_id: i64) -> DomainResult<O
 pub(super) fn refused(refusal: workflow::Refusal) -> DomainError {
     match refusal {
         workflow::Refusal::NotYours { .. } => DomainError::Forbidden,
-        workflow::Refusal::WrongStatus { .. } => DomainError::Conflict(refusal.message()),
+        workflow::Refusal::WrongStatus { .. } => DomainError::conflict(refusal.message()),
     }
 }

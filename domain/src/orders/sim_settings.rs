@@ -4,7 +4,8 @@
 
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use simdesk_types::{
-    Entitlements, FieldError, NamedDefault, OptionKind, OptionView, SimSettingChoices,
+    Entitlements, FieldError, Locale, NamedDefault, OptionKind, OptionView, SimSettingChoices,
+    Wording,
 };
 use std::collections::HashMap;
 
@@ -86,7 +87,10 @@ pub(crate) async fn override_problems(
     if !overrides_allowed(txn, tenant_id).await? {
         return Ok(vec![FieldError::new(
             "overrides",
-            "Your provider does not allow orders to change the account's defaults.",
+            Wording::new(
+                "Your provider does not allow orders to change the account's defaults.",
+                "Ihr Anbieter erlaubt nicht, dass Bestellungen die Standardwerte des Kundenkontos ändern.",
+            ),
         )]);
     }
     let entitled = entitled_options(txn, tenant_id, account_id).await?;
@@ -106,9 +110,15 @@ pub(crate) async fn override_problems(
             (!usable).then(|| {
                 FieldError::new(
                     format!("overrides.{}", kind.as_str()),
-                    format!(
-                        "Choose one of the {} options this account is entitled to.",
-                        kind.label()
+                    Wording::new(
+                        format!(
+                            "Choose one of the {} options this account is entitled to.",
+                            kind.label()
+                        ),
+                        format!(
+                            "Wählen Sie eine der Optionen für „{}“, die diesem Kundenkonto zustehen.",
+                            kind.label_in(Locale::German)
+                        ),
                     ),
                 )
             })

@@ -3,11 +3,11 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Set};
-use simdesk_types::{FieldError, PoAction, PoStatus, ShipmentInput};
+use simdesk_types::{FieldError, PoAction, PoStatus, ShipmentInput, Wording};
 
 use super::draft::parse_date;
 use super::plausibility::plausibility;
-use super::scope::{load, refused, status_of, CHANGED_MEANWHILE};
+use super::scope::{changed_meanwhile, load, refused, status_of};
 use super::transition::transition;
 use super::workflow::{self, Capacity, Event};
 use crate::audit::denials;
@@ -21,19 +21,25 @@ fn required_reason(action: PoAction, reason: &str) -> DomainResult<String> {
     if action.needs_reason() && reason.is_empty() {
         return Err(DomainError::invalid(
             "reason",
-            format!(
-                "Give the reason for the {}: the purchaser sees it.",
-                match action {
-                    PoAction::Decline => "decline",
-                    _ => "rejection",
-                }
-            ),
+            match action {
+                PoAction::Decline => Wording::new(
+                    "Give the reason for the decline: the purchaser sees it.",
+                    "Geben Sie den Grund für die Ablehnung der Freigabe an: Der Besteller sieht ihn.",
+                ),
+                _ => Wording::new(
+                    "Give the reason for the rejection: the purchaser sees it.",
+                    "Geben Sie den Grund für die Ablehnung an: Der Besteller sieht ihn.",
+                ),
+            },
         ));
     }
     if reason.chars().count() > 2000 {
         return Err(DomainError::invalid(
             "reason",
-            "Use at most 2000 characters.",
+            Wording::new(
+                "Use at most 2000 characters.",
+                "Verwenden Sie höchstens 2000 Zeichen.",
+            ),
         ));
     }
     Ok(reason.to_owned())
@@ -112,14 +118,17 @@ pub async fn act(
             | PoAction::ReceiveBuyerPo => {
                 return Err(DomainError::invalid(
                     "action",
-                    "This step needs its own form.",
+                    Wording::new(
+                        "This step needs its own form.",
+                        "Für diesen Schritt gibt es ein eigenes Formular.",
+                    ),
                 ))
             }
         };
         // The workflow decides first, so a stale form gets the precise reason.
         workflow::next(status_of(&po)?, event, capacity).map_err(refused)?;
         if po.version != version {
-            return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
+            return Err(DomainError::conflict(changed_meanwhile()));
         }
         let to =
             status_of(&transition(&txn, actor, &po, capacity, event, &reason, changes).await?)?;
@@ -145,31 +154,60 @@ pub async fn ship(
         let mut errors = Vec::new();
         let carrier = input.carrier.trim().to_owned();
         let tracking_number = input.tracking_number.trim().to_owned();
-        for (field, value, what) in [
-            ("carrier", &carrier, "the carrier"),
-            ("tracking_number", &tracking_number, "the tracking number"),
+        for (field, value, missing) in [
+            (
+                "carrier",
+                &carrier,
+                Wording::new(
+                    "Enter the carrier.",
+                    "Geben Sie den Versanddienstleister ein.",
+                ),
+            ),
+            (
+                "tracking_number",
+                &tracking_number,
+                Wording::new(
+                    "Enter the tracking number.",
+                    "Geben Sie die Sendungsnummer ein.",
+                ),
+            ),
         ] {
             if value.is_empty() {
-                errors.push(FieldError::new(field, format!("Enter {what}.")));
+                errors.push(FieldError::new(field, missing));
             } else if value.chars().count() > 100 {
-                errors.push(FieldError::new(field, "Use at most 100 characters."));
+                errors.push(FieldError::new(
+                    field,
+                    Wording::new(
+                        "Use at most 100 characters.",
+                        "Verwenden Sie höchstens 100 Zeichen.",
+                    ),
+                ));
             }
         }
         let shipped_on = parse_date(&input.shipped_on, "shipped_on", &mut errors);
         if input.shipped_on.trim().is_empty() {
-            errors.push(FieldError::new("shipped_on", "Enter the shipping date."));
+            errors.push(FieldError::new(
+                "shipped_on",
+                Wording::new(
+                    "Enter the shipping date.",
+                    "Geben Sie das Versanddatum ein.",
+                ),
+            ));
         }
         if shipped_on.is_some_and(|d| d > Utc::now().date_naive() + Duration::days(1)) {
             errors.push(FieldError::new(
                 "shipped_on",
-                "The shipping date cannot be in the future.",
+                Wording::new(
+                    "The shipping date cannot be in the future.",
+                    "Das Versanddatum kann nicht in der Zukunft liegen.",
+                ),
             ));
         }
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));
         }
         if po.version != version {
-            return Err(DomainError::Conflict(CHANGED_MEANWHILE.into()));
+            return Err(DomainError::conflict(changed_meanwhile()));
         }
         let changes = purchase_order::ActiveModel {
             carrier: Set(carrier),

@@ -6,7 +6,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     FromQueryResult, QueryFilter, QuerySelect, QueryTrait, Set,
 };
-use simdesk_types::{ImportReport, RowError, StockLevel};
+use simdesk_types::{ImportReport, RowError, StockLevel, Wording};
 use std::collections::{HashMap, HashSet};
 
 use crate::db::{begin, begin_write, DataScope};
@@ -126,7 +126,13 @@ pub async fn import_csv(
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| {
-            DomainError::invalid("file", format!("The first line must name the columns: {e}"))
+            DomainError::invalid(
+                "file",
+                Wording::new(
+                    format!("The first line must name the columns: {e}"),
+                    format!("Die erste Zeile muss die Spalten benennen: {e}"),
+                ),
+            )
         })?
         .iter()
         .map(|h| h.to_lowercase())
@@ -137,7 +143,10 @@ pub async fn import_csv(
     else {
         return Err(DomainError::invalid(
             "file",
-            "The first line must name the columns iccid, imsi, part_number and, optionally, msisdn.",
+            Wording::new(
+                "The first line must name the columns iccid, imsi, part_number and, optionally, msisdn.",
+                "Die erste Zeile muss die Spalten iccid, imsi, part_number und, wenn gewünscht, msisdn benennen.",
+            ),
         ));
     };
     let msisdn_at = column("msisdn");
@@ -245,7 +254,10 @@ pub async fn import_csv(
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        return Err(DomainError::invalid("file", "The file holds no SIMs."));
+        return Err(DomainError::invalid(
+            "file",
+            Wording::new("The file holds no SIMs.", "Die Datei enthält keine SIMs."),
+        ));
     }
 
     let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
@@ -321,10 +333,12 @@ pub async fn import_csv(
             .exec_without_returning(&txn)
             .await
             .map_err(|e| match e.sql_err() {
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => DomainError::Conflict(
-                    "Another upload loaded some of these SIMs at the same time; upload the file again to see which."
-                        .into(),
-                ),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    DomainError::conflict(Wording::new(
+                        "Another upload loaded some of these SIMs at the same time; upload the file again to see which.",
+                        "Ein anderer Upload hat einige dieser SIMs zur selben Zeit geladen; laden Sie die Datei erneut hoch, um zu sehen, welche.",
+                    ))
+                }
                 _ => DomainError::Database(e),
             })?;
     }

@@ -11,7 +11,7 @@ use serde_json::json;
 use simdesk_types::{PoAction, PoStatus, WebhookEvent};
 
 use super::notify::notifications;
-use super::scope::{refused, status_of, CHANGED_MEANWHILE};
+use super::scope::{changed_meanwhile, refused, status_of};
 use super::stock;
 use super::workflow::{self, Capacity, Event};
 use crate::audit::AuditEvent;
@@ -41,7 +41,7 @@ pub(crate) async fn update_unchanged(
         .from_raw_sql(txn.get_database_backend().build(&update))
         .one(txn)
         .await?
-        .ok_or_else(|| DomainError::Conflict(CHANGED_MEANWHILE.into()))
+        .ok_or_else(|| DomainError::conflict(changed_meanwhile()))
 }
 
 /// Applies `event` to `po`: asks the workflow for the step, writes the new status with

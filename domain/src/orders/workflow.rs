@@ -3,7 +3,7 @@
 //! document goes to the ordering procurement system). Services ask it before they write;
 //! `transition` carries out what it answers; nothing else changes a status.
 
-use simdesk_types::{PoAction, PoStatus};
+use simdesk_types::{Locale, PoAction, PoStatus, Wording};
 
 pub use crate::policy::Capacity;
 
@@ -168,17 +168,31 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The sentence shown to the user.
-    pub fn message(&self) -> String {
+    /// The sentence shown to the user, in English and German (the German names the step by
+    /// its button's label).
+    pub fn message(&self) -> Wording {
         match self {
-            Refusal::NotYours { action } => format!(
-                "You cannot {} this purchase order.",
-                action.label().to_lowercase()
+            Refusal::NotYours { action } => Wording::new(
+                format!(
+                    "You cannot {} this purchase order.",
+                    action.label().to_lowercase()
+                ),
+                format!(
+                    "Den Schritt „{}“ dürfen Sie bei dieser Bestellung nicht ausführen.",
+                    action.label_in(Locale::German)
+                ),
             ),
-            Refusal::WrongStatus { status, action } => format!(
-                "This purchase order is {}: it cannot be {} now. Reload the page to see its current state.",
-                status.label().to_lowercase(),
-                action.past_tense().to_lowercase()
+            Refusal::WrongStatus { status, action } => Wording::new(
+                format!(
+                    "This purchase order is {}: it cannot be {} now. Reload the page to see its current state.",
+                    status.label().to_lowercase(),
+                    action.past_tense().to_lowercase()
+                ),
+                format!(
+                    "Diese Bestellung hat den Status „{}“: „{}“ ist jetzt nicht möglich. Laden Sie die Seite neu, um ihren aktuellen Stand zu sehen.",
+                    status.label_in(Locale::German),
+                    action.label_in(Locale::German)
+                ),
             ),
         }
     }
@@ -424,6 +438,20 @@ mod tests {
             Capacity::default()
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_refusal_reads_in_english_and_german() {
+        let refusal = next(PoStatus::Draft, Event::Ship, PROVIDER).unwrap_err();
+        let message = refusal.message();
+        assert_eq!(
+            message.english,
+            "This purchase order is draft: it cannot be shipped now. Reload the page to see its current state."
+        );
+        assert_eq!(
+            message.german.as_deref(),
+            Some("Diese Bestellung hat den Status „Entwurf“: „Versenden“ ist jetzt nicht möglich. Laden Sie die Seite neu, um ihren aktuellen Stand zu sehen.")
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     CartEncoding, DeploymentMode, FieldError, PunchoutCredentialInput, PunchoutCredentialView,
-    PunchoutSettings, SavedPunchoutCredential,
+    PunchoutSettings, SavedPunchoutCredential, Wording,
 };
 use std::collections::HashMap;
 use subtle::ConstantTimeEq;
@@ -145,7 +145,10 @@ fn validate(
     let mode = DeploymentMode::parse(&input.deployment_mode).unwrap_or_else(|| {
         errors.push(FieldError::new(
             "deployment_mode",
-            "Choose production or test.",
+            Wording::new(
+                "Choose production or test.",
+                "Wählen Sie Produktion oder Test.",
+            ),
         ));
         DeploymentMode::Production
     });
@@ -153,7 +156,10 @@ fn validate(
     if domain.is_empty() || domain.len() > 64 {
         errors.push(FieldError::new(
             "domain",
-            "Enter the credential domain the procurement system sends, such as NetworkID or DUNS (at most 64 characters).",
+            Wording::new(
+                "Enter the credential domain the procurement system sends, such as NetworkID or DUNS (at most 64 characters).",
+                "Geben Sie die Credential-Domäne ein, die das Beschaffungssystem sendet, etwa NetworkID oder DUNS (höchstens 64 Zeichen).",
+            ),
         ));
     } else if !domain
         .chars()
@@ -161,19 +167,28 @@ fn validate(
     {
         errors.push(FieldError::new(
             "domain",
-            "Use letters, digits, dots, dashes, colons or underscores only.",
+            Wording::new(
+                "Use letters, digits, dots, dashes, colons or underscores only.",
+                "Verwenden Sie nur Buchstaben, Ziffern, Punkte, Bindestriche, Doppelpunkte oder Unterstriche.",
+            ),
         ));
     }
     let identity = input.identity.trim().to_owned();
     if identity.is_empty() || identity.chars().count() > 255 {
         errors.push(FieldError::new(
             "identity",
-            "Enter the buyer's identity from the From credential (at most 255 characters).",
+            Wording::new(
+                "Enter the buyer's identity from the From credential (at most 255 characters).",
+                "Geben Sie die Identität des Käufers aus dem From-Credential ein (höchstens 255 Zeichen).",
+            ),
         ));
     } else if identity.chars().any(char::is_control) {
         errors.push(FieldError::new(
             "identity",
-            "The identity cannot contain control characters.",
+            Wording::new(
+                "The identity cannot contain control characters.",
+                "Die Identität darf keine Steuerzeichen enthalten.",
+            ),
         ));
     }
     let secret = input.shared_secret.trim();
@@ -182,7 +197,10 @@ fn validate(
     } else if secret.chars().count() < MIN_SECRET || secret.chars().count() > 255 {
         errors.push(FieldError::new(
             "shared_secret",
-            format!("Use a shared secret of {MIN_SECRET} to 255 characters, or leave it empty to have one generated."),
+            Wording::new(
+                format!("Use a shared secret of {MIN_SECRET} to 255 characters, or leave it empty to have one generated."),
+                format!("Verwenden Sie ein gemeinsames Geheimnis mit {MIN_SECRET} bis 255 Zeichen, oder lassen Sie das Feld leer, damit eines erzeugt wird."),
+            ),
         ));
         None
     } else {
@@ -194,7 +212,10 @@ fn validate(
         CartEncoding::parse(&input.cart_encoding).unwrap_or_else(|| {
             errors.push(FieldError::new(
                 "cart_encoding",
-                "Choose urlencoded or base64.",
+                Wording::new(
+                    "Choose urlencoded or base64.",
+                    "Wählen Sie urlencoded oder base64.",
+                ),
             ));
             CartEncoding::UrlEncoded
         })
@@ -210,14 +231,20 @@ fn validate(
             Some(_) => {}
             None => errors.push(FieldError::new(
                 "frame_ancestors",
-                format!("{entry} is not an origin: write https://host or https://host:port, without a path."),
+                Wording::new(
+                    format!("{entry} is not an origin: write https://host or https://host:port, without a path."),
+                    format!("{entry} ist kein Ursprung: Schreiben Sie https://host oder https://host:port, ohne Pfad."),
+                ),
             )),
         }
     }
     if origins.len() > MAX_FRAME_ANCESTORS {
         errors.push(FieldError::new(
             "frame_ancestors",
-            format!("Name at most {MAX_FRAME_ANCESTORS} origins."),
+            Wording::new(
+                format!("Name at most {MAX_FRAME_ANCESTORS} origins."),
+                format!("Nennen Sie höchstens {MAX_FRAME_ANCESTORS} Ursprünge."),
+            ),
         ));
     }
     let order_response_url = input.order_response_url.trim().to_owned();
@@ -230,7 +257,10 @@ fn validate(
         if !usable || order_response_url.len() > 500 {
             errors.push(FieldError::new(
                 "order_response_url",
-                "Enter the https address where order confirmations and ship notices go, or leave it empty.",
+                Wording::new(
+                    "Enter the https address where order confirmations and ship notices go, or leave it empty.",
+                    "Geben Sie die https-Adresse für Bestellbestätigungen und Versandbenachrichtigungen ein, oder lassen Sie das Feld leer.",
+                ),
             ));
         }
     }
@@ -252,7 +282,10 @@ fn validate(
 fn duplicate() -> DomainError {
     DomainError::invalid(
         "identity",
-        "This tenant already has a credential with this domain and identity for this environment.",
+        Wording::new(
+            "This tenant already has a credential with this domain and identity for this environment.",
+            "Dieser Anbieter hat für diese Umgebung bereits einen Zugang mit dieser Domäne und Identität.",
+        ),
     )
 }
 
@@ -309,9 +342,10 @@ pub async fn save(
                     .await?
                     .ok_or_else(|| DomainError::out_of_scope("punchout_credential", id))?;
                 if version.is_some_and(|v| v != current.version) {
-                    return Err(DomainError::Conflict(
-                        "Someone else changed this credential meanwhile. Reload the page and try again.".into(),
-                    ));
+                    return Err(DomainError::conflict(Wording::new(
+                        "Someone else changed this credential meanwhile. Reload the page and try again.",
+                        "Jemand anderes hat diesen Zugang inzwischen geändert. Laden Sie die Seite neu und versuchen Sie es erneut.",
+                    )));
                 }
                 let mut model = current.clone().into_active_model();
                 model.deployment_mode = Set(valid.mode.as_str().to_owned());

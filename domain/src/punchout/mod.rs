@@ -94,7 +94,7 @@ impl From<DomainError> for PunchOutError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
-            DomainError::Conflict(message) => PunchOutError::Conflict(message),
+            DomainError::Conflict(message) => PunchOutError::Conflict(message.english),
             DomainError::Forbidden => {
                 PunchOutError::Forbidden("This is not allowed for this account.".into())
             }

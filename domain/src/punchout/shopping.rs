@@ -18,7 +18,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     CartEncoding, CartReturn, CatalogEntry, Entitlements, FieldError, PunchoutCart,
-    PunchoutOperation,
+    PunchoutOperation, Wording,
 };
 use std::collections::HashMap;
 
@@ -35,7 +35,12 @@ use crate::orders::draft::quantity_problem;
 use crate::orders::procurement::{self, BuyerCart, BuyerLine};
 use crate::{Actor, DomainError, DomainResult};
 
-const ENDED: &str = "This PunchOut session has ended. Start again from your procurement system.";
+fn ended() -> Wording {
+    Wording::new(
+        "This PunchOut session has ended. Start again from your procurement system.",
+        "Diese PunchOut-Sitzung ist beendet. Beginnen Sie in Ihrem Beschaffungssystem erneut.",
+    )
+}
 
 /// Opens a visit with its one-time token: only once, and only within the link's lifetime.
 pub async fn start(db: &DatabaseConnection, token: &str) -> DomainResult<Started> {
@@ -50,10 +55,10 @@ pub async fn start(db: &DatabaseConnection, token: &str) -> DomainResult<Started
         .exec(&txn)
         .await?;
     let expired = || {
-        DomainError::Conflict(
-            "This PunchOut link was already used or has expired. Start again from your procurement system."
-                .into(),
-        )
+        DomainError::conflict(Wording::new(
+            "This PunchOut link was already used or has expired. Start again from your procurement system.",
+            "Dieser PunchOut-Link wurde bereits verwendet oder ist abgelaufen. Beginnen Sie in Ihrem Beschaffungssystem erneut.",
+        ))
     };
     if claimed.rows_affected != 1 {
         return Err(expired());
@@ -210,7 +215,10 @@ fn cart_lines(
         let Some(entry) = contract.get(product_id) else {
             errors.push(FieldError::new(
                 "cart",
-                "One of the products is not available any more; reload the page.",
+                Wording::new(
+                    "One of the products is not available any more; reload the page.",
+                    "Eines der Produkte ist nicht mehr verfügbar; laden Sie die Seite neu.",
+                ),
             ));
             continue;
         };
@@ -222,7 +230,10 @@ fn cart_lines(
                 } else if lines.iter().any(|l| l.product_id == *product_id) {
                     errors.push(FieldError::new(
                         &field,
-                        format!("{} appears twice.", entry.name),
+                        Wording::new(
+                            format!("{} appears twice.", entry.name),
+                            format!("{} ist doppelt aufgeführt.", entry.name),
+                        ),
                     ));
                 } else {
                     lines.push(BuyerLine {
@@ -234,7 +245,10 @@ fn cart_lines(
             }
             _ => errors.push(FieldError::new(
                 &field,
-                format!("{}: enter the quantity as a whole number.", entry.name),
+                Wording::new(
+                    format!("{}: enter the quantity as a whole number.", entry.name),
+                    format!("{}: Geben Sie die Menge als ganze Zahl ein.", entry.name),
+                ),
             )),
         }
     }
@@ -263,14 +277,14 @@ async fn return_cart(
     let txn = begin_write(db, DataScope::Tenant(tenant_id)).await?;
     let session = visit_of(&txn, actor, visit).await?;
     if session.closed_at.is_some() {
-        return Err(DomainError::Conflict(ENDED.into()));
+        return Err(DomainError::conflict(ended()));
     }
     let credential = punchout_credential::Entity::find_by_id(session.credential_id)
         .filter(punchout_credential::Column::TenantId.eq(tenant_id))
         .one(&txn)
         .await?
         .filter(|c| c.enabled)
-        .ok_or_else(|| DomainError::Conflict(ENDED.into()))?;
+        .ok_or_else(|| DomainError::conflict(ended()))?;
     let operation =
         PunchoutOperation::parse(&session.operation).unwrap_or(PunchoutOperation::Create);
     let contract =
@@ -430,8 +444,15 @@ fn order_message(
         .first()
         .map(|l| l.price.currency.clone())
         .unwrap_or_else(|| "EUR".to_owned());
-    let total = procurement::cart_total(lines)
-        .ok_or_else(|| DomainError::invalid("cart", "The cart total is too large."))?;
+    let total = procurement::cart_total(lines).ok_or_else(|| {
+        DomainError::invalid(
+            "cart",
+            Wording::new(
+                "The cart total is too large.",
+                "Die Gesamtsumme des Warenkorbs ist zu hoch.",
+            ),
+        )
+    })?;
     let items = lines
         .iter()
         .enumerate()

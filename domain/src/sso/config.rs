@@ -7,7 +7,7 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, Set,
 };
 use serde_json::json;
-use simdesk_types::{Role, SsoCheck, SsoConfigInput, SsoConfigView};
+use simdesk_types::{Role, SsoCheck, SsoConfigInput, SsoConfigView, Wording};
 
 use super::oidc::{self, OidcSettings};
 use super::provider::{domains_of, mapping_of, open_config};
@@ -20,6 +20,13 @@ use crate::secret::SecretKey;
 use crate::{Actor, DomainError, DomainResult};
 
 const DEFAULT_SCOPES: &str = "openid email profile";
+
+fn changed_meanwhile() -> DomainError {
+    DomainError::conflict(Wording::new(
+        "Someone else changed these single sign-on settings meanwhile. Reload the page to see them.",
+        "Jemand anderes hat diese Single-Sign-on-Einstellungen inzwischen geändert. Laden Sie die Seite neu, um sie zu sehen.",
+    ))
+}
 
 /// The account whose single sign-on the actor may configure: their own as account admin, any
 /// of the tenant's as provider staff.
@@ -161,9 +168,15 @@ async fn check_domains_free(
     if !taken.is_empty() {
         return Err(DomainError::invalid(
             "domains",
-            format!(
-                "Already routed to another account's provider: {}.",
-                taken.join(", ")
+            Wording::new(
+                format!(
+                    "Already routed to another account's provider: {}.",
+                    taken.join(", ")
+                ),
+                format!(
+                    "Bereits an den Identitätsanbieter eines anderen Kundenkontos weitergeleitet: {}.",
+                    taken.join(", ")
+                ),
             ),
         ));
     }
@@ -189,9 +202,15 @@ async fn check_domains_free(
     } else {
         Err(DomainError::invalid(
             "domains",
-            format!(
-                "Users of another account or of the provider have addresses at {}: such a domain cannot route to this account.",
-                foreign.join(", ")
+            Wording::new(
+                format!(
+                    "Users of another account or of the provider have addresses at {}: such a domain cannot route to this account.",
+                    foreign.join(", ")
+                ),
+                format!(
+                    "Nutzer eines anderen Kundenkontos oder des Anbieters haben Adressen bei {}: Eine solche Domain kann nicht an dieses Kundenkonto weiterleiten.",
+                    foreign.join(", ")
+                ),
             ),
         ))
     }
@@ -218,9 +237,7 @@ pub async fn save(
             .await?;
         let current_version = current.as_ref().map_or(0, |p| p.version);
         if current_version != version {
-            return Err(DomainError::Conflict(
-                "Someone else changed these single sign-on settings meanwhile. Reload the page to see them.".into(),
-            ));
+            return Err(changed_meanwhile());
         }
         let valid = validate(&input, current.is_some()).map_err(DomainError::Invalid)?;
         if let Some(user_id) = valid.break_glass_user_id {
@@ -228,13 +245,19 @@ pub async fn save(
             if !admins.iter().any(|(id, _)| *id == user_id) {
                 return Err(DomainError::invalid(
                     "break_glass_user_id",
-                    "The break-glass admin must be an active account admin of this account.",
+                    Wording::new(
+                        "The break-glass admin must be an active account admin of this account.",
+                        "Der Notfall-Admin muss ein aktiver Kundenkonto-Admin dieses Kundenkontos sein.",
+                    ),
                 ));
             }
         } else if valid.require_sso {
             return Err(DomainError::invalid(
                 "break_glass_user_id",
-                "Name a break-glass admin who keeps a password while single sign-on is required.",
+                Wording::new(
+                    "Name a break-glass admin who keeps a password while single sign-on is required.",
+                    "Nennen Sie einen Notfall-Admin, der ein Passwort behält, solange Single Sign-on erzwungen wird.",
+                ),
             ));
         }
         check_domains_free(db, account_id, current.as_ref().map(|p| p.id), &valid.domains).await?;
@@ -279,16 +302,23 @@ pub async fn save(
                 .exec(&txn)
                 .await?;
             if result.rows_affected != 1 {
-                return Err(DomainError::Conflict(
-                    "Someone else changed these single sign-on settings meanwhile. Reload the page to see them.".into(),
-                ));
+                return Err(changed_meanwhile());
             }
             current.map(|p| p.id).unwrap_or_default()
         } else {
             model
                 .insert(&txn)
                 .await
-                .map_err(|e| crate::db::unique_violation(e, "form", "Single sign-on was configured for this account meanwhile. Reload the page."))?
+                .map_err(|e| {
+                    crate::db::unique_violation(
+                        e,
+                        "form",
+                        Wording::new(
+                            "Single sign-on was configured for this account meanwhile. Reload the page.",
+                            "Single Sign-on wurde für dieses Kundenkonto inzwischen eingerichtet. Laden Sie die Seite neu.",
+                        ),
+                    )
+                })?
                 .id
         };
         identity_provider_domain::Entity::delete_many()
@@ -308,7 +338,10 @@ pub async fn save(
                 crate::db::unique_violation(
                     e,
                     "domains",
-                    &format!("{domain} was routed to another account's provider meanwhile."),
+                    Wording::new(
+                        format!("{domain} was routed to another account's provider meanwhile."),
+                        format!("{domain} wurde inzwischen an den Identitätsanbieter eines anderen Kundenkontos weitergeleitet."),
+                    ),
                 )
             })?;
         }
@@ -355,7 +388,13 @@ pub async fn test_connection(
             .one(&txn)
             .await?
             .ok_or_else(|| {
-                DomainError::invalid("form", "Save the settings first, then test the connection.")
+                DomainError::invalid(
+                    "form",
+                    Wording::new(
+                        "Save the settings first, then test the connection.",
+                        "Speichern Sie zuerst die Einstellungen und testen Sie dann die Verbindung.",
+                    ),
+                )
             })?;
         let config = open_config(&txn, key, model).await?;
         txn.commit().await?;

@@ -1,7 +1,7 @@
 //! Checking the single sign-on settings an admin entered: issuer URL, client credentials,
 //! scopes, e-mail domains, role claim and mapping, just-in-time users; every mistake named.
 
-use simdesk_types::{FieldError, Role, RoleRule, SsoConfigInput};
+use simdesk_types::{FieldError, Role, RoleRule, SsoConfigInput, Wording};
 
 use crate::urls::is_loopback;
 
@@ -41,21 +41,32 @@ pub(super) fn validate(
     has_secret: bool,
 ) -> Result<ValidConfig, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let mut error = |field: &str, message: String| errors.push(FieldError::new(field, message));
+    let mut error = |field: &str, message: Wording| errors.push(FieldError::new(field, message));
 
     let issuer_url = input.issuer_url.trim().to_owned();
     match url::Url::parse(&issuer_url) {
         _ if issuer_url.is_empty() => {
-            error("issuer_url", "Enter the provider's issuer URL.".into())
+            error(
+                "issuer_url",
+                Wording::new(
+                    "Enter the provider's issuer URL.",
+                    "Geben Sie die Issuer-URL des Identitätsanbieters ein.",
+                ),
+            )
         }
         _ if issuer_url.len() > 500 => error(
             "issuer_url",
-            "The issuer URL is longer than 500 characters.".into(),
+            Wording::new(
+                "The issuer URL is longer than 500 characters.",
+                "Die Issuer-URL ist länger als 500 Zeichen.",
+            ),
         ),
         Err(_) => error(
             "issuer_url",
-            "The issuer URL is not a valid URL, such as https://login.example.com/realms/acme."
-                .into(),
+            Wording::new(
+                "The issuer URL is not a valid URL, such as https://login.example.com/realms/acme.",
+                "Die Issuer-URL ist keine gültige URL wie etwa https://login.example.com/realms/acme.",
+            ),
         ),
         Ok(url) => {
             let secure = url.scheme() == "https"
@@ -63,13 +74,18 @@ pub(super) fn validate(
             if !secure {
                 error(
                     "issuer_url",
-                    "The issuer URL must use https (http only for a provider on this machine)."
-                        .into(),
+                    Wording::new(
+                        "The issuer URL must use https (http only for a provider on this machine).",
+                        "Die Issuer-URL muss https verwenden (http nur für einen Identitätsanbieter auf diesem Rechner).",
+                    ),
                 );
             } else if url.query().is_some() || url.fragment().is_some() {
                 error(
                     "issuer_url",
-                    "The issuer URL may not have a query or fragment.".into(),
+                    Wording::new(
+                        "The issuer URL may not have a query or fragment.",
+                        "Die Issuer-URL darf weder Query noch Fragment enthalten.",
+                    ),
                 );
             }
         }
@@ -78,12 +94,18 @@ pub(super) fn validate(
     if client_id.is_empty() {
         error(
             "client_id",
-            "Enter the client ID the provider assigned to simdesk.".into(),
+            Wording::new(
+                "Enter the client ID the provider assigned to simdesk.",
+                "Geben Sie die Client-ID ein, die der Identitätsanbieter simdesk zugewiesen hat.",
+            ),
         );
     } else if client_id.len() > 255 || client_id.chars().any(char::is_control) {
         error(
             "client_id",
-            "The client ID must be at most 255 printable characters.".into(),
+            Wording::new(
+                "The client ID must be at most 255 printable characters.",
+                "Die Client-ID darf höchstens 255 druckbare Zeichen lang sein.",
+            ),
         );
     }
     let secret = input.client_secret.trim();
@@ -91,14 +113,20 @@ pub(super) fn validate(
         if !has_secret {
             error(
                 "client_secret",
-                "Enter the client secret the provider issued.".into(),
+                Wording::new(
+                    "Enter the client secret the provider issued.",
+                    "Geben Sie das Client-Secret ein, das der Identitätsanbieter ausgestellt hat.",
+                ),
             );
         }
         None
     } else if secret.len() > 500 || secret.chars().any(char::is_control) {
         error(
             "client_secret",
-            "The client secret must be at most 500 printable characters.".into(),
+            Wording::new(
+                "The client secret must be at most 500 printable characters.",
+                "Das Client-Secret darf höchstens 500 druckbare Zeichen lang sein.",
+            ),
         );
         None
     } else {
@@ -115,7 +143,13 @@ pub(super) fn validate(
             .chars()
             .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\');
         if !valid {
-            error("scopes", format!("\"{scope}\" is not a valid scope name."));
+            error(
+                "scopes",
+                Wording::new(
+                    format!("\"{scope}\" is not a valid scope name."),
+                    format!("„{scope}“ ist kein gültiger Scope-Name."),
+                ),
+            );
         } else if !scopes.iter().any(|s| s == scope) {
             scopes.push(scope.to_owned());
         }
@@ -124,7 +158,10 @@ pub(super) fn validate(
     if scopes.len() > 500 {
         error(
             "scopes",
-            "The scopes are longer than 500 characters together.".into(),
+            Wording::new(
+                "The scopes are longer than 500 characters together.",
+                "Die Scopes sind zusammen länger als 500 Zeichen.",
+            ),
         );
     }
 
@@ -138,7 +175,10 @@ pub(super) fn validate(
         if !valid_domain(&domain) {
             error(
                 "domains",
-                format!("\"{raw}\" is not an e-mail domain such as example.com."),
+                Wording::new(
+                    format!("\"{raw}\" is not an e-mail domain such as example.com."),
+                    format!("„{raw}“ ist keine E-Mail-Domain wie example.com."),
+                ),
             );
         } else if !domains.contains(&domain) {
             domains.push(domain);
@@ -147,13 +187,19 @@ pub(super) fn validate(
     if domains.len() > MAX_DOMAINS {
         error(
             "domains",
-            format!("At most {MAX_DOMAINS} domains per account."),
+            Wording::new(
+                format!("At most {MAX_DOMAINS} domains per account."),
+                format!("Höchstens {MAX_DOMAINS} Domains pro Kundenkonto."),
+            ),
         );
     }
     if input.enabled && domains.is_empty() {
         error(
             "domains",
-            "Name at least one e-mail domain whose users sign in here.".into(),
+            Wording::new(
+                "Name at least one e-mail domain whose users sign in here.",
+                "Nennen Sie mindestens eine E-Mail-Domain, deren Nutzer sich hier anmelden.",
+            ),
         );
     }
 
@@ -165,7 +211,10 @@ pub(super) fn validate(
     {
         error(
             "role_claim",
-            "The role claim is a claim name such as groups or realm_access.roles.".into(),
+            Wording::new(
+                "The role claim is a claim name such as groups or realm_access.roles.",
+                "Der Rollen-Claim ist ein Claim-Name wie groups oder realm_access.roles.",
+            ),
         );
     }
     let mut role_mapping = Vec::new();
@@ -181,7 +230,10 @@ pub(super) fn validate(
         let Some((value, role)) = line.rsplit_once('=') else {
             error(
                 "role_mapping",
-                format!("Line {number}: write claim value = role, such as sim-buyers = purchaser."),
+                Wording::new(
+                    format!("Line {number}: write claim value = role, such as sim-buyers = purchaser."),
+                    format!("Zeile {number}: Schreiben Sie Claim-Wert = Rolle, etwa sim-buyers = purchaser."),
+                ),
             );
             continue;
         };
@@ -201,25 +253,37 @@ pub(super) fn validate(
             Ok(_) if value.is_empty() || value.len() > 200 => {
                 error(
                     "role_mapping",
-                    format!("Line {number}: the claim value must be 1 to 200 characters."),
+                    Wording::new(
+                        format!("Line {number}: the claim value must be 1 to 200 characters."),
+                        format!("Zeile {number}: Der Claim-Wert muss 1 bis 200 Zeichen lang sein."),
+                    ),
                 );
             }
-            _ => error(
-                "role_mapping",
-                format!(
-                    "Line {number}: \"{role}\" is not an account role; use one of {}.",
-                    Role::ACCOUNT_USERS.map(Role::as_str).join(", ")
-                ),
-            ),
+            _ => error("role_mapping", {
+                let roles = Role::ACCOUNT_USERS.map(Role::as_str).join(", ");
+                Wording::new(
+                        format!("Line {number}: \"{role}\" is not an account role; use one of {roles}."),
+                        format!("Zeile {number}: „{role}“ ist keine Rolle eines Kundenkontos; verwenden Sie eine von: {roles}."),
+                    )
+            }),
         }
     }
     if role_mapping.len() > MAX_RULES {
-        error("role_mapping", format!("At most {MAX_RULES} rules."));
+        error(
+            "role_mapping",
+            Wording::new(
+                format!("At most {MAX_RULES} rules."),
+                format!("Höchstens {MAX_RULES} Regeln."),
+            ),
+        );
     }
     if !role_mapping.is_empty() && role_claim.is_empty() {
         error(
             "role_claim",
-            "Name the claim whose values the mapping reads.".into(),
+            Wording::new(
+                "Name the claim whose values the mapping reads.",
+                "Nennen Sie den Claim, dessen Werte die Rollenzuordnung liest.",
+            ),
         );
     }
 
@@ -228,7 +292,13 @@ pub(super) fn validate(
         code => match code.parse::<Role>() {
             Ok(role) if Role::ACCOUNT_USERS.contains(&role) => Some(role),
             _ => {
-                error("jit_role", format!("\"{code}\" is not an account role."));
+                error(
+                    "jit_role",
+                    Wording::new(
+                        format!("\"{code}\" is not an account role."),
+                        format!("„{code}“ ist keine Rolle eines Kundenkontos."),
+                    ),
+                );
                 None
             }
         },
@@ -236,13 +306,19 @@ pub(super) fn validate(
     if input.jit_enabled && jit_role.is_none() && role_mapping.is_empty() {
         error(
             "jit_role",
-            "Choose the role of users created on first sign-in.".into(),
+            Wording::new(
+                "Choose the role of users created on first sign-in.",
+                "Wählen Sie die Rolle der Nutzer, die bei ihrer ersten Anmeldung angelegt werden.",
+            ),
         );
     }
     if input.require_sso && !input.enabled {
         error(
             "require_sso",
-            "Single sign-on can only be required while it is enabled.".into(),
+            Wording::new(
+                "Single sign-on can only be required while it is enabled.",
+                "Single Sign-on kann nur erzwungen werden, solange es aktiviert ist.",
+            ),
         );
     }
     if errors.is_empty() {

@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use simdesk_types::{
     FieldError, NewWebhook, WebhookDeliveryView, WebhookEvent, WebhookInput, WebhookList,
-    WebhookView,
+    WebhookView, Wording,
 };
 use std::collections::HashMap;
 
@@ -110,27 +110,48 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> DomainResult<Webhoo
 /// Checks a webhook's address: http(s) with a host and no credentials; https and a public
 /// host unless the operator allows private targets.
 fn check_url(url: &str, settings: &WebhookSettings) -> Result<String, FieldError> {
-    let bad = |message: &str| FieldError::new("url", message);
+    let bad = |english: &str, german: &str| FieldError::new("url", Wording::new(english, german));
     let url = url.trim();
     if url.is_empty() {
-        return Err(bad("Enter the address the events are posted to."));
+        return Err(bad(
+            "Enter the address the events are posted to.",
+            "Geben Sie die Adresse ein, an die die Ereignisse gesendet werden.",
+        ));
     }
     if url.len() > 2000 {
-        return Err(bad("Use an address of at most 2000 characters."));
+        return Err(bad(
+            "Use an address of at most 2000 characters.",
+            "Verwenden Sie eine Adresse mit höchstens 2000 Zeichen.",
+        ));
     }
-    let parsed = url::Url::parse(url)
-        .map_err(|_| bad("Enter a full address, such as https://erp.example.com/hooks/simdesk."))?;
+    let parsed = url::Url::parse(url).map_err(|_| {
+        bad(
+            "Enter a full address, such as https://erp.example.com/hooks/simdesk.",
+            "Geben Sie eine vollständige Adresse ein, etwa https://erp.example.com/hooks/simdesk.",
+        )
+    })?;
     match parsed.scheme() {
         "https" => {}
         "http" if settings.allow_private_targets => {}
-        _ => return Err(bad("Use an https address.")),
+        _ => {
+            return Err(bad(
+                "Use an https address.",
+                "Verwenden Sie eine https-Adresse.",
+            ))
+        }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(bad("Leave the user name and password out of the address."));
+        return Err(bad(
+            "Leave the user name and password out of the address.",
+            "Lassen Sie Benutzername und Passwort aus der Adresse weg.",
+        ));
     }
-    let host = parsed
-        .host()
-        .ok_or_else(|| bad("The address needs a host."))?;
+    let host = parsed.host().ok_or_else(|| {
+        bad(
+            "The address needs a host.",
+            "Die Adresse braucht einen Host.",
+        )
+    })?;
     if !settings.allow_private_targets {
         let private = match host {
             url::Host::Domain(name) => name == "localhost" || name.ends_with(".localhost"),
@@ -140,6 +161,7 @@ fn check_url(url: &str, settings: &WebhookSettings) -> Result<String, FieldError
         if private {
             return Err(bad(
                 "Webhooks are not sent to loopback or private addresses.",
+                "Webhooks werden nicht an Loopback- oder private Adressen gesendet.",
             ));
         }
     }
@@ -165,14 +187,23 @@ pub async fn create(
         .unwrap_or_default();
     let events = input.events();
     if events.is_empty() {
-        errors.push(FieldError::new("events", "Choose at least one event."));
+        errors.push(FieldError::new(
+            "events",
+            Wording::new(
+                "Choose at least one event.",
+                "Wählen Sie mindestens ein Ereignis.",
+            ),
+        ));
     } else if events
         .iter()
         .any(|e| !WebhookEvent::subscribable(account_id.is_none()).contains(e))
     {
         errors.push(FieldError::new(
             "events",
-            "An account's webhook cannot subscribe to the provider's alarms.",
+            Wording::new(
+                "An account's webhook cannot subscribe to the provider's alarms.",
+                "Der Webhook eines Kundenkontos kann die Alarme des Anbieters nicht abonnieren.",
+            ),
         ));
     }
     if !errors.is_empty() {

@@ -161,7 +161,7 @@ impl Outcome {
             Err(DomainError::NotFound) => Outcome::NotFound,
             Err(DomainError::Forbidden) => Outcome::Forbidden,
             Err(DomainError::Conflict(message))
-                if message.starts_with("This purchase order is") =>
+                if message.english.starts_with("This purchase order is") =>
             {
                 Outcome::WrongStatus
             }

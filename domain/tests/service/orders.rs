@@ -320,7 +320,7 @@ async fn illegal_steps_are_refused_whatever_is_posted() {
     // Wrong status.
     let shipped = act(&t, &agent, id, PoAction::Accept, "").await;
     assert!(
-        matches!(shipped, Err(DomainError::Conflict(ref m)) if m.contains("is draft")),
+        matches!(shipped, Err(DomainError::Conflict(ref m)) if m.english.contains("is draft")),
         "{shipped:?}"
     );
     // Steps that need their own form are not accepted by the generic entry point.

@@ -240,7 +240,7 @@ impl Problem {
                 "The token's maker is not allowed to do this.",
             ),
             DomainError::SignInFailed => Self::new(Kind::InvalidToken, "Sign-in failed."),
-            DomainError::Conflict(message) => Self::new(Kind::Conflict, message),
+            DomainError::Conflict(message) => Self::new(Kind::Conflict, message.english),
             DomainError::Invalid(fields) => {
                 let detail = fields
                     .iter()
@@ -314,10 +314,7 @@ mod tests {
             Some(Kind::NotFound)
         );
         assert_eq!(kind(DomainError::Forbidden), Some(Kind::Forbidden));
-        assert_eq!(
-            kind(DomainError::Conflict("x".into())),
-            Some(Kind::Conflict)
-        );
+        assert_eq!(kind(DomainError::conflict("x")), Some(Kind::Conflict));
         assert_eq!(
             kind(DomainError::Internal("disk".into())),
             Some(Kind::Internal)

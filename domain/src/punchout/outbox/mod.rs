@@ -17,7 +17,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{DeliveryStatus, ProcurementMessage};
+use simdesk_types::{DeliveryStatus, ProcurementMessage, Wording};
 
 use crate::audit::{denials, AuditEvent};
 use crate::db::{begin_write, DataScope};
@@ -162,10 +162,10 @@ pub async fn retry(
             .exec(&txn)
             .await?;
         if requeued.rows_affected != 1 {
-            return Err(DomainError::Conflict(
-                "This document is not waiting for a retry: reload the page to see where it stands."
-                    .into(),
-            ));
+            return Err(DomainError::conflict(Wording::new(
+                "This document is not waiting for a retry: reload the page to see where it stands.",
+                "Dieses Dokument wartet nicht auf einen erneuten Versuch: Laden Sie die Seite neu, um seinen Stand zu sehen.",
+            )));
         }
         AuditEvent::new("cxml.retry", "cxml_outbox")
             .target(item.id)
