@@ -177,12 +177,45 @@ pub struct PoEventView {
     pub at: String,
 }
 
-/// One plausibility check, computed at submission for the provider's review.
+/// One plausibility check, computed at submission for the provider's review. Stored with the
+/// PO in both languages (checks stored before they had German read in English).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlausibilityCheck {
     pub check: String,
     pub passed: bool,
     pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_german: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail_german: Option<String>,
+}
+
+impl PlausibilityCheck {
+    pub fn new(check: crate::Wording, passed: bool, detail: crate::Wording) -> Self {
+        PlausibilityCheck {
+            check: check.english,
+            passed,
+            detail: detail.english,
+            check_german: check.german,
+            detail_german: detail.german,
+        }
+    }
+
+    /// What is checked, in `locale`'s language.
+    pub fn check_in(&self, locale: crate::Locale) -> &str {
+        match (locale, &self.check_german) {
+            (crate::Locale::German, Some(german)) => german,
+            _ => &self.check,
+        }
+    }
+
+    /// The outcome, in `locale`'s language.
+    pub fn detail_in(&self, locale: crate::Locale) -> &str {
+        match (locale, &self.detail_german) {
+            (crate::Locale::German, Some(german)) => german,
+            _ => &self.detail,
+        }
+    }
 }
 
 /// An entitlement the PO's SIMs get, and whether the PO overrides the account default.

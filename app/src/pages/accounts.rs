@@ -80,7 +80,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                     <td class=TD><a class="font-medium text-teal-800 underline-offset-2 hover:underline" href=format!("/accounts/{}", a.id)>{a.name}</a></td>
                                                     <td class=format!("{TD} font-mono")>{a.customer_number}</td>
                                                     <td class=TD>{a.parent_name.unwrap_or_default()}</td>
-                                                    <td class=TD>{a.status}</td>
+                                                    <td class=TD>{if a.status == "suspended" { td_string!(lang, accounts.suspended) } else { td_string!(lang, accounts.active) }}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>

@@ -654,7 +654,7 @@ fn PoView(
                             {checks.into_iter().map(|c| view! {
                                 <li class="flex gap-2" data-passed=c.passed.to_string()>
                                     <span aria-hidden="true" class=if c.passed { "text-teal-700" } else { "text-amber-600" }>{if c.passed { "✓" } else { "!" }}</span>
-                                    <span><span class="font-medium">{c.check}</span><span class="sr-only">{if c.passed { td_string!(lang, orders.check_passed) } else { td_string!(lang, orders.check_attention) }}</span>": "{c.detail}</span>
+                                    <span><span class="font-medium">{c.check_in(locale_of(lang)).to_owned()}</span><span class="sr-only">{if c.passed { td_string!(lang, orders.check_passed) } else { td_string!(lang, orders.check_attention) }}</span>": "{c.detail_in(locale_of(lang)).to_owned()}</span>
                                 </li>
                             }).collect_view()}
                         </ul>

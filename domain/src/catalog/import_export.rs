@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use simdesk_types::{OptionKind, ProductInput, ProductStatus, Wording};
+use simdesk_types::{Locale, OptionKind, ProductInput, ProductStatus, Wording};
 use std::collections::HashMap;
 
 use super::editing::update_versioned;
@@ -109,6 +109,9 @@ pub async fn import_products_csv(
 ) -> DomainResult<simdesk_types::ImportReport> {
     use simdesk_types::{ImportReport, RowError};
     let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
+    // The report is the importing admin's to read.
+    let language = actor.language;
+    let say = |english: String, german: String| language.pick(english, german);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -192,7 +195,10 @@ pub async fn import_products_csv(
         if index >= MAX_IMPORT_ROWS {
             report.errors.push(RowError {
                 line,
-                message: format!("A file may hold at most {MAX_IMPORT_ROWS} products."),
+                message: say(
+                    format!("A file may hold at most {MAX_IMPORT_ROWS} products."),
+                    format!("Eine Datei darf höchstens {MAX_IMPORT_ROWS} Produkte enthalten."),
+                ),
             });
             break;
         }
@@ -201,7 +207,10 @@ pub async fn import_products_csv(
             Err(e) => {
                 report.errors.push(RowError {
                     line,
-                    message: format!("Unreadable line: {e}"),
+                    message: say(
+                        format!("Unreadable line: {e}"),
+                        format!("Unlesbare Zeile: {e}"),
+                    ),
                 });
                 continue;
             }
@@ -222,9 +231,15 @@ pub async fn import_products_csv(
             }
             let found = options.get(&(kind, code.clone())).copied();
             if found.is_none() {
-                reference_errors.push(format!(
-                    "{column}: no {} with the code {code}",
-                    kind.label().to_lowercase()
+                reference_errors.push(say(
+                    format!(
+                        "{column}: no {} with the code {code}",
+                        kind.label().to_lowercase()
+                    ),
+                    format!(
+                        "{column}: „{}“ mit dem Code {code} gibt es nicht",
+                        kind.label_in(Locale::German)
+                    ),
                 ));
             }
             found
@@ -263,7 +278,10 @@ pub async fn import_products_csv(
             ProductStatus::parse(&status_text)
         };
         if status.is_none() {
-            reference_errors.push("status: use active or retired".to_owned());
+            reference_errors.push(say(
+                "status: use active or retired".to_owned(),
+                "status: verwenden Sie active oder retired".to_owned(),
+            ));
         }
         let result = validate_product(&txn, tenant_id, &input).await;
         let mut messages = reference_errors;
@@ -272,9 +290,15 @@ pub async fn import_products_csv(
                 if let Some(first) = seen.insert(valid.part_number.clone(), line) {
                     report.errors.push(RowError {
                         line,
-                        message: format!(
-                            "part_number: {} appears already on line {first}",
-                            valid.part_number
+                        message: say(
+                            format!(
+                                "part_number: {} appears already on line {first}",
+                                valid.part_number
+                            ),
+                            format!(
+                                "part_number: {} steht bereits in Zeile {first}",
+                                valid.part_number
+                            ),
                         ),
                     });
                 } else {
@@ -287,6 +311,7 @@ pub async fn import_products_csv(
                 messages.extend(
                     errors
                         .into_iter()
+                        .map(|e| e.localized(language))
                         .map(|e| format!("{}: {}", e.field, e.message)),
                 );
             }

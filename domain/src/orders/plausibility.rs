@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use simdesk_types::PlausibilityCheck;
+use simdesk_types::{Locale, PlausibilityCheck, Wording};
 use std::collections::HashMap;
 
 use super::draft::{orderables, quantity_problem, Contract, ValidLine};
@@ -11,16 +11,22 @@ use super::stock;
 use crate::entity::{product, purchase_order, purchase_order_line};
 use crate::{money, DomainResult};
 
-fn check(check: &str, problems: Vec<String>, fine: &str) -> PlausibilityCheck {
-    PlausibilityCheck {
-        check: check.to_owned(),
-        passed: problems.is_empty(),
-        detail: if problems.is_empty() {
-            fine.to_owned()
-        } else {
-            problems.join(" ")
-        },
-    }
+/// A check named `check`: passed without `problems` (saying `fine`), their sentences otherwise.
+fn check(check: Wording, problems: Vec<Wording>, fine: Wording) -> PlausibilityCheck {
+    let passed = problems.is_empty();
+    let detail = if passed {
+        fine
+    } else {
+        let join = |language: Locale| {
+            problems
+                .iter()
+                .map(|p| p.in_locale(language))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        Wording::new(join(Locale::English), join(Locale::German))
+    };
+    PlausibilityCheck::new(check, passed, detail)
 }
 
 /// The provider's checks of a submitted PO, computed from the catalog and stock as they are now.
@@ -84,44 +90,54 @@ pub(super) async fn plausibility_of(
     for line in lines {
         *needed.entry(line.product_id).or_default() += i64::from(line.quantity);
         match catalog.get(&line.product_id) {
-            None => assigned.push(format!(
-                "{} is no longer assigned to the account or no longer active.",
-                name(line.product_id)
-            )),
+            None => {
+                let name = name(line.product_id);
+                assigned.push(Wording::new(
+                    format!("{name} is no longer assigned to the account or no longer active."),
+                    format!(
+                        "{name} ist dem Kundenkonto nicht mehr zugewiesen oder nicht mehr aktiv."
+                    ),
+                ))
+            }
             Some(entry) => {
                 if let Some(problem) = quantity_problem(entry, line.quantity) {
-                    // Stored with the PO: in English, as the other checks.
-                    let problem = problem.english;
                     limits.push(problem);
                 }
                 let contract = &entry.price;
                 if contract.minor != line.price.minor || contract.currency != line.price.currency {
-                    prices.push(format!(
-                        "{}: ordered at {}, the contract price is {}.",
-                        entry.name,
-                        money::format_amount(line.price.minor, &line.price.currency),
-                        contract.display
+                    let ordered = money::format_amount(line.price.minor, &line.price.currency);
+                    prices.push(Wording::new(
+                        format!(
+                            "{}: ordered at {ordered}, the contract price is {}.",
+                            entry.name, contract.display
+                        ),
+                        format!(
+                            "{}: bestellt zu {ordered}, der Vertragspreis ist {}.",
+                            entry.name, contract.display
+                        ),
                     ));
                 }
             }
         }
     }
     let free = stock::free_up_to(txn, po.tenant_id, &needed).await?;
-    let mut stock_problems: Vec<String> = needed
+    let mut short: Vec<(String, i64, i64)> = needed
         .iter()
         .filter_map(|(product_id, quantity)| {
             let available = free.get(product_id).copied().unwrap_or_default();
-            (available < *quantity).then(|| {
-                format!(
-                    "{}: {} ordered, {} free in stock.",
-                    name(*product_id),
-                    quantity,
-                    available
-                )
-            })
+            (available < *quantity).then(|| (name(*product_id), *quantity, available))
         })
         .collect();
-    stock_problems.sort();
+    short.sort();
+    let stock_problems: Vec<Wording> = short
+        .into_iter()
+        .map(|(name, quantity, available)| {
+            Wording::new(
+                format!("{name}: {quantity} ordered, {available} free in stock."),
+                format!("{name}: {quantity} bestellt, {available} frei im Bestand."),
+            )
+        })
+        .collect();
     let address_complete = [
         &po.ship_recipient,
         &po.ship_street,
@@ -134,48 +150,75 @@ pub(super) async fn plausibility_of(
     let today = Utc::now().date_naive();
     let date = match po.requested_ship_date {
         None => Vec::new(),
-        Some(d) if d < today => vec![format!("The requested date {d} has passed.")],
-        Some(d) if d < today + Duration::days(2) => vec![format!(
-            "The requested date {d} is less than two days away: check that it can be met."
+        Some(d) if d < today => vec![Wording::new(
+            format!("The requested date {d} has passed."),
+            format!("Das gewünschte Datum {d} ist vorbei."),
+        )],
+        Some(d) if d < today + Duration::days(2) => vec![Wording::new(
+            format!("The requested date {d} is less than two days away: check that it can be met."),
+            format!(
+                "Das gewünschte Datum {d} ist weniger als zwei Tage entfernt: Prüfen Sie, ob es sich halten lässt."
+            ),
         )],
         Some(_) => Vec::new(),
     };
     Ok(vec![
         check(
-            "Products assigned and active",
+            Wording::new("Products assigned and active", "Produkte zugewiesen und aktiv"),
             assigned,
-            "Every product is assigned to the account and active.",
+            Wording::new(
+                "Every product is assigned to the account and active.",
+                "Jedes Produkt ist dem Kundenkonto zugewiesen und aktiv.",
+            ),
         ),
         check(
-            "Quantities within limits",
+            Wording::new("Quantities within limits", "Mengen innerhalb der Grenzen"),
             limits,
-            "Every quantity is within the product's minimum, maximum and increment.",
+            Wording::new(
+                "Every quantity is within the product's minimum, maximum and increment.",
+                "Jede Menge liegt innerhalb von Mindestmenge, Höchstmenge und Bestellschritt des Produkts.",
+            ),
         ),
         check(
-            "Shipping address complete",
+            Wording::new("Shipping address complete", "Lieferadresse vollständig"),
             if address_complete {
                 Vec::new()
             } else {
-                vec!["The shipping address lacks a field.".to_owned()]
+                vec![Wording::new(
+                    "The shipping address lacks a field.",
+                    "Der Lieferadresse fehlt ein Feld.",
+                )]
             },
-            "Recipient, street, postal code, city and country are given.",
+            Wording::new(
+                "Recipient, street, postal code, city and country are given.",
+                "Empfänger, Straße, Postleitzahl, Ort und Land sind angegeben.",
+            ),
         ),
         check(
-            "Contract prices",
+            Wording::new("Contract prices", "Vertragspreise"),
             prices,
-            "Every line is at the account's contract price.",
+            Wording::new(
+                "Every line is at the account's contract price.",
+                "Jede Position hat den Vertragspreis des Kundenkontos.",
+            ),
         ),
         check(
-            "SIM stock",
+            Wording::new("SIM stock", "SIM-Bestand"),
             stock_problems,
-            "Enough free SIMs of every product are in stock.",
+            Wording::new(
+                "Enough free SIMs of every product are in stock.",
+                "Von jedem Produkt sind genug freie SIMs im Bestand.",
+            ),
         ),
         check(
-            "Requested shipping date",
+            Wording::new("Requested shipping date", "Gewünschtes Versanddatum"),
             date,
             match po.requested_ship_date {
-                None => "No date requested.",
-                Some(_) => "The requested date can be met.",
+                None => Wording::new("No date requested.", "Kein Datum gewünscht."),
+                Some(_) => Wording::new(
+                    "The requested date can be met.",
+                    "Das gewünschte Datum lässt sich halten.",
+                ),
             },
         ),
     ])

@@ -64,13 +64,17 @@ fn all_digits(text: &str) -> bool {
 }
 
 /// Checks an ICCID: 19 or 20 digits ending in a valid Luhn check digit.
-pub fn check_iccid(iccid: &str) -> Result<(), String> {
+pub fn check_iccid(iccid: &str) -> Result<(), Wording> {
     if !all_digits(iccid) || !(19..=20).contains(&iccid.len()) {
-        return Err(format!("ICCID {iccid:?} must be 19 or 20 digits."));
+        return Err(Wording::new(
+            format!("ICCID {iccid:?} must be 19 or 20 digits."),
+            format!("ICCID {iccid:?} muss 19 oder 20 Ziffern haben."),
+        ));
     }
     if !luhn_valid(iccid) {
-        return Err(format!(
-            "ICCID {iccid} has a wrong check digit (Luhn): check for a typing error."
+        return Err(Wording::new(
+            format!("ICCID {iccid} has a wrong check digit (Luhn): check for a typing error."),
+            format!("ICCID {iccid} hat eine falsche Prüfziffer (Luhn): Prüfen Sie sie auf einen Tippfehler."),
         ));
     }
     Ok(())
@@ -79,25 +83,30 @@ pub fn check_iccid(iccid: &str) -> Result<(), String> {
 /// Checks an IMSI: up to 15 digits, a mobile country code in use (2xx to 7xx, the shared
 /// international code 901 that global IoT networks use, or the test code 001), then the network
 /// code and the subscriber number.
-pub fn check_imsi(imsi: &str) -> Result<(), String> {
+pub fn check_imsi(imsi: &str) -> Result<(), Wording> {
     if !all_digits(imsi) || !(6..=15).contains(&imsi.len()) {
-        return Err(format!("IMSI {imsi:?} must be 6 to 15 digits."));
+        return Err(Wording::new(
+            format!("IMSI {imsi:?} must be 6 to 15 digits."),
+            format!("IMSI {imsi:?} muss 6 bis 15 Ziffern haben."),
+        ));
     }
     let mcc = &imsi[..3];
     if !(matches!(imsi.as_bytes()[0], b'2'..=b'7') || mcc == "001" || mcc == "901") {
-        return Err(format!(
-            "IMSI {imsi} starts with {mcc}, which is no mobile country code (MCC)."
+        return Err(Wording::new(
+            format!("IMSI {imsi} starts with {mcc}, which is no mobile country code (MCC)."),
+            format!("IMSI {imsi} beginnt mit {mcc}, einem Code, der keine Mobilfunk-Ländervorwahl (MCC) ist."),
         ));
     }
     Ok(())
 }
 
 /// Reads an MSISDN in E.164 (an optional `+`, then up to 15 digits, no leading zero).
-pub fn normalize_msisdn(msisdn: &str) -> Result<String, String> {
+pub fn normalize_msisdn(msisdn: &str) -> Result<String, Wording> {
     let digits = msisdn.strip_prefix('+').unwrap_or(msisdn);
     if !all_digits(digits) || !(7..=15).contains(&digits.len()) || digits.starts_with('0') {
-        return Err(format!(
-            "MSISDN {msisdn:?} must be an international number (E.164): 7 to 15 digits with the country code, no leading zero."
+        return Err(Wording::new(
+            format!("MSISDN {msisdn:?} must be an international number (E.164): 7 to 15 digits with the country code, no leading zero."),
+            format!("MSISDN {msisdn:?} muss eine internationale Nummer sein (E.164): 7 bis 15 Ziffern mit Ländervorwahl, ohne führende Null."),
         ));
     }
     Ok(digits.to_owned())
@@ -119,6 +128,8 @@ pub async fn import_csv(
     text: &str,
 ) -> DomainResult<ImportReport> {
     let tenant_id = policy::tenant_for(actor, Permission::ManageCatalog)?;
+    // The report is the importing admin's to read.
+    let say = |english: String, german: String| actor.language.pick(english, german);
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -174,7 +185,10 @@ pub async fn import_csv(
         if index >= MAX_STOCK_ROWS {
             errors.push(RowError {
                 line,
-                message: format!("A file may hold at most {MAX_STOCK_ROWS} SIMs; split it."),
+                message: say(
+                    format!("A file may hold at most {MAX_STOCK_ROWS} SIMs; split it."),
+                    format!("Eine Datei darf höchstens {MAX_STOCK_ROWS} SIMs enthalten; teilen Sie sie auf."),
+                ),
             });
             break;
         }
@@ -183,7 +197,10 @@ pub async fn import_csv(
             Err(e) => {
                 errors.push(RowError {
                     line,
-                    message: format!("Unreadable line: {e}"),
+                    message: say(
+                        format!("Unreadable line: {e}"),
+                        format!("Unlesbare Zeile: {e}"),
+                    ),
                 });
                 continue;
             }
@@ -196,17 +213,17 @@ pub async fn import_csv(
         let iccid = field(iccid_at).to_owned();
         let imsi = field(imsi_at).to_owned();
         if let Err(message) = check_iccid(&iccid) {
-            problems.push(message);
+            problems.push(message.in_locale(actor.language).to_owned());
         }
         if let Err(message) = check_imsi(&imsi) {
-            problems.push(message);
+            problems.push(message.in_locale(actor.language).to_owned());
         }
         let msisdn = match msisdn_at.map(field).filter(|m| !m.is_empty()) {
             None => None,
             Some(raw) => match normalize_msisdn(raw) {
                 Ok(msisdn) => Some(msisdn),
                 Err(message) => {
-                    problems.push(message);
+                    problems.push(message.in_locale(actor.language).to_owned());
                     None
                 }
             },
@@ -215,15 +232,24 @@ pub async fn import_csv(
         let product_id = match products.get(&part_number.to_uppercase()) {
             Some((id, true)) => Some(*id),
             Some((_, false)) => {
-                problems.push(format!("Product {part_number} is retired."));
+                problems.push(say(
+                    format!("Product {part_number} is retired."),
+                    format!("Produkt {part_number} ist ausgelaufen."),
+                ));
                 None
             }
             None if part_number.is_empty() => {
-                problems.push("Enter the product's part number.".to_owned());
+                problems.push(say(
+                    "Enter the product's part number.".to_owned(),
+                    "Geben Sie die Artikelnummer des Produkts ein.".to_owned(),
+                ));
                 None
             }
             None => {
-                problems.push(format!("No product has the part number {part_number}."));
+                problems.push(say(
+                    format!("No product has the part number {part_number}."),
+                    format!("Kein Produkt hat die Artikelnummer {part_number}."),
+                ));
                 None
             }
         };
@@ -235,7 +261,10 @@ pub async fn import_csv(
             if let Some(value) = value.filter(|v| !v.is_empty()) {
                 if let Some(first) = seen.insert(value.clone(), line) {
                     seen.insert(value.clone(), first);
-                    problems.push(format!("{kind} {value} repeats line {first}."));
+                    problems.push(say(
+                        format!("{kind} {value} repeats line {first}."),
+                        format!("{kind} {value} wiederholt Zeile {first}."),
+                    ));
                 }
             }
         }
@@ -297,7 +326,10 @@ pub async fn import_csv(
                 if let Some(line) = line_of.get(value.as_str()) {
                     errors.push(RowError {
                         line: *line,
-                        message: format!("{kind} {value} is already in stock."),
+                        message: say(
+                            format!("{kind} {value} is already in stock."),
+                            format!("{kind} {value} ist bereits im Bestand."),
+                        ),
                     });
                 }
             }
@@ -542,8 +574,14 @@ mod tests {
         let mut wrong = iccid.clone();
         let last = wrong.pop().and_then(|c| c.to_digit(10)).unwrap_or(0);
         wrong.push(char::from_digit((last + 1) % 10, 10).unwrap_or('0'));
-        assert!(check_iccid(&wrong).unwrap_err().contains("check digit"));
-        assert!(check_iccid("123").unwrap_err().contains("19 or 20 digits"));
+        assert!(check_iccid(&wrong)
+            .unwrap_err()
+            .english
+            .contains("check digit"));
+        assert!(check_iccid("123")
+            .unwrap_err()
+            .english
+            .contains("19 or 20 digits"));
         assert!(check_imsi("901280000000001").is_ok());
         assert!(check_imsi("999700000000001").is_err());
         assert!(check_imsi("0012345678").is_ok());

@@ -401,5 +401,5 @@ pub async fn test_connection(
         Ok(config)
     })
     .await?;
-    Ok(oidc::diagnose(&config, settings).await)
+    Ok(oidc::diagnose(&config, settings, actor.language).await)
 }

@@ -432,13 +432,16 @@ fn verify(
     })
 }
 
-/// "Test connection": fetches discovery and the key set, and reports each finding.
+/// "Test connection": fetches discovery and the key set, and reports each finding in
+/// `language` (what the provider or the network said stays as they said it).
 pub async fn diagnose(
     config: &ProviderConfig,
     settings: &OidcSettings,
+    language: simdesk_types::Locale,
 ) -> Vec<simdesk_types::SsoCheck> {
     use simdesk_types::SsoCheck;
     let check = |passed: bool, message: String| SsoCheck { passed, message };
+    let say = |english: String, german: String| language.pick(english, german);
     let http = match http_client(settings) {
         Ok(http) => http,
         Err(e) => return vec![check(false, e.to_string())],
@@ -446,17 +449,32 @@ pub async fn diagnose(
     let Ok(issuer) = IssuerUrl::new(config.issuer_url.clone()) else {
         return vec![check(
             false,
-            format!("The issuer URL {} is not a valid URL.", config.issuer_url),
+            say(
+                format!("The issuer URL {} is not a valid URL.", config.issuer_url),
+                format!(
+                    "Die Issuer-URL {} ist keine gültige URL.",
+                    config.issuer_url
+                ),
+            ),
         )];
     };
     match ProviderMetadataWithLogout::discover_async(issuer, &http).await {
         Err(e) => {
             let message = match discover_error(e, settings) {
-                SsoError::Unreachable(why) => format!(
-                    "The provider at {} could not be reached: {why}.",
-                    config.issuer_url
+                SsoError::Unreachable(why) => say(
+                    format!(
+                        "The provider at {} could not be reached: {why}.",
+                        config.issuer_url
+                    ),
+                    format!(
+                        "Der Identitätsanbieter unter {} war nicht erreichbar: {why}.",
+                        config.issuer_url
+                    ),
                 ),
-                SsoError::BadProvider(why) => format!("Discovery failed: {why}."),
+                SsoError::BadProvider(why) => say(
+                    format!("Discovery failed: {why}."),
+                    format!("Discovery fehlgeschlagen: {why}."),
+                ),
                 other => other.to_string(),
             };
             vec![check(false, message)]
@@ -467,16 +485,28 @@ pub async fn diagnose(
             let mut findings = vec![
                 check(
                     true,
-                    format!(
-                        "Discovery document found; its issuer is exactly {}.",
-                        metadata.issuer().as_str()
+                    say(
+                        format!(
+                            "Discovery document found; its issuer is exactly {}.",
+                            metadata.issuer().as_str()
+                        ),
+                        format!(
+                            "Discovery-Dokument gefunden; sein Issuer ist genau {}.",
+                            metadata.issuer().as_str()
+                        ),
                     ),
                 ),
                 check(
                     true,
-                    format!(
-                        "Signing keys fetched: {} key(s).",
-                        metadata.jwks().keys().len()
+                    say(
+                        format!(
+                            "Signing keys fetched: {} key(s).",
+                            metadata.jwks().keys().len()
+                        ),
+                        format!(
+                            "Signaturschlüssel abgerufen: {} Schlüssel.",
+                            metadata.jwks().keys().len()
+                        ),
                     ),
                 ),
             ];
@@ -487,18 +517,31 @@ pub async fn diagnose(
             findings.push(check(
                 code_flow,
                 if code_flow {
-                    "The authorization code flow is supported.".into()
+                    say(
+                        "The authorization code flow is supported.".into(),
+                        "Der Authorization Code Flow wird unterstützt.".into(),
+                    )
                 } else {
-                    "The provider does not offer the authorization code flow.".into()
+                    say(
+                        "The provider does not offer the authorization code flow.".into(),
+                        "Der Identitätsanbieter bietet den Authorization Code Flow nicht an."
+                            .into(),
+                    )
                 },
             ));
             let token = metadata.token_endpoint().is_some();
             findings.push(check(
                 token,
                 if token {
-                    "A token endpoint is advertised.".into()
+                    say(
+                        "A token endpoint is advertised.".into(),
+                        "Ein Token-Endpunkt ist angegeben.".into(),
+                    )
                 } else {
-                    "No token endpoint is advertised.".into()
+                    say(
+                        "No token endpoint is advertised.".into(),
+                        "Es ist kein Token-Endpunkt angegeben.".into(),
+                    )
                 },
             ));
             if let Some(scopes) = metadata.scopes_supported() {
@@ -511,9 +554,18 @@ pub async fn diagnose(
                 findings.push(check(
                     missing.is_empty(),
                     if missing.is_empty() {
-                        "Every configured scope is supported.".into()
+                        say(
+                            "Every configured scope is supported.".into(),
+                            "Jeder eingestellte Scope wird unterstützt.".into(),
+                        )
                     } else {
-                        format!("Scopes the provider does not list: {}.", missing.join(", "))
+                        let missing = missing.join(", ");
+                        say(
+                            format!("Scopes the provider does not list: {missing}."),
+                            format!(
+                                "Scopes, die der Identitätsanbieter nicht aufführt: {missing}."
+                            ),
+                        )
                     },
                 ));
             }
@@ -524,9 +576,15 @@ pub async fn diagnose(
             findings.push(check(
                 true,
                 if logout {
-                    "Signing out also ends the session at the provider (end_session_endpoint).".into()
+                    say(
+                        "Signing out also ends the session at the provider (end_session_endpoint).".into(),
+                        "Abmelden beendet auch die Sitzung beim Identitätsanbieter (end_session_endpoint).".into(),
+                    )
                 } else {
-                    "The provider advertises no end_session_endpoint: signing out ends the simdesk session only.".into()
+                    say(
+                        "The provider advertises no end_session_endpoint: signing out ends the simdesk session only.".into(),
+                        "Der Identitätsanbieter gibt keinen end_session_endpoint an: Abmelden beendet nur die Sitzung in simdesk.".into(),
+                    )
                 },
             ));
             findings
