@@ -174,7 +174,7 @@ fn benches(c: &mut Criterion) {
                 db,
                 &agent,
                 PoQuery {
-                    status: Some(PoStatus::Submitted),
+                    statuses: vec![PoStatus::Submitted],
                     older_than_days: Some(1),
                     limit: 50,
                     ..Default::default()

@@ -41,6 +41,8 @@ async function providerCharts(page: Page) {
   await expect(weekly.getByRole('img', { name: /Orders per week Purchase orders submitted/ })).toBeVisible();
   await expect(weekly.getByTestId('chart-row')).toHaveCount(8);
   await expect(weekly.getByRole('link', { name: 'Submitted' })).toHaveAttribute('href', '/orders?status=submitted');
+  // A group's legend entry opens the list of exactly that group.
+  await expect(weekly.getByRole('link', { name: 'In progress' })).toHaveAttribute('href', '/orders?status=accepted,provisioning,ready');
 
   const stock = page.getByTestId('chart-stock');
   await expect(stock.getByTestId('chart-warning')).toContainText('fewer than 1000000 free SIMs of');
@@ -84,4 +86,19 @@ test('an account sees its spend, its orders by status and the SIMs it received',
   await expect(page).toHaveURL(/\/orders\?status=submitted$/);
   await ready(page);
   await expect(page.getByTestId('po-status').first()).toHaveText('Submitted');
+
+  // The spend chart's title opens the orders it sums: every status the provider took on.
+  await page.goto('/');
+  await ready(page);
+  await expect(page.getByTestId('chart-spend-per-month').getByRole('link', { name: 'Spend per month' }))
+    .toHaveAttribute('href', '/orders?status=accepted,provisioning,ready,shipped,closed');
+  await page.goto('/orders?status=accepted,provisioning,ready,shipped,closed');
+  await ready(page);
+  for (const status of await page.getByTestId('po-status').evaluateAll((badges) => badges.map((b) => b.getAttribute('data-status')))) {
+    expect(['accepted', 'provisioning', 'ready', 'shipped', 'closed']).toContain(status);
+  }
+  const marked = page.getByTestId('status-tabs').locator('[aria-current]');
+  for (const mark of await marked.evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-current')))) {
+    expect(mark).toBe('true');
+  }
 });

@@ -141,7 +141,7 @@ async fn main() {
     ));
     let purchaser = testing::actor(&database, "purchaser@hafenlogistik.example").await;
     let query = PoQuery {
-        status: Some(PoStatus::Submitted),
+        statuses: vec![PoStatus::Submitted],
         limit: 10,
         ..PoQuery::default()
     };

@@ -31,7 +31,11 @@ pub async fn orders_page(
     let db = ssr::db()?;
     let provider = policy::allows(&actor, Permission::ReviewOrders);
     let query = PoQuery {
-        status: types::PoStatus::parse(&status),
+        // One status, or a group of them ("accepted,provisioning,ready") from a chart.
+        statuses: status
+            .split(',')
+            .filter_map(types::PoStatus::parse)
+            .collect(),
         account_id: account.parse().ok(),
         older_than_days: older_than.parse().ok().filter(|days| *days > 0),
         after: after.filter(|a| !a.is_empty()),

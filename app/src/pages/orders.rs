@@ -91,8 +91,12 @@ pub fn OrdersPage() -> impl IntoView {
                         if parts.is_empty() { "/orders".to_owned() } else { format!("/orders?{}", parts.join("&")) }
                     }
                 };
+                // A chart's legend may open a group of statuses ("shipped,closed"): each of its
+                // tabs is marked as one of the current set.
+                let shown: Vec<&str> = current_status.split(',').filter(|s| !s.is_empty()).collect();
+                let grouped = shown.len() > 1;
                 let tab = |href: String, label: String, active: bool| view! {
-                    <a href=href aria-current=if active { Some("page") } else { None }
+                    <a href=href aria-current=if !active { None } else if grouped { Some("true") } else { Some("page") }
                         class=if active { "rounded-md bg-teal-700 px-3 py-1.5 text-sm font-semibold text-white" } else { "rounded-md bg-white px-3 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-inset ring-slate-300 hover:bg-slate-50" }>
                         {label}
                     </a>
@@ -111,7 +115,7 @@ pub fn OrdersPage() -> impl IntoView {
                     </div>
                     <nav aria-label=td_string!(lang, orders.status) class="mb-4 flex flex-wrap gap-2" data-testid="status-tabs">
                         {tab(keep(""), format!("{} ({total})", td_string!(lang, orders.tab_all)), current_status.is_empty())}
-                        {page.list.counts.iter().map(|c| tab(keep(c.status.as_str()), format!("{} ({})", c.status.label_in(locale_of(lang)), c.count), current_status == c.status.as_str())).collect_view()}
+                        {page.list.counts.iter().map(|c| tab(keep(c.status.as_str()), format!("{} ({})", c.status.label_in(locale_of(lang)), c.count), shown.contains(&c.status.as_str()))).collect_view()}
                     </nav>
                     <form method="get" class="mb-4 flex flex-wrap items-end gap-3" role="search">
                         <input type="hidden" name="status" value=current_status.clone() />

@@ -39,25 +39,18 @@ const ORDERED: [PoStatus; 5] = [
 
 /// The provider's view of orders by week: received orders grouped by where they stand, each
 /// group's list behind its legend entry.
-const RECEIVED_GROUPS: [([&str; 2], PoStatus, &[PoStatus]); 4] = [
-    (
-        ["Submitted", "Eingereicht"],
-        PoStatus::Submitted,
-        &[PoStatus::Submitted],
-    ),
+const RECEIVED_GROUPS: [([&str; 2], &[PoStatus]); 4] = [
+    (["Submitted", "Eingereicht"], &[PoStatus::Submitted]),
     (
         ["In progress", "In Bearbeitung"],
-        PoStatus::Accepted,
         &[PoStatus::Accepted, PoStatus::Provisioning, PoStatus::Ready],
     ),
     (
         ["Shipped or closed", "Versandt oder abgeschlossen"],
-        PoStatus::Shipped,
         &[PoStatus::Shipped, PoStatus::Closed],
     ),
     (
         ["Rejected or cancelled", "Abgelehnt oder storniert"],
-        PoStatus::Rejected,
         &[PoStatus::Rejected, PoStatus::Cancelled],
     ),
 ];
@@ -146,7 +139,13 @@ impl Periods {
 }
 
 fn orders_link(status: PoStatus) -> String {
-    format!("/orders?status={}", status.as_str())
+    orders_link_of(&[status])
+}
+
+/// The PO list of those in any of `statuses`: what a grouped series stands for.
+fn orders_link_of(statuses: &[PoStatus]) -> String {
+    let codes: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    format!("/orders?status={}", codes.join(","))
 }
 
 fn line_to_order() -> RelationDef {
@@ -226,7 +225,7 @@ async fn orders_per_week(
     let lang = weeks.language;
     let received: Vec<PoStatus> = RECEIVED_GROUPS
         .iter()
-        .flat_map(|(_, _, statuses)| statuses.iter().copied())
+        .flat_map(|(_, statuses)| statuses.iter().copied())
         .collect();
     // By the week an order was submitted: a draft is not yet received, whenever it was begun.
     let rows: Vec<(Option<chrono::DateTime<Utc>>, String)> = purchase_order::Entity::find()
@@ -243,7 +242,7 @@ async fn orders_per_week(
     for (submitted_at, status) in rows {
         let group = RECEIVED_GROUPS
             .iter()
-            .position(|(_, _, statuses)| statuses.iter().any(|s| s.as_str() == status));
+            .position(|(_, statuses)| statuses.iter().any(|s| s.as_str() == status));
         let week = submitted_at.and_then(|at| weeks.index_of(at.date_naive()));
         if let (Some(week), Some(group)) = (week, group) {
             bars[week].values[group] += 1.0;
@@ -269,9 +268,9 @@ async fn orders_per_week(
         decimals: 0,
         series: RECEIVED_GROUPS
             .iter()
-            .map(|([english, german], link, _)| ChartSeries {
+            .map(|([english, german], statuses)| ChartSeries {
                 name: lang.pick(*english, *german).into(),
-                href: Some(orders_link(*link)),
+                href: Some(orders_link_of(statuses)),
             })
             .collect(),
         bars,
@@ -574,7 +573,7 @@ async fn spend_per_month(
                  und, mit Zustimmung einer Freigabe, über einer Grenze."
             ),
         ),
-        href: orders_link(PoStatus::Accepted),
+        href: orders_link_of(&ORDERED),
         unit: if currency.is_empty() {
             "EUR".into()
         } else {
@@ -709,7 +708,7 @@ async fn sims_received(
             format!("SIMs shipped to the account in each of the last {MONTHS} months."),
             format!("An das Kundenkonto versandte SIMs in jedem der letzten {MONTHS} Monate."),
         ),
-        href: orders_link(PoStatus::Shipped),
+        href: orders_link_of(&[PoStatus::Shipped, PoStatus::Closed]),
         unit: "SIMs".into(),
         decimals: 0,
         series: vec![ChartSeries {

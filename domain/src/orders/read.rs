@@ -318,7 +318,8 @@ const MAX_AGE_DAYS: u32 = 36_500;
 /// Which POs a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct PoQuery {
-    pub status: Option<PoStatus>,
+    /// Only POs in one of these statuses; every status when empty.
+    pub statuses: Vec<PoStatus>,
     /// Providers only: one account's POs.
     pub account_id: Option<i64>,
     /// Only POs created at least this many days ago.
@@ -407,8 +408,10 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, query: PoQuery) -> Dom
         }
     };
     let mut rows_query = purchase_order::Entity::find().filter(visible);
-    if let Some(status) = query.status {
-        rows_query = rows_query.filter(purchase_order::Column::Status.eq(status.as_str()));
+    if !query.statuses.is_empty() {
+        rows_query = rows_query.filter(
+            purchase_order::Column::Status.is_in(query.statuses.iter().map(|s| s.as_str())),
+        );
     }
     if let Some(after) = query.after.as_deref().filter(|a| !a.is_empty()) {
         let id: i64 = after.parse().map_err(|_| {

@@ -157,6 +157,27 @@ async fn a_providers_charts_count_its_own_orders_and_stock() {
     assert_eq!(series_total(weekly, 0), 1.0, "the demo's order");
     assert_eq!(weekly.series[2].name, "Shipped or closed");
     assert_eq!(series_total(weekly, 2), 1.0);
+    // The legend opens the list of exactly that group.
+    assert_eq!(
+        weekly.series[2].href.as_deref(),
+        Some("/orders?status=shipped,closed")
+    );
+    let group = orders::list(
+        &t.db,
+        &actor(&t, NORDWIND_AGENT).await,
+        orders::PoQuery {
+            statuses: vec![PoStatus::Shipped, PoStatus::Closed],
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(group.rows.len(), 1, "{:?}", group.rows);
+    assert!(group
+        .rows
+        .iter()
+        .all(|po| matches!(po.status, PoStatus::Shipped | PoStatus::Closed)));
     // Submitted five hours ago: in last week's bar during the first five hours of a Monday.
     let now = chrono::Utc::now();
     let its_week = if now.weekday() == chrono::Weekday::Mon && now.hour() < 5 {

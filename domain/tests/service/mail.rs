@@ -34,7 +34,7 @@ async fn told(t: &TestDatabase, po_id: i64) -> Vec<(String, String)> {
 async fn submitted_po(t: &TestDatabase) -> (i64, i32) {
     let agent = actor(t, NORDWIND_AGENT).await;
     let query = PoQuery {
-        status: Some(PoStatus::Submitted),
+        statuses: vec![PoStatus::Submitted],
         limit: 10,
         ..PoQuery::default()
     };

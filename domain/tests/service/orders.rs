@@ -729,7 +729,7 @@ async fn the_inbox_filters_and_counts() {
         &t.db,
         &agent,
         PoQuery {
-            status: Some(PoStatus::Submitted),
+            statuses: vec![PoStatus::Submitted],
             limit: 50,
             ..PoQuery::default()
         },

@@ -23,7 +23,7 @@ async fn some_traffic(t: &TestDatabase) -> i64 {
     let agent = actor(t, NORDWIND_AGENT).await;
     let purchaser = actor(t, HAFEN_PURCHASER).await;
     let query = PoQuery {
-        status: Some(PoStatus::Submitted),
+        statuses: vec![PoStatus::Submitted],
         limit: 10,
         ..PoQuery::default()
     };

@@ -73,7 +73,9 @@ pub async fn list(
         &state.db,
         actor,
         PoQuery {
-            status: status_filter(filter.status.as_deref())?,
+            statuses: status_filter(filter.status.as_deref())?
+                .into_iter()
+                .collect(),
             account_id: filter.account_id,
             older_than_days: filter.older_than_days,
             after: filter.cursor.filter(|c| !c.is_empty()),

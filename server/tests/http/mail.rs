@@ -84,7 +84,7 @@ async fn reject_demo_po(t: &TestDatabase, reason: &str) -> i64 {
         &t.db,
         &agent,
         PoQuery {
-            status: Some(PoStatus::Submitted),
+            statuses: vec![PoStatus::Submitted],
             limit: 10,
             ..PoQuery::default()
         },
