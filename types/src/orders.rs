@@ -338,3 +338,166 @@ pub struct StockLevel {
 
 /// The session key under which the server leaves the last stock import's outcome.
 pub const STOCK_IMPORT_OUTCOME_KEY: &str = "stock_import";
+
+/// What the portal itself writes as the reason of a step on a PO's timeline. Stored in English,
+/// as the API and CSV files carry it; the PO page and the e-mails show it in the reader's
+/// language ([`timeline_reason_in`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SystemReason {
+    FromEmail,
+    CartReturned,
+    CartEmptied,
+    AcceptedAutomatically,
+    CreatedWithoutCart,
+    /// The procurement system's order id.
+    OrderReceived(String),
+    OrderChanged(String),
+    OrderCancelled(String),
+    SimsAssigned(u64),
+}
+
+/// The fixed English and German of the reasons without values.
+const FIXED_REASONS: [(SystemReason, &str, &str); 5] = [
+    (SystemReason::FromEmail, "from e-mail", "aus einer E-Mail"),
+    (
+        SystemReason::CartReturned,
+        "Cart returned to the procurement system.",
+        "Warenkorb an das Beschaffungssystem zurückgegeben.",
+    ),
+    (
+        SystemReason::CartEmptied,
+        "The cart was emptied in the procurement system.",
+        "Der Warenkorb wurde im Beschaffungssystem geleert.",
+    ),
+    (
+        SystemReason::AcceptedAutomatically,
+        "Accepted automatically: the order matches the contract exactly.",
+        "Automatisch angenommen: Die Bestellung entspricht genau dem Vertrag.",
+    ),
+    (
+        SystemReason::CreatedWithoutCart,
+        "Created from an order of the procurement system without a PunchOut cart.",
+        "Aus einer Bestellung des Beschaffungssystems ohne PunchOut-Warenkorb angelegt.",
+    ),
+];
+
+/// The English of the reasons with a value: what comes before and after it.
+const VALUED_REASONS: [(&str, &str); 4] = [
+    ("Order ", " received from the procurement system."),
+    ("Order ", " changed in the procurement system."),
+    ("Order ", " cancelled in the procurement system."),
+    ("", " SIMs assigned"),
+];
+
+impl SystemReason {
+    /// As stored.
+    pub fn english(&self) -> String {
+        self.in_locale(crate::Locale::English)
+    }
+
+    pub fn in_locale(&self, locale: crate::Locale) -> String {
+        let german = locale == crate::Locale::German;
+        if let Some((_, english, in_german)) = FIXED_REASONS.iter().find(|(r, ..)| r == self) {
+            return if german { in_german } else { english }.to_string();
+        }
+        match (self, german) {
+            (SystemReason::OrderReceived(id), false) => {
+                format!("Order {id} received from the procurement system.")
+            }
+            (SystemReason::OrderReceived(id), true) => {
+                format!("Bestellung {id} aus dem Beschaffungssystem empfangen.")
+            }
+            (SystemReason::OrderChanged(id), false) => {
+                format!("Order {id} changed in the procurement system.")
+            }
+            (SystemReason::OrderChanged(id), true) => {
+                format!("Bestellung {id} im Beschaffungssystem geändert.")
+            }
+            (SystemReason::OrderCancelled(id), false) => {
+                format!("Order {id} cancelled in the procurement system.")
+            }
+            (SystemReason::OrderCancelled(id), true) => {
+                format!("Bestellung {id} im Beschaffungssystem storniert.")
+            }
+            (SystemReason::SimsAssigned(n), false) => format!("{n} SIMs assigned"),
+            (SystemReason::SimsAssigned(n), true) => format!("{n} SIMs zugeordnet"),
+            // The fixed ones were answered above.
+            (_, _) => String::new(),
+        }
+    }
+
+    /// The reason the portal wrote as `stored`; none for one a person wrote.
+    pub fn parse(stored: &str) -> Option<Self> {
+        if let Some((reason, ..)) = FIXED_REASONS.iter().find(|(_, e, _)| *e == stored) {
+            return Some(reason.clone());
+        }
+        VALUED_REASONS
+            .iter()
+            .enumerate()
+            .find_map(|(index, (before, after))| {
+                let value = stored.strip_prefix(before)?.strip_suffix(after)?;
+                if value.is_empty() || value.contains(char::is_whitespace) {
+                    return None;
+                }
+                match index {
+                    0 => Some(SystemReason::OrderReceived(value.to_owned())),
+                    1 => Some(SystemReason::OrderChanged(value.to_owned())),
+                    2 => Some(SystemReason::OrderCancelled(value.to_owned())),
+                    _ => value.parse().ok().map(SystemReason::SimsAssigned),
+                }
+            })
+    }
+}
+
+/// A timeline reason as `stored`, for a reader of `locale`: the portal's own in their
+/// language, a person's as they wrote it.
+pub fn timeline_reason_in(stored: &str, locale: crate::Locale) -> String {
+    SystemReason::parse(stored).map_or_else(|| stored.to_owned(), |r| r.in_locale(locale))
+}
+
+#[cfg(test)]
+mod system_reason_tests {
+    use super::*;
+    use crate::Locale;
+
+    #[test]
+    fn every_reason_reads_back_from_its_english_and_has_german() {
+        let reasons = [
+            SystemReason::FromEmail,
+            SystemReason::CartReturned,
+            SystemReason::CartEmptied,
+            SystemReason::AcceptedAutomatically,
+            SystemReason::CreatedWithoutCart,
+            SystemReason::OrderReceived("PO-4711".into()),
+            SystemReason::OrderChanged("PO-4711".into()),
+            SystemReason::OrderCancelled("PO-4711".into()),
+            SystemReason::SimsAssigned(40),
+        ];
+        for reason in reasons {
+            let english = reason.english();
+            assert_eq!(
+                SystemReason::parse(&english),
+                Some(reason.clone()),
+                "{english}"
+            );
+            let german = reason.in_locale(Locale::German);
+            assert!(!german.is_empty() && german != english, "{english}");
+        }
+        assert_eq!(
+            timeline_reason_in("40 SIMs assigned", Locale::German),
+            "40 SIMs zugeordnet"
+        );
+    }
+
+    #[test]
+    fn what_a_person_wrote_stays_as_written() {
+        for written in [
+            "Wrong product",
+            "Order it again next week.",
+            " SIMs assigned",
+        ] {
+            assert_eq!(SystemReason::parse(written), None);
+            assert_eq!(timeline_reason_in(written, Locale::German), written);
+        }
+    }
+}

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use simdesk_types::{
-    DeliveryStatus, PoAction, PoDetail, PoFormData, PoReference, PoStatus, ProcurementMessage,
-    Regional, ShippingAddressView,
+    timeline_reason_in, DeliveryStatus, PoAction, PoDetail, PoFormData, PoReference, PoStatus,
+    ProcurementMessage, Regional, ShippingAddressView,
 };
 
 use crate::api::orders::{
@@ -791,7 +791,7 @@ fn PoView(
                             <li data-action=e.action.as_str()>
                                 <div class="font-medium text-slate-900">{e.action.past_tense_in(locale)}<span class="font-normal text-slate-500">{format!(" → {}", e.to_status.label_in(locale))}</span></div>
                                 <div class="text-xs text-slate-500">{format!("{} · {}", e.actor, regional.time_text(&e.at))}</div>
-                                {(!e.reason.is_empty()).then(|| view! { <div class="mt-1 text-slate-700">{e.reason.clone()}</div> })}
+                                {(!e.reason.is_empty()).then(|| view! { <div class="mt-1 text-slate-700">{timeline_reason_in(&e.reason, locale)}</div> })}
                             </li>
                         }).collect_view()}
                     </ol>

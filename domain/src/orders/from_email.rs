@@ -6,7 +6,9 @@
 use chrono::Utc;
 use mailorder::{RequestedLine, RequestedOrder};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
-use simdesk_types::{CatalogEntry, Finding, FindingKind, PoAddress, PoStatus, ReadLine};
+use simdesk_types::{
+    CatalogEntry, Finding, FindingKind, PoAddress, PoStatus, ReadLine, SystemReason,
+};
 
 use super::draft::{orderables, quantity_problem, replace_lines, ValidLine};
 use super::procurement::default_address;
@@ -250,7 +252,7 @@ pub(crate) async fn create_from_email(
         txn,
         creator,
         &po,
-        TimelineEntry::created(PoStatus::Draft, "from e-mail"),
+        TimelineEntry::created(PoStatus::Draft, &SystemReason::FromEmail.english()),
         Vec::new(),
     )
     .await?;

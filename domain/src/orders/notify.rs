@@ -294,7 +294,7 @@ impl StepFacts {
                 })
                 .collect(),
             total: amount(po.total_minor, &po.currency),
-            reason: self.reason.clone(),
+            reason: simdesk_types::timeline_reason_in(&self.reason, language),
             carrier: po.carrier.clone(),
             tracking_number: po.tracking_number.clone(),
             sim_count: self.sim_count,

@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use simdesk_types::{Entitlements, PoAddress, PoStatus, Price, Wording};
+use simdesk_types::{Entitlements, PoAddress, PoStatus, Price, SystemReason, Wording};
 
 pub(crate) use super::draft::Contract;
 use super::draft::{line_rows, order_total_too_large, replace_lines, ValidLine};
@@ -236,7 +236,7 @@ pub(crate) async fn record_cart(
             lines: &cart.lines,
             overrides: &cart.overrides,
             ship_to: None,
-            reason: "Cart returned to the procurement system.",
+            reason: &SystemReason::CartReturned.english(),
         };
         let po = create_waiting(txn, actor, tenant_id, waiting).await?;
         return Ok(Some(po.id));
@@ -248,7 +248,7 @@ pub(crate) async fn record_cart(
             &po,
             BUYER,
             Event::Cancel,
-            "The cart was emptied in the procurement system.",
+            &SystemReason::CartEmptied.english(),
             Default::default(),
         )
         .await?;
@@ -333,7 +333,7 @@ async fn maybe_accept(
         &po,
         PROVIDER,
         Event::Accept,
-        "Accepted automatically: the order matches the contract exactly.",
+        &SystemReason::AcceptedAutomatically.english(),
         Default::default(),
     )
     .await
@@ -381,7 +381,7 @@ pub(crate) async fn receive_order(
                 lines: &order.lines,
                 overrides: &Entitlements::default(),
                 ship_to: order.address.as_ref(),
-                reason: "Created from an order of the procurement system without a PunchOut cart.",
+                reason: &SystemReason::CreatedWithoutCart.english(),
             };
             let po = create_waiting(txn, actor, tenant_id, waiting).await?;
             (po, true)
@@ -394,10 +394,7 @@ pub(crate) async fn receive_order(
         &po,
         BUYER,
         Event::ReceiveBuyerPo,
-        &format!(
-            "Order {} received from the procurement system.",
-            order.order_id
-        ),
+        &SystemReason::OrderReceived(order.order_id.clone()).english(),
         changes,
     )
     .await?;
@@ -451,10 +448,7 @@ pub(crate) async fn revise_order(
         po,
         BUYER,
         Event::ReviseBuyerPo,
-        &format!(
-            "Order {} changed in the procurement system.",
-            order.order_id
-        ),
+        &SystemReason::OrderChanged(order.order_id.clone()).english(),
         changes,
     )
     .await?;
@@ -475,7 +469,7 @@ pub(crate) async fn cancel_order(
         po,
         BUYER,
         Event::Cancel,
-        &format!("Order {order_id} cancelled in the procurement system."),
+        &SystemReason::OrderCancelled(order_id.to_string()).english(),
         Default::default(),
     )
     .await

@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
     QueryFilter, QueryOrder, Statement,
 };
-use simdesk_types::{Entitlements, FieldError, OptionKind, PoStatus, Wording};
+use simdesk_types::{Entitlements, FieldError, OptionKind, PoStatus, SystemReason, Wording};
 use std::collections::HashMap;
 
 use super::scope::{changed_meanwhile, load, refused, status_of};
@@ -195,7 +195,7 @@ pub async fn provision(
         let complete = lines
             .iter()
             .all(|l| provisioned[&l.id] >= i64::from(l.quantity));
-        let reason = format!("{added} SIMs assigned");
+        let reason = SystemReason::SimsAssigned(u64::try_from(added).unwrap_or_default()).english();
         let to = status_of(
             &transition(
                 &txn,
