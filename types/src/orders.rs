@@ -203,18 +203,12 @@ impl PlausibilityCheck {
 
     /// What is checked, in `locale`'s language.
     pub fn check_in(&self, locale: crate::Locale) -> &str {
-        match (locale, &self.check_german) {
-            (crate::Locale::German, Some(german)) => german,
-            _ => &self.check,
-        }
+        crate::views::in_language(locale, &self.check, &self.check_german)
     }
 
     /// The outcome, in `locale`'s language.
     pub fn detail_in(&self, locale: crate::Locale) -> &str {
-        match (locale, &self.detail_german) {
-            (crate::Locale::German, Some(german)) => german,
-            _ => &self.detail,
-        }
+        crate::views::in_language(locale, &self.detail, &self.detail_german)
     }
 }
 
@@ -396,33 +390,27 @@ impl SystemReason {
     }
 
     pub fn in_locale(&self, locale: crate::Locale) -> String {
-        let german = locale == crate::Locale::German;
-        if let Some((_, english, in_german)) = FIXED_REASONS.iter().find(|(r, ..)| r == self) {
-            return if german { in_german } else { english }.to_string();
-        }
-        match (self, german) {
-            (SystemReason::OrderReceived(id), false) => {
-                format!("Order {id} received from the procurement system.")
+        match self {
+            SystemReason::OrderReceived(id) => locale.pick(
+                format!("Order {id} received from the procurement system."),
+                format!("Bestellung {id} aus dem Beschaffungssystem empfangen."),
+            ),
+            SystemReason::OrderChanged(id) => locale.pick(
+                format!("Order {id} changed in the procurement system."),
+                format!("Bestellung {id} im Beschaffungssystem geändert."),
+            ),
+            SystemReason::OrderCancelled(id) => locale.pick(
+                format!("Order {id} cancelled in the procurement system."),
+                format!("Bestellung {id} im Beschaffungssystem storniert."),
+            ),
+            SystemReason::SimsAssigned(n) => {
+                locale.pick(format!("{n} SIMs assigned"), format!("{n} SIMs zugeordnet"))
             }
-            (SystemReason::OrderReceived(id), true) => {
-                format!("Bestellung {id} aus dem Beschaffungssystem empfangen.")
-            }
-            (SystemReason::OrderChanged(id), false) => {
-                format!("Order {id} changed in the procurement system.")
-            }
-            (SystemReason::OrderChanged(id), true) => {
-                format!("Bestellung {id} im Beschaffungssystem geändert.")
-            }
-            (SystemReason::OrderCancelled(id), false) => {
-                format!("Order {id} cancelled in the procurement system.")
-            }
-            (SystemReason::OrderCancelled(id), true) => {
-                format!("Bestellung {id} im Beschaffungssystem storniert.")
-            }
-            (SystemReason::SimsAssigned(n), false) => format!("{n} SIMs assigned"),
-            (SystemReason::SimsAssigned(n), true) => format!("{n} SIMs zugeordnet"),
-            // The fixed ones were answered above.
-            (_, _) => String::new(),
+            fixed => FIXED_REASONS
+                .iter()
+                .find(|(reason, ..)| reason == fixed)
+                .map(|(_, english, german)| locale.pick(*english, *german).to_owned())
+                .unwrap_or_default(),
         }
     }
 

@@ -184,10 +184,20 @@ impl Wording {
 
     /// The wording for a reader of `locale`.
     pub fn in_locale(&self, locale: crate::Locale) -> &str {
-        match (locale, &self.german) {
-            (crate::Locale::German, Some(german)) => german,
-            _ => &self.english,
-        }
+        in_language(locale, &self.english, &self.german)
+    }
+}
+
+/// A text written in English and maybe German, for a reader of `locale`: German where it was
+/// written, English otherwise.
+pub(crate) fn in_language<'a>(
+    locale: crate::Locale,
+    english: &'a str,
+    german: &'a Option<String>,
+) -> &'a str {
+    match (locale, german) {
+        (crate::Locale::German, Some(german)) => german,
+        _ => english,
     }
 }
 
