@@ -1,4 +1,4 @@
-import { test, expect, signIn, signedOutSignInPage, ready, unique } from './fixtures';
+import { test, expect, signIn, signedOutSignInPage, ready, unique, confirmStep } from './fixtures';
 import { countTo, mailsTo, smtpReachable } from './mailbox';
 
 const alarmMail = /^Alarm: A message could not be delivered$/;
@@ -61,8 +61,7 @@ test('an e-mail the mail server refuses raises an alarm that the admin acknowled
   // The agent goes again, so later tests' e-mails to the provider's agents are not refused.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Staff' }).click();
   await ready(page);
-  await page.getByTestId('user-row').filter({ hasText: email }).locator('summary', { hasText: 'Deactivate…' }).click();
-  await page.getByTestId('user-row').filter({ hasText: email }).getByRole('button', { name: /^Deactivate/ }).click();
+  await confirmStep(page.getByTestId('user-row').filter({ hasText: email }), 'Deactivate…', /^Deactivate/);
   await expect(page.getByTestId('user-row').filter({ hasText: email })).toContainText('Deactivated');
 });
 

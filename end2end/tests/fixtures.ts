@@ -1,4 +1,4 @@
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, Locator, Page } from '@playwright/test';
 import { createHmac } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'simdesk-demo-2026';
@@ -49,6 +49,21 @@ export async function signedOutSignInPage(page: Page) {
     await page.goto('/sign-in');
   }
   await ready(page);
+}
+
+/**
+ * Opens a confirm step (the `<details>` whose summary reads `summary`) inside `scope` and presses
+ * its button. A list that is still refreshing after an earlier action renders its rows again,
+ * which closes an open step; the step is then opened again until its button could be pressed.
+ */
+export async function confirmStep(scope: Locator, summary: string, button: RegExp) {
+  await expect(async () => {
+    const step = scope.locator('details', { has: scope.page().locator('summary', { hasText: summary }) });
+    if (!(await step.evaluate((details) => (details as HTMLDetailsElement).open))) {
+      await step.locator('summary').click();
+    }
+    await step.getByRole('button', { name: button }).click({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {

@@ -1,4 +1,4 @@
-import { test, expect, signIn, ready, unique } from './fixtures';
+import { test, expect, signIn, ready, unique, confirmStep } from './fixtures';
 import { mailsTo } from './mailbox';
 
 test('a tenant admin creates an agent, changes the role and deactivates them', async ({ page }) => {
@@ -23,8 +23,7 @@ test('a tenant admin creates an agent, changes the role and deactivates them', a
   await row.getByRole('button', { name: /^Save/ }).click();
   await expect(page.getByTestId('user-row').filter({ hasText: email }).getByRole('combobox')).toHaveValue('tenant_admin');
 
-  await page.getByTestId('user-row').filter({ hasText: email }).locator('summary', { hasText: 'Deactivate…' }).click();
-  await page.getByTestId('user-row').filter({ hasText: email }).getByRole('button', { name: /^Deactivate/ }).click();
+  await confirmStep(page.getByTestId('user-row').filter({ hasText: email }), 'Deactivate…', /^Deactivate/);
   await expect(page.getByTestId('user-row').filter({ hasText: email })).toContainText('Deactivated');
 
   await page.getByRole('link', { name: 'Audit log' }).click();
