@@ -1,6 +1,7 @@
 //! The app shell and the small pieces every page uses.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 use simdesk_types::{
@@ -357,17 +358,28 @@ pub fn EmptyState(message: &'static str) -> impl IntoView {
     }
 }
 
-/// The outcome of a server action as a notice or an error, once there is one.
-pub fn action_feedback<T, S>(value: S, success: &'static str) -> impl IntoView
+/// The query parameter by which the server tells a page that its form, posted without
+/// JavaScript, succeeded: it names the server function (see the server's `form_outcome`).
+pub const DONE_PARAMETER: &str = "__done";
+
+/// The outcome of a server action as a notice or an error, once there is one: from the action
+/// with JavaScript, from the page's address after a plain form post (a failure as Leptos puts
+/// it there, a success as `__done`).
+pub fn action_feedback<S>(action: ServerAction<S>, success: &'static str) -> impl IntoView
 where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
 {
-    move || {
-        value.get().map(|result| match result {
-            Ok(_) => view! { <Notice message=success.to_owned() /> }.into_any(),
-            Err(error) => view! { <ErrorPanel error /> }.into_any(),
-        })
+    let done_without_script = use_location()
+        .query
+        .with_untracked(|query| query.get_str(DONE_PARAMETER) == Some(S::PATH));
+    let value = action.value();
+    move || match value.get() {
+        Some(Ok(_)) => Some(view! { <Notice message=success.to_owned() /> }.into_any()),
+        Some(Err(error)) => Some(view! { <ErrorPanel error /> }.into_any()),
+        None => {
+            done_without_script.then(|| view! { <Notice message=success.to_owned() /> }.into_any())
+        }
     }
 }
 

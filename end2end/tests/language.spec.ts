@@ -31,7 +31,7 @@ async function chooseLocale(page: Page, label: RegExp, heading: string) {
   await locales.selectOption({ label: option! });
   await page.getByTestId('regional-settings').locator('button[type=submit]').click();
   if (!hydrates(page)) {
-    await page.waitForURL(/\/account\/preferences\?$/);
+    await page.waitForURL(/\/account\/preferences\?__done=/);
   }
   await expect(page.getByRole('heading', { name: heading })).toBeVisible();
   await ready(page);

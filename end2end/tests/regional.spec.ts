@@ -12,7 +12,7 @@ async function saveByKeyboard(page: Page, heading: string) {
   await page.getByTestId('regional-settings').locator('button[type=submit]').focus();
   await page.keyboard.press('Enter');
   if (!hydrates(page)) {
-    await page.waitForURL(/\/account\/preferences\?$/);
+    await page.waitForURL(/\/account\/preferences\?__done=/);
   }
   await expect(page.getByRole('heading', { name: heading })).toBeVisible();
   await ready(page);

@@ -210,16 +210,16 @@ pub fn AccountPage() -> impl IntoView {
                         <a href=format!("/accounts/{id}/punchout") class=format!("ml-2 {BUTTON_SECONDARY}")>{td_string!(lang, accounts.punchout_settings)}</a>
                     </p>
                     <div class="mb-6 space-y-2">
-                        {action_feedback(update.value(), td_string!(lang, accounts.account_saved))}
-                        {action_feedback(entitlements.value(), td_string!(lang, accounts.entitlements_saved))}
-                        {action_feedback(add_address.value(), td_string!(lang, accounts.address_added))}
-                        {action_feedback(default_address.value(), td_string!(lang, accounts.default_address_changed))}
-                        {action_feedback(remove_address.value(), td_string!(lang, accounts.address_removed))}
-                        {action_feedback(assign.value(), td_string!(lang, accounts.product_assigned))}
-                        {action_feedback(unassign.value(), td_string!(lang, accounts.product_unassigned))}
-                        {action_feedback(invite.value(), td_string!(lang, accounts.account_admin_created))}
-                        {action_feedback(add_buyer_part.value(), td_string!(lang, accounts.buyer_part_added))}
-                        {action_feedback(remove_buyer_part.value(), td_string!(lang, accounts.buyer_part_removed))}
+                        {action_feedback(update, td_string!(lang, accounts.account_saved))}
+                        {action_feedback(entitlements, td_string!(lang, accounts.entitlements_saved))}
+                        {action_feedback(add_address, td_string!(lang, accounts.address_added))}
+                        {action_feedback(default_address, td_string!(lang, accounts.default_address_changed))}
+                        {action_feedback(remove_address, td_string!(lang, accounts.address_removed))}
+                        {action_feedback(assign, td_string!(lang, accounts.product_assigned))}
+                        {action_feedback(unassign, td_string!(lang, accounts.product_unassigned))}
+                        {action_feedback(invite, td_string!(lang, accounts.account_admin_created))}
+                        {action_feedback(add_buyer_part, td_string!(lang, accounts.buyer_part_added))}
+                        {action_feedback(remove_buyer_part, td_string!(lang, accounts.buyer_part_removed))}
                     </div>
                     <section class=format!("mb-8 {CARD}") aria-labelledby="checklist" data-testid="checklist">
                         <h2 id="checklist" class="text-lg font-semibold">
@@ -443,7 +443,7 @@ pub fn ShopPage() -> impl IntoView {
                                     {if catalog.overrides_allowed { td_string!(lang, accounts.overrides_allowed) } else { td_string!(lang, accounts.overrides_not_allowed) }}
                                 </p>
                             </section>
-                            {action_feedback(visibility.value(), td_string!(lang, accounts.visibility_changed))}
+                            {action_feedback(visibility, td_string!(lang, accounts.visibility_changed))}
                             {if catalog.entries.is_empty() {
                                 view! { <EmptyState message=td_string!(lang, accounts.no_shop_products) /> }.into_any()
                             } else {

@@ -112,7 +112,7 @@ fn tokens_page(
             </section>
             <section aria-labelledby="tokens-heading" class="space-y-3">
                 <h3 id="tokens-heading" class="text-lg font-semibold">{td_string!(lang, admin.tokens_list_heading)}</h3>
-                {action_feedback(revoke.value(), td_string!(lang, admin.token_revoked))}
+                {action_feedback(revoke, td_string!(lang, admin.token_revoked))}
                 {table}
             </section>
             {calls}
@@ -467,8 +467,8 @@ fn WebhooksSection() -> impl IntoView {
                         <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, admin.refresh_deliveries)}</button>
                     </form>
                 </div>
-                {action_feedback(test.value(), td_string!(lang, admin.test_queued))}
-                {action_feedback(remove.value(), td_string!(lang, admin.webhook_removed))}
+                {action_feedback(test, td_string!(lang, admin.test_queued))}
+                {action_feedback(remove, td_string!(lang, admin.webhook_removed))}
                 <Transition fallback=loading set_pending=refreshing>
                     {move || Suspend::new(async move {
                         let regional = session.regional().await;

@@ -271,8 +271,8 @@ pub fn ProductEditPage() -> impl IntoView {
                             <PageHeader title=product.name.clone() subtitle=format!("{} · {} · {}", product.part_number, regional.money(&product.price), product.status.label_in(locale_of(lang))) />
                             <div class="mb-4 space-y-2">
                                 {query.read().get("saved").map(|_| view! { <Notice message=td_string!(lang, catalog.product_created).to_owned() /> })}
-                                {action_feedback(update.value(), td_string!(lang, catalog.product_saved))}
-                                {action_feedback(status.value(), td_string!(lang, catalog.status_changed))}
+                                {action_feedback(update, td_string!(lang, catalog.product_saved))}
+                                {action_feedback(status, td_string!(lang, catalog.status_changed))}
                             </div>
                             {if editable {
                                 view! {
@@ -364,7 +364,7 @@ pub fn OptionsPage() -> impl IntoView {
         <Title text=td_string!(lang, catalog.options_title) />
         <PageHeader title=td_string!(lang, catalog.options_title).to_owned() subtitle=td_string!(lang, catalog.options_subtitle) />
         <div class="mb-4 space-y-2">
-            {action_feedback(toggle.value(), td_string!(lang, catalog.option_updated))}
+            {action_feedback(toggle, td_string!(lang, catalog.option_updated))}
         </div>
         <div class="grid gap-8 lg:grid-cols-3">
             <section class="min-w-0 space-y-6 lg:col-span-2">
@@ -472,7 +472,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <Checkbox id="settings-second-factor" name="settings[require_second_factor]" checked=s.require_second_factor label=td_string!(lang, catalog.require_second_factor) hint=td_string!(lang, catalog.require_second_factor_hint) />
                             </fieldset>
                             <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, catalog.save_settings)}</button>
-                            {action_feedback(save.value(), td_string!(lang, catalog.settings_saved))}
+                            {action_feedback(save, td_string!(lang, catalog.settings_saved))}
                         </ActionForm>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),

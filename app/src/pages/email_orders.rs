@@ -287,7 +287,7 @@ fn Outcome(
                         </div>
                         <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, messages.make_draft)}</button>
                     </ActionForm>
-                    {action_feedback(assign.value(), td_string!(lang, messages.draft_made))}
+                    {action_feedback(assign, td_string!(lang, messages.draft_made))}
                 }
             })}
             {matches!(detail.row.status, InboundStatus::NeedsReview | InboundStatus::Unreadable).then(|| view! {
@@ -295,7 +295,7 @@ fn Outcome(
                     <input type="hidden" name="id" value=id.to_string() />
                     <button type="submit" class=BUTTON_DANGER>{td_string!(lang, messages.dismiss)}</button>
                 </ActionForm>
-                {action_feedback(dismiss.value(), td_string!(lang, messages.dismissed))}
+                {action_feedback(dismiss, td_string!(lang, messages.dismissed))}
             })}
         </section>
     }

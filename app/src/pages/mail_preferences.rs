@@ -41,7 +41,7 @@ pub fn MailPreferencesPage() -> impl IntoView {
                                 </div>
                             </fieldset>
                             <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, auth.mail_save)}</button>
-                            {action_feedback(save.value(), td_string!(lang, auth.mail_saved))}
+                            {action_feedback(save, td_string!(lang, auth.mail_saved))}
                         </ActionForm>
                     }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),

@@ -77,7 +77,7 @@ fn mailbox_form(
     let status = status_view(&m, regional, lang);
     let pipe = format!("simdesk mail receive --tenant {}", m.tenant_slug);
     view! {
-        <div class="mb-6 space-y-2">{action_feedback(save.value(), td_string!(lang, messages.mailbox_saved))}</div>
+        <div class="mb-6 space-y-2">{action_feedback(save, td_string!(lang, messages.mailbox_saved))}</div>
         <div class="grid gap-6 lg:grid-cols-3">
             <ActionForm action=save attr:class=format!("space-y-4 lg:col-span-2 {CARD}") attr:data-testid="mailbox-form">
                 <input type="hidden" name="version" value=m.version.to_string() />

@@ -182,7 +182,7 @@ pub fn MessagePage() -> impl IntoView {
                                         <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, messages.send_again)}</button>
                                     </ActionForm>
                                 })}
-                                {action_feedback(again.value(), td_string!(lang, messages.sent_again))}
+                                {action_feedback(again, td_string!(lang, messages.sent_again))}
                             </section>
                             <section class=CARD aria-labelledby="message-payload">
                                 <h2 id="message-payload" class="text-lg font-semibold">{td_string!(lang, messages.content)}</h2>
@@ -223,7 +223,7 @@ pub fn AlarmsPage() -> impl IntoView {
     view! {
         <Title text=td_string!(lang, messages.alarms_title) />
         <PageHeader title=td_string!(lang, messages.alarms_title).to_owned() subtitle=td_string!(lang, messages.alarms_subtitle) />
-        {action_feedback(settle.value(), td_string!(lang, messages.saved))}
+        {action_feedback(settle, td_string!(lang, messages.saved))}
         <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;

@@ -493,10 +493,10 @@ pub fn PoPage() -> impl IntoView {
     view! {
         <Title text=td_string!(lang, orders.title_po) />
         <div class="mb-4 space-y-2">
-            {action_feedback(step.value(), td_string!(lang, orders.feedback_done))}
-            {action_feedback(provision.value(), td_string!(lang, orders.feedback_assigned))}
-            {action_feedback(ship.value(), td_string!(lang, orders.feedback_shipped))}
-            {action_feedback(retry.value(), td_string!(lang, orders.feedback_resend))}
+            {action_feedback(step, td_string!(lang, orders.feedback_done))}
+            {action_feedback(provision, td_string!(lang, orders.feedback_assigned))}
+            {action_feedback(ship, td_string!(lang, orders.feedback_shipped))}
+            {action_feedback(retry, td_string!(lang, orders.feedback_resend))}
         </div>
         <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {

@@ -101,7 +101,7 @@ pub fn PreferencesPage() -> impl IntoView {
                                 <FieldMessage id="locale" error=locale_error />
                             </div>
                             <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, preferences.save)}</button>
-                            {action_feedback(save.value(), td_string!(lang, preferences.saved))}
+                            {action_feedback(save, td_string!(lang, preferences.saved))}
                         </ActionForm>
                         }.into_any()
                     }

@@ -287,8 +287,8 @@ pub fn PunchoutSettingsPage() -> impl IntoView {
                             <PageHeader title="PunchOut".to_owned() subtitle=format!("{}: {}", s.account_name, td_string!(lang, catalog.punchout_subtitle)) />
                             <p class="-mt-3 mb-6"><a href=format!("/accounts/{account_id}") class=BUTTON_SECONDARY>{td_string!(lang, catalog.back_to_account)}</a></p>
                             <div class="mb-6 space-y-2">
-                                {action_feedback(save.value(), td_string!(lang, catalog.credential_saved))}
-                                {action_feedback(delete.value(), td_string!(lang, catalog.credential_removed))}
+                                {action_feedback(save, td_string!(lang, catalog.credential_saved))}
+                                {action_feedback(delete, td_string!(lang, catalog.credential_removed))}
                                 {s.generated_secret.clone().map(|(identity, secret)| view! {
                                     <div role="status" class="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
                                         {td!(lang, catalog.generated_secret, identity = identity.clone())}

@@ -240,7 +240,7 @@ fn TrustedBrowsers(
                     </ActionForm>
                 }.into_any()
             }}
-            {action_feedback(forget.value(), td_string!(lang, auth.forgotten))}
+            {action_feedback(forget, td_string!(lang, auth.forgotten))}
         </section>
     }
 }

@@ -75,7 +75,7 @@ fn settings_form(
     );
     view! {
         <PageHeader title=td_string!(lang, accounts.sso_title).to_owned() subtitle=subtitle />
-        <div class="mb-6 space-y-2">{action_feedback(save.value(), td_string!(lang, accounts.sso_saved))}</div>
+        <div class="mb-6 space-y-2">{action_feedback(save, td_string!(lang, accounts.sso_saved))}</div>
         <div class="grid gap-6 lg:grid-cols-3">
             <ActionForm action=save attr:class=format!("space-y-4 lg:col-span-2 {CARD}") attr:data-testid="sso-form">
                 {account_field}

@@ -81,7 +81,7 @@ pub fn TenantsPage() -> impl IntoView {
                         {field_error(create.value(), "password")}
                     </div>
                     <button type="submit" class=BUTTON_PRIMARY>{td_string!(lang, accounts.create_tenant)}</button>
-                    {action_feedback(create.value(), td_string!(lang, accounts.tenant_created))}
+                    {action_feedback(create, td_string!(lang, accounts.tenant_created))}
                 </ActionForm>
             </section>
         </div>

@@ -52,10 +52,10 @@ pub fn UsersPage() -> impl IntoView {
                 view! {
                     <PageHeader title=directory.heading.clone() subtitle=td_string!(lang, accounts.users_subtitle) />
                     <div class="mb-4 space-y-2">
-                        {action_feedback(change.value(), td_string!(lang, accounts.role_changed))}
-                        {action_feedback(toggle.value(), td_string!(lang, accounts.user_updated))}
-                        {action_feedback(limit.value(), td_string!(lang, accounts.limit_saved))}
-                        {action_feedback(reset.value(), td_string!(lang, accounts.second_factor_reset))}
+                        {action_feedback(change, td_string!(lang, accounts.role_changed))}
+                        {action_feedback(toggle, td_string!(lang, accounts.user_updated))}
+                        {action_feedback(limit, td_string!(lang, accounts.limit_saved))}
+                        {action_feedback(reset, td_string!(lang, accounts.second_factor_reset))}
                     </div>
                     <div class="grid gap-8 lg:grid-cols-3">
                         <section class="min-w-0 lg:col-span-2" aria-labelledby="users-heading">

@@ -11,6 +11,7 @@ mod mail;
 mod mail_intake;
 mod orders;
 mod outbox;
+mod plain_forms;
 mod punchout;
 mod request_ids;
 mod second_factor;

@@ -1,0 +1,86 @@
+//! Forms posted without JavaScript: the server function answers with a redirect back to the
+//! page, which names what happened, and the page says it.
+
+use crate::support::*;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, REFERER};
+use reqwest::StatusCode;
+
+/// Posts `form` to the server function `function` as a browser without JavaScript does, from
+/// the page `from`, and returns where the answer sends the browser.
+async fn post_plain(
+    server: &TestServer,
+    function: &str,
+    form: &str,
+    from: &str,
+    cookie: &str,
+) -> String {
+    let response = server
+        .client
+        .post(server.url(&format!("/api/{function}")))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(ACCEPT, "text/html,application/xhtml+xml")
+        .header(REFERER, server.url(from))
+        .header(COOKIE, cookie)
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::FOUND,
+        "{function} from {from}"
+    );
+    location(&response)
+}
+
+#[tokio::test]
+async fn a_success_is_named_in_the_address_and_the_page_says_it() {
+    let server = start().await;
+    let cookie = server.sign_in("purchaser@bergbahn.example").await;
+
+    // An earlier post's outcome is replaced, the page's own query kept.
+    let back = post_plain(
+        &server,
+        "save_mail_preferences",
+        "",
+        "/account/notifications?tab=1&__done=%2Fapi%2Fforget_browsers",
+        &cookie,
+    )
+    .await;
+    assert_eq!(
+        back,
+        "/account/notifications?tab=1&__done=%2Fapi%2Fsave_mail_preferences"
+    );
+
+    let page = server.get(&back, Some(&cookie)).await.text().await.unwrap();
+    assert!(page.contains("E-mail preferences saved."), "{page}");
+    // Without the mark, the page shows no outcome.
+    let page = server
+        .get("/account/notifications", Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("E-mail preferences saved."));
+}
+
+#[tokio::test]
+async fn a_failure_keeps_its_error_and_no_earlier_success() {
+    let server = start().await;
+    let cookie = server.sign_in("admin@nordwind.example").await;
+    let back = post_plain(
+        &server,
+        "change_role",
+        "user_id=abc&role=viewer",
+        "/users?__done=%2Fapi%2Fchange_role",
+        &cookie,
+    )
+    .await;
+    assert!(
+        back.starts_with("/users?__path=%2Fapi%2Fchange_role&__err="),
+        "{back}"
+    );
+    assert!(!back.contains("__done"), "{back}");
+    let page = server.get(&back, Some(&cookie)).await.text().await.unwrap();
+    assert!(!page.contains("Role changed."), "{page}");
+}
