@@ -1,4 +1,4 @@
-import { test, expect, signIn, ready, unique, confirmStep } from './fixtures';
+import { test, expect, signIn, ready, unique, confirmStep, hydrates } from './fixtures';
 import { mailsTo } from './mailbox';
 
 test('a tenant admin creates an agent, changes the role and deactivates them', async ({ page }) => {
@@ -41,10 +41,18 @@ test('creating a user with a taken e-mail explains what is wrong', async ({ page
   const form = page.getByTestId('create-user-form');
   await form.getByLabel('E-mail address').fill('agent@alpina.example');
   await form.getByLabel('Name').fill('Duplicate');
+  await form.getByLabel('Role').selectOption('tenant_admin');
   await form.getByLabel('Initial password').fill('initial password 1');
   await form.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByText('This e-mail address is already in use.')).toBeVisible();
   await expect(page.getByTestId('user-row')).toHaveCount(2);
+  // What was typed is still there to correct, with or without JavaScript; the password is not.
+  await expect(form.getByLabel('E-mail address')).toHaveValue('agent@alpina.example');
+  await expect(form.getByLabel('Name')).toHaveValue('Duplicate');
+  await expect(form.getByLabel('Role')).toHaveValue('tenant_admin');
+  if (!hydrates(page)) {
+    await expect(form.getByLabel('Initial password')).toHaveValue('');
+  }
 });
 
 test('an account admin adds a purchaser, who must choose a password at first sign-in', async ({ page }) => {

@@ -2,17 +2,28 @@
 //!
 //! A server function posted by a plain `<form>` answers with a redirect to the page that posted
 //! it; a failure is named in that address (`__path`, `__err`), which the page shows beside the
-//! form. A success was not, so the page came back without a word. This adds `__done=<path of
-//! the server function>` to a success's redirect, and the page shows the action's success
-//! message for it (`app::components::action_feedback`), as it does with JavaScript.
+//! form. Two things were missing, which the hydrated app does in place:
+//! - a success was not named, so the page came back without a word. This adds
+//!   `__done=<path of the server function>` to a success's redirect, and the page shows the
+//!   action's success message for it (`app::components::action_feedback`);
+//! - after a failure the form came back empty. This keeps the fields that were posted (never a
+//!   password, secret, token or code) in the session, and when the page comes back with the
+//!   error, puts them into that form again ([`refill`]), once.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
+use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{rewrite_str, ElementContentHandlers, RewriteStrSettings, Selector};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 use url::Url;
 
 use app::components::DONE_PARAMETER;
@@ -27,25 +38,69 @@ fn server_function_paths() -> &'static HashSet<&'static str> {
     })
 }
 
-/// Marks the redirect of a successful plain form post to a server function with `__done`, and
-/// drops a `__done` of an earlier post from a failure's.
-pub async fn mark_plain_form_outcome(request: Request, next: Next) -> Response {
-    let plain_form_post = request.method() == Method::POST
+/// The session key of the fields of the last refused plain form post.
+const RETURNED_FORM_KEY: &str = "form_outcome.returned";
+/// As much as axum takes of a form by default.
+const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// The largest page whose form is filled in again; a larger one is sent as it is.
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// The fields of a refused plain form post, kept until its page comes back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ReturnedForm {
+    /// The server function the form posted to (its `action`).
+    path: String,
+    /// The posted fields in order, without the secret ones.
+    fields: Vec<(String, String)>,
+}
+
+/// Carries the outcome of plain form posts to server functions back to their pages: marks a
+/// success's redirect with `__done`, keeps a refused form's fields, and fills them in again
+/// when the page comes back with the error.
+pub async fn carry_plain_form_outcome(request: Request, next: Next) -> Response {
+    if is_plain_form_post(&request) {
+        plain_form_post(request, next).await
+    } else if request.method() == Method::GET {
+        page_after_refusal(request, next).await
+    } else {
+        next.run(request).await
+    }
+}
+
+fn is_plain_form_post(request: &Request) -> bool {
+    request.method() == Method::POST
         && request
             .headers()
             .get(header::ACCEPT)
             .and_then(|accept| accept.to_str().ok())
             .is_some_and(|accept| accept.contains("text/html"))
-        && server_function_paths().contains(request.uri().path());
-    if !plain_form_post {
-        return next.run(request).await;
-    }
+        && server_function_paths().contains(request.uri().path())
+}
+
+async fn plain_form_post(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let referer = request
         .headers()
         .get(header::REFERER)
         .and_then(|referer| referer.to_str().ok())
         .and_then(|referer| Url::parse(referer).ok());
+    let session = request.extensions().get::<Session>().cloned();
+    let urlencoded = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|kind| kind.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("application/x-www-form-urlencoded"));
+    // A file upload (multipart) is not kept: a browser never fills in a file field for a page.
+    let (request, fields) = if urlencoded {
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
+        };
+        let fields = kept_fields(&bytes);
+        (Request::from_parts(parts, Body::from(bytes)), fields)
+    } else {
+        (request, Vec::new())
+    };
     let mut response = next.run(request).await;
     let Some(referer) = referer else {
         return response;
@@ -63,11 +118,261 @@ pub async fn mark_plain_form_outcome(request: Request, next: Next) -> Response {
         return response;
     };
     let failed = location.query_pairs().any(|(key, _)| key == "__err");
+    if let Some(session) = session {
+        keep_for_the_page(
+            &session,
+            failed.then(|| ReturnedForm {
+                path: path.clone(),
+                fields,
+            }),
+        )
+        .await;
+    }
     let marked = with_outcome(&location, (!failed).then_some(path.as_str()));
     if let Ok(value) = HeaderValue::from_str(&relative(&marked)) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
+}
+
+/// The posted fields a page may be filled in with again: never a password, a secret, a token
+/// or a code (second factor, recovery), which the user types again.
+fn kept_fields(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body)
+        .filter(|(name, _)| {
+            let name = name.to_ascii_lowercase();
+            !["password", "secret", "token"]
+                .iter()
+                .any(|word| name.contains(word))
+                && name != "code"
+                && !name.ends_with("[code]")
+        })
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+/// Keeps a refused form for its page, or forgets an earlier one after a success.
+async fn keep_for_the_page(session: &Session, refused: Option<ReturnedForm>) {
+    let kept = match refused {
+        Some(form) if !form.fields.is_empty() => session.insert(RETURNED_FORM_KEY, form).await,
+        _ => session
+            .remove::<ReturnedForm>(RETURNED_FORM_KEY)
+            .await
+            .map(|_| ()),
+    };
+    if let Err(error) = kept {
+        // The post itself went through; only the convenience is lost.
+        tracing::warn!(%error, "keeping a refused form's fields failed");
+    }
+}
+
+/// A page that comes back with a refused post's error gets that form's fields again, once.
+async fn page_after_refusal(request: Request, next: Next) -> Response {
+    let refused_path = request.uri().query().and_then(|query| {
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        let failed = pairs.iter().any(|(key, _)| key == "__err");
+        pairs
+            .into_iter()
+            .find(|(key, _)| key == "__path")
+            .filter(|_| failed)
+            .map(|(_, path)| path)
+    });
+    let session = request.extensions().get::<Session>().cloned();
+    let (Some(refused_path), Some(session)) = (refused_path, session) else {
+        return next.run(request).await;
+    };
+    let returned = match session.get::<ReturnedForm>(RETURNED_FORM_KEY).await {
+        Ok(Some(form)) if form.path == refused_path => form,
+        _ => return next.run(request).await,
+    };
+    keep_for_the_page(&session, None).await;
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|kind| kind.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("text/html"));
+    if response.status() != StatusCode::OK || !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {
+        tracing::warn!("a page too large to fill a refused form in again");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let page = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|page| match refill(page, &returned) {
+            Ok(page) => Some(page),
+            Err(error) => {
+                tracing::warn!(%error, "filling a refused form in again failed");
+                None
+            }
+        });
+    parts.headers.remove(header::CONTENT_LENGTH);
+    match page {
+        Some(page) => Response::from_parts(parts, Body::from(page)),
+        None => Response::from_parts(parts, Body::from(bytes)),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RefillError {
+    #[error("the form's address {0:?} is not a server function's path")]
+    Path(String),
+    #[error(transparent)]
+    Selector(#[from] lol_html::errors::SelectorError),
+    #[error(transparent)]
+    Rewriting(#[from] lol_html::errors::RewritingError),
+}
+
+type Handler<'h> = (Cow<'static, Selector>, ElementContentHandlers<'h>);
+
+fn on_element<'h>(
+    selector: &str,
+    handler: impl FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h,
+) -> Result<Handler<'h>, RefillError> {
+    Ok((
+        Cow::Owned(selector.parse::<Selector>()?),
+        ElementContentHandlers::default().element(handler),
+    ))
+}
+
+/// `page` with the refused form filled in again: the form that posts to `form.path` and whose
+/// hidden fields (the record it is about) are those posted. Text fields and text areas get the
+/// posted values, check boxes, radio buttons and options are chosen as posted; password and
+/// file fields stay empty.
+fn refill(page: &str, form: &ReturnedForm) -> Result<String, RefillError> {
+    if !form
+        .path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+    {
+        return Err(RefillError::Path(form.path.clone()));
+    }
+    let form_selector = format!("form[action=\"{}\"]", form.path);
+    let posted = |name: &str, value: &str| form.fields.iter().any(|(n, v)| n == name && v == value);
+
+    // First pass: which of the forms that post there is the one (a list has one per row).
+    let hidden_fields: RefCell<Vec<Vec<(String, String)>>> = RefCell::new(Vec::new());
+    rewrite_str(
+        page,
+        RewriteStrSettings {
+            element_content_handlers: vec![
+                on_element(&form_selector, |_| {
+                    hidden_fields.borrow_mut().push(Vec::new());
+                    Ok(())
+                })?,
+                on_element(&format!("{form_selector} input[type=hidden]"), |input| {
+                    if let (Some(name), Some(fields)) = (
+                        input.get_attribute("name"),
+                        hidden_fields.borrow_mut().last_mut(),
+                    ) {
+                        fields.push((name, input.get_attribute("value").unwrap_or_default()));
+                    }
+                    Ok(())
+                })?,
+            ],
+            ..RewriteStrSettings::new()
+        },
+    )?;
+    let Some(target) = hidden_fields
+        .into_inner()
+        .iter()
+        .position(|hidden| hidden.iter().all(|(name, value)| posted(name, value)))
+    else {
+        return Ok(page.to_owned());
+    };
+
+    // Second pass: fill that form in.
+    let seen = Cell::new(0usize);
+    let in_target = Cell::new(false);
+    let used: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new());
+    let next_value = |name: &str| {
+        let mut used = used.borrow_mut();
+        let index = used.entry(name.to_owned()).or_default();
+        let value = form
+            .fields
+            .iter()
+            .filter(|(n, _)| n == name)
+            .nth(*index)
+            .map(|(_, v)| v.clone());
+        *index += 1;
+        value
+    };
+    let select_name: RefCell<Option<String>> = RefCell::new(None);
+    let filled = rewrite_str(
+        page,
+        RewriteStrSettings {
+            element_content_handlers: vec![
+                on_element(&form_selector, |_| {
+                    in_target.set(seen.get() == target);
+                    seen.set(seen.get() + 1);
+                    Ok(())
+                })?,
+                on_element(&format!("{form_selector} input"), |input| {
+                    let Some(name) = input.get_attribute("name").filter(|_| in_target.get()) else {
+                        return Ok(());
+                    };
+                    let kind = input
+                        .get_attribute("type")
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    match kind.as_str() {
+                        "hidden" | "password" | "file" | "submit" | "button" | "image"
+                        | "reset" => {}
+                        "checkbox" | "radio" => {
+                            let value = input
+                                .get_attribute("value")
+                                .unwrap_or_else(|| "on".to_owned());
+                            if posted(&name, &value) {
+                                input.set_attribute("checked", "")?;
+                            } else {
+                                input.remove_attribute("checked");
+                            }
+                        }
+                        _ => {
+                            if let Some(value) = next_value(&name) {
+                                input.set_attribute("value", &value)?;
+                            }
+                        }
+                    }
+                    Ok(())
+                })?,
+                on_element(&format!("{form_selector} select"), |select| {
+                    *select_name.borrow_mut() = select.get_attribute("name").filter(|name| {
+                        in_target.get() && form.fields.iter().any(|(n, _)| n == name)
+                    });
+                    Ok(())
+                })?,
+                on_element(&format!("{form_selector} option[value]"), |option| {
+                    if let Some(name) = select_name.borrow().as_deref() {
+                        let value = option.get_attribute("value").unwrap_or_default();
+                        if posted(name, &value) {
+                            option.set_attribute("selected", "")?;
+                        } else {
+                            option.remove_attribute("selected");
+                        }
+                    }
+                    Ok(())
+                })?,
+                on_element(&format!("{form_selector} textarea"), |area| {
+                    if let Some(value) = area
+                        .get_attribute("name")
+                        .filter(|_| in_target.get())
+                        .and_then(|name| next_value(&name))
+                    {
+                        area.set_inner_content(&value, ContentType::Text);
+                    }
+                    Ok(())
+                })?,
+            ],
+            ..RewriteStrSettings::new()
+        },
+    )?;
+    Ok(filled)
 }
 
 /// `location` without an earlier post's `__done`, and with `done` if given.
@@ -127,6 +432,98 @@ mod tests {
             url("https://portal.example/users?__done=%2Fapi%2Fold&__path=%2Fapi%2Fx&__err=e");
         let marked = with_outcome(&location, None);
         assert_eq!(relative(&marked), "/users?__path=%2Fapi%2Fx&__err=e");
+    }
+
+    fn returned(path: &str, fields: &[(&str, &str)]) -> ReturnedForm {
+        ReturnedForm {
+            path: path.to_owned(),
+            fields: fields
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn secrets_are_never_kept() {
+        let kept = kept_fields(b"email=a%40b.example&password=x&new_password=y&client_secret=z&code=123456&settings%5Bcode%5D=1&token_name=t&name=N");
+        assert_eq!(
+            kept,
+            vec![
+                ("email".to_owned(), "a@b.example".to_owned()),
+                ("name".to_owned(), "N".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn the_refused_form_gets_its_fields_back_and_no_other() {
+        let page = r#"<form action="/api/search"><input name="email" value=""></form>
+<form method="post" action="/api/create_user"><input name="email" value=""><input type="password" name="password"><select name="role"><option value="viewer" selected>V</option><option value="sp_agent">A</option></select><input type="checkbox" name="notify" value="on" checked><textarea name="note"></textarea><button type="submit">Create</button></form>"#;
+        let form = returned(
+            "/api/create_user",
+            &[
+                ("email", "nina@\"example\""),
+                ("role", "sp_agent"),
+                ("note", "<b>hi</b>"),
+            ],
+        );
+        let filled = refill(page, &form).expect("filled");
+        assert!(
+            filled.starts_with(r#"<form action="/api/search"><input name="email" value="">"#),
+            "{filled}"
+        );
+        assert!(
+            filled.contains(r#"<input name="email" value="nina@&quot;example&quot;">"#),
+            "{filled}"
+        );
+        assert!(
+            filled.contains(r#"<input type="password" name="password">"#),
+            "{filled}"
+        );
+        assert!(
+            filled.contains(
+                r#"<option value="viewer">V</option><option value="sp_agent" selected="">A</option>"#
+            ),
+            "{filled}"
+        );
+        assert!(
+            filled.contains(r#"<input type="checkbox" name="notify" value="on">"#),
+            "{filled}"
+        );
+        assert!(
+            filled.contains("<textarea name=\"note\">&lt;b&gt;hi&lt;/b&gt;</textarea>"),
+            "{filled}"
+        );
+    }
+
+    #[test]
+    fn of_a_list_of_forms_only_the_row_posted_is_filled() {
+        let row = |id: u32| {
+            format!(
+                r#"<form action="/api/set_limit"><input type="hidden" name="user_id" value="{id}"><input name="limit" value="10"></form>"#
+            )
+        };
+        let page = format!("{}{}{}", row(1), row(2), row(3));
+        let form = returned("/api/set_limit", &[("user_id", "2"), ("limit", "-5")]);
+        let filled = refill(&page, &form).expect("filled");
+        assert_eq!(
+            filled,
+            format!(
+                "{}{}{}",
+                row(1),
+                row(2).replace(r#"value="10""#, r#"value="-5""#),
+                row(3)
+            )
+        );
+    }
+
+    #[test]
+    fn a_form_no_longer_on_the_page_leaves_it_as_it_was() {
+        let page = r#"<form action="/api/set_limit"><input type="hidden" name="user_id" value="1"><input name="limit" value="10"></form>"#;
+        let form = returned("/api/set_limit", &[("user_id", "9"), ("limit", "-5")]);
+        assert_eq!(refill(page, &form).expect("unchanged"), page);
+        assert!(refill(page, &returned("/api/x\"]", &[])).is_err());
     }
 
     #[test]

@@ -406,7 +406,7 @@ pub fn router(state: AppState, settings: &HttpSettings) -> Router {
             app::shell,
         ))
         .layer(middleware::from_fn(server_fn_error_status))
-        .layer(middleware::from_fn(form_outcome::mark_plain_form_outcome))
+        .layer(middleware::from_fn(form_outcome::carry_plain_form_outcome))
         .layer(middleware::from_fn_with_state(state.clone(), load_actor));
     // The portal's strict session everywhere, the PunchOut visit's own on its paths only.
     let portal = pages.clone().layer(session_layer).with_state(state.clone());

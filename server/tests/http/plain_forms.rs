@@ -84,3 +84,39 @@ async fn a_failure_keeps_its_error_and_no_earlier_success() {
     let page = server.get(&back, Some(&cookie)).await.text().await.unwrap();
     assert!(!page.contains("Role changed."), "{page}");
 }
+
+#[tokio::test]
+async fn a_refused_form_comes_back_as_it_was_typed_once_and_without_its_password() {
+    let server = start().await;
+    let cookie = server.sign_in("admin@nordwind.example").await;
+    let back = post_plain(
+        &server,
+        "create_user",
+        "email=admin%40nordwind.example&display_name=Nina+%22New%22&role=sp_agent&initial_password=secret+words+12",
+        "/users",
+        &cookie,
+    )
+    .await;
+    assert!(
+        back.starts_with("/users?__path=%2Fapi%2Fcreate_user&__err="),
+        "{back}"
+    );
+
+    let page = server.get(&back, Some(&cookie)).await.text().await.unwrap();
+    let form = page
+        .split(r#"data-testid="create-user-form""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</form>").next())
+        .expect("the create-user form");
+    assert!(form.contains(r#"value="admin@nordwind.example""#), "{form}");
+    assert!(form.contains(r#"value="Nina &quot;New&quot;""#), "{form}");
+    assert!(
+        form.contains(r#"<option value="sp_agent" selected="">"#),
+        "{form}"
+    );
+    assert!(!page.contains("secret words 12"));
+    // The refusal is still shown, and the fields are given back once.
+    assert!(page.contains("already"), "{page}");
+    let again = server.get(&back, Some(&cookie)).await.text().await.unwrap();
+    assert!(!again.contains("Nina &quot;New&quot;"));
+}
