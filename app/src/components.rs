@@ -81,8 +81,6 @@ fn navigation(user: &SessionInfo, lang: Lang) -> Vec<NavItem> {
 #[derive(Clone, Copy)]
 struct LoadedUser {
     user: Resource<Result<Option<SessionInfo>, AppError>>,
-    /// Bumped to load the user again, after they changed what the pages show.
-    version: RwSignal<u32>,
 }
 
 /// The session of the page being built: take it in the component with [`use_session`], then
@@ -119,13 +117,6 @@ impl Session {
             None => false,
         }
     }
-
-    /// Loads the user again: the header and every page waiting on the user follow.
-    pub fn reload(self) {
-        if let Some(LoadedUser { version, .. }) = self.0 {
-            version.update(|v| *v += 1);
-        }
-    }
 }
 
 /// Pages behind sign-in: loads the user once, sends visitors to sign in, and draws the shell.
@@ -133,9 +124,8 @@ impl Session {
 /// so its own data is fetched once.
 #[component]
 pub fn AuthenticatedLayout() -> impl IntoView {
-    let version = RwSignal::new(0_u32);
-    let user = Resource::new(move || version.get(), |_| current_user());
-    provide_context(LoadedUser { user, version });
+    let user = Resource::new(|| (), |_| current_user());
+    provide_context(LoadedUser { user });
     let location = use_location();
     let lang = use_lang();
     view! {
@@ -361,6 +351,38 @@ pub fn EmptyState(message: &'static str) -> impl IntoView {
 /// The query parameter by which the server tells a page that its form, posted without
 /// JavaScript, succeeded: it names the server function (see the server's `form_outcome`).
 pub const DONE_PARAMETER: &str = "__done";
+
+/// What a server function answered to a plain form post (its output as JSON), which the server
+/// keeps for the page the post returns to and hands to its rendering as a request extension.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlainFormAnswer {
+    /// The server function's path.
+    pub path: String,
+    /// Its output, as the server function encoded it.
+    pub body: String,
+}
+
+/// A server action that, on a page a plain form post returned to, holds what its server
+/// function answered there: the page shows the outcome (a result, a notice) where it shows it
+/// in place after a call from the browser.
+pub fn server_action<S>() -> ServerAction<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    #[cfg(feature = "ssr")]
+    {
+        let answer = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<PlainFormAnswer>().cloned())
+            .filter(|answer| answer.path == S::PATH)
+            .and_then(|answer| serde_json::from_str::<S::Output>(&answer.body).ok());
+        if let Some(output) = answer {
+            action.value().set(Some(Ok(output)));
+        }
+    }
+    action
+}
 
 /// The outcome of a server action as a notice or an error, once there is one: from the action
 /// with JavaScript, from the page's address after a plain form post (a failure as Leptos puts

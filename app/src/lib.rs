@@ -1,11 +1,13 @@
-//! The simdesk web app: routes, pages and server functions, rendered on the server and hydrated
-//! in the browser. Every page works without JavaScript; hydration adds conveniences.
+//! The simdesk web app: routes, pages and server functions, rendered on the server. Every page
+//! works without JavaScript; the browser hydrates only the islands (`islands`), which add
+//! conveniences.
 
 pub mod api;
 pub mod assets;
 pub mod chart;
 pub mod components;
 pub mod error;
+pub mod islands;
 pub mod language;
 pub mod pages;
 pub mod security;
@@ -46,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="stylesheet" id="leptos" href=assets::stylesheet_href(&options) />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
@@ -59,12 +61,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: tests wait for this marker.
-    Effect::new(|| {
-        if let Some(root) = document().document_element() {
-            root.set_attribute("data-hydrated", "true").ok();
-        }
-    });
     // The provider puts the language on <html lang>, where hydration reads it back.
     view! {
         <I18nContextProvider enable_cookie=false ssr_lang_header_getter=language::requested()>

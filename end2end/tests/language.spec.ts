@@ -1,4 +1,4 @@
-import { test, expect, signIn, ready, hydrates, DEMO_PASSWORD } from './fixtures';
+import { test, expect, signIn, ready, DEMO_PASSWORD } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Metro Fleet's approver: no other test signs in as them, so their language may change here.
@@ -30,9 +30,7 @@ async function chooseLocale(page: Page, label: RegExp, heading: string) {
   const option = (await locales.locator('option').allTextContents()).find((text) => label.test(text));
   await locales.selectOption({ label: option! });
   await page.getByTestId('regional-settings').locator('button[type=submit]').click();
-  if (!hydrates(page)) {
-    await page.waitForURL(/\/account\/preferences\?__done=/);
-  }
+  await page.waitForURL(/\/account\/preferences\?__done=/);
   await expect(page.getByRole('heading', { name: heading })).toBeVisible();
   await ready(page);
 }

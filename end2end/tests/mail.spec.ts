@@ -1,14 +1,12 @@
-import { test, expect, signIn, ready, hydrates } from './fixtures';
+import { test, expect, signIn, ready } from './fixtures';
 import type { Page } from '@playwright/test';
 
-/** Saves with `submit`: the notice shows in place with JavaScript; without, the form post is
- * answered with a redirect back to the page, which shows it too. */
+/** Saves with `submit`: the form post is answered with a redirect back to the page, which
+ * says it saved. */
 async function save(page: Page, submit: () => Promise<void>) {
   await submit();
-  if (!hydrates(page)) {
-    await page.waitForURL(/\/account\/notifications\?__done=/);
-    await page.waitForLoadState('load');
-  }
+  await page.waitForURL(/\/account\/notifications\?__done=/);
+  await page.waitForLoadState('load');
   await expect(page.getByText('E-mail preferences saved.')).toBeVisible();
 }
 

@@ -40,6 +40,10 @@ fn server_function_paths() -> &'static HashSet<&'static str> {
 
 /// The session key of the fields of the last refused plain form post.
 const RETURNED_FORM_KEY: &str = "form_outcome.returned";
+/// The session key of the answer of the last successful plain form post.
+const ANSWER_KEY: &str = "form_outcome.answer";
+/// The largest answer kept for the page (a server function's answers are small records).
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
 /// As much as axum takes of a form by default.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 /// The largest page whose form is filled in again; a larger one is sent as it is.
@@ -61,7 +65,7 @@ pub async fn carry_plain_form_outcome(request: Request, next: Next) -> Response 
     if is_plain_form_post(&request) {
         plain_form_post(request, next).await
     } else if request.method() == Method::GET {
-        page_after_refusal(request, next).await
+        page_after_plain_post(request, next).await
     } else {
         next.run(request).await
     }
@@ -118,21 +122,37 @@ async fn plain_form_post(request: Request, next: Next) -> Response {
         return response;
     };
     let failed = location.query_pairs().any(|(key, _)| key == "__err");
-    if let Some(session) = session {
-        keep_for_the_page(
-            &session,
-            failed.then(|| ReturnedForm {
-                path: path.clone(),
-                fields,
-            }),
-        )
-        .await;
-    }
     let marked = with_outcome(&location, (!failed).then_some(path.as_str()));
     if let Ok(value) = HeaderValue::from_str(&relative(&marked)) {
         response.headers_mut().insert(header::LOCATION, value);
     }
-    response
+    let Some(session) = session else {
+        return response;
+    };
+    if failed {
+        keep_for_the_page(&session, Some(ReturnedForm { path, fields }), None).await;
+        return response;
+    }
+    // The answer (the server function's output, as the hydrated app would have read it) waits
+    // for the page, which shows it where it would have shown it in place.
+    let (parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_ANSWER_BYTES).await else {
+        tracing::warn!(
+            path,
+            "a plain form post's answer too large to keep for its page"
+        );
+        keep_for_the_page(&session, None, None).await;
+        return Response::from_parts(parts, Body::empty());
+    };
+    let answer =
+        String::from_utf8(body.to_vec())
+            .ok()
+            .map(|body| app::components::PlainFormAnswer {
+                path: path.clone(),
+                body,
+            });
+    keep_for_the_page(&session, None, answer).await;
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// The posted fields a page may be filled in with again: never a password, a secret, a token
@@ -151,19 +171,56 @@ fn kept_fields(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Keeps a refused form for its page, or forgets an earlier one after a success.
-async fn keep_for_the_page(session: &Session, refused: Option<ReturnedForm>) {
-    let kept = match refused {
-        Some(form) if !form.fields.is_empty() => session.insert(RETURNED_FORM_KEY, form).await,
-        _ => session
-            .remove::<ReturnedForm>(RETURNED_FORM_KEY)
-            .await
-            .map(|_| ()),
+/// Keeps what the page needs after a plain form post: a refused form's fields, or a success's
+/// answer; whatever an earlier post left is replaced.
+async fn keep_for_the_page(
+    session: &Session,
+    refused: Option<ReturnedForm>,
+    answer: Option<app::components::PlainFormAnswer>,
+) {
+    let kept = async {
+        match refused.filter(|form| !form.fields.is_empty()) {
+            Some(form) => session.insert(RETURNED_FORM_KEY, form).await?,
+            None => {
+                session.remove::<ReturnedForm>(RETURNED_FORM_KEY).await?;
+            }
+        }
+        match answer {
+            Some(answer) => session.insert(ANSWER_KEY, answer).await,
+            None => session
+                .remove::<app::components::PlainFormAnswer>(ANSWER_KEY)
+                .await
+                .map(|_| ()),
+        }
     };
-    if let Err(error) = kept {
+    if let Err(error) = kept.await {
         // The post itself went through; only the convenience is lost.
-        tracing::warn!(%error, "keeping a refused form's fields failed");
+        tracing::warn!(%error, "keeping a plain form post's outcome for its page failed");
     }
+}
+
+/// A page that comes back after a plain form post gets its outcome, once: a success's answer
+/// for the action that posted (as a request extension the app reads), a refusal's fields
+/// filled into the form again.
+async fn page_after_plain_post(mut request: Request, next: Next) -> Response {
+    let done = request.uri().query().and_then(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == DONE_PARAMETER)
+            .map(|(_, path)| path.into_owned())
+    });
+    if let (Some(done), Some(session)) = (done, request.extensions().get::<Session>().cloned()) {
+        if let Ok(Some(answer)) = session
+            .get::<app::components::PlainFormAnswer>(ANSWER_KEY)
+            .await
+        {
+            if answer.path == done {
+                keep_for_the_page(&session, None, None).await;
+                request.extensions_mut().insert(answer);
+            }
+        }
+        return next.run(request).await;
+    }
+    page_after_refusal(request, next).await
 }
 
 /// A page that comes back with a refused post's error gets that form's fields again, once.
@@ -187,7 +244,7 @@ async fn page_after_refusal(request: Request, next: Next) -> Response {
         Ok(Some(form)) if form.path == refused_path => form,
         _ => return next.run(request).await,
     };
-    keep_for_the_page(&session, None).await;
+    keep_for_the_page(&session, None, None).await;
     let response = next.run(request).await;
     let is_html = response
         .headers()

@@ -1,5 +1,6 @@
 //! Account onboarding for provider staff, and the account's own product catalog.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -24,7 +25,7 @@ use crate::language::{locale_of, use_lang, Lang};
 pub fn AccountsPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let create = ServerAction::<CreateAccount>::new();
+    let create = server_action::<CreateAccount>();
     let accounts = Resource::new(
         move || query.get(),
         |q| {
@@ -152,16 +153,16 @@ pub fn AccountPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default()
     };
-    let update = ServerAction::<UpdateAccount>::new();
-    let entitlements = ServerAction::<SetAccountEntitlements>::new();
-    let add_address = ServerAction::<AddAccountAddress>::new();
-    let default_address = ServerAction::<SetDefaultAccountAddress>::new();
-    let remove_address = ServerAction::<RemoveAccountAddress>::new();
-    let assign = ServerAction::<AssignAccountProduct>::new();
-    let unassign = ServerAction::<UnassignAccountProduct>::new();
-    let invite = ServerAction::<InviteAccountAdmin>::new();
-    let add_buyer_part = ServerAction::<AddAccountBuyerPart>::new();
-    let remove_buyer_part = ServerAction::<RemoveAccountBuyerPart>::new();
+    let update = server_action::<UpdateAccount>();
+    let entitlements = server_action::<SetAccountEntitlements>();
+    let add_address = server_action::<AddAccountAddress>();
+    let default_address = server_action::<SetDefaultAccountAddress>();
+    let remove_address = server_action::<RemoveAccountAddress>();
+    let assign = server_action::<AssignAccountProduct>();
+    let unassign = server_action::<UnassignAccountProduct>();
+    let invite = server_action::<InviteAccountAdmin>();
+    let add_buyer_part = server_action::<AddAccountBuyerPart>();
+    let remove_buyer_part = server_action::<RemoveAccountBuyerPart>();
     let data = Resource::new(
         move || {
             (
@@ -416,7 +417,7 @@ pub fn AccountPage() -> impl IntoView {
 #[component]
 pub fn ShopPage() -> impl IntoView {
     let lang = use_lang();
-    let visibility = ServerAction::<SetProductVisibility>::new();
+    let visibility = server_action::<SetProductVisibility>();
     let catalog = Resource::new(move || visibility.version().get(), |_| account_catalog());
     let session = use_session();
     view! {

@@ -3,6 +3,7 @@
 //! removing it, the latest calls made with the tokens, a webhook's test event and its latest
 //! deliveries.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{
@@ -28,30 +29,20 @@ const DEFAULT_DAYS: u32 = 90;
 #[component]
 pub fn ApiTokensPage() -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateApiToken>::new();
-    let revoke = ServerAction::<RevokeApiToken>::new();
+    let create = server_action::<CreateApiToken>();
+    let revoke = server_action::<RevokeApiToken>();
     let page = Resource::new(
         move || (create.version().get(), revoke.version().get()),
         |_| api_tokens(),
     );
-    // With JavaScript the page is not loaded again after a token is made: the form is emptied
-    // here, so a second click does not make a second token.
-    let form = NodeRef::<leptos::html::Form>::new();
     let session = use_session();
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get_untracked() {
-                form.reset();
-            }
-        }
-    });
     view! {
         <Title text=td_string!(lang, admin.title) />
         <Suspense fallback=move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 let regional = session.regional().await;
                 match page.await {
-                    Ok(page) => tokens_page(page, create, revoke, form, &regional, lang).into_any(),
+                    Ok(page) => tokens_page(page, create, revoke, &regional, lang).into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -64,7 +55,6 @@ fn tokens_page(
     page: ApiTokenOverview,
     create: ServerAction<CreateApiToken>,
     revoke: ServerAction<RevokeApiToken>,
-    form: NodeRef<leptos::html::Form>,
     regional: &Regional,
     lang: Lang,
 ) -> impl IntoView {
@@ -108,7 +98,7 @@ fn tokens_page(
             <section aria-labelledby="create-token-heading" class=format!("mb-8 max-w-2xl {CARD}")>
                 <h3 id="create-token-heading" class="text-lg font-semibold">{td_string!(lang, admin.create_token_heading)}</h3>
                 <p class="mt-1 text-sm text-slate-600">{td_string!(lang, admin.create_token_hint)}</p>
-                {create_form(create, scopes, form, lang)}
+                {create_form(create, scopes, lang)}
             </section>
             <section aria-labelledby="tokens-heading" class="space-y-3">
                 <h3 id="tokens-heading" class="text-lg font-semibold">{td_string!(lang, admin.tokens_list_heading)}</h3>
@@ -190,7 +180,6 @@ fn new_token_panel(made: NewApiToken, regional: &Regional, lang: Lang) -> impl I
                 aria-describedby="new-token-hint"
                 class=format!("mt-1 font-mono {INPUT}")
                 data-testid="new-token-secret"
-                on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }
             />
             <p id="new-token-hint" class="mt-2 text-sm text-amber-900">
                 {td!(lang, admin.new_token_hint, scopes = scopes, expires = expires)}
@@ -203,11 +192,10 @@ fn new_token_panel(made: NewApiToken, regional: &Regional, lang: Lang) -> impl I
 fn create_form(
     create: ServerAction<CreateApiToken>,
     scopes: Vec<ApiScope>,
-    form: NodeRef<leptos::html::Form>,
     lang: Lang,
 ) -> impl IntoView {
     view! {
-        <ActionForm action=create node_ref=form attr:class="mt-4 space-y-4" attr:data-testid="create-token-form">
+        <ActionForm action=create attr:class="mt-4 space-y-4" attr:data-testid="create-token-form">
             <div>
                 <label for="token-name" class=LABEL>{td_string!(lang, admin.name)}</label>
                 <input id="token-name" name="input[name]" required maxlength="100" autocomplete="off" aria-describedby="token-name-hint" class=format!("mt-1 {INPUT}") />
@@ -374,37 +362,20 @@ fn scope_codes(scopes: &[ApiScope]) -> String {
 #[component]
 fn WebhooksSection() -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateWebhook>::new();
-    let remove = ServerAction::<RemoveWebhook>::new();
-    let test = ServerAction::<TestWebhook>::new();
-    // With JavaScript, "Refresh deliveries" loads the webhooks again in place.
-    let refresh = RwSignal::new(0u32);
+    let create = server_action::<CreateWebhook>();
+    let remove = server_action::<RemoveWebhook>();
+    let test = server_action::<TestWebhook>();
     let hooks = Resource::new(
         move || {
             (
                 create.version().get(),
                 remove.version().get(),
                 test.version().get(),
-                refresh.get(),
             )
         },
         |_| webhooks(),
     );
-    let refreshing = RwSignal::new(false);
-    // With JavaScript the page lives on after a webhook is made: its secret stays in view while
-    // the list is loaded again (a test event, a refresh) until the page is left or the webhook
-    // removed. It comes from the server once either way.
-    let shown = StoredValue::new(None::<NewWebhook>);
-    // As for tokens: emptied after a webhook is made, so a second click does not make another.
-    let form = NodeRef::<leptos::html::Form>::new();
     let session = use_session();
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get_untracked() {
-                form.reset();
-            }
-        }
-    });
     let loading =
         move || view! { <p class="text-slate-500">{td_string!(lang, common.loading)}</p> };
     view! {
@@ -431,15 +402,13 @@ fn WebhooksSection() -> impl IntoView {
                     match hooks.await {
                         Ok(WebhookOverview { list, new_webhook }) => {
                             let new_webhook = new_webhook
-                                .or_else(|| shown.get_value())
                                 .filter(|made| list.webhooks.iter().any(|w| w.id == made.webhook.id));
-                            shown.set_value(new_webhook.clone());
                             view! {
                             {new_webhook.map(|made| new_webhook_panel(made, lang))}
                             <section aria-labelledby="create-webhook-heading" class=format!("mb-8 max-w-2xl {CARD}")>
                                 <h3 id="create-webhook-heading" class="text-lg font-semibold">{td_string!(lang, admin.create_webhook_heading)}</h3>
                                 <p class="mt-1 text-sm text-slate-600">{td_string!(lang, admin.create_webhook_hint)}</p>
-                                {webhook_form(create, WebhookEvent::subscribable(list.for_tenant), form, lang)}
+                                {webhook_form(create, WebhookEvent::subscribable(list.for_tenant), lang)}
                             </section>
                             }
                             .into_any()
@@ -451,25 +420,14 @@ fn WebhooksSection() -> impl IntoView {
             <section aria-labelledby="webhook-list-heading" class="space-y-3">
                 <div class="flex flex-wrap items-center justify-between gap-3">
                     <h3 id="webhook-list-heading" class="text-lg font-semibold">{td_string!(lang, admin.your_webhooks)}</h3>
-                    // A plain form, so the page is simply loaded again without JavaScript.
-                    <form
-                        method="get"
-                        action="/api-tokens"
-                        class="flex items-center gap-3"
-                        on:submit=move |ev| {
-                            ev.prevent_default();
-                            refresh.update(|n| *n += 1);
-                        }
-                    >
-                        <span role="status" class="text-xs text-slate-500">
-                            {move || refreshing.get().then_some(td_string!(lang, admin.refreshing))}
-                        </span>
+                    // A plain form: the page is loaded again.
+                    <form method="get" action="/api-tokens" class="flex items-center gap-3">
                         <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, admin.refresh_deliveries)}</button>
                     </form>
                 </div>
                 {action_feedback(test, td_string!(lang, admin.test_queued))}
                 {action_feedback(remove, td_string!(lang, admin.webhook_removed))}
-                <Transition fallback=loading set_pending=refreshing>
+                <Transition fallback=loading>
                     {move || Suspend::new(async move {
                         let regional = session.regional().await;
                         match hooks.await {
@@ -521,7 +479,6 @@ fn new_webhook_panel(made: NewWebhook, lang: Lang) -> impl IntoView {
                 aria-describedby="new-webhook-hint"
                 class=format!("mt-1 font-mono {INPUT}")
                 data-testid="new-webhook-secret"
-                on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); }
             />
             <p id="new-webhook-hint" class="mt-2 text-sm text-amber-900">
                 {td!(lang, admin.new_webhook_hint, events = events)}
@@ -534,11 +491,10 @@ fn new_webhook_panel(made: NewWebhook, lang: Lang) -> impl IntoView {
 fn webhook_form(
     create: ServerAction<CreateWebhook>,
     events: Vec<WebhookEvent>,
-    form: NodeRef<leptos::html::Form>,
     lang: Lang,
 ) -> impl IntoView {
     view! {
-        <ActionForm action=create node_ref=form attr:class="mt-4 space-y-4" attr:data-testid="create-webhook-form">
+        <ActionForm action=create attr:class="mt-4 space-y-4" attr:data-testid="create-webhook-form">
             <div>
                 <label for="webhook-url" class=LABEL>{td_string!(lang, admin.url)}</label>
                 <input id="webhook-url" name="input[url]" type="url" required maxlength="2000" autocomplete="off" spellcheck="false" aria-describedby="webhook-url-hint" class=format!("mt-1 font-mono {INPUT}") />

@@ -1,5 +1,6 @@
 //! The tenant's catalog: product list, product form, entitlement options, settings.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -207,7 +208,7 @@ fn general_error<T: Clone + Send + Sync + 'static>(
 
 #[component]
 pub fn ProductNewPage() -> impl IntoView {
-    let create = ServerAction::<CreateProduct>::new();
+    let create = server_action::<CreateProduct>();
     let options = Resource::new(|| (), |_| catalog_options());
     let result = Signal::derive(move || create.value().get());
     let lang = use_lang();
@@ -238,8 +239,8 @@ pub fn ProductNewPage() -> impl IntoView {
 pub fn ProductEditPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let update = ServerAction::<UpdateProduct>::new();
-    let status = ServerAction::<SetProductStatus>::new();
+    let update = server_action::<UpdateProduct>();
+    let status = server_action::<SetProductStatus>();
     let id = move || {
         params
             .read()
@@ -352,8 +353,8 @@ fn ProductSummary(lang: Lang, product: ProductView) -> impl IntoView {
 
 #[component]
 pub fn OptionsPage() -> impl IntoView {
-    let create = ServerAction::<CreateOption>::new();
-    let toggle = ServerAction::<SetOptionActive>::new();
+    let create = server_action::<CreateOption>();
+    let toggle = server_action::<SetOptionActive>();
     let options = Resource::new(
         move || (create.version().get(), toggle.version().get()),
         |_| catalog_options(),
@@ -435,7 +436,7 @@ pub fn OptionsPage() -> impl IntoView {
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let save = ServerAction::<UpdateTenantSettings>::new();
+    let save = server_action::<UpdateTenantSettings>();
     let settings = Resource::new(move || save.version().get(), |_| tenant_settings());
     let lang = use_lang();
     view! {

@@ -2,6 +2,7 @@
 //! message with the original beside what was read from it, its differences, and the draft it
 //! became (or the account to choose for an unknown sender).
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -15,6 +16,7 @@ use crate::components::{
     BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::i18n::{td, td_string};
+use crate::islands::LiveRefresh;
 use crate::language::{locale_of, use_lang, Lang};
 
 fn status_badge(status: InboundStatus, lang: Lang) -> impl IntoView {
@@ -31,26 +33,17 @@ fn status_badge(status: InboundStatus, lang: Lang) -> impl IntoView {
     }
 }
 
-/// How often the list of e-mail orders looks for new ones in the browser.
-const REFRESH: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often, in seconds, the list of e-mail orders looks for new ones in the browser.
+const REFRESH_SECONDS: u64 = 5;
 
 #[component]
 pub fn EmailOrdersPage() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let query = use_query_map();
-    // In the browser the list looks again every few seconds, so an order mailed meanwhile
-    // appears without a reload; `Transition` keeps the rows shown while it looks.
-    let (tick, set_tick) = signal(0u32);
-    Effect::new(move |_| {
-        let refresh = move || set_tick.update(|t| *t = t.wrapping_add(1));
-        if let Ok(handle) = set_interval_with_handle(refresh, REFRESH) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     let data = Resource::new(
-        move || (query.get(), tick.get()),
-        |(q, _)| email_orders(q.get("status").unwrap_or_default(), q.get("after")),
+        move || query.get(),
+        |q| email_orders(q.get("status").unwrap_or_default(), q.get("after")),
     );
     view! {
         <Title text=td_string!(lang, messages.email_orders_title) />
@@ -77,6 +70,10 @@ pub fn EmailOrdersPage() -> impl IntoView {
                         </div>
                         <button type="submit" class=BUTTON_SECONDARY>{td_string!(lang, messages.apply)}</button>
                     </form>
+                    // In the browser the list looks again every few seconds, so an order mailed
+                    // meanwhile appears without a reload.
+                    <LiveRefresh target_id="email-orders-list".to_owned() seconds=REFRESH_SECONDS />
+                    <div id="email-orders-list">
                     {if page.rows.is_empty() {
                         view! { <EmptyState message=td_string!(lang, messages.no_email_orders) /> }.into_any()
                     } else {
@@ -101,6 +98,7 @@ pub fn EmailOrdersPage() -> impl IntoView {
                             {next_page_link("/email-orders", &q, page.next)}
                         }.into_any()
                     }}
+                    </div>
                 }.into_any()
             })}
         </Transition>
@@ -134,8 +132,8 @@ pub fn EmailOrderPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default()
     };
-    let assign = ServerAction::<AssignEmailOrder>::new();
-    let dismiss = ServerAction::<DismissEmailOrder>::new();
+    let assign = server_action::<AssignEmailOrder>();
+    let dismiss = server_action::<DismissEmailOrder>();
     let data = Resource::new(
         move || (id(), dismiss.version().get()),
         |(id, _)| email_order(id),

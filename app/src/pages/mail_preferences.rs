@@ -1,3 +1,4 @@
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,7 @@ use crate::language::{locale_of, use_lang};
 /// Which e-mails the signed-in user gets.
 #[component]
 pub fn MailPreferencesPage() -> impl IntoView {
-    let save = ServerAction::<SaveMailPreferences>::new();
+    let save = server_action::<SaveMailPreferences>();
     let preferences = Resource::new(move || save.version().get(), |_| mail_preferences());
     let lang = use_lang();
     view! {

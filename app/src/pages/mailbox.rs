@@ -1,6 +1,7 @@
 //! `/settings/mailbox`: the tenant's order mailbox, read over IMAP, for its admins. Orders
 //! mailed there become e-mail orders (`/email-orders`).
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{MailboxSecurity, MailboxView, Regional};
@@ -16,8 +17,8 @@ use crate::language::{locale_of, use_lang, Lang};
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     let lang = use_lang();
-    let save = ServerAction::<SaveOrderMailbox>::new();
-    let check = ServerAction::<CheckOrderMailbox>::new();
+    let save = server_action::<SaveOrderMailbox>();
+    let check = server_action::<CheckOrderMailbox>();
     let settings = Resource::new(
         move || (save.version().get(), check.version().get()),
         |_| order_mailbox(),

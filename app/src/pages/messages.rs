@@ -1,6 +1,7 @@
 //! The message trace: every message of the tenant in or out, with filters, search and keyset
 //! pages, and one message's page with its payload and "send again"; and the alarms.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -148,7 +149,7 @@ pub fn MessagePage() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
     let key = move || params.read().get("key").unwrap_or_default();
-    let again = ServerAction::<SendMessageAgain>::new();
+    let again = server_action::<SendMessageAgain>();
     let data = Resource::new(
         move || (key(), again.version().get()),
         |(key, _)| message_detail(key),
@@ -218,7 +219,7 @@ fn alarm_badge(status: AlarmStatus, lang: Lang) -> impl IntoView {
 pub fn AlarmsPage() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
-    let settle = ServerAction::<SettleAlarm>::new();
+    let settle = server_action::<SettleAlarm>();
     let data = Resource::new(move || settle.version().get(), |_| alarms());
     view! {
         <Title text=td_string!(lang, messages.alarms_title) />

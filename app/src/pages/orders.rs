@@ -1,6 +1,7 @@
 //! SIM purchase orders: the list (the provider's inbox, or the account's own orders), the
 //! order form, the order page with its timeline and steps, and the provider's SIM stock.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -20,6 +21,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::i18n::{td, td_string};
+use crate::islands::UploadButton;
 use crate::language::{locale_of, use_lang, Lang};
 
 /// A coloured badge for a status.
@@ -283,7 +285,7 @@ fn address_line(a: &ShippingAddressView) -> String {
 #[component]
 fn PoForm(form: PoFormData, provider: bool, regional: Regional) -> impl IntoView {
     let lang = use_lang();
-    let save = ServerAction::<SavePo>::new();
+    let save = server_action::<SavePo>();
     let draft = form.draft.clone();
     let quantities: Vec<(i64, String)> = draft
         .as_ref()
@@ -472,10 +474,10 @@ pub fn PoPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default()
     };
-    let step = ServerAction::<PoStep>::new();
-    let provision = ServerAction::<ProvisionPo>::new();
-    let ship = ServerAction::<ShipPo>::new();
-    let retry = ServerAction::<RetryProcurementMessage>::new();
+    let step = server_action::<PoStep>();
+    let provision = server_action::<ProvisionPo>();
+    let ship = server_action::<ShipPo>();
+    let retry = server_action::<RetryProcurementMessage>();
     let data = Resource::new(
         move || {
             (
@@ -873,7 +875,6 @@ fn procurement_messages(
 pub fn StockPage() -> impl IntoView {
     let levels = Resource::new(|| (), |_| stock_levels());
     let outcome = Resource::new(|| (), |_| take_stock_import_outcome());
-    let progress = RwSignal::new(None::<u32>);
     let lang = use_lang();
     view! {
         <Title text=td_string!(lang, orders.stock_title) />
@@ -927,90 +928,13 @@ pub fn StockPage() -> impl IntoView {
                             {td_string!(lang, orders.stock_csv_hint)}
                         </p>
                     </div>
-                    {move || progress.get().map(|percent| view! {
-                        <div role="status" aria-live="polite" data-testid="upload-progress">
-                            <progress class="h-2 w-full overflow-hidden rounded accent-teal-700" max="100" value=percent.to_string()></progress>
-                            <p class="mt-1 text-xs text-slate-600">
-                                {if percent < 100 { td!(lang, orders.uploading, percent = percent).into_any() } else { td_string!(lang, orders.uploaded).into_any() }}
-                            </p>
-                        </div>
-                    })}
-                    <button type="submit" class=BUTTON_PRIMARY disabled=move || progress.get().is_some()
-                        on:click=move |ev| upload_with_progress(ev, progress)>{td_string!(lang, orders.load_sims)}</button>
+                    <UploadButton
+                        label=td_string!(lang, orders.load_sims).to_owned()
+                        uploading=td_string!(lang, orders.uploading).to_owned()
+                        uploaded=td_string!(lang, orders.uploaded).to_owned()
+                    />
                 </form>
             </section>
         </div>
-    }
-}
-
-/// With JavaScript, sends the stock file with a progress bar and then shows the outcome page;
-/// without, the browser posts the form itself. It takes over the button's click, before any
-/// submit event, so the router's own form handling never sees the upload.
-fn upload_with_progress(ev: leptos::ev::MouseEvent, progress: RwSignal<Option<u32>>) {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlButtonElement>().ok())
-            .and_then(|button| button.form())
-        else {
-            return;
-        };
-        ev.prevent_default();
-        if !form.report_validity() {
-            return;
-        }
-        // Without a working XMLHttpRequest the browser posts the form as it would without
-        // JavaScript (`submit()` fires no submit event).
-        let (Ok(data), Ok(request)) = (
-            web_sys::FormData::new_with_form(&form),
-            web_sys::XmlHttpRequest::new(),
-        ) else {
-            let _ = form.submit();
-            return;
-        };
-        if request.open("POST", "/stock/import").is_err()
-            || request
-                .set_request_header("X-Requested-With", "XMLHttpRequest")
-                .is_err()
-        {
-            let _ = form.submit();
-            return;
-        }
-        progress.set(Some(0));
-        if let Ok(upload) = request.upload() {
-            let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(
-                move |e: web_sys::ProgressEvent| {
-                    if e.length_computable() && e.total() > 0.0 {
-                        progress.set(Some(((e.loaded() / e.total()) * 100.0).min(100.0) as u32));
-                    }
-                },
-            );
-            upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-            on_progress.forget();
-        }
-        let done_request = request.clone();
-        let on_done = Closure::<dyn FnMut()>::new(move || {
-            // The server answers with the page to show (it keeps the outcome for it); a
-            // failed request shows the stock page, which says nothing was loaded.
-            let target = done_request
-                .response_text()
-                .ok()
-                .flatten()
-                .filter(|t| done_request.status() == Ok(200) && t.starts_with('/'))
-                .unwrap_or_else(|| "/stock".to_owned());
-            let _ = window().location().assign(&target);
-        });
-        request.set_onloadend(Some(on_done.as_ref().unchecked_ref()));
-        on_done.forget();
-        if request.send_with_opt_form_data(Some(&data)).is_err() {
-            progress.set(None);
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (ev, progress);
     }
 }

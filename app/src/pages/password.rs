@@ -1,3 +1,4 @@
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,7 +9,7 @@ use crate::language::use_lang;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
+    let change = server_action::<ChangePassword>();
     let lang = use_lang();
     let general_error = move || {
         change.value().get().and_then(|r| r.err()).filter(|e| {

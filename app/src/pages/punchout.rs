@@ -2,6 +2,7 @@
 //! account's contract catalog branded for the provider, quantities, the way back with the
 //! cart), and the tenant admin's credentials page of an account.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -269,8 +270,8 @@ pub fn PunchoutSettingsPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default()
     };
-    let save = ServerAction::<SavePunchoutCredential>::new();
-    let delete = ServerAction::<DeletePunchoutCredential>::new();
+    let save = server_action::<SavePunchoutCredential>();
+    let delete = server_action::<DeletePunchoutCredential>();
     let settings = Resource::new(
         move || (account_id(), save.version().get(), delete.version().get()),
         |(account_id, _, _)| punchout_settings(account_id),

@@ -1,3 +1,4 @@
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{Regional, SecondFactorStatus, TotpEnrolment, TrustedBrowser};
@@ -17,11 +18,11 @@ use crate::language::{use_lang, Lang};
 /// trusted browsers, turning it off.
 #[component]
 pub fn SecurityPage() -> impl IntoView {
-    let start = ServerAction::<StartSecondFactor>::new();
-    let confirm = ServerAction::<ConfirmSecondFactor>::new();
-    let renew = ServerAction::<RenewRecoveryCodes>::new();
-    let turn_off = ServerAction::<TurnOffSecondFactor>::new();
-    let forget = ServerAction::<ForgetBrowsers>::new();
+    let start = server_action::<StartSecondFactor>();
+    let confirm = server_action::<ConfirmSecondFactor>();
+    let renew = server_action::<RenewRecoveryCodes>();
+    let turn_off = server_action::<TurnOffSecondFactor>();
+    let forget = server_action::<ForgetBrowsers>();
     let status = Resource::new(
         move || {
             (

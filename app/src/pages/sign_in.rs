@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::current_user;
 use crate::components::{BUTTON_PRIMARY, BUTTON_SECONDARY, INPUT, LABEL};
 use crate::i18n::td_string;
+use crate::islands::PasswordToggle;
 use crate::language::{use_lang, Lang};
 
 fn message_for(lang: Lang, error: Option<&str>) -> Option<&'static str> {
@@ -35,7 +36,6 @@ pub fn SignInPage() -> impl IntoView {
     let password_reset = move || query.read().get("password_reset").is_some();
     let next = move || query.read().get("next").unwrap_or_default();
     let email = move || query.read().get("email").unwrap_or_default();
-    let (show_password, set_show_password) = signal(false);
     let lang = use_lang();
 
     view! {
@@ -76,21 +76,16 @@ pub fn SignInPage() -> impl IntoView {
                     <div>
                         <div class="flex items-center justify-between">
                             <label for="password" class=LABEL>{td_string!(lang, auth.password)}</label>
-                            <button
-                                type="button"
-                                class="text-xs font-medium text-teal-700 hover:underline focus-visible:outline focus-visible:outline-2 focus-visible:outline-teal-700"
-                                aria-controls="password"
-                                aria-pressed=move || show_password.get().to_string()
-                                data-testid="toggle-password"
-                                on:click=move |_| set_show_password.update(|shown| *shown = !*shown)
-                            >
-                                {move || if show_password.get() { td_string!(lang, auth.hide) } else { td_string!(lang, auth.show) }}
-                            </button>
+                            <PasswordToggle
+                                input_id="password".to_owned()
+                                show=td_string!(lang, auth.show).to_owned()
+                                hide=td_string!(lang, auth.hide).to_owned()
+                            />
                         </div>
                         <input
                             id="password"
                             name="password"
-                            type=move || if show_password.get() { "text" } else { "password" }
+                            type="password"
                             autocomplete="current-password"
                             required
                             class=format!("mt-1 {INPUT}")

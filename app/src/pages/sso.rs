@@ -1,6 +1,7 @@
 //! The single sign-on settings of an enterprise account: `/sso` for its admins,
 //! `/accounts/:id/sso` for the provider's staff.
 
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -24,8 +25,8 @@ pub fn SsoPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
     };
     let lang = use_lang();
-    let save = ServerAction::<SaveSsoSettings>::new();
-    let test = ServerAction::<TestSsoConnection>::new();
+    let save = server_action::<SaveSsoSettings>();
+    let test = server_action::<TestSsoConnection>();
     let settings = Resource::new(
         move || (account_id(), save.version().get()),
         |(account_id, _)| sso_settings(account_id),

@@ -1,3 +1,4 @@
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,7 +13,7 @@ use crate::language::use_lang;
 #[component]
 pub fn TenantsPage() -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateTenant>::new();
+    let create = server_action::<CreateTenant>();
     let list = Resource::new(move || create.version().get(), |_| tenants());
     view! {
         <Title text=td_string!(lang, accounts.service_providers) />

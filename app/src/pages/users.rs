@@ -1,3 +1,4 @@
+use crate::components::server_action;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use simdesk_types::{role_labels, Role, UserRow};
@@ -10,16 +11,17 @@ use crate::components::{
     BUTTON_DANGER, BUTTON_PRIMARY, BUTTON_SECONDARY, CARD, INPUT, LABEL, TABLE, TD, TH,
 };
 use crate::i18n::{td, td_string};
+use crate::islands::RowFilter;
 use crate::language::{locale_of, use_lang};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let lang = use_lang();
-    let create = ServerAction::<CreateUser>::new();
-    let change = ServerAction::<ChangeRole>::new();
-    let toggle = ServerAction::<SetUserActive>::new();
-    let limit = ServerAction::<SetSpendingLimit>::new();
-    let reset = ServerAction::<ResetSecondFactor>::new();
+    let create = server_action::<CreateUser>();
+    let change = server_action::<ChangeRole>();
+    let toggle = server_action::<SetUserActive>();
+    let limit = server_action::<SetSpendingLimit>();
+    let reset = server_action::<ResetSecondFactor>();
     let directory = Resource::new(
         move || {
             (
@@ -32,7 +34,6 @@ pub fn UsersPage() -> impl IntoView {
         },
         |_| user_directory(),
     );
-    let (filter, set_filter) = signal(String::new());
     let session = use_session();
 
     view! {
@@ -62,13 +63,11 @@ pub fn UsersPage() -> impl IntoView {
                             <div class="mb-3 flex flex-wrap items-center justify-between gap-4">
                                 <h2 id="users-heading" class="text-lg font-semibold">{td_string!(lang, accounts.people)}</h2>
                                 <label class="sr-only" for="user-filter">{td_string!(lang, accounts.filter_users)}</label>
-                                <input
-                                    id="user-filter"
-                                    type="search"
-                                    placeholder=td_string!(lang, accounts.filter_placeholder)
-                                    class=format!("max-w-xs {INPUT}")
-                                    data-testid="user-filter"
-                                    on:input=move |ev| set_filter.set(event_target_value(&ev).to_lowercase())
+                                <RowFilter
+                                    input_id="user-filter".to_owned()
+                                    placeholder=td_string!(lang, accounts.filter_placeholder).to_owned()
+                                    rows="[data-testid=user-row]".to_owned()
+                                    test_id="user-filter".to_owned()
                                 />
                             </div>
                             {if directory.users.is_empty() {
@@ -90,7 +89,7 @@ pub fn UsersPage() -> impl IntoView {
                                                 {directory.users.into_iter().map(|user| {
                                                     let last_sign_in = user.last_sign_in_at.as_ref().map_or_else(|| td_string!(lang, accounts.never).to_owned(), |at| regional.time(at));
                                                     view! {
-                                                        <UserRowView is_self=user.id == acting_user_id user last_sign_in roles=roles.clone() change toggle reset filter />
+                                                        <UserRowView is_self=user.id == acting_user_id user last_sign_in roles=roles.clone() change toggle reset />
                                                     }
                                                 }).collect_view()}
                                             </tbody>
@@ -194,9 +193,9 @@ fn UserRowView(
     change: ServerAction<ChangeRole>,
     toggle: ServerAction<SetUserActive>,
     reset: ServerAction<ResetSecondFactor>,
-    filter: ReadSignal<String>,
 ) -> impl IntoView {
-    let haystack = format!("{} {}", user.display_name, user.email).to_lowercase();
+    // What the staff filter looks in: not the role menu, whose options every row lists.
+    let filter_text = format!("{} {}", user.display_name, user.email);
     let current_role = user.roles.first().copied();
     let lang = use_lang();
     let role_labels = role_labels(&user.roles, locale_of(lang));
@@ -218,7 +217,7 @@ fn UserRowView(
         td_string!(lang, accounts.reset_warning)
     );
     view! {
-        <tr data-testid="user-row" style:display=move || if haystack.contains(&filter.get()) { "" } else { "none" }>
+        <tr data-testid="user-row" data-filter=filter_text>
             <td class=TD>
                 <div class="font-medium text-slate-900">{user.display_name.clone()}</div>
                 <div class="text-slate-500">{user.email.clone()}</div>

@@ -33,6 +33,14 @@ async fn post_plain(
     location(&response)
 }
 
+/// The staff page's form for a new user, as the page sent it.
+fn create_user_form(page: &str) -> &str {
+    page.split(r#"data-testid="create-user-form""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</form>").next())
+        .expect("the create-user form")
+}
+
 #[tokio::test]
 async fn a_success_is_named_in_the_address_and_the_page_says_it() {
     let server = start().await;
@@ -103,11 +111,7 @@ async fn a_refused_form_comes_back_as_it_was_typed_once_and_without_its_password
     );
 
     let page = server.get(&back, Some(&cookie)).await.text().await.unwrap();
-    let form = page
-        .split(r#"data-testid="create-user-form""#)
-        .nth(1)
-        .and_then(|rest| rest.split("</form>").next())
-        .expect("the create-user form");
+    let form = create_user_form(&page);
     assert!(form.contains(r#"value="admin@nordwind.example""#), "{form}");
     assert!(form.contains(r#"value="Nina &quot;New&quot;""#), "{form}");
     assert!(
@@ -119,4 +123,28 @@ async fn a_refused_form_comes_back_as_it_was_typed_once_and_without_its_password
     assert!(page.contains("already"), "{page}");
     let again = server.get(&back, Some(&cookie)).await.text().await.unwrap();
     assert!(!again.contains("Nina &quot;New&quot;"));
+}
+
+#[tokio::test]
+async fn what_a_server_function_answered_is_shown_on_the_page_it_returns_to_once() {
+    let server = start().await;
+    let cookie = server.sign_in("admin@nordwind.example").await;
+    let back = post_plain(
+        &server,
+        "create_user",
+        "email=plain.form%40nordwind.example&display_name=Plain+Form&role=sp_agent&initial_password=",
+        "/users",
+        &cookie,
+    )
+    .await;
+    assert_eq!(back, "/users?__done=%2Fapi%2Fcreate_user");
+    let page = server.get(&back, Some(&cookie)).await.text().await.unwrap();
+    assert!(page.contains("plain.form@nordwind.example"), "{page}");
+    let created = "created";
+    let notice = create_user_form(&page);
+    assert!(notice.contains(created), "{notice}");
+    // Shown once: the page loaded again says nothing of it.
+    let again = server.get(&back, Some(&cookie)).await.text().await.unwrap();
+    let form = create_user_form(&again);
+    assert!(!form.contains(created), "{form}");
 }

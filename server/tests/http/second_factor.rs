@@ -17,8 +17,9 @@ fn code(key: &str, steps: i64) -> String {
     totp.generate(u64::try_from(at).unwrap()).to_string()
 }
 
-/// Sets up an authenticator app through the security page's server functions; returns its key.
-async fn enrol(server: &TestServer, cookie: &str) -> String {
+/// Sets up an authenticator app through the security page's server functions; returns its key
+/// and the code that confirmed it (spent from then on).
+async fn enrol(server: &TestServer, cookie: &str) -> (String, String) {
     let (status, body) = server.call("start_second_factor", "", Some(cookie)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = server.call("second_factor_status", "", Some(cookie)).await;
@@ -28,10 +29,11 @@ async fn enrol(server: &TestServer, cookie: &str) -> String {
         .as_str()
         .expect("a key")
         .to_owned();
+    let confirming = code(&key, 0);
     let (status, body) = server
         .call(
             "confirm_second_factor",
-            &format!("code={}", code(&key, 0)),
+            &format!("code={confirming}"),
             Some(cookie),
         )
         .await;
@@ -43,7 +45,7 @@ async fn enrol(server: &TestServer, cookie: &str) -> String {
     let (_, body) = server.call("second_factor_status", "", Some(cookie)).await;
     let again: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert!(again["new_recovery_codes"].as_array().unwrap().is_empty());
-    key
+    (key, confirming)
 }
 
 async fn post_code(server: &TestServer, cookie: Option<&str>, form: &str) -> Response {
@@ -73,7 +75,7 @@ async fn a_sign_in_with_a_second_factor_takes_a_fresh_code_and_may_trust_the_bro
     let server = start().await;
     let email = "agent@nordwind.example";
     let signed_in = server.sign_in(email).await;
-    let key = enrol(&server, &signed_in).await;
+    let (key, spent) = enrol(&server, &signed_in).await;
 
     let response = server.sign_in_response(email, DEMO_PASSWORD, None).await;
     assert_eq!(location(&response), "/sign-in/code");
@@ -92,7 +94,9 @@ async fn a_sign_in_with_a_second_factor_takes_a_fresh_code_and_may_trust_the_bro
 
     let wrong = post_code(&server, Some(&pending), "code=000000").await;
     assert_eq!(location(&wrong), "/sign-in/code?error=failed");
-    let replayed = post_code(&server, Some(&pending), &format!("code={}", code(&key, 0))).await;
+    // The very code that confirmed the enrolment (a code computed now could be the next time
+    // step's, which is fresh).
+    let replayed = post_code(&server, Some(&pending), &format!("code={spent}")).await;
     assert_eq!(
         location(&replayed),
         "/sign-in/code?error=failed",
