@@ -1,5 +1,5 @@
-// Time to hydration in Chromium: how long after navigation start the WASM app has hydrated the
-// server-rendered page (the app sets `data-hydrated="true"` on <html> in its first effect).
+// Time to hydration in Chromium: how long after navigation start the WASM has hydrated the
+// server-rendered page's islands (it sets `data-hydrated="true"` on <html> once they are).
 //
 //   node end2end/bench/hydration.mjs [base URL]      (default http://localhost:3200)
 //
