@@ -201,10 +201,14 @@ async fn keep(
             row.subject = Set(cut(&message.subject, 500));
             let mut findings = attachment_findings(&message);
             findings.extend(links.iter().filter_map(|link| match &link.outcome {
-                LinkOutcome::Refused(why) => Some(Finding {
-                    kind: FindingKind::LinkNotFollowed,
-                    message: format!("The link {} was not followed: {why}.", link.url),
-                }),
+                // Why is quoted as the fetcher put it.
+                LinkOutcome::Refused(why) => Some(Finding::new(
+                    FindingKind::LinkNotFollowed,
+                    Wording::new(
+                        format!("The link {} was not followed: {why}.", link.url),
+                        format!("Der Link {} wurde nicht verfolgt: {why}.", link.url),
+                    ),
+                )),
                 _ => None,
             }));
             let mut lines = Vec::new();
@@ -364,16 +368,23 @@ async fn sender_account(
 }
 
 fn unknown_sender(from: &str, suggested: bool, may_not_order: bool) -> Finding {
-    Finding {
-        kind: FindingKind::UnknownSender,
-        message: if may_not_order {
-            format!("{from} is a user of the account whose role does not raise orders. Confirm the account to make the draft on its behalf.")
-        } else if suggested {
-            format!("{from} is no user of an account; its domain suggests one. Confirm the account to make the draft.")
-        } else {
-            format!("{from} is no user of an account. Choose the account to make the draft, or dismiss the message.")
-        },
-    }
+    let message = if may_not_order {
+        Wording::new(
+            format!("{from} is a user of the account whose role does not raise orders. Confirm the account to make the draft on its behalf."),
+            format!("{from} ist Nutzer des Kundenkontos, darf aber keine Bestellungen anlegen. Bestätigen Sie das Kundenkonto, um den Entwurf in seinem Namen anzulegen."),
+        )
+    } else if suggested {
+        Wording::new(
+            format!("{from} is no user of an account; its domain suggests one. Confirm the account to make the draft."),
+            format!("{from} ist kein Nutzer eines Kundenkontos; die Domain deutet auf eines hin. Bestätigen Sie das Kundenkonto, um den Entwurf anzulegen."),
+        )
+    } else {
+        Wording::new(
+            format!("{from} is no user of an account. Choose the account to make the draft, or dismiss the message."),
+            format!("{from} ist kein Nutzer eines Kundenkontos. Wählen Sie das Kundenkonto, um den Entwurf anzulegen, oder verwerfen Sie die Nachricht."),
+        )
+    };
+    Finding::new(FindingKind::UnknownSender, message)
 }
 
 /// Follows the message's links to hosts the tenant lists (at most `pages.max_pages` of them;
@@ -423,9 +434,12 @@ fn attachment_findings(message: &ReceivedMessage) -> Vec<Finding> {
         .attachments
         .iter()
         .filter_map(|a| {
-            a.problem.as_ref().map(|problem| Finding {
-                kind: FindingKind::AttachmentUnreadable,
-                message: format!("{}: {problem}.", a.name),
+            // The problem is quoted as the reader put it.
+            a.problem.as_ref().map(|problem| {
+                Finding::new(
+                    FindingKind::AttachmentUnreadable,
+                    format!("{}: {problem}.", a.name).into(),
+                )
             })
         })
         .collect()

@@ -14,7 +14,7 @@ use simdesk_domain::punchout::oci::{self, OciEntry, OciOutcome};
 use simdesk_domain::punchout::shopping::{self, CartForm, Started, Visit};
 use simdesk_domain::punchout::{self, Answer, Endpoint, PunchOutError};
 use simdesk_domain::Actor;
-use simdesk_types::{CartReturn, OptionKind};
+use simdesk_types::{CartReturn, Locale, OptionKind};
 use tower_sessions::Session;
 
 use crate::http_error::HttpError;
@@ -81,15 +81,37 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// The language of a PunchOut page before a visit's user is known: the first of the browser's
+/// languages that simdesk speaks, else English.
+fn page_locale(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|accepted| accepted.to_str().ok())
+        .and_then(|accepted| {
+            accepted.split(',').find_map(|tag| {
+                let tag = tag.split(';').next()?.trim();
+                Locale::from_code(&tag.split('-').next()?.to_ascii_lowercase())
+            })
+        })
+        .unwrap_or(Locale::English)
+}
+
 /// A small page of its own: PunchOut pages live in a frame and say one thing.
-fn message_page(site: &LeptosOptions, status: StatusCode, title: &str, message: &str) -> Response {
+fn message_page(
+    site: &LeptosOptions,
+    locale: Locale,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+) -> Response {
     let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · simdesk</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
          <body class=\"min-h-screen bg-slate-50 text-slate-900 antialiased\">\
          <main class=\"mx-auto max-w-xl p-8\"><h1 class=\"text-xl font-semibold\">{title}</h1>\
          <p role=\"alert\" class=\"mt-4 text-slate-700\">{message}</p></main></body></html>",
+        lang = locale.code(),
         title = escape(title),
         message = escape(message),
         stylesheet = escape(&stylesheet_href(site)),
@@ -101,47 +123,58 @@ fn message_page(site: &LeptosOptions, status: StatusCode, title: &str, message: 
 pub async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     session: Session,
 ) -> Response {
+    let locale = page_locale(&headers);
     match shopping::start(&state.db, &token).await {
-        Ok(started) => open_visit(&state.leptos_options, &session, started).await,
+        Ok(started) => open_visit(&state.leptos_options, locale, &session, started).await,
         Err(e) => {
             // A link used before is gone, whatever else went wrong is ours.
-            let error = HttpError::new("starting a PunchOut visit failed", e);
+            let error = HttpError::in_locale("starting a PunchOut visit failed", e, locale);
             match error.status() {
                 StatusCode::CONFLICT => message_page(
                     &state.leptos_options,
+                    locale,
                     StatusCode::GONE,
-                    "PunchOut link expired",
+                    locale.pick("PunchOut link expired", "PunchOut-Link abgelaufen"),
                     error.message(),
                 ),
-                _ => unavailable(&state.leptos_options),
+                _ => unavailable(&state.leptos_options, locale),
             }
         }
     }
 }
 
-fn unavailable(site: &LeptosOptions) -> Response {
+fn unavailable(site: &LeptosOptions, locale: Locale) -> Response {
     message_page(
         site,
+        locale,
         StatusCode::SERVICE_UNAVAILABLE,
-        "Service unavailable",
-        "simdesk cannot open the catalog right now. Try again in a moment.",
+        locale.pick("Service unavailable", "Dienst nicht verfügbar"),
+        locale.pick(
+            "simdesk cannot open the catalog right now. Try again in a moment.",
+            "simdesk kann den Katalog gerade nicht öffnen. Versuchen Sie es gleich noch einmal.",
+        ),
     )
 }
 
-fn ended(site: &LeptosOptions) -> Response {
+fn ended(site: &LeptosOptions, locale: Locale) -> Response {
     message_page(
         site,
+        locale,
         StatusCode::UNAUTHORIZED,
-        "PunchOut session ended",
-        "This PunchOut session has ended. Start again from your procurement system.",
+        locale.pick("PunchOut session ended", "PunchOut-Sitzung beendet"),
+        locale.pick(
+            "This PunchOut session has ended. Start again from your procurement system.",
+            "Diese PunchOut-Sitzung ist beendet. Beginnen Sie erneut in Ihrem Beschaffungssystem.",
+        ),
     )
 }
 
 /// The page that posts the cart to the procurement system: by itself with JavaScript, with
 /// its button without.
-fn return_page(site: &LeptosOptions, cart: &CartReturn, nonce: &str) -> Response {
+fn return_page(site: &LeptosOptions, locale: Locale, cart: &CartReturn, nonce: &str) -> Response {
     let fields: String = cart
         .fields
         .iter()
@@ -159,9 +192,9 @@ fn return_page(site: &LeptosOptions, cart: &CartReturn, nonce: &str) -> Response
         .map(|t| format!(" target=\"{}\"", escape(t)))
         .unwrap_or_default();
     let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Returning to procurement · simdesk</title>\
+         <title>{title} · simdesk</title>\
          <link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
          <body class=\"min-h-screen bg-slate-50 text-slate-900 antialiased\">\
          <main class=\"mx-auto max-w-xl p-8\">\
@@ -169,9 +202,15 @@ fn return_page(site: &LeptosOptions, cart: &CartReturn, nonce: &str) -> Response
          {fields}<p class=\"text-slate-700\">{summary}</p>\
          <button type=\"submit\" class=\"mt-4 rounded-md bg-teal-700 px-4 py-2 font-medium text-white \
          hover:bg-teal-800 focus:outline-none focus:ring-2 focus:ring-teal-500 focus:ring-offset-2\">\
-         Return to your procurement system</button></form></main>\
+         {button}</button></form></main>\
          <script nonce=\"{nonce}\">document.getElementById('cart-return').submit();</script>\
          </body></html>",
+        lang = locale.code(),
+        title = locale.pick("Returning to procurement", "Zurück zur Beschaffung"),
+        button = locale.pick(
+            "Return to your procurement system",
+            "Zurück zu Ihrem Beschaffungssystem"
+        ),
         url = escape(&cart.url),
         summary = escape(&cart.summary),
         nonce = escape(nonce),
@@ -189,7 +228,12 @@ fn return_page(site: &LeptosOptions, cart: &CartReturn, nonce: &str) -> Response
 }
 
 /// Signs the browser in for a started visit and sends it to the catalog.
-async fn open_visit(site: &LeptosOptions, session: &Session, started: Started) -> Response {
+async fn open_visit(
+    site: &LeptosOptions,
+    locale: Locale,
+    session: &Session,
+    started: Started,
+) -> Response {
     let stored = async {
         session.cycle_id().await?;
         session.insert(USER_ID_KEY, started.user_id).await?;
@@ -200,7 +244,7 @@ async fn open_visit(site: &LeptosOptions, session: &Session, started: Started) -
         Ok(()) => Redirect::to("/punchout").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "storing the PunchOut session failed");
-            unavailable(site)
+            unavailable(site, locale)
         }
     }
 }
@@ -209,50 +253,75 @@ async fn open_visit(site: &LeptosOptions, session: &Session, started: Started) -
 pub async fn oci(
     State(state): State<AppState>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     session: Session,
     Extension(nonce): Extension<CspNonce>,
     Form(entry): Form<OciEntry>,
 ) -> Response {
+    let locale = page_locale(&headers);
     match oci::enter(&state.db, &state.sealing_key, &tenant, &entry).await {
-        Ok(OciOutcome::Visit(started)) => open_visit(&state.leptos_options, &session, started).await,
-        Ok(OciOutcome::Validated(cart)) => return_page(&state.leptos_options, &cart, &nonce.0),
+        Ok(OciOutcome::Visit(started)) => {
+            open_visit(&state.leptos_options, locale, &session, started).await
+        }
+        Ok(OciOutcome::Validated(cart)) => {
+            return_page(&state.leptos_options, locale, &cart, &nonce.0)
+        }
         Ok(OciOutcome::Detail(product, provider)) => {
             let body = format!(
-                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
                  <title>{name} · simdesk</title><link rel=\"stylesheet\" href=\"{stylesheet}\"></head>\
                  <body class=\"min-h-screen bg-slate-50 text-slate-900 antialiased\"><main class=\"mx-auto max-w-xl p-8\">\
                  <p class=\"text-sm text-slate-500\">{provider}</p><h1 class=\"text-xl font-semibold\">{name}</h1>\
                  <p class=\"font-mono text-xs text-slate-500\">{part}</p><p class=\"mt-2\">{description}</p>\
                  <p class=\"mt-2 text-slate-700\">{features}</p><p class=\"mt-4 text-xl font-semibold\">{price}</p>\
-                 <p class=\"text-xs text-slate-500\">per {unit}, {min} to {max} in steps of {step}</p></main></body></html>",
+                 <p class=\"text-xs text-slate-500\">{limits}</p></main></body></html>",
+                lang = locale.code(),
+                limits = escape(&match locale {
+                    Locale::English => format!(
+                        "per {}, {} to {} in steps of {}",
+                        product.unit_of_measure,
+                        product.min_order_quantity,
+                        product.max_order_quantity,
+                        product.order_increment
+                    ),
+                    Locale::German => format!(
+                        "je {}, {} bis {} in Schritten von {}",
+                        product.unit_of_measure,
+                        product.min_order_quantity,
+                        product.max_order_quantity,
+                        product.order_increment
+                    ),
+                }),
                 name = escape(&product.name),
                 provider = escape(&provider),
                 part = escape(&product.part_number),
                 description = escape(&product.description),
                 features = escape(&product.features),
                 price = escape(&product.price.display),
-                unit = escape(&product.unit_of_measure),
-                min = product.min_order_quantity,
-                max = product.max_order_quantity,
-                step = product.order_increment,
                 stylesheet = escape(&stylesheet_href(&state.leptos_options)),
             );
             Html(body).into_response()
         }
         Err(PunchOutError::Unauthorized) => message_page(
             &state.leptos_options,
+            locale,
             StatusCode::UNAUTHORIZED,
-            "Catalog login refused",
-            "The catalog login was refused. Check USERNAME and PASSWORD in the catalog's settings of your SAP system.",
+            locale.pick("Catalog login refused", "Katalog-Anmeldung abgelehnt"),
+            locale.pick(
+                "The catalog login was refused. Check USERNAME and PASSWORD in the catalog's settings of your SAP system.",
+                "Die Katalog-Anmeldung wurde abgelehnt. Prüfen Sie USERNAME und PASSWORD in den Katalogeinstellungen Ihres SAP-Systems.",
+            ),
         ),
         Err(PunchOutError::Internal(detail)) => {
             tracing::error!(error = %detail, "an OCI call failed");
-            unavailable(&state.leptos_options)
+            unavailable(&state.leptos_options, locale)
         }
+        // What the call lacked is named as the OCI protocol names it.
         Err(error) => message_page(
             &state.leptos_options,
+            locale,
             StatusCode::from_u16(error.code() as u16).unwrap_or(StatusCode::BAD_REQUEST),
-            "Catalog call refused",
+            locale.pick("Catalog call refused", "Katalogaufruf abgelehnt"),
             &error.to_string(),
         ),
     }
@@ -261,17 +330,22 @@ pub async fn oci(
 async fn send_back(
     state: &AppState,
     actor: Option<Actor>,
+    headers: &HeaderMap,
     session: &Session,
     nonce: &CspNonce,
     form: Option<CartForm>,
 ) -> Response {
+    // The visiting procurement user's language, once the visit knows them.
+    let locale = actor
+        .as_ref()
+        .map_or_else(|| page_locale(headers), |actor| actor.language);
     let (Some(actor), Ok(Some(visit))) = (actor, session.get::<Visit>(VISIT_KEY).await) else {
-        return ended(&state.leptos_options);
+        return ended(&state.leptos_options, locale);
     };
     match shopping::transfer(&state.db, &actor, visit, form).await {
-        Ok(cart) => return_page(&state.leptos_options, &cart, &nonce.0),
+        Ok(cart) => return_page(&state.leptos_options, locale, &cart, &nonce.0),
         Err(e) => {
-            let error = HttpError::new("returning a PunchOut cart failed", e);
+            let error = HttpError::in_locale("returning a PunchOut cart failed", e, locale);
             match error.status() {
                 // The cart page says what to change.
                 StatusCode::BAD_REQUEST => {
@@ -282,13 +356,16 @@ async fn send_back(
                 }
                 status @ StatusCode::CONFLICT => message_page(
                     &state.leptos_options,
+                    locale,
                     status,
-                    "PunchOut session ended",
+                    locale.pick("PunchOut session ended", "PunchOut-Sitzung beendet"),
                     error.message(),
                 ),
                 // The visit is no longer this user's to send back.
-                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => ended(&state.leptos_options),
-                _ => unavailable(&state.leptos_options),
+                StatusCode::NOT_FOUND | StatusCode::FORBIDDEN => {
+                    ended(&state.leptos_options, locale)
+                }
+                _ => unavailable(&state.leptos_options, locale),
             }
         }
     }
@@ -319,6 +396,7 @@ fn cart_form(fields: Vec<(String, String)>) -> Option<CartForm> {
 pub async fn transfer(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
+    headers: HeaderMap,
     session: Session,
     Extension(nonce): Extension<CspNonce>,
     Form(fields): Form<Vec<(String, String)>>,
@@ -327,17 +405,26 @@ pub async fn transfer(
         return Redirect::to("/punchout?error=The+cart+form+is+damaged%3B+reload+the+page.")
             .into_response();
     };
-    send_back(&state, actor.map(|a| a.0), &session, &nonce, Some(form)).await
+    send_back(
+        &state,
+        actor.map(|a| a.0),
+        &headers,
+        &session,
+        &nonce,
+        Some(form),
+    )
+    .await
 }
 
 /// `POST /punchout/cancel`: returns to the procurement system without changes.
 pub async fn cancel(
     State(state): State<AppState>,
     actor: Option<Extension<Actor>>,
+    headers: HeaderMap,
     session: Session,
     Extension(nonce): Extension<CspNonce>,
 ) -> Response {
-    send_back(&state, actor.map(|a| a.0), &session, &nonce, None).await
+    send_back(&state, actor.map(|a| a.0), &headers, &session, &nonce, None).await
 }
 
 /// On PunchOut paths: hands the visit to the page and lets the visit's procurement system

@@ -32,11 +32,30 @@ coded_enum! {
     }
 }
 
-/// One difference, in a sentence the agent can act on.
+/// One difference, in a sentence the agent can act on: in English (as the API carries it) and,
+/// where it was written, German. Stored with the message; findings stored before German was
+/// written read in English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_german: Option<String>,
+}
+
+impl Finding {
+    pub fn new(kind: FindingKind, message: crate::Wording) -> Self {
+        Finding {
+            kind,
+            message: message.english,
+            message_german: message.german,
+        }
+    }
+
+    /// The sentence in `locale`'s language.
+    pub fn message_in(&self, locale: crate::Locale) -> &str {
+        crate::views::in_language(locale, &self.message, &self.message_german)
+    }
 }
 
 /// An order e-mail in the list.

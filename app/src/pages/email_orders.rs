@@ -314,7 +314,7 @@ fn Findings(detail: EmailOrderDetail) -> impl IntoView {
                     <ul class="mt-3 space-y-2 text-sm" data-testid="email-findings">
                         {detail.findings.into_iter().map(|f| view! {
                             <li class="rounded-md bg-amber-50 px-3 py-2 text-amber-900 ring-1 ring-inset ring-amber-200" data-testid="email-finding">
-                                <span class="font-semibold">{format!("{}: ", f.kind.label_in(locale_of(lang)))}</span>{f.message}
+                                <span class="font-semibold">{format!("{}: ", f.kind.label_in(locale_of(lang)))}</span>{f.message_in(locale_of(lang)).to_owned()}
                             </li>
                         }).collect_view()}
                     </ul>
@@ -346,7 +346,7 @@ pub fn EmailOrigin(po_id: i64) -> impl IntoView {
                         </p>
                         {(!detail.findings.is_empty()).then(|| view! {
                             <ul class="mt-3 space-y-1 text-sm text-amber-900" data-testid="origin-findings">
-                                {detail.findings.into_iter().map(|f| view! { <li>{format!("{}: {}", f.kind.label_in(locale_of(lang)), f.message)}</li> }).collect_view()}
+                                {detail.findings.into_iter().map(|f| view! { <li>{format!("{}: {}", f.kind.label_in(locale_of(lang)), f.message_in(locale_of(lang)))}</li> }).collect_view()}
                             </ul>
                         })}
                     </section>

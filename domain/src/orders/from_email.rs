@@ -7,7 +7,7 @@ use chrono::Utc;
 use mailorder::{RequestedLine, RequestedOrder};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
 use simdesk_types::{
-    CatalogEntry, Finding, FindingKind, PoAddress, PoStatus, ReadLine, SystemReason,
+    CatalogEntry, Finding, FindingKind, PoAddress, PoStatus, ReadLine, SystemReason, Wording,
 };
 
 use super::draft::{orderables, quantity_problem, replace_lines, ValidLine};
@@ -50,14 +50,18 @@ pub(crate) async fn create_from_email(
         .map(|b| (b.buyer_part, b.product_id))
         .collect();
     let mut findings = Vec::new();
-    let mut finding = |kind: FindingKind, message: String| findings.push(Finding { kind, message });
+    let mut finding =
+        |kind: FindingKind, message: Wording| findings.push(Finding::new(kind, message));
     let mut read = Vec::new();
     let mut lines: Vec<ValidLine> = Vec::new();
     for line in &order.lines {
         let Some((entry, confidence)) = best_match(line, &catalog, &buyer_parts) else {
             finding(
                 FindingKind::UnknownProduct,
-                format!("“{}”: no product of the account matches.", line.text),
+                Wording::new(
+                    format!("“{}”: no product of the account matches.", line.text),
+                    format!("„{}“: Kein Produkt des Kundenkontos passt.", line.text),
+                ),
             );
             read.push(ReadLine {
                 text: line.text.clone(),
@@ -76,11 +80,19 @@ pub(crate) async fn create_from_email(
         if confidence < SURE {
             finding(
                 FindingKind::UncertainMatch,
-                format!(
-                    "“{}” was read as {} ({}% sure).",
-                    line.text,
-                    entry.name,
-                    (confidence * 100.0).round()
+                Wording::new(
+                    format!(
+                        "“{}” was read as {} ({}% sure).",
+                        line.text,
+                        entry.name,
+                        (confidence * 100.0).round()
+                    ),
+                    format!(
+                        "„{}“ wurde als {} gelesen ({} % sicher).",
+                        line.text,
+                        entry.name,
+                        (confidence * 100.0).round()
+                    ),
                 ),
             );
         }
@@ -89,11 +101,19 @@ pub(crate) async fn create_from_email(
             if expected != entry.price.minor || currency != entry.price.currency {
                 finding(
                     FindingKind::PriceDiffers,
-                    format!(
-                        "{}: the buyer expects {}, the contract price is {}.",
-                        entry.name,
-                        money::price(expected, currency).display,
-                        entry.price.display
+                    Wording::new(
+                        format!(
+                            "{}: the buyer expects {}, the contract price is {}.",
+                            entry.name,
+                            money::price(expected, currency).display,
+                            entry.price.display
+                        ),
+                        format!(
+                            "{}: Der Käufer erwartet {}, der Vertragspreis ist {}.",
+                            entry.name,
+                            money::price(expected, currency).display,
+                            entry.price.display
+                        ),
                     ),
                 );
             }
@@ -103,9 +123,15 @@ pub(crate) async fn create_from_email(
             existing.quantity = existing.quantity.saturating_add(quantity);
             finding(
                 FindingKind::RepeatedProduct,
-                format!(
-                    "{} is on several lines; the quantities were added up.",
-                    entry.name
+                Wording::new(
+                    format!(
+                        "{} is on several lines; the quantities were added up.",
+                        entry.name
+                    ),
+                    format!(
+                        "{} steht in mehreren Zeilen; die Mengen wurden zusammengezählt.",
+                        entry.name
+                    ),
                 ),
             );
         } else {
@@ -119,20 +145,25 @@ pub(crate) async fn create_from_email(
     for line in &lines {
         let entry = catalog.iter().find(|e| e.product_id == line.product_id);
         if let Some(problem) = entry.and_then(|e| quantity_problem(e, line.quantity)) {
-            let problem = problem.english;
             finding(FindingKind::QuantityOutsideLimits, problem);
         }
     }
     for text in &order.unread {
         finding(
             FindingKind::UnreadLine,
-            format!("“{text}” looks like an order line but could not be read."),
+            Wording::new(
+                format!("“{text}” looks like an order line but could not be read."),
+                format!("„{text}“ sieht wie eine Bestellposition aus, konnte aber nicht gelesen werden."),
+            ),
         );
     }
     if order.lines.is_empty() && order.unread.is_empty() {
         finding(
             FindingKind::NoLines,
-            "No order line could be read from the message.".to_owned(),
+            Wording::new(
+                "No order line could be read from the message.",
+                "Aus der Nachricht konnte keine Bestellposition gelesen werden.",
+            ),
         );
     }
     // One currency per PO: lines in another currency than the first stay out.
@@ -151,7 +182,10 @@ pub(crate) async fn create_from_email(
             if a.country.is_empty() {
                 finding(
                     FindingKind::AddressMissing,
-                    "The ship-to address has no country.".to_owned(),
+                    Wording::new(
+                        "The ship-to address has no country.",
+                        "Der Lieferadresse fehlt das Land.",
+                    ),
                 );
             }
             (
@@ -173,9 +207,15 @@ pub(crate) async fn create_from_email(
             Some(a) => {
                 finding(
                     FindingKind::AddressFromAccount,
-                    format!(
-                        "The e-mail gives no ship-to address; the account's address in {} is used.",
-                        a.city
+                    Wording::new(
+                        format!(
+                            "The e-mail gives no ship-to address; the account's address in {} is used.",
+                            a.city
+                        ),
+                        format!(
+                            "Die E-Mail nennt keine Lieferadresse; die Adresse des Kundenkontos in {} wird verwendet.",
+                            a.city
+                        ),
                     ),
                 );
                 let id = a.id;
@@ -184,7 +224,10 @@ pub(crate) async fn create_from_email(
             None => {
                 finding(
                     FindingKind::AddressMissing,
-                    "The e-mail gives no ship-to address, and the account has none.".to_owned(),
+                    Wording::new(
+                        "The e-mail gives no ship-to address, and the account has none.",
+                        "Die E-Mail nennt keine Lieferadresse, und das Kundenkonto hat keine.",
+                    ),
                 );
                 (PoAddress::default(), None)
             }
@@ -194,7 +237,10 @@ pub(crate) async fn create_from_email(
         Some(date) if date < Utc::now().date_naive() => {
             finding(
                 FindingKind::DateNotUsable,
-                format!("The requested date {date} is in the past."),
+                Wording::new(
+                    format!("The requested date {date} is in the past."),
+                    format!("Der Wunschtermin {date} liegt in der Vergangenheit."),
+                ),
             );
             None
         }
@@ -211,9 +257,15 @@ pub(crate) async fn create_from_email(
         if let Some(earlier) = earlier {
             finding(
                 FindingKind::DuplicateReference,
-                format!(
-                    "The buyer's reference {reference} is already on purchase order {}.",
-                    super::reference_of(&earlier)
+                Wording::new(
+                    format!(
+                        "The buyer's reference {reference} is already on purchase order {}.",
+                        super::reference_of(&earlier)
+                    ),
+                    format!(
+                        "Die Referenz des Käufers {reference} steht bereits auf der Bestellung {}.",
+                        super::reference_of(&earlier)
+                    ),
                 ),
             );
         }

@@ -94,6 +94,17 @@ async fn a_users_order_email_becomes_a_draft_with_every_difference() {
         .find(|f| f.kind == FindingKind::PriceDiffers)
         .unwrap();
     assert!(price.message.contains("9.99"), "{}", price.message);
+    // A German reader gets the same finding in German.
+    let german = price.message_in(simdesk_types::Locale::German);
+    assert!(german.contains("Der Käufer erwartet"), "{german}");
+    let unknown = detail
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::UnknownProduct)
+        .unwrap();
+    assert!(unknown
+        .message_in(simdesk_types::Locale::German)
+        .contains("Kein Produkt des Kundenkontos passt"));
     assert_eq!(detail.lines.len(), 3);
     assert_eq!(detail.lines[2].product, None);
     assert_eq!(detail.reference.as_deref(), Some("HL-2026-77"));
@@ -175,6 +186,9 @@ async fn an_unknown_sender_waits_for_the_agent_and_hears_the_outcome() {
     let agent = actor(&t, NORDWIND_AGENT).await;
     let detail = intake::detail(&t.db, &agent, receipt.id).await.unwrap();
     assert_eq!(detail.findings[0].kind, FindingKind::UnknownSender);
+    assert!(detail.findings[0]
+        .message_in(simdesk_types::Locale::German)
+        .contains("ist kein Nutzer eines Kundenkontos"));
     let (hafen_id, _) = detail
         .accounts
         .iter()

@@ -387,6 +387,26 @@ async fn sap_oci_enters_by_form_post_from_its_own_origin() {
     .await
     .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("Catalog login refused"));
+    // A buyer whose browser prefers German is told in German.
+    let refused_german = server
+        .client
+        .post(server.url("/punchout/oci/nordwind"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://srm.example")
+        .header("accept-language", "de-DE,de;q=0.9,en;q=0.5")
+        .body(form("not-the-password-at-all", ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused_german.status(), StatusCode::UNAUTHORIZED);
+    let page = refused_german.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="de">"#), "{page}");
+    assert!(page.contains("Katalog-Anmeldung abgelehnt"), "{page}");
 
     let entered = post(form(
         &password,
