@@ -6,16 +6,36 @@
 //! `td_string!(lang, namespace.key)`: a change of language reloads the page, so no text needs
 //! to follow it reactively.
 
-use leptos_i18n::context::UseLocalesOptions;
 use simdesk_types::Locale;
 
 pub use crate::i18n::Locale as Lang;
 
+/// The language of the page being built, as [`provide_page_lang`] decided it.
+#[derive(Clone, Copy)]
+struct PageLang(Lang);
+
+/// Decides the page's language for the request being rendered ([`request_locale`]) and
+/// provides it to the pages. The app keeps no language state of its own beyond this: a change
+/// of language loads the page again. (leptos_i18n's context provider is not used: its
+/// isomorphic effect could outlive a short request's rendering and panic on the server.)
+pub fn provide_page_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    let lang = lang_of(request_locale());
+    #[cfg(not(feature = "ssr"))]
+    let lang = Lang::default();
+    leptos::prelude::provide_context(PageLang(lang));
+    lang
+}
+
 /// The language of the page being built. English where the app's context is out of reach
 /// (never on a page under `App`), rather than a page that fails.
 pub fn use_lang() -> Lang {
-    leptos::prelude::use_context::<leptos_i18n::I18nContext<Lang>>()
-        .map_or_else(Lang::default, |i18n| i18n.get_locale_untracked())
+    leptos::prelude::use_context::<PageLang>().map_or_else(Lang::default, |page| page.0)
+}
+
+/// The BCP 47 code of an interface language, as `<html lang>` carries it.
+pub fn code_of(lang: Lang) -> &'static str {
+    locale_of(lang).code()
 }
 
 /// The interface language for a user's stored locale.
@@ -34,12 +54,6 @@ pub fn locale_of(lang: Lang) -> Locale {
     }
 }
 
-/// On the server, what the page is rendered in: the signed-in user's language, or else the
-/// browser's `Accept-Language`. The browser takes the server's choice from `<html lang>`.
-pub fn requested() -> UseLocalesOptions {
-    UseLocalesOptions::default().ssr_lang_header_getter(requested_language)
-}
-
 #[cfg(feature = "ssr")]
 fn requested_language() -> Option<String> {
     use leptos::prelude::use_context;
@@ -55,13 +69,9 @@ fn requested_language() -> Option<String> {
         .map(str::to_owned)
 }
 
-#[cfg(not(feature = "ssr"))]
-fn requested_language() -> Option<String> {
-    None
-}
-
 /// On the server, the language of whoever made the request being served (a page or a server
-/// function): as [`requested`] decides it, English outside a request.
+/// function): the signed-in user's, or else the first of the browser's `Accept-Language` that
+/// simdesk speaks; English outside a request.
 #[cfg(feature = "ssr")]
 pub fn request_locale() -> Locale {
     use leptos_i18n::Locale as _;

@@ -21,12 +21,11 @@ mod i18n_module {
 pub use i18n_module::i18n;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::AuthenticatedLayout;
-use crate::i18n::I18nContextProvider;
 use crate::pages::{
     AccountPage, AccountsPage, AlarmsPage, ApiTokensPage, AuditPage, CatalogPage,
     ChangePasswordPage, DashboardPage, EmailOrderPage, EmailOrdersPage, ForgotPasswordPage,
@@ -61,9 +60,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // The provider puts the language on <html lang>, where hydration reads it back.
+    // The page's language, decided once for the request; pages take it with `use_lang`.
+    let lang = language::provide_page_lang();
     view! {
-        <I18nContextProvider enable_cookie=false ssr_lang_header_getter=language::requested()>
+        <Html attr:lang=language::code_of(lang) attr:dir="ltr" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Meta name="description" content="simdesk: SIM card ordering for enterprises" />
         <Title text="simdesk" />
@@ -126,6 +126,5 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
-        </I18nContextProvider>
     }
 }
